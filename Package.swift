@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "scr",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Scr", targets: ["Scr"]),
+        .executable(name: "scr", targets: ["ScrCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        .target(
+            name: "Scr",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
+        ),
+        .executableTarget(
+            name: "ScrCLI",
+            dependencies: [
+                "Scr",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "ScrTests",
+            dependencies: ["Scr"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,40 @@
+/// A statement or declaration, as the parser saw it.
+public indirect enum Stmt: Sendable {
+    case expression(Expr)
+    case print(Token, Expr)
+    case variable(name: Token, initializer: Expr?)
+    case block([Stmt])
+    case `if`(Token, condition: Expr, then: Stmt, else: Stmt?)
+    case `while`(Token, condition: Expr, body: Stmt)
+    case forIn(Token, variable: Token, iterable: Expr, body: Stmt)
+    case function(FunctionDecl)
+    case `class`(ClassDecl)
+    case `return`(Token, Expr?)
+    case `throw`(Token, Expr)
+    case `try`(TryStmt)
+    case `import`(Token, path: Token)
+}
+
+/// `fun name(params) { body }`, a method, or their async forms.
+public struct FunctionDecl: Sendable {
+    public let name: Token
+    public let params: [Token]
+    public let body: [Stmt]
+    public let isAsync: Bool
+}
+
+/// `class Name < Superclass { methods }`.
+public struct ClassDecl: Sendable {
+    public let name: Token
+    public let superclass: Token?
+    public let methods: [FunctionDecl]
+}
+
+/// `try { } catch (name) { } finally { }`; at least one of catch and finally is present.
+public struct TryStmt: Sendable {
+    public let keyword: Token
+    public let body: [Stmt]
+    public let catchName: Token?
+    public let catchBody: [Stmt]?
+    public let finallyBody: [Stmt]?
+}

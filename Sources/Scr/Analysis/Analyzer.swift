@@ -1,0 +1,365 @@
+/// The analysis pass: resolves every variable to a slot, box, capture or global; reports jlox's
+/// resolver errors and misplaced `await`s; and lowers the AST to the interpreter's nodes, which know
+/// whether they can suspend.
+final class Analyzer {
+    /// How a top-level input is used.
+    enum Mode {
+        /// A script or module: statements only.
+        case script
+        /// A REPL input: a final expression statement is the input's value.
+        case repl
+    }
+
+    private enum ClassKind { case none, plain, subclass }
+
+    private let runtime: Runtime
+    /// The directory of the file being analysed: imports are relative to it.
+    private let directory: String
+    private var diagnostics: [Diagnostic] = []
+    private var function: FunctionScope
+    private var currentClass = ClassKind.none
+
+    private init(runtime: Runtime, body: [Stmt], directory: String) {
+        self.runtime = runtime
+        self.directory = directory
+        function = FunctionScope(enclosing: nil, kind: .script, isAsync: true, body: body)
+    }
+
+    /// Analyses a whole top-level input into the code of a script function.
+    static func analyze(_ statements: [Stmt], runtime: Runtime, mode: Mode, directory: String = ".")
+        -> Result<FunctionCode, CompileError>
+    {
+        let analyzer = Analyzer(runtime: runtime, body: statements, directory: directory)
+        var nodes = statements.map { analyzer.statement($0) }
+        if mode == .repl, case .expression(let expr)? = statements.last, !expr.isAssignment,
+           let last = nodes.last as? ExpressionStatement {
+            nodes[nodes.count - 1] = ResultStatement(last.expression)
+        }
+        guard analyzer.diagnostics.isEmpty else { return .failure(CompileError(analyzer.diagnostics)) }
+        let scope = analyzer.function
+        return .success(FunctionCode(
+            name: "script", kind: .script, isAsync: true, arity: 0, line: 1, slotCount: scope.slotCount,
+            boxCount: scope.boxCount, boxedParameters: [], captureSources: [], body: Block(nodes)))
+    }
+
+    // MARK: Statements
+
+    private func statement(_ stmt: Stmt) -> Statement {
+        switch stmt {
+        case .expression(let expr):
+            return ExpressionStatement(expression(expr))
+        case .print(_, let expr):
+            return PrintStatement(runtime: runtime, expression(expr))
+        case .variable(let name, let initializer):
+            let location = declare(name)
+            let value = initializer.map { expression($0) }
+            define(name)
+            return Declaration(location, initializer: value)
+        case .block(let statements):
+            return block(statements)
+        case .if(_, let condition, let then, let otherwise):
+            return IfStatement(condition: expression(condition), then: statement(then),
+                               otherwise: otherwise.map { statement($0) })
+        case .while(let keyword, let condition, let body):
+            return WhileStatement(runtime: runtime, condition: expression(condition), body: statement(body),
+                                  line: keyword.line)
+        case .forIn(let keyword, let variable, let iterable, let body):
+            return forIn(keyword, variable, iterable, body)
+        case .function(let declaration):
+            let location = declare(declaration.name)
+            define(declaration.name)
+            let code = function(declaration, kind: .function)
+            return Declaration(location, initializer: ClosureNode(runtime: runtime, code: code))
+        case .class(let declaration):
+            return classDeclaration(declaration)
+        case .return(let keyword, let value):
+            return returnStatement(keyword, value)
+        case .throw(let keyword, let value):
+            return ThrowStatement(expression(value), line: keyword.line)
+        case .try(let stmt):
+            return tryStatement(stmt)
+        case .import(let keyword, let path):
+            return ImportStatement(runtime: runtime, path: SourceFile.resolve(path.text, relativeTo: directory),
+                                   line: keyword.line)
+        }
+    }
+
+    private func block(_ statements: [Stmt]) -> Block {
+        function.beginBlock()
+        defer { function.endBlock() }
+        return Block(statements.map { statement($0) })
+    }
+
+    private func forIn(_ keyword: Token, _ variable: Token, _ iterable: Expr, _ body: Stmt) -> Statement {
+        let iterableNode = expression(iterable)
+        function.beginBlock()
+        defer { function.endBlock() }
+        let location = declare(variable)
+        define(variable)
+        return ForInStatement(runtime: runtime, location: location, iterable: iterableNode,
+                              body: statement(body), line: keyword.line)
+    }
+
+    private func returnStatement(_ keyword: Token, _ value: Expr?) -> Statement {
+        if function.kind == .script {
+            error(keyword, "Can't return from top-level code.")
+        }
+        if let value {
+            if function.kind == .initializer {
+                error(keyword, "Can't return a value from an initializer.")
+            }
+            return ReturnStatement(expression(value))
+        }
+        return ReturnStatement(ConstantNode(.nil))
+    }
+
+    private func tryStatement(_ stmt: TryStmt) -> Statement {
+        let body = block(stmt.body)
+        var handler: (location: VariableLocation?, body: Statement)?
+        if let catchBody = stmt.catchBody {
+            function.beginBlock()
+            let location = stmt.catchName.map { name in
+                let location = declare(name)
+                define(name)
+                return location
+            }
+            handler = (location, block(catchBody))
+            function.endBlock()
+        }
+        return TryStatement(runtime: runtime, body: body, handler: handler, cleanup: stmt.finallyBody.map { block($0) })
+    }
+
+    private func classDeclaration(_ declaration: ClassDecl) -> Statement {
+        let enclosingClass = currentClass
+        currentClass = .plain
+        defer { currentClass = enclosingClass }
+
+        let location = declare(declaration.name)
+        define(declaration.name)
+        let declareName = Declaration(location, initializer: nil)
+
+        var superclass: (expression: Expression, name: Token, location: VariableLocation)?
+        if let superclassName = declaration.superclass {
+            if superclassName.lexeme == declaration.name.lexeme {
+                error(superclassName, "A class can't inherit from itself.")
+            }
+            currentClass = .subclass
+            let value = variable(superclassName)
+            function.beginBlock()
+            let superLocation = function.declare("super")!
+            function.define("super")
+            superclass = (value, superclassName, superLocation)
+        }
+        let methods = declaration.methods.map { method in
+            ClassNode.Method(symbol: runtime.symbols.intern(method.name.lexeme),
+                             code: function(method, kind: method.name.lexeme == "init" ? .initializer : .method))
+        }
+        if superclass != nil { function.endBlock() }
+        let node = ClassNode(runtime: runtime, name: declaration.name.lexeme, location: location,
+                             superclass: superclass, methods: methods)
+        return Block([declareName, node])
+    }
+
+    /// Analyses a function or method body in a scope of its own.
+    private func function(_ declaration: FunctionDecl, kind: FunctionCode.Kind) -> FunctionCode {
+        let scope = FunctionScope(enclosing: function, kind: kind, isAsync: declaration.isAsync,
+                                  body: declaration.body)
+        function = scope
+        defer { function = scope.enclosing! }
+
+        scope.beginBlock()
+        var prologue: [Statement] = []
+        if kind == .method || kind == .initializer {
+            if case .box(let box) = scope.declareReceiver() {
+                prologue.append(BoxReceiver(box: box))
+            }
+        }
+        var boxedParameters: [(slot: Int, box: Int)] = []
+        for (index, parameter) in declaration.params.enumerated() {
+            let location = declare(parameter)
+            define(parameter)
+            if case .box(let box) = location { boxedParameters.append((slot: index + 1, box: box)) }
+        }
+        let body = prologue + declaration.body.map { statement($0) }
+        scope.endBlock()
+        return FunctionCode(
+            name: declaration.name.lexeme, kind: kind, isAsync: declaration.isAsync,
+            arity: declaration.params.count, line: declaration.name.line, slotCount: scope.slotCount,
+            boxCount: scope.boxCount, boxedParameters: boxedParameters, captureSources: scope.captureSources,
+            body: Block(body))
+    }
+
+    // MARK: Expressions
+
+    private func expression(_ expr: Expr) -> Expression {
+        switch expr {
+        case .literal(let literal, _):
+            return ConstantNode(literal.value)
+        case .grouping(let inner):
+            return expression(inner)
+        case .variable(let name):
+            if !function.isGlobalScope && function.isBeingInitialized(name.lexeme) {
+                error(name, "Can't read local variable in its own initializer.")
+            }
+            return variable(name)
+        case .assign(let name, let value):
+            return assignment(name, expression(value))
+        case .unary(let op, let operand):
+            return UnaryNode(op.kind == .bang ? .not : .negate, expression(operand), line: op.line)
+        case .binary(let left, let op, let right):
+            return BinaryNode(binaryOperator(op.kind), expression(left), expression(right), line: op.line)
+        case .logical(let left, let op, let right):
+            return LogicalNode(isAnd: op.kind == .and, expression(left), expression(right))
+        case .call(let callee, let paren, let arguments):
+            return call(callee, paren, arguments)
+        case .get(let object, let name):
+            return GetNode(runtime: runtime, object: expression(object), name: name)
+        case .set(let object, let name, let value):
+            return SetNode(object: expression(object), name: name, symbol: runtime.symbols.intern(name.lexeme),
+                           value: expression(value))
+        case .index(let object, let bracket, let index):
+            return IndexNode(object: expression(object), index: expression(index), line: bracket.line)
+        case .indexSet(let object, let bracket, let index, let value):
+            return IndexSetNode(object: expression(object), index: expression(index), value: expression(value),
+                                line: bracket.line)
+        case .this(let keyword):
+            if currentClass == .none {
+                error(keyword, "Can't use 'this' outside of a class.")
+                return ConstantNode(.nil)
+            }
+            return variable(keyword)
+        case .superGet(let keyword, let method):
+            guard let (superclass, receiver) = superAccess(keyword) else { return ConstantNode(.nil) }
+            return SuperGetNode(superclass: superclass, receiver: receiver, name: method,
+                                symbol: runtime.symbols.intern(method.lexeme))
+        case .await(let keyword, let operand):
+            if !function.isAsync {
+                error(keyword, "Can't use 'await' outside an async function.")
+            }
+            return AwaitNode(runtime: runtime, operand: expression(operand), line: keyword.line)
+        case .list(_, let elements):
+            return ListLiteral(elements.map { expression($0) })
+        case .map(_, let entries):
+            return MapLiteral(entries.map { (expression($0.key), expression($0.value)) })
+        }
+    }
+
+    private func call(_ callee: Expr, _ paren: Token, _ arguments: [Expr]) -> Expression {
+        switch callee {
+        case .get(let object, let name):
+            let object = expression(object)
+            return InvokeNode(runtime: runtime, object: object, name: name,
+                              arguments: arguments.map { expression($0) }, line: paren.line)
+        case .superGet(let keyword, let method):
+            guard let (superclass, receiver) = superAccess(keyword) else { return ConstantNode(.nil) }
+            return SuperInvokeNode(runtime: runtime, superclass: superclass, receiver: receiver, name: method,
+                                   arguments: arguments.map { expression($0) }, line: paren.line)
+        default:
+            let callee = expression(callee)
+            return CallNode(runtime: runtime, callee: callee, arguments: arguments.map { expression($0) },
+                            line: paren.line)
+        }
+    }
+
+    /// The superclass and receiver a `super.` expression reads, or nil after reporting misuse.
+    private func superAccess(_ keyword: Token) -> (Expression, Expression)? {
+        switch currentClass {
+        case .none:
+            error(keyword, "Can't use 'super' outside of a class.")
+            return nil
+        case .plain:
+            error(keyword, "Can't use 'super' in a class with no superclass.")
+            return nil
+        case .subclass:
+            let this = Token(.this, "this", line: keyword.line, offset: keyword.offset)
+            return (variable(keyword), variable(this))
+        }
+    }
+
+    private func binaryOperator(_ kind: TokenKind) -> BinaryNode.Operator {
+        switch kind {
+        case .plus: .add
+        case .minus: .subtract
+        case .star: .multiply
+        case .slash: .divide
+        case .less: .less
+        case .lessEqual: .lessEqual
+        case .greater: .greater
+        case .greaterEqual: .greaterEqual
+        case .equalEqual: .equal
+        case .bangEqual: .notEqual
+        default: preconditionFailure("not a binary operator: \(kind)")
+        }
+    }
+
+    // MARK: Variables
+
+    private func variable(_ name: Token) -> Expression {
+        switch resolve(name.lexeme) {
+        case .slot(let slot): SlotGet(slot)
+        case .box(let index): BoxGet(index)
+        case .capture(let index): CaptureGet(index)
+        case .global(let slot, let globals): GlobalGet(globals: globals, slot: slot, name: name)
+        }
+    }
+
+    private func assignment(_ name: Token, _ value: Expression) -> Expression {
+        switch resolve(name.lexeme) {
+        case .slot(let slot): SlotSet(slot, value: value)
+        case .box(let index): BoxSet(index, value: value)
+        case .capture(let index): CaptureSet(index, value: value)
+        case .global(let slot, let globals): GlobalSet(globals: globals, slot: slot, name: name, value: value)
+        }
+    }
+
+    private func resolve(_ name: String) -> VariableLocation {
+        function.resolve(name) ?? .global(runtime.globals.slot(for: name), runtime.globals)
+    }
+
+    private func declare(_ name: Token) -> VariableLocation {
+        if function.isGlobalScope {
+            return .global(runtime.globals.slot(for: name.lexeme), runtime.globals)
+        }
+        if let location = function.declare(name.lexeme) { return location }
+        error(name, "Already a variable with this name in this scope.")
+        return function.resolve(name.lexeme)!
+    }
+
+    private func define(_ name: Token) {
+        if !function.isGlobalScope { function.define(name.lexeme) }
+    }
+
+    private func error(_ token: Token, _ message: String) {
+        diagnostics.append(Diagnostic(at: token, message))
+    }
+}
+
+private extension Literal {
+    var value: Value {
+        switch self {
+        case .nil: .nil
+        case .bool(let b): .bool(b)
+        case .number(let n): .number(n)
+        case .string(let s): .string(s)
+        }
+    }
+}
+
+private extension Expr {
+    var isAssignment: Bool {
+        switch self {
+        case .assign, .set, .indexSet: true
+        default: false
+        }
+    }
+}
+
+/// Copies a method's receiver from slot 0 into the box inner functions capture it from.
+final class BoxReceiver: Statement {
+    let box: Int
+    init(box: Int) { self.box = box }
+    override func exec(_ frame: Frame) throws -> Value? {
+        frame.declareBox(box, frame[0])
+        return nil
+    }
+}

@@ -1,0 +1,109 @@
+/// What analysis tracks for one function (or top-level input) while it resolves the body: the block
+/// scopes with their locals, the frame layout, and what the function captures from outside.
+final class FunctionScope {
+    struct Local {
+        let location: VariableLocation
+        var isDefined: Bool
+    }
+
+    let enclosing: FunctionScope?
+    let kind: FunctionCode.Kind
+    let isAsync: Bool
+    /// Names used inside functions nested in this one: a local with such a name is boxed, so closures
+    /// can share it. (A superset of what is really captured, and cheap to compute.)
+    private let namesUsedByInnerFunctions: Set<String>
+
+    private var blocks: [[String: Local]] = []
+    private var nextSlot = 1  // Slot 0 holds the receiver of a method.
+    private var nextBox = 0
+    private(set) var slotCount = 1
+    private(set) var boxCount = 0
+    private(set) var captureSources: [FunctionCode.CaptureSource] = []
+    private var captureIndex: [String: Int] = [:]
+
+    init(enclosing: FunctionScope?, kind: FunctionCode.Kind, isAsync: Bool, body: [Stmt]) {
+        self.enclosing = enclosing
+        self.kind = kind
+        self.isAsync = isAsync
+        namesUsedByInnerFunctions = InnerNames.collect(in: body)
+    }
+
+    /// Top-level code outside any block declares globals.
+    var isGlobalScope: Bool { kind == .script && blocks.isEmpty }
+
+    func beginBlock() { blocks.append([:]) }
+
+    /// Ends a block; its slots and boxes are reused by the next sibling block.
+    func endBlock() {
+        let block = blocks.removeLast()
+        for local in block.values {
+            switch local.location {
+            case .slot(let slot): nextSlot = min(nextSlot, slot)
+            case .box(let index): nextBox = min(nextBox, index)
+            default: break
+            }
+        }
+    }
+
+    /// Declares `name` in the innermost block; nil if it is already declared there.
+    func declare(_ name: String) -> VariableLocation? {
+        guard blocks[blocks.count - 1][name] == nil else { return nil }
+        let location: VariableLocation
+        if namesUsedByInnerFunctions.contains(name) {
+            location = .box(nextBox)
+            nextBox += 1
+            boxCount = max(boxCount, nextBox)
+        } else {
+            location = .slot(nextSlot)
+            nextSlot += 1
+            slotCount = max(slotCount, nextSlot)
+        }
+        blocks[blocks.count - 1][name] = Local(location: location, isDefined: false)
+        return location
+    }
+
+    /// Declares the receiver (`this`) of a method: always slot 0, boxed too if inner functions use it.
+    func declareReceiver() -> VariableLocation {
+        if namesUsedByInnerFunctions.contains("this") {
+            let location = VariableLocation.box(nextBox)
+            nextBox += 1
+            boxCount = max(boxCount, nextBox)
+            blocks[blocks.count - 1]["this"] = Local(location: location, isDefined: true)
+            return location
+        }
+        blocks[blocks.count - 1]["this"] = Local(location: .slot(0), isDefined: true)
+        return .slot(0)
+    }
+
+    func define(_ name: String) {
+        blocks[blocks.count - 1][name]?.isDefined = true
+    }
+
+    /// True when `name` is declared but not yet defined in the innermost block.
+    func isBeingInitialized(_ name: String) -> Bool {
+        blocks.last?[name].map { !$0.isDefined } ?? false
+    }
+
+    /// Finds `name` among this function's locals, then among the enclosing functions' (capturing it).
+    func resolve(_ name: String) -> VariableLocation? {
+        for block in blocks.reversed() {
+            if let local = block[name] { return local.location }
+        }
+        return capture(name)
+    }
+
+    private func capture(_ name: String) -> VariableLocation? {
+        if let index = captureIndex[name] { return .capture(index) }
+        guard let enclosing, let outer = enclosing.resolve(name) else { return nil }
+        let source: FunctionCode.CaptureSource
+        switch outer {
+        case .box(let index): source = .box(index)
+        case .capture(let index): source = .capture(index)
+        case .slot, .global:
+            preconditionFailure("a local used by an inner function is always boxed")
+        }
+        captureSources.append(source)
+        captureIndex[name] = captureSources.count - 1
+        return .capture(captureSources.count - 1)
+    }
+}

@@ -1,0 +1,78 @@
+/// Calling values: functions, bound methods, classes and natives.
+extension Runtime {
+    /// Runs a closure in a frame whose arguments are already in slots 1…arity (and the receiver in
+    /// slot 0 for methods). An async function does not run: the call makes a coroutine.
+    @inline(__always)
+    func invoke(_ closure: Closure, _ frame: Frame, line: Int) throws -> Value {
+        let code = closure.code
+        for parameter in code.boxedParameters {
+            frame.declareBox(parameter.box, frame[parameter.slot])
+        }
+        if code.isAsync {
+            return .coroutine(Coroutine(closure: closure, frame: frame, runtime: self))
+        }
+        try checkStack(line: line)
+        try checkInterrupt(line: line)
+        let result = try code.body.exec(frame)
+        if code.kind == .initializer { return frame[0] }
+        return result ?? .nil
+    }
+
+    /// Calls any value with evaluated arguments.
+    func call(_ callee: Value, _ arguments: [Value], line: Int) throws -> Value {
+        switch callee {
+        case .function(let closure):
+            return try callClosure(closure, receiver: .nil, arguments, line: line)
+        case .boundMethod(let bound):
+            return try callClosure(bound.method, receiver: bound.receiver, arguments, line: line)
+        case .class(let klass):
+            return try instantiate(klass, arguments, line: line)
+        case .native(let native):
+            guard native.arity.contains(arguments.count) else {
+                throw ScriptError(arityMessage(native.arity, arguments.count), line: line)
+            }
+            return try native.body(arguments, CallContext(runtime: self, line: line))
+        default:
+            throw ScriptError("Can only call functions and classes.", line: line)
+        }
+    }
+
+    func callClosure(_ closure: Closure, receiver: Value, _ arguments: [Value], line: Int) throws -> Value {
+        let code = closure.code
+        guard code.arity == arguments.count else {
+            throw ScriptError(arityMessage(code.arity...code.arity, arguments.count), line: line)
+        }
+        let frame = Frame.make(code, captures: closure.captures)
+        frame[0] = receiver
+        for (i, argument) in arguments.enumerated() { frame[i + 1] = argument }
+        return try invoke(closure, frame, line: line)
+    }
+
+    private func instantiate(_ klass: ClassObject, _ arguments: [Value], line: Int) throws -> Value {
+        let instance = Value.instance(Instance(klass: klass))
+        if let initializer = klass.initializer {
+            _ = try callClosure(initializer, receiver: instance, arguments, line: line)
+        } else if !arguments.isEmpty {
+            throw ScriptError(arityMessage(0...0, arguments.count), line: line)
+        }
+        return instance
+    }
+
+    func arityMessage(_ arity: ClosedRange<Int>, _ count: Int) -> String {
+        let expected = arity.count == 1 ? "\(arity.lowerBound)" : "\(arity.lowerBound) to \(arity.upperBound)"
+        return "Expected \(expected) arguments but got \(count)."
+    }
+
+    /// Makes a closure of `code` in `frame`, capturing what it refers to.
+    func makeClosure(_ code: FunctionCode, in frame: Frame) -> Closure {
+        var captures = ContiguousArray<Box>()
+        captures.reserveCapacity(code.captureSources.count)
+        for source in code.captureSources {
+            switch source {
+            case .box(let index): captures.append(frame.box(index))
+            case .capture(let index): captures.append(frame.capture(index))
+            }
+        }
+        return Closure(code: code, captures: captures)
+    }
+}

@@ -1,0 +1,9 @@
+/// Script values and the objects behind them are not `Sendable`, and need not be: every one of them is
+/// created, read and changed only on the interpreter's serial executor, one piece of script code at a
+/// time. Where the type system must carry such a value across a concurrency boundary that in fact
+/// never leaves that executor (an error thrown through a Swift `Task`, a task's result), it travels in
+/// a `Confined`. This is the one place that claims it.
+struct Confined<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,149 @@
+/// `[a, b, c]`
+final class ListLiteral: Expression {
+    let elements: [Expression]
+
+    init(_ elements: [Expression]) {
+        self.elements = elements
+        super.init(suspends: elements.anySuspends)
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        var values: [Value] = []
+        values.reserveCapacity(elements.count)
+        for element in elements { values.append(try element.eval(frame)) }
+        return .list(ListObject(values))
+    }
+
+    override func evalAsync(_ frame: Frame) async throws -> Value {
+        var values: [Value] = []
+        for element in elements { values.append(try await element.value(frame)) }
+        return .list(ListObject(values))
+    }
+}
+
+/// `{key: value, …}`
+final class MapLiteral: Expression {
+    let entries: [(key: Expression, value: Expression)]
+
+    init(_ entries: [(Expression, Expression)]) {
+        self.entries = entries.map { (key: $0.0, value: $0.1) }
+        super.init(suspends: entries.contains { $0.0.suspends || $0.1.suspends })
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        let map = MapObject()
+        for entry in entries {
+            let key = try entry.key.eval(frame)
+            map.entries[key] = try entry.value.eval(frame)
+        }
+        return .map(map)
+    }
+
+    override func evalAsync(_ frame: Frame) async throws -> Value {
+        let map = MapObject()
+        for entry in entries {
+            let key = try await entry.key.value(frame)
+            map.entries[key] = try await entry.value.value(frame)
+        }
+        return .map(map)
+    }
+}
+
+/// `object[index]`
+final class IndexNode: Expression {
+    let object: Expression
+    let index: Expression
+    let line: Int
+
+    init(object: Expression, index: Expression, line: Int) {
+        self.object = object
+        self.index = index
+        self.line = line
+        super.init(suspends: object.suspends || index.suspends)
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        try Indexing.get(object.eval(frame), index.eval(frame), line: line)
+    }
+
+    override func evalAsync(_ frame: Frame) async throws -> Value {
+        let object = try await object.value(frame)
+        return try Indexing.get(object, await index.value(frame), line: line)
+    }
+}
+
+/// `object[index] = value`
+final class IndexSetNode: Expression {
+    let object: Expression
+    let index: Expression
+    let value: Expression
+    let line: Int
+
+    init(object: Expression, index: Expression, value: Expression, line: Int) {
+        self.object = object
+        self.index = index
+        self.value = value
+        self.line = line
+        super.init(suspends: object.suspends || index.suspends || value.suspends)
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        let object = try object.eval(frame)
+        let index = try index.eval(frame)
+        let value = try value.eval(frame)
+        try Indexing.set(object, index, value, line: line)
+        return value
+    }
+
+    override func evalAsync(_ frame: Frame) async throws -> Value {
+        let object = try await object.value(frame)
+        let index = try await index.value(frame)
+        let value = try await value.value(frame)
+        try Indexing.set(object, index, value, line: line)
+        return value
+    }
+}
+
+/// Subscripting lists, maps and strings.
+enum Indexing {
+    static func get(_ object: Value, _ index: Value, line: Int) throws -> Value {
+        switch object {
+        case .list(let list):
+            return list.elements[try position(index, count: list.elements.count, of: "list", line: line)]
+        case .map(let map):
+            guard let value = map.entries[index] else {
+                throw ScriptError("Key \(index.repr) not found in map.", line: line)
+            }
+            return value
+        case .string(let text):
+            let characters = Array(text)
+            return .string(String(characters[try position(index, count: characters.count, of: "string", line: line)]))
+        default:
+            throw ScriptError("Only lists, maps and strings can be indexed.", line: line)
+        }
+    }
+
+    static func set(_ object: Value, _ index: Value, _ value: Value, line: Int) throws {
+        switch object {
+        case .list(let list):
+            list.elements[try position(index, count: list.elements.count, of: "list", line: line)] = value
+        case .map(let map):
+            map.entries[index] = value
+        default:
+            throw ScriptError("Only lists and maps support index assignment.", line: line)
+        }
+    }
+
+    /// A valid position for `index` in a sequence of `count`; negative indexes count from the end.
+    static func position(_ index: Value, count: Int, of kind: String, line: Int) throws -> Int {
+        guard case .number(let number) = index, number == number.rounded(), abs(number) < 1e15 else {
+            throw ScriptError("Index must be a whole number.", line: line)
+        }
+        let position = number < 0 ? Int(number) + count : Int(number)
+        guard position >= 0 && position < count else {
+            throw ScriptError("Index \(NumberFormatting.format(number)) out of range for \(kind) of length \(count).",
+                              line: line)
+        }
+        return position
+    }
+}

@@ -1,0 +1,79 @@
+/// `throw value;`
+final class ThrowStatement: Statement {
+    let value: Expression
+    let line: Int
+
+    init(_ value: Expression, line: Int) {
+        self.value = value
+        self.line = line
+        super.init(suspends: value.suspends)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? {
+        throw ScriptError(thrown: try value.eval(frame), line: line)
+    }
+
+    override func execAsync(_ frame: Frame) async throws -> Value? {
+        throw ScriptError(thrown: try await value.value(frame), line: line)
+    }
+}
+
+/// `try { body } catch (name) { handler } finally { cleanup }`.
+final class TryStatement: Statement {
+    unowned let runtime: Runtime
+    let body: Statement
+    let handler: (location: VariableLocation?, body: Statement)?
+    let cleanup: Statement?
+
+    init(runtime: Runtime, body: Statement, handler: (location: VariableLocation?, body: Statement)?,
+         cleanup: Statement?) {
+        self.runtime = runtime
+        self.body = body
+        self.handler = handler
+        self.cleanup = cleanup
+        super.init(suspends: body.suspends || handler?.body.suspends == true || cleanup?.suspends == true)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? {
+        var outcome: Result<Value?, any Error>
+        do {
+            outcome = .success(try body.exec(frame))
+        } catch {
+            outcome = .failure(error)
+        }
+        if case .failure(let error) = outcome, let handler {
+            do {
+                bind(error, handler.location, frame)
+                outcome = .success(try handler.body.exec(frame))
+            } catch {
+                outcome = .failure(error)
+            }
+        }
+        if let cleanup, let returned = try cleanup.exec(frame) { return returned }
+        return try outcome.get()
+    }
+
+    override func execAsync(_ frame: Frame) async throws -> Value? {
+        var outcome: Result<Value?, any Error>
+        do {
+            outcome = .success(try await body.run(frame))
+        } catch {
+            outcome = .failure(error)
+        }
+        if case .failure(let error) = outcome, let handler {
+            do {
+                bind(error, handler.location, frame)
+                outcome = .success(try await handler.body.run(frame))
+            } catch {
+                outcome = .failure(error)
+            }
+        }
+        if let cleanup, let returned = try await cleanup.run(frame) { return returned }
+        return try outcome.get()
+    }
+
+    private func bind(_ error: any Error, _ location: VariableLocation?, _ frame: Frame) {
+        let error = runtime.scriptError(from: error, line: 0)
+        location?.declare(runtime.caughtValue(error), in: frame)
+    }
+}

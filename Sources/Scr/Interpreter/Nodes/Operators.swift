@@ -1,0 +1,119 @@
+/// `-operand` and `!operand`.
+final class UnaryNode: Expression {
+    enum Operator { case negate, not }
+
+    let op: Operator
+    let operand: Expression
+    let line: Int
+
+    init(_ op: Operator, _ operand: Expression, line: Int) {
+        self.op = op
+        self.operand = operand
+        self.line = line
+        super.init(suspends: operand.suspends)
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        try apply(operand.eval(frame))
+    }
+
+    override func evalAsync(_ frame: Frame) async throws -> Value {
+        try apply(await operand.value(frame))
+    }
+
+    @inline(__always)
+    private func apply(_ value: Value) throws -> Value {
+        switch op {
+        case .not:
+            return .bool(!value.isTruthy)
+        case .negate:
+            guard case .number(let n) = value else { throw ScriptError("Operand must be a number.", line: line) }
+            return .number(-n)
+        }
+    }
+}
+
+/// A binary operator. Both operands are evaluated, left first, then combined.
+final class BinaryNode: Expression {
+    enum Operator {
+        case add, subtract, multiply, divide
+        case less, lessEqual, greater, greaterEqual
+        case equal, notEqual
+    }
+
+    let op: Operator
+    let left: Expression
+    let right: Expression
+    let line: Int
+
+    init(_ op: Operator, _ left: Expression, _ right: Expression, line: Int) {
+        self.op = op
+        self.left = left
+        self.right = right
+        self.line = line
+        super.init(suspends: left.suspends || right.suspends)
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        let a = try left.eval(frame)
+        let b = try right.eval(frame)
+        return try combine(a, b)
+    }
+
+    override func evalAsync(_ frame: Frame) async throws -> Value {
+        let a = try await left.value(frame)
+        let b = try await right.value(frame)
+        return try combine(a, b)
+    }
+
+    @inline(__always)
+    private func combine(_ a: Value, _ b: Value) throws -> Value {
+        if case .number(let x) = a, case .number(let y) = b {
+            switch op {
+            case .add: return .number(x + y)
+            case .subtract: return .number(x - y)
+            case .multiply: return .number(x * y)
+            case .divide: return .number(x / y)
+            case .less: return .bool(x < y)
+            case .lessEqual: return .bool(x <= y)
+            case .greater: return .bool(x > y)
+            case .greaterEqual: return .bool(x >= y)
+            case .equal: return .bool(x == y)
+            case .notEqual: return .bool(x != y)
+            }
+        }
+        switch op {
+        case .equal: return .bool(a == b)
+        case .notEqual: return .bool(a != b)
+        case .add:
+            if case .string(let x) = a, case .string(let y) = b { return .string(x + y) }
+            throw ScriptError("Operands must be two numbers or two strings.", line: line)
+        default:
+            throw ScriptError("Operands must be numbers.", line: line)
+        }
+    }
+}
+
+/// `and` / `or`: the right operand runs only when the left does not decide.
+final class LogicalNode: Expression {
+    let isAnd: Bool
+    let left: Expression
+    let right: Expression
+
+    init(isAnd: Bool, _ left: Expression, _ right: Expression) {
+        self.isAnd = isAnd
+        self.left = left
+        self.right = right
+        super.init(suspends: left.suspends || right.suspends)
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        let a = try left.eval(frame)
+        return a.isTruthy == isAnd ? try right.eval(frame) : a
+    }
+
+    override func evalAsync(_ frame: Frame) async throws -> Value {
+        let a = try await left.value(frame)
+        return a.isTruthy == isAnd ? try await right.value(frame) : a
+    }
+}

@@ -1,0 +1,62 @@
+/// `object.name`.
+final class GetNode: Expression {
+    unowned let runtime: Runtime
+    let object: Expression
+    let name: Token
+    let symbol: Int
+
+    init(runtime: Runtime, object: Expression, name: Token) {
+        self.runtime = runtime
+        self.object = object
+        self.name = name
+        self.symbol = runtime.symbols.intern(name.lexeme)
+        super.init(suspends: object.suspends)
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        let object = try object.eval(frame)
+        if case .instance(let instance) = object, let field = instance.field(symbol) { return field }
+        return try runtime.property(of: object, symbol, name)
+    }
+
+    override func evalAsync(_ frame: Frame) async throws -> Value {
+        try runtime.property(of: await object.value(frame), symbol, name)
+    }
+}
+
+/// `object.name = value`. As in jlox, the object must be an instance before the value is evaluated.
+final class SetNode: Expression {
+    let object: Expression
+    let name: Token
+    let symbol: Int
+    let value: Expression
+
+    init(object: Expression, name: Token, symbol: Int, value: Expression) {
+        self.object = object
+        self.name = name
+        self.symbol = symbol
+        self.value = value
+        super.init(suspends: object.suspends || value.suspends)
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        let instance = try self.instance(object.eval(frame))
+        let value = try value.eval(frame)
+        instance.setField(symbol, value)
+        return value
+    }
+
+    override func evalAsync(_ frame: Frame) async throws -> Value {
+        let instance = try self.instance(await object.value(frame))
+        let value = try await value.value(frame)
+        instance.setField(symbol, value)
+        return value
+    }
+
+    private func instance(_ object: Value) throws -> Instance {
+        guard case .instance(let instance) = object else {
+            throw ScriptError("Only instances have fields.", line: name.line)
+        }
+        return instance
+    }
+}

@@ -1,0 +1,158 @@
+/// `expression;`
+final class ExpressionStatement: Statement {
+    let expression: Expression
+
+    init(_ expression: Expression) {
+        self.expression = expression
+        super.init(suspends: expression.suspends)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? {
+        _ = try expression.eval(frame)
+        return nil
+    }
+
+    override func execAsync(_ frame: Frame) async throws -> Value? {
+        _ = try await expression.value(frame)
+        return nil
+    }
+}
+
+/// The last expression of a REPL input: its value is the input's result.
+final class ResultStatement: Statement {
+    let expression: Expression
+
+    init(_ expression: Expression) {
+        self.expression = expression
+        super.init(suspends: expression.suspends)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? {
+        try expression.eval(frame)
+    }
+
+    override func execAsync(_ frame: Frame) async throws -> Value? {
+        try await expression.value(frame)
+    }
+}
+
+/// `print expression;`
+final class PrintStatement: Statement {
+    unowned let runtime: Runtime
+    let expression: Expression
+
+    init(runtime: Runtime, _ expression: Expression) {
+        self.runtime = runtime
+        self.expression = expression
+        super.init(suspends: expression.suspends)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? {
+        runtime.writeOutput(try expression.eval(frame).description + "\n")
+        return nil
+    }
+
+    override func execAsync(_ frame: Frame) async throws -> Value? {
+        runtime.writeOutput(try await expression.value(frame).description + "\n")
+        return nil
+    }
+}
+
+/// `{ statements }`. Scopes were resolved to slots by analysis, so a block only sequences.
+final class Block: Statement {
+    let statements: [Statement]
+
+    init(_ statements: [Statement]) {
+        self.statements = statements
+        super.init(suspends: statements.anySuspends)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? {
+        for statement in statements {
+            if let result = try statement.exec(frame) { return result }
+        }
+        return nil
+    }
+
+    override func execAsync(_ frame: Frame) async throws -> Value? {
+        for statement in statements {
+            if let result = try await statement.run(frame) { return result }
+        }
+        return nil
+    }
+}
+
+/// `if (condition) then else otherwise`
+final class IfStatement: Statement {
+    let condition: Expression
+    let then: Statement
+    let otherwise: Statement?
+
+    init(condition: Expression, then: Statement, otherwise: Statement?) {
+        self.condition = condition
+        self.then = then
+        self.otherwise = otherwise
+        super.init(suspends: condition.suspends || then.suspends || otherwise?.suspends == true)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? {
+        if try condition.eval(frame).isTruthy { return try then.exec(frame) }
+        return try otherwise?.exec(frame)
+    }
+
+    override func execAsync(_ frame: Frame) async throws -> Value? {
+        if try await condition.value(frame).isTruthy { return try await then.run(frame) }
+        return try await otherwise?.run(frame)
+    }
+}
+
+/// `while (condition) body`, and the `for` loops that desugar to it. Each iteration checks for an
+/// interrupt, so a host can stop a loop that never awaits.
+final class WhileStatement: Statement {
+    unowned let runtime: Runtime
+    let condition: Expression
+    let body: Statement
+    let line: Int
+
+    init(runtime: Runtime, condition: Expression, body: Statement, line: Int) {
+        self.runtime = runtime
+        self.condition = condition
+        self.body = body
+        self.line = line
+        super.init(suspends: condition.suspends || body.suspends)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? {
+        while try condition.eval(frame).isTruthy {
+            if let result = try body.exec(frame) { return result }
+            try runtime.checkInterrupt(line: line)
+        }
+        return nil
+    }
+
+    override func execAsync(_ frame: Frame) async throws -> Value? {
+        while try await condition.value(frame).isTruthy {
+            if let result = try await body.run(frame) { return result }
+            try runtime.checkInterrupt(line: line)
+        }
+        return nil
+    }
+}
+
+/// `return value;`
+final class ReturnStatement: Statement {
+    let value: Expression
+
+    init(_ value: Expression) {
+        self.value = value
+        super.init(suspends: value.suspends)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? {
+        try value.eval(frame)
+    }
+
+    override func execAsync(_ frame: Frame) async throws -> Value? {
+        try await value.value(frame)
+    }
+}

@@ -1,0 +1,185 @@
+/// Where analysis found a variable: a frame slot, a box of the frame (a local some inner function
+/// captures), a capture of the running closure, or a global.
+enum VariableLocation {
+    case slot(Int)
+    case box(Int)
+    case capture(Int)
+    case global(Int, Globals)
+
+    /// Runs a declaration: a boxed local gets a fresh box each time its declaration runs.
+    func declare(_ value: Value, in frame: Frame) {
+        switch self {
+        case .slot(let slot): frame[slot] = value
+        case .box(let index): frame.declareBox(index, value)
+        case .capture(let index): frame.capture(index).value = value
+        case .global(let slot, let globals): globals.values[slot] = value
+        }
+    }
+
+    /// Assigns a variable whose declaration has run.
+    func assign(_ value: Value, in frame: Frame) {
+        switch self {
+        case .slot(let slot): frame[slot] = value
+        case .box(let index): frame.box(index).value = value
+        case .capture(let index): frame.capture(index).value = value
+        case .global(let slot, let globals): globals.values[slot] = value
+        }
+    }
+
+    func read(_ frame: Frame) -> Value? {
+        switch self {
+        case .slot(let slot): frame[slot]
+        case .box(let index): frame.box(index).value
+        case .capture(let index): frame.capture(index).value
+        case .global(let slot, let globals): globals.values[slot]
+        }
+    }
+}
+
+final class ConstantNode: Expression {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+    override func eval(_ frame: Frame) throws -> Value { value }
+}
+
+final class SlotGet: Expression {
+    let slot: Int
+    init(_ slot: Int) { self.slot = slot }
+    override func eval(_ frame: Frame) throws -> Value { frame[slot] }
+}
+
+final class BoxGet: Expression {
+    let index: Int
+    init(_ index: Int) { self.index = index }
+    override func eval(_ frame: Frame) throws -> Value { frame.box(index).value }
+}
+
+final class CaptureGet: Expression {
+    let index: Int
+    init(_ index: Int) { self.index = index }
+    override func eval(_ frame: Frame) throws -> Value { frame.capture(index).value }
+}
+
+final class GlobalGet: Expression {
+    unowned let globals: Globals
+    let slot: Int
+    let name: Token
+
+    init(globals: Globals, slot: Int, name: Token) {
+        self.globals = globals
+        self.slot = slot
+        self.name = name
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        if let value = globals.values[slot] { return value }
+        throw ScriptError("Undefined variable '\(name.lexeme)'.", line: name.line)
+    }
+}
+
+/// Assignment to any variable: `name = value`, whose value is the expression's value.
+class Assignment: Expression {
+    let value: Expression
+
+    init(value: Expression) {
+        self.value = value
+        super.init(suspends: value.suspends)
+    }
+
+    final override func eval(_ frame: Frame) throws -> Value {
+        let value = try value.eval(frame)
+        try store(value, frame)
+        return value
+    }
+
+    final override func evalAsync(_ frame: Frame) async throws -> Value {
+        let value = try await value.value(frame)
+        try store(value, frame)
+        return value
+    }
+
+    func store(_ value: Value, _ frame: Frame) throws {
+        fatalError("abstract")
+    }
+}
+
+final class SlotSet: Assignment {
+    let slot: Int
+    init(_ slot: Int, value: Expression) {
+        self.slot = slot
+        super.init(value: value)
+    }
+    override func store(_ value: Value, _ frame: Frame) throws { frame[slot] = value }
+}
+
+final class BoxSet: Assignment {
+    let index: Int
+    init(_ index: Int, value: Expression) {
+        self.index = index
+        super.init(value: value)
+    }
+    override func store(_ value: Value, _ frame: Frame) throws { frame.box(index).value = value }
+}
+
+final class CaptureSet: Assignment {
+    let index: Int
+    init(_ index: Int, value: Expression) {
+        self.index = index
+        super.init(value: value)
+    }
+    override func store(_ value: Value, _ frame: Frame) throws { frame.capture(index).value = value }
+}
+
+final class GlobalSet: Assignment {
+    unowned let globals: Globals
+    let slot: Int
+    let name: Token
+
+    init(globals: Globals, slot: Int, name: Token, value: Expression) {
+        self.globals = globals
+        self.slot = slot
+        self.name = name
+        super.init(value: value)
+    }
+
+    override func store(_ value: Value, _ frame: Frame) throws {
+        guard globals.values[slot] != nil else {
+            throw ScriptError("Undefined variable '\(name.lexeme)'.", line: name.line)
+        }
+        globals.values[slot] = value
+    }
+}
+
+/// `var name = initializer;` (and the implicit declarations of functions and classes).
+final class Declaration: Statement {
+    let location: VariableLocation
+    let initializer: Expression?
+
+    init(_ location: VariableLocation, initializer: Expression?) {
+        self.location = location
+        self.initializer = initializer
+        super.init(suspends: initializer?.suspends ?? false)
+    }
+
+    // A boxed local's box exists before its initializer runs, so that a local function can capture
+    // itself for recursion. (A global must stay undefined while its initializer runs: `var a = a;`.)
+    override func exec(_ frame: Frame) throws -> Value? {
+        guard case .box = location, let initializer else {
+            location.declare(try initializer?.eval(frame) ?? .nil, in: frame)
+            return nil
+        }
+        location.declare(.nil, in: frame)
+        location.assign(try initializer.eval(frame), in: frame)
+        return nil
+    }
+
+    override func execAsync(_ frame: Frame) async throws -> Value? {
+        guard case .box = location, let initializer else {
+            location.declare(try await initializer?.value(frame) ?? .nil, in: frame)
+            return nil
+        }
+        location.declare(.nil, in: frame)
+        location.assign(try await initializer.value(frame), in: frame)
+        return nil
+    }
+}

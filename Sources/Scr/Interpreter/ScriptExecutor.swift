@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The interpreter's task executor: one dedicated thread with a large stack that runs jobs in the
+/// order they arrive. Every script task prefers it, so script code never runs on two threads at once, ready
+/// tasks run first-in first-out (the same program prints the same output every run), and deep
+/// recursion has room before the `Stack overflow.` check trips, whatever thread the host calls from.
+public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
+    /// The stack of the executor's thread.
+    static let stackSize = 512 << 20
+    /// Headroom kept below the stack-overflow check for natives and the runtime's own frames.
+    private static let stackMargin = 1 << 20
+
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    /// What the thread runs next: a job, or a continuation to resume (which enqueues its task).
+    private enum Item {
+        case job(UnownedJob)
+        case resume(UnsafeContinuation<Void, Never>)
+    }
+
+    // Guarded by `mutex`: work waiting to run, drained from `head`.
+    private var jobs: [Item] = []
+    private var head = 0
+    /// The lowest stack address script code may reach; set once by the thread before any job runs.
+    private(set) nonisolated(unsafe) var stackLimit: UInt = 0
+
+    public init() {
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+        startThread()
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        append(.job(UnownedJob(job)))
+    }
+
+    /// Resumes `continuation` after everything already queued has run: the task that waits on it goes
+    /// to the back of the line. This is how a script task yields.
+    func resumeLater(_ continuation: UnsafeContinuation<Void, Never>) {
+        append(.resume(continuation))
+    }
+
+    private func append(_ item: Item) {
+        pthread_mutex_lock(mutex)
+        jobs.append(item)
+        pthread_cond_signal(condition)
+        pthread_mutex_unlock(mutex)
+    }
+
+    private func startThread() {
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        pthread_attr_setstacksize(&attributes, ScriptExecutor.stackSize)
+        #if canImport(Glibc)
+        var thread = pthread_t()
+        #else
+        var thread: pthread_t?
+        #endif
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let result = pthread_create(&thread, &attributes, { context in
+            let executor = Unmanaged<ScriptExecutor>.fromOpaque(context!).takeRetainedValue()
+            executor.runJobs()
+            return nil
+        }, context)
+        precondition(result == 0, "cannot start the interpreter's thread")
+        pthread_attr_destroy(&attributes)
+        pthread_detach(thread)
+    }
+
+    private func runJobs() -> Never {
+        stackLimit = currentStackAddress() - UInt(ScriptExecutor.stackSize) + UInt(ScriptExecutor.stackMargin)
+        while true {
+            switch nextItem() {
+            case .job(let job):
+                // Not isolated to any serial executor: script code is nonisolated and must run here
+                // without hopping, which is what a task executor gives it.
+                job.runSynchronously(on: asUnownedTaskExecutor())
+            case .resume(let continuation):
+                continuation.resume()
+            }
+        }
+    }
+
+    private func nextItem() -> Item {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while head == jobs.count {
+            jobs.removeAll(keepingCapacity: true)
+            head = 0
+            pthread_cond_wait(condition, mutex)
+        }
+        let item = jobs[head]
+        head += 1
+        if head > 1024 && head * 2 > jobs.count {
+            jobs.removeFirst(head)
+            head = 0
+        }
+        return item
+    }
+}
+
+/// An address near the top of the current thread's stack, for the stack-overflow check.
+@inline(__always)
+func currentStackAddress() -> UInt {
+    var marker: UInt8 = 0
+    return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+}

@@ -1,0 +1,510 @@
+/// A recursive-descent parser for scr: jlox's parser, error for error, plus scr's extensions.
+public struct Parser {
+    /// Nesting deeper than this is a syntax error rather than a risk to the native stack.
+    public static let maxNesting = 500
+
+    private struct ParseError: Error {}
+
+    private let tokens: [Token]
+    private var current = 0
+    private var depth = 0
+    private var diagnostics: [Diagnostic] = []
+
+    private init(tokens: [Token]) {
+        self.tokens = tokens
+    }
+
+    /// Scans and parses `source`, reporting every error.
+    public static func parse(_ source: String) -> ParseResult {
+        let scan = Lexer.scan(source)
+        var parser = Parser(tokens: scan.tokens)
+        let statements = parser.program()
+        let diagnostics = scan.diagnostics + parser.diagnostics
+        let incomplete: Bool
+        if scan.diagnostics.isEmpty {
+            incomplete = parser.diagnostics.first.map { $0.place == .end } ?? false
+        } else {
+            incomplete = scan.endedInsideString && scan.diagnostics.count == 1
+        }
+        return ParseResult(statements: statements, diagnostics: diagnostics, isIncomplete: incomplete)
+    }
+
+    private mutating func program() -> [Stmt] {
+        var statements: [Stmt] = []
+        while !isAtEnd {
+            if let statement = declaration() { statements.append(statement) }
+        }
+        return statements
+    }
+
+    // MARK: Declarations
+
+    private mutating func declaration() -> Stmt? {
+        do {
+            if match(.class) { return try classDeclaration() }
+            if check(.async) && checkNext(.fun) {
+                current += 2
+                return .function(try function("function", isAsync: true))
+            }
+            if match(.fun) { return .function(try function("function", isAsync: false)) }
+            if match(.var) { return try varDeclaration() }
+            return try statement()
+        } catch {
+            synchronize()
+            return nil
+        }
+    }
+
+    private mutating func classDeclaration() throws -> Stmt {
+        let name = try consume(.identifier, "Expect class name.")
+        var superclass: Token?
+        if match(.less) {
+            superclass = try consume(.identifier, "Expect superclass name.")
+        }
+        try consume(.leftBrace, "Expect '{' before class body.")
+        var methods: [FunctionDecl] = []
+        while !check(.rightBrace) && !isAtEnd {
+            let isAsync = match(.async)
+            if isAsync && check(.identifier) && peek.lexeme == "init" {
+                report(Diagnostic(at: peek, "Can't make an initializer async."))
+            }
+            methods.append(try function("method", isAsync: isAsync))
+        }
+        try consume(.rightBrace, "Expect '}' after class body.")
+        return .class(ClassDecl(name: name, superclass: superclass, methods: methods))
+    }
+
+    private mutating func function(_ kind: String, isAsync: Bool) throws -> FunctionDecl {
+        let name = try consume(.identifier, "Expect \(kind) name.")
+        try consume(.leftParen, "Expect '(' after \(kind) name.")
+        var parameters: [Token] = []
+        if !check(.rightParen) {
+            repeat {
+                if parameters.count >= 255 {
+                    report(Diagnostic(at: peek, "Can't have more than 255 parameters."))
+                }
+                parameters.append(try consume(.identifier, "Expect parameter name."))
+            } while match(.comma)
+        }
+        try consume(.rightParen, "Expect ')' after parameters.")
+        try consume(.leftBrace, "Expect '{' before \(kind) body.")
+        let body = try block()
+        return FunctionDecl(name: name, params: parameters, body: body, isAsync: isAsync)
+    }
+
+    private mutating func varDeclaration() throws -> Stmt {
+        let name = try consume(.identifier, "Expect variable name.")
+        return try varDeclaration(named: name)
+    }
+
+    private mutating func varDeclaration(named name: Token) throws -> Stmt {
+        var initializer: Expr?
+        if match(.equal) {
+            initializer = try expression()
+        }
+        try consume(.semicolon, "Expect ';' after variable declaration.")
+        return .variable(name: name, initializer: initializer)
+    }
+
+    // MARK: Statements
+
+    private mutating func statement() throws -> Stmt {
+        try nested { parser in
+            if parser.match(.for) { return try parser.forStatement() }
+            if parser.match(.if) { return try parser.ifStatement() }
+            if parser.match(.print) { return try parser.printStatement() }
+            if parser.match(.return) { return try parser.returnStatement() }
+            if parser.match(.while) { return try parser.whileStatement() }
+            if parser.match(.throw) { return try parser.throwStatement() }
+            if parser.match(.try) { return try parser.tryStatement() }
+            if parser.match(.import) { return try parser.importStatement() }
+            if parser.match(.leftBrace) { return .block(try parser.block()) }
+            return try parser.expressionStatement()
+        }
+    }
+
+    private mutating func forStatement() throws -> Stmt {
+        let keyword = previous
+        try consume(.leftParen, "Expect '(' after 'for'.")
+        var initializer: Stmt?
+        try rejectBraceInForClause()
+        if match(.semicolon) {
+            initializer = nil
+        } else if match(.var) {
+            let name = try consume(.identifier, "Expect variable name.")
+            if check(.identifier) && peek.lexeme == "in" {
+                return try forInRest(keyword, variable: name)
+            }
+            initializer = try varDeclaration(named: name)
+        } else {
+            initializer = try expressionStatement()
+        }
+
+        var condition: Expr?
+        if !check(.semicolon) {
+            try rejectBraceInForClause()
+            condition = try expression()
+        }
+        let semicolon = try consume(.semicolon, "Expect ';' after loop condition.")
+        var increment: Expr?
+        if !check(.rightParen) {
+            try rejectBraceInForClause()
+            increment = try expression()
+        }
+        try consume(.rightParen, "Expect ')' after for clauses.")
+        var body = try statement()
+
+        if let increment {
+            body = .block([body, .expression(increment)])
+        }
+        let always = Expr.literal(.bool(true), semicolon)
+        body = .while(keyword, condition: condition ?? always, body: body)
+        if let initializer {
+            body = .block([initializer, body])
+        }
+        return body
+    }
+
+    /// jlox rejects `{` at the start of a for clause; a map literal there would be meaningless, so scr
+    /// keeps jlox's error rather than parsing one.
+    private mutating func rejectBraceInForClause() throws {
+        if check(.leftBrace) { throw error(peek, "Expect expression.") }
+    }
+
+    private mutating func forInRest(_ keyword: Token, variable: Token) throws -> Stmt {
+        advance()  // `in`
+        let iterable = try expression()
+        try consume(.rightParen, "Expect ')' after for clauses.")
+        let body = try statement()
+        return .forIn(keyword, variable: variable, iterable: iterable, body: body)
+    }
+
+    private mutating func ifStatement() throws -> Stmt {
+        let keyword = previous
+        try consume(.leftParen, "Expect '(' after 'if'.")
+        let condition = try expression()
+        try consume(.rightParen, "Expect ')' after if condition.")
+        let thenBranch = try statement()
+        var elseBranch: Stmt?
+        if match(.else) {
+            elseBranch = try statement()
+        }
+        return .if(keyword, condition: condition, then: thenBranch, else: elseBranch)
+    }
+
+    private mutating func printStatement() throws -> Stmt {
+        let keyword = previous
+        let value = try expression()
+        try consume(.semicolon, "Expect ';' after value.")
+        return .print(keyword, value)
+    }
+
+    private mutating func returnStatement() throws -> Stmt {
+        let keyword = previous
+        var value: Expr?
+        if !check(.semicolon) {
+            value = try expression()
+        }
+        try consume(.semicolon, "Expect ';' after return value.")
+        return .return(keyword, value)
+    }
+
+    private mutating func whileStatement() throws -> Stmt {
+        let keyword = previous
+        try consume(.leftParen, "Expect '(' after 'while'.")
+        let condition = try expression()
+        try consume(.rightParen, "Expect ')' after condition.")
+        let body = try statement()
+        return .while(keyword, condition: condition, body: body)
+    }
+
+    private mutating func throwStatement() throws -> Stmt {
+        let keyword = previous
+        let value = try expression()
+        try consume(.semicolon, "Expect ';' after thrown value.")
+        return .throw(keyword, value)
+    }
+
+    private mutating func tryStatement() throws -> Stmt {
+        let keyword = previous
+        try consume(.leftBrace, "Expect '{' after 'try'.")
+        let body = try block()
+        var catchName: Token?
+        var catchBody: [Stmt]?
+        if match(.catch) {
+            if match(.leftParen) {
+                catchName = try consume(.identifier, "Expect variable name after 'catch ('.")
+                try consume(.rightParen, "Expect ')' after catch variable.")
+            }
+            try consume(.leftBrace, "Expect '{' after catch clause.")
+            catchBody = try block()
+        }
+        var finallyBody: [Stmt]?
+        if match(.finally) {
+            try consume(.leftBrace, "Expect '{' after 'finally'.")
+            finallyBody = try block()
+        }
+        if catchBody == nil && finallyBody == nil {
+            throw error(peek, "Expect 'catch' or 'finally' after try block.")
+        }
+        return .try(TryStmt(keyword: keyword, body: body, catchName: catchName, catchBody: catchBody,
+                            finallyBody: finallyBody))
+    }
+
+    private mutating func importStatement() throws -> Stmt {
+        let keyword = previous
+        let path = try consume(.string, "Expect module path string after 'import'.")
+        try consume(.semicolon, "Expect ';' after import.")
+        return .import(keyword, path: path)
+    }
+
+    private mutating func block() throws -> [Stmt] {
+        var statements: [Stmt] = []
+        while !check(.rightBrace) && !isAtEnd {
+            if let statement = declaration() { statements.append(statement) }
+        }
+        try consume(.rightBrace, "Expect '}' after block.")
+        return statements
+    }
+
+    private mutating func expressionStatement() throws -> Stmt {
+        let expr = try expression()
+        try consume(.semicolon, "Expect ';' after expression.")
+        return .expression(expr)
+    }
+
+    // MARK: Expressions
+
+    private mutating func expression() throws -> Expr {
+        try nested { try $0.assignment() }
+    }
+
+    private mutating func assignment() throws -> Expr {
+        let expr = try or()
+        guard match(.equal) else { return expr }
+        let equals = previous
+        let value = try expression()
+        switch expr {
+        case .variable(let name):
+            return .assign(name, value)
+        case .get(let object, let name):
+            return .set(object, name: name, value: value)
+        case .index(let object, let bracket, let index):
+            return .indexSet(object, bracket: bracket, index: index, value: value)
+        default:
+            report(Diagnostic(at: equals, "Invalid assignment target."))
+            return expr
+        }
+    }
+
+    private mutating func or() throws -> Expr {
+        try leftAssociative(of: [.or], operand: { try $0.and() }, combine: Expr.logical)
+    }
+
+    private mutating func and() throws -> Expr {
+        try leftAssociative(of: [.and], operand: { try $0.equality() }, combine: Expr.logical)
+    }
+
+    private mutating func equality() throws -> Expr {
+        try leftAssociative(of: [.bangEqual, .equalEqual], operand: { try $0.comparison() }, combine: Expr.binary)
+    }
+
+    private mutating func comparison() throws -> Expr {
+        try leftAssociative(of: [.greater, .greaterEqual, .less, .lessEqual],
+                            operand: { try $0.term() }, combine: Expr.binary)
+    }
+
+    private mutating func term() throws -> Expr {
+        try leftAssociative(of: [.minus, .plus], operand: { try $0.factor() }, combine: Expr.binary)
+    }
+
+    private mutating func factor() throws -> Expr {
+        try leftAssociative(of: [.slash, .star], operand: { try $0.unary() }, combine: Expr.binary)
+    }
+
+    /// One level of binary operators. A long chain nests the tree as deeply as parentheses would, so
+    /// each link counts towards the nesting limit.
+    private mutating func leftAssociative(
+        of operators: [TokenKind],
+        operand: (inout Parser) throws -> Expr,
+        combine: (Expr, Token, Expr) -> Expr
+    ) throws -> Expr {
+        var expr = try operand(&self)
+        let outerDepth = depth
+        defer { depth = outerDepth }
+        while operators.contains(peek.kind) {
+            try enterNesting()
+            let op = advance()
+            let right = try operand(&self)
+            expr = combine(expr, op, right)
+        }
+        return expr
+    }
+
+    private mutating func unary() throws -> Expr {
+        if match(.bang, .minus, .await) {
+            let op = previous
+            let right = try nested { try $0.unary() }
+            return op.kind == .await ? .await(op, right) : .unary(op, right)
+        }
+        return try call()
+    }
+
+    private mutating func call() throws -> Expr {
+        var expr = try primary()
+        let outerDepth = depth
+        defer { depth = outerDepth }
+        while true {
+            if match(.leftParen) {
+                expr = try finishCall(expr)
+            } else if match(.dot) {
+                let name = try consume(.identifier, "Expect property name after '.'.")
+                expr = .get(expr, name: name)
+            } else if match(.leftBracket) {
+                let bracket = previous
+                let index = try expression()
+                try consume(.rightBracket, "Expect ']' after index.")
+                expr = .index(expr, bracket: bracket, index: index)
+            } else {
+                break
+            }
+            try enterNesting()
+        }
+        return expr
+    }
+
+    private mutating func finishCall(_ callee: Expr) throws -> Expr {
+        var arguments: [Expr] = []
+        if !check(.rightParen) {
+            repeat {
+                if arguments.count >= 255 {
+                    report(Diagnostic(at: peek, "Can't have more than 255 arguments."))
+                }
+                arguments.append(try expression())
+            } while match(.comma)
+        }
+        let paren = try consume(.rightParen, "Expect ')' after arguments.")
+        return .call(callee, paren: paren, arguments: arguments)
+    }
+
+    private mutating func primary() throws -> Expr {
+        let token = peek
+        switch token.kind {
+        case .false: advance(); return .literal(.bool(false), token)
+        case .true: advance(); return .literal(.bool(true), token)
+        case .nil: advance(); return .literal(.nil, token)
+        case .number: advance(); return .literal(.number(Double(token.lexeme) ?? 0), token)
+        case .string: advance(); return .literal(.string(token.text), token)
+        case .super:
+            advance()
+            try consume(.dot, "Expect '.' after 'super'.")
+            let method = try consume(.identifier, "Expect superclass method name.")
+            return .superGet(keyword: token, method: method)
+        case .this: advance(); return .this(token)
+        case .identifier: advance(); return .variable(token)
+        case .leftParen:
+            advance()
+            let expr = try expression()
+            try consume(.rightParen, "Expect ')' after expression.")
+            return .grouping(expr)
+        case .leftBracket:
+            advance()
+            return .list(token, try listElements())
+        case .leftBrace:
+            advance()
+            return .map(token, try mapEntries())
+        default:
+            throw error(token, "Expect expression.")
+        }
+    }
+
+    private mutating func listElements() throws -> [Expr] {
+        var elements: [Expr] = []
+        while !check(.rightBracket) {
+            elements.append(try expression())
+            if !match(.comma) { break }
+        }
+        try consume(.rightBracket, "Expect ']' after list elements.")
+        return elements
+    }
+
+    private mutating func mapEntries() throws -> [MapEntry] {
+        var entries: [MapEntry] = []
+        while !check(.rightBrace) {
+            let key = try expression()
+            try consume(.colon, "Expect ':' after map key.")
+            entries.append(MapEntry(key: key, value: try expression()))
+            if !match(.comma) { break }
+        }
+        try consume(.rightBrace, "Expect '}' after map entries.")
+        return entries
+    }
+
+    // MARK: Helpers
+
+    private mutating func nested<T>(_ body: (inout Parser) throws -> T) throws -> T {
+        try enterNesting()
+        defer { depth -= 1 }
+        return try body(&self)
+    }
+
+    private mutating func enterNesting() throws {
+        depth += 1
+        if depth > Parser.maxNesting {
+            depth -= 1
+            throw error(peek, "Too much nesting.")
+        }
+    }
+
+    private mutating func synchronize() {
+        advance()
+        while !isAtEnd {
+            if previous.kind == .semicolon { return }
+            switch peek.kind {
+            case .class, .fun, .var, .for, .if, .while, .print, .return, .async, .throw, .try, .import:
+                return
+            default:
+                advance()
+            }
+        }
+    }
+
+    @discardableResult
+    private mutating func consume(_ kind: TokenKind, _ message: String) throws -> Token {
+        if check(kind) { return advance() }
+        throw error(peek, message)
+    }
+
+    private mutating func error(_ token: Token, _ message: String) -> ParseError {
+        report(Diagnostic(at: token, message))
+        return ParseError()
+    }
+
+    private mutating func report(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+    }
+
+    private mutating func match(_ kinds: TokenKind...) -> Bool {
+        for kind in kinds where check(kind) {
+            advance()
+            return true
+        }
+        return false
+    }
+
+    private func check(_ kind: TokenKind) -> Bool { peek.kind == kind }
+
+    private func checkNext(_ kind: TokenKind) -> Bool {
+        current + 1 < tokens.count && tokens[current + 1].kind == kind
+    }
+
+    @discardableResult
+    private mutating func advance() -> Token {
+        if !isAtEnd { current += 1 }
+        return previous
+    }
+
+    private var isAtEnd: Bool { peek.kind == .eof }
+    private var peek: Token { tokens[current] }
+    private var previous: Token { tokens[current - 1] }
+}

@@ -1,0 +1,153 @@
+/// Spawning, awaiting and sleeping: the runtime's side of scr's tasks.
+extension Runtime {
+    /// Awaiting coroutines inside one another deeper than this is a `Stack overflow.`.
+    static let maxAsyncDepth = 10_000
+
+    /// Starts `body` as a new script task; it first runs when the current task next suspends.
+    /// A background task keeps a script alive and has its uncaught error reported; a top-level input
+    /// is a foreground task whose caller reports its error.
+    func startTask(named name: String, background: Bool = true, _ body: @escaping Coroutine.Body) -> TaskObject {
+        nextTaskID += 1
+        let task = TaskObject(name: name, id: nextTaskID, isBackground: background)
+        if background { liveTasks[task.id] = task }
+        let job = Confined(body)
+        let confinedTask = Confined(task)
+        let runtime = Confined(self)
+        _ = Task(executorPreference: executor) {
+            let (body, task, runtime) = (job.value, confinedTask.value, runtime.value)
+            runtime.currentTask = task
+            let state: TaskObject.State
+            do {
+                state = .finished(try await body())
+            } catch {
+                state = .failed(runtime.scriptError(from: error, line: 0))
+            }
+            runtime.currentTask = task
+            runtime.taskFinished(task, state)
+        }
+        return task
+    }
+
+    private func taskFinished(_ task: TaskObject, _ state: TaskObject.State) {
+        if case .failed(let error) = state, task.isBackground, !task.isObserved, error.kind != .cancelled {
+            hadUncaughtTaskError = true
+            reportTaskError(error, task: task)
+        }
+        task.finish(state)
+        guard task.isBackground else { return }
+        liveTasks[task.id] = nil
+        if liveTasks.isEmpty {
+            let waiters = idleWaiters
+            idleWaiters = []
+            for waiter in waiters { waiter.fire() }
+        }
+    }
+
+    /// Returns when no background task is left.
+    func waitForBackgroundTasks() async {
+        guard !liveTasks.isEmpty else { return }
+        let waiter = OneShot()
+        idleWaiters.append(waiter)
+        await waiter.wait()
+    }
+
+    /// Runs `body` as a foreground task and returns its result.
+    func runForeground(named name: String, _ body: @escaping Coroutine.Body) async throws -> Value {
+        let task = startTask(named: name, background: false, body)
+        if !task.isDone {
+            let waiter = OneShot()
+            task.whenDone { waiter.fire() }
+            await waiter.wait()
+        }
+        return try task.result()
+    }
+
+    func reportTaskError(_ error: ScriptError, task: TaskObject) {
+        writeError("\(error.report)\n  in task \(task.name)\n")
+    }
+
+    /// `spawn(coroutine)`.
+    func spawn(_ coroutine: Coroutine, line: Int) throws -> TaskObject {
+        startTask(named: coroutine.name, try coroutine.take(line: line))
+    }
+
+    /// `await value` for a coroutine or a task.
+    func await(_ value: Value, line: Int) async throws -> Value {
+        switch value {
+        case .coroutine(let coroutine):
+            let body = try coroutine.take(line: line)
+            let task = currentTask
+            guard task.asyncDepth < Runtime.maxAsyncDepth else {
+                throw ScriptError("Stack overflow.", line: line)
+            }
+            task.asyncDepth += 1
+            defer { task.asyncDepth -= 1 }
+            return try await body()
+        case .task(let awaited):
+            awaited.isObserved = true
+            try await wait(for: [awaited], line: line)
+            return try awaited.result()
+        default:
+            throw ScriptError("Can only await coroutines and tasks.", line: line)
+        }
+    }
+
+    /// Suspends the current task until every task in `tasks` is done or one of them fails.
+    func wait(for tasks: [TaskObject], line: Int) async throws {
+        var remaining = tasks.filter { !$0.isDone }.count
+        guard remaining > 0, !tasks.contains(where: \.hasFailed) else { return }
+        let waiter = OneShot()
+        for task in tasks where !task.isDone {
+            task.whenDone {
+                remaining -= 1
+                if remaining == 0 || task.hasFailed { waiter.fire() }
+            }
+        }
+        try await suspendCurrent(on: waiter, line: line)
+    }
+
+    /// `sleep(seconds)`: `sleep(0)` lets every other ready task run once.
+    func sleep(_ seconds: Double, line: Int) async throws {
+        let task = currentTask
+        if seconds <= 0 {
+            try task.raisePendingSignal(line: line)
+            await yieldToReadyTasks()
+            currentTask = task
+            try task.raisePendingSignal(line: line)
+            return
+        }
+        let waiter = OneShot()
+        let timer = Task {
+            try? await Task.sleep(nanoseconds: UInt64(min(seconds, 1e9) * 1e9))
+            waiter.fire()
+        }
+        defer { timer.cancel() }
+        try await suspendCurrent(on: waiter, line: line)
+    }
+
+    /// Puts the current task at the back of the executor's queue. (`Task.yield()` goes through the
+    /// global executor, whose threads would make the order of ready tasks vary from run to run.)
+    private func yieldToReadyTasks() async {
+        await withUnsafeContinuation { executor.resumeLater($0) }
+    }
+
+    private func suspendCurrent(on waiter: OneShot, line: Int) async throws {
+        let task = currentTask
+        defer { currentTask = task }
+        try await task.suspend(on: waiter, line: line)
+    }
+
+    /// Turns any error that reaches script code into a script error.
+    func scriptError(from error: any Error, line: Int) -> ScriptError {
+        if let error = error as? ScriptError { return error }
+        if error is CancellationError { return ScriptError("Task cancelled.", line: line, kind: .cancelled) }
+        return ScriptError("\(error)", line: line)
+    }
+}
+
+extension TaskObject {
+    var hasFailed: Bool {
+        if case .failed = state { return true }
+        return false
+    }
+}

@@ -1,0 +1,83 @@
+/// A script task: the top-level input or a spawned coroutine, each running as its own Swift task on
+/// the interpreter's executor.
+public final class TaskObject {
+    enum State {
+        case running
+        case finished(Value)
+        case failed(ScriptError)
+    }
+
+    let name: String
+    let id: Int
+    let isBackground: Bool
+    private(set) var state: State = .running
+    /// The line of the `await` the task is suspended at, for `.tasks`.
+    var waitingLine: Int?
+    /// How deeply coroutines are awaited inside one another in this task.
+    var asyncDepth = 0
+    /// A cancellation or interrupt to raise at the task's next suspension point.
+    private var pendingSignal: ScriptError.Kind?
+    /// What the task is suspended on, so that a cancellation can wake it.
+    private var suspension: OneShot?
+    private var onFinish: [() -> Void] = []
+    /// True once something awaits the task's result: its error is then reported there, not as uncaught.
+    var isObserved = false
+
+    init(name: String, id: Int, isBackground: Bool) {
+        self.name = name
+        self.id = id
+        self.isBackground = isBackground
+    }
+
+    var isDone: Bool {
+        if case .running = state { return false }
+        return true
+    }
+
+    /// Asks the task to stop: it gets a catchable error at its next suspension point (at once if it is
+    /// suspended now).
+    func signal(_ kind: ScriptError.Kind) {
+        guard !isDone else { return }
+        pendingSignal = kind
+        suspension?.fire()
+    }
+
+    /// Suspends the task until `waiter` fires or the task is signalled.
+    func suspend(on waiter: OneShot, line: Int) async throws {
+        try raisePendingSignal(line: line)
+        suspension = waiter
+        waitingLine = line
+        await waiter.wait()
+        suspension = nil
+        waitingLine = nil
+        try raisePendingSignal(line: line)
+    }
+
+    func raisePendingSignal(line: Int) throws {
+        guard let kind = pendingSignal else { return }
+        pendingSignal = nil
+        let message = kind == .interrupted ? "KeyboardInterrupt" : "Task cancelled."
+        throw ScriptError(message, line: line, kind: kind)
+    }
+
+    func finish(_ state: State) {
+        self.state = state
+        let callbacks = onFinish
+        onFinish = []
+        for callback in callbacks { callback() }
+    }
+
+    /// Calls `callback` on the executor when the task finishes (at once if it has).
+    func whenDone(_ callback: @escaping () -> Void) {
+        if isDone { callback() } else { onFinish.append(callback) }
+    }
+
+    /// The task's result, or its error rethrown; only for a finished task.
+    func result() throws -> Value {
+        switch state {
+        case .finished(let value): return value
+        case .failed(let error): throw error
+        case .running: preconditionFailure("result of a running task")
+        }
+    }
+}

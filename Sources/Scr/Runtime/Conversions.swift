@@ -1,0 +1,43 @@
+/// `str`, `num`, `type` and `len`: converting and inspecting values.
+extension Natives {
+    static func installConversions(in runtime: Runtime) {
+        let natives: [NativeFunction] = [
+            NativeFunction("str", arity: 1) { arguments, _ in .string(arguments[0].description) },
+            NativeFunction("type", arity: 1) { arguments, _ in .string(arguments[0].typeName) },
+            NativeFunction("num", arity: 1) { arguments, context in
+                switch arguments[0] {
+                case .number: return arguments[0]
+                case .bool(let b): return .number(b ? 1 : 0)
+                case .string(let text):
+                    let trimmed = text.trimmingWhitespace
+                    guard let number = Double(trimmed), !trimmed.isEmpty else {
+                        throw context.error("Can't convert \(arguments[0].repr) to a number.")
+                    }
+                    return .number(number)
+                default:
+                    throw context.error("Can't convert \(arguments[0].typeName) to a number.")
+                }
+            },
+            NativeFunction("len", arity: 1) { arguments, context in
+                switch arguments[0] {
+                case .string(let text): return .number(Double(text.count))
+                case .list(let list): return .number(Double(list.elements.count))
+                case .map(let map): return .number(Double(map.entries.count))
+                default: throw context.error("len() takes a string, list or map, not \(arguments[0].typeName).")
+                }
+            },
+        ]
+        for native in natives {
+            runtime.globals.define(native.name, .native(native))
+        }
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[first...last])
+    }
+}

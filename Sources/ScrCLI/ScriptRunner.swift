@@ -1,0 +1,52 @@
+import Scr
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs a script and turns its outcome into jlox's exit statuses.
+enum ScriptRunner {
+    static let compileErrorStatus: Int32 = 65
+    static let fileErrorStatus: Int32 = 66
+    static let runtimeErrorStatus: Int32 = 70
+
+    static func runFile(_ path: String) async -> Int32 {
+        do {
+            return await run(source: try SourceFile.read(path), path: path)
+        } catch {
+            reportError("scr: \(error)")
+            return fileErrorStatus
+        }
+    }
+
+    static func runStandardInput() async -> Int32 {
+        var bytes: [UInt8] = []
+        while let line = readLine(strippingNewline: false) { bytes.append(contentsOf: line.utf8) }
+        return await run(source: String(decoding: bytes, as: UTF8.self), path: nil)
+    }
+
+    static func run(source: String, path: String?) async -> Int32 {
+        let interpreter = Interpreter()
+        do {
+            try await interpreter.run(source, path: path)
+        } catch let error as CompileError {
+            reportError(error.description)
+            return compileErrorStatus
+        } catch let error as ScriptError {
+            reportError(error.report)
+            _ = await interpreter.waitForTasks()
+            return runtimeErrorStatus
+        } catch {
+            reportError("scr: \(error)")
+            return runtimeErrorStatus
+        }
+        return await interpreter.waitForTasks() ? 0 : runtimeErrorStatus
+    }
+
+    static func reportError(_ text: String) {
+        StandardOutput.output.flush()
+        StandardOutput.error.write(text + "\n")
+    }
+}

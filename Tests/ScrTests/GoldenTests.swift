@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// Golden tests: every `.scr` file under Tests/golden is run by the real `scr` binary, and its stdout,
+/// stderr and exit status are compared with the expectations written in the file, in the notation of
+/// the Crafting Interpreters test suite:
+///
+/// - `// expect: TEXT` — a line of standard output.
+/// - `// expect runtime error: MESSAGE` — stderr is MESSAGE and `[line N]` (N: this line); exit 70.
+/// - `// Error at 'x': MESSAGE`, `// Error at end: …`, `// Error: …`, optionally after `[line N]` — a
+///   compile error on this line (or line N) on stderr; exit 65.
+/// - `// stderr: TEXT` — a line of standard error, as is.
+/// - `// exit: N` — the exit status, when it is none of the above.
+/// - `// stdin: TEXT` — a line fed to standard input.
+struct GoldenTests {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("golden")
+
+    static let files: [String] = {
+        let enumerator = FileManager.default.enumerator(atPath: directory.path)
+        return (enumerator?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".scr") }.sorted()
+    }()
+
+    @Test func corpusIsLarge() {
+        #expect(GoldenTests.files.count >= 150)
+    }
+
+    @Test(arguments: files)
+    func golden(_ file: String) throws {
+        let path = GoldenTests.directory.appendingPathComponent(file).path
+        let expected = try Expectations(source: String(contentsOfFile: path, encoding: .utf8))
+        let result = try ScrProcess.run([path], stdin: expected.stdin)
+        #expect(result.stdout == expected.stdout, "stdout of \(file)")
+        #expect(result.stderr == expected.stderr, "stderr of \(file)")
+        #expect(result.status == expected.status, "exit status of \(file)")
+    }
+}
+
+/// What a golden file says its run must produce.
+struct Expectations {
+    var stdout = ""
+    var stderr = ""
+    var stdin = ""
+    var status: Int32 = 0
+
+    init(source: String) {
+        var explicitStatus: Int32?
+        for (index, line) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let number = index + 1
+            let line = String(line)
+            if let text = line.after(marker: "// expect: ") {
+                stdout += text + "\n"
+            } else if let message = line.after(marker: "// expect runtime error: ") {
+                stderr += "\(message)\n[line \(number)]\n"
+                status = 70
+            } else if let text = line.after(marker: "// stderr: ") {
+                stderr += text + "\n"
+            } else if let text = line.after(marker: "// stdin: ") {
+                stdin += text + "\n"
+            } else if let code = line.after(marker: "// exit: ") {
+                explicitStatus = Int32(code)
+            } else if let error = Expectations.compileError(in: line, at: number) {
+                stderr += error + "\n"
+                status = 65
+            }
+        }
+        if let explicitStatus { status = explicitStatus }
+    }
+
+    private static func compileError(in line: String, at number: Int) -> String? {
+        if let error = line.after(marker: "// [line "), error.contains("] Error") { return "[line " + error }
+        if let error = line.after(marker: "// Error") { return "[line \(number)] Error" + error }
+        return nil
+    }
+}
+
+extension String {
+    /// The rest of the line after the first occurrence of `marker`.
+    func after(marker: String) -> String? {
+        range(of: marker).map { String(self[$0.upperBound...]) }
+    }
+}

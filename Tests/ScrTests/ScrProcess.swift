@@ -1,0 +1,44 @@
+import Foundation
+
+/// Runs the `scr` binary that `swift build` put beside the test bundle.
+enum ScrProcess {
+    struct Result {
+        let stdout: String
+        let stderr: String
+        let status: Int32
+    }
+
+    static let executable: URL = {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent("scr")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        fatalError("scr binary not found near \(CommandLine.arguments[0])")
+    }()
+
+    /// Runs `scr arguments…` to completion. Output goes to files, so neither stream can fill a pipe
+    /// and stall the child while the other is read.
+    static func run(_ arguments: [String], stdin: String = "") throws -> Result {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("scr-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let paths = ["in", "out", "err"].map { scratch.appendingPathComponent($0) }
+        try Data(stdin.utf8).write(to: paths[0])
+        for path in paths.dropFirst() { FileManager.default.createFile(atPath: path.path, contents: nil) }
+
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardInput = try FileHandle(forReadingFrom: paths[0])
+        process.standardOutput = try FileHandle(forWritingTo: paths[1])
+        process.standardError = try FileHandle(forWritingTo: paths[2])
+        try process.run()
+        process.waitUntilExit()
+        return Result(
+            stdout: try String(contentsOf: paths[1], encoding: .utf8),
+            stderr: try String(contentsOf: paths[2], encoding: .utf8),
+            status: process.terminationStatus)
+    }
+}
