@@ -7,3 +7,7 @@ struct Confined<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }
+
+// The same confinement is why nodes hold the runtime and the globals as `unowned(unsafe)`: the runtime
+// owns every node (through globals, closures and tasks) and outlives them, and a checked `unowned`
+// reference costs an atomic retain on every use.

@@ -10,7 +10,7 @@ import Darwin
 /// recursion has room before the `Stack overflow.` check trips, whatever thread the host calls from.
 public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
     /// The stack of the executor's thread.
-    static let stackSize = 512 << 20
+    static let stackSize = 64 << 20
     /// Headroom kept below the stack-overflow check for natives and the runtime's own frames.
     private static let stackMargin = 1 << 20
 

@@ -1,6 +1,6 @@
 /// `callee(arguments)`.
 final class CallNode: Expression {
-    unowned let runtime: Runtime
+    unowned(unsafe) let runtime: Runtime
     let callee: Expression
     let arguments: [Expression]
     let line: Int
@@ -40,7 +40,7 @@ final class CallNode: Expression {
 
 /// `object.name(arguments)`: a method call that skips making a bound method.
 final class InvokeNode: Expression {
-    unowned let runtime: Runtime
+    unowned(unsafe) let runtime: Runtime
     let object: Expression
     let name: Token
     let symbol: Int
@@ -86,7 +86,7 @@ final class InvokeNode: Expression {
 
 /// `super.name(arguments)`.
 final class SuperInvokeNode: Expression {
-    unowned let runtime: Runtime
+    unowned(unsafe) let runtime: Runtime
     let superclass: Expression
     let receiver: Expression
     let name: Token
@@ -153,7 +153,7 @@ final class SuperGetNode: Expression {
 
 /// A function declaration's value: a new closure each time it runs.
 final class ClosureNode: Expression {
-    unowned let runtime: Runtime
+    unowned(unsafe) let runtime: Runtime
     let code: FunctionCode
 
     init(runtime: Runtime, code: FunctionCode) {

@@ -1,6 +1,6 @@
 /// `import "path.scr";`: runs the module once per interpreter; its globals become everyone's.
 final class ImportStatement: Statement {
-    unowned let runtime: Runtime
+    unowned(unsafe) let runtime: Runtime
     let path: String
     let line: Int
 

@@ -38,7 +38,7 @@ final class ResultStatement: Statement {
 
 /// `print expression;`
 final class PrintStatement: Statement {
-    unowned let runtime: Runtime
+    unowned(unsafe) let runtime: Runtime
     let expression: Expression
 
     init(runtime: Runtime, _ expression: Expression) {
@@ -109,7 +109,7 @@ final class IfStatement: Statement {
 /// `while (condition) body`, and the `for` loops that desugar to it. Each iteration checks for an
 /// interrupt, so a host can stop a loop that never awaits.
 final class WhileStatement: Statement {
-    unowned let runtime: Runtime
+    unowned(unsafe) let runtime: Runtime
     let condition: Expression
     let body: Statement
     let line: Int

@@ -61,7 +61,7 @@ final class CaptureGet: Expression {
 }
 
 final class GlobalGet: Expression {
-    unowned let globals: Globals
+    unowned(unsafe) let globals: Globals
     let slot: Int
     let name: Token
 
@@ -131,7 +131,7 @@ final class CaptureSet: Assignment {
 }
 
 final class GlobalSet: Assignment {
-    unowned let globals: Globals
+    unowned(unsafe) let globals: Globals
     let slot: Int
     let name: Token
 
