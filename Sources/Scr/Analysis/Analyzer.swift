@@ -79,7 +79,8 @@ final class Analyzer {
         case .try(let stmt):
             return tryStatement(stmt)
         case .import(let keyword, let path):
-            return ImportStatement(runtime: runtime, path: SourceFile.resolve(path.text, relativeTo: directory),
+            return ImportStatement(runtime: runtime, name: path.text,
+                                   path: SourceFile.resolve(path.text, relativeTo: directory),
                                    line: keyword.line)
         }
     }

@@ -17,7 +17,9 @@ public final class Interpreter: Sendable {
     ) {
         let executor = ScriptExecutor()
         self.executor = executor
-        runtime = Confined(Runtime(executor: executor, writeOutput: output, writeError: errors))
+        let runtime = Runtime(executor: executor, writeOutput: output, writeError: errors)
+        runtime.flushOutput = { StandardOutput.output.flush() }
+        self.runtime = Confined(runtime)
     }
 
     /// Runs a program. Compile errors throw a `CompileError` (nothing runs); an uncaught runtime error

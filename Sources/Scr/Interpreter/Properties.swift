@@ -11,8 +11,27 @@ extension Runtime {
             }
             throw ScriptError("Undefined property '\(name.lexeme)'.", line: name.line)
         default:
-            if let method = builtinMethod(of: object, name.lexeme) { return method }
-            throw ScriptError("Only instances have properties.", line: name.line)
+            if let method = builtinMethod(of: object, symbol) { return method }
+            throw noProperty(object, name)
+        }
+    }
+}
+
+extension Runtime {
+    /// `receiver.name(arguments)` on a value that is not an instance.
+    func invokeBuiltin(_ receiver: Value, _ symbol: Int, _ name: Token, _ arguments: [Value], line: Int) throws -> Value {
+        if let result = try callBuiltin(receiver, symbol, arguments, line: line) { return result }
+        throw noProperty(receiver, name)
+    }
+
+    /// jlox's error for a property of a Lox value that is not an instance; lists, maps and tasks have
+    /// methods, so for them the name is what is wrong.
+    private func noProperty(_ receiver: Value, _ name: Token) -> ScriptError {
+        switch receiver {
+        case .list, .map, .task:
+            ScriptError("Undefined property '\(name.lexeme)' on \(receiver.typeName).", line: name.line)
+        default:
+            ScriptError("Only instances have properties.", line: name.line)
         }
     }
 }

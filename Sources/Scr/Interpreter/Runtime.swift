@@ -10,6 +10,8 @@ final class Runtime {
     var writeOutput: (String) -> Void
     /// Where errors of background tasks and warnings go.
     var writeError: (String) -> Void
+    /// Makes buffered output visible (before reading input).
+    var flushOutput: () -> Void = {}
     /// Set by the host (from any thread) to stop the running input at its next loop edge or call.
     let interruptRequested = InterruptFlag()
     /// The task whose code is running now. Tasks switch only at awaits, which set it back on resuming.
@@ -22,7 +24,7 @@ final class Runtime {
     var hadUncaughtTaskError = false
     /// Modules that have run, and the chain of those being imported now, by resolved path.
     var importedModules: Set<String> = []
-    var modulesBeingImported: [String] = []
+    var modulesBeingImported: [(name: String, path: String)] = []
     /// The class of the values runtime errors are caught as: instances with a `message` field.
     private(set) lazy var errorClass = ClassObject(name: "Error", superclass: nil, methods: [:])
 

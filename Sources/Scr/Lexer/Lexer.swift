@@ -115,7 +115,6 @@ public struct Lexer {
         current += 1  // The closing quote.
         if invalidEscape {
             error("Invalid escape sequence.")
-            return
         }
         add(.string, value: String(decoding: value, as: UTF8.self))
     }

@@ -26,6 +26,11 @@ extension Natives {
                 default: throw context.error("len() takes a string, list or map, not \(arguments[0].typeName).")
                 }
             },
+            NativeFunction("input", arity: 0...1) { arguments, context in
+                if let prompt = arguments.first { context.runtime.writeOutput(prompt.description) }
+                context.runtime.flushOutput()
+                return readLine().map(Value.string) ?? .nil
+            },
         ]
         for native in natives {
             runtime.globals.define(native.name, .native(native))

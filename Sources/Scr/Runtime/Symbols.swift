@@ -10,6 +10,7 @@ final class Symbols {
     init() {
         _ = intern("init")
         _ = intern("message")
+        for method in BuiltinMethod.allCases { _ = intern(method.name) }
     }
 
     func intern(_ name: String) -> Int {

@@ -68,19 +68,31 @@ final class InvokeNode: Expression {
             }
             return try runtime.invoke(method, newFrame, line: line)
         }
-        let callee = try runtime.property(of: receiver, symbol, name)
+        if case .instance = receiver {
+            let callee = try runtime.property(of: receiver, symbol, name)
+            return try runtime.call(callee, evalArguments(frame), line: line)
+        }
+        return try runtime.invokeBuiltin(receiver, symbol, name, evalArguments(frame), line: line)
+    }
+
+    private func evalArguments(_ frame: Frame) throws -> [Value] {
         var values: [Value] = []
         values.reserveCapacity(arguments.count)
         for argument in arguments { values.append(try argument.eval(frame)) }
-        return try runtime.call(callee, values, line: line)
+        return values
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
         let receiver = try await object.value(frame)
-        let callee = try runtime.property(of: receiver, symbol, name)
+        if case .instance = receiver {
+            let callee = try runtime.property(of: receiver, symbol, name)
+            var values: [Value] = []
+            for argument in arguments { values.append(try await argument.value(frame)) }
+            return try runtime.call(callee, values, line: line)
+        }
         var values: [Value] = []
         for argument in arguments { values.append(try await argument.value(frame)) }
-        return try runtime.call(callee, values, line: line)
+        return try runtime.invokeBuiltin(receiver, symbol, name, values, line: line)
     }
 }
 

@@ -1,48 +1,51 @@
 /// `import "path.scr";`: runs the module once per interpreter; its globals become everyone's.
 final class ImportStatement: Statement {
     unowned(unsafe) let runtime: Runtime
+    /// The module's path as written, for messages, and resolved against the importing file.
+    let name: String
     let path: String
     let line: Int
 
-    init(runtime: Runtime, path: String, line: Int) {
+    init(runtime: Runtime, name: String, path: String, line: Int) {
         self.runtime = runtime
+        self.name = name
         self.path = path
         self.line = line
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
-        try runtime.importModule(path, line: line)
+        try runtime.importModule(name, at: path, line: line)
         return nil
     }
 }
 
 extension Runtime {
-    func importModule(_ path: String, line: Int) throws {
+    func importModule(_ name: String, at path: String, line: Int) throws {
         if importedModules.contains(path) { return }
-        if let start = modulesBeingImported.firstIndex(of: path) {
-            let cycle = (modulesBeingImported[start...] + [path]).joined(separator: " -> ")
+        if let start = modulesBeingImported.firstIndex(where: { $0.path == path }) {
+            let cycle = (modulesBeingImported[start...].map(\.name) + [name]).joined(separator: " -> ")
             throw ScriptError("Import cycle: \(cycle).", line: line)
         }
         let source: String
         do {
             source = try SourceFile.read(path)
-        } catch {
-            throw ScriptError("Can't import '\(path)': \(error).", line: line)
+        } catch let error as SourceFile.ReadError {
+            throw ScriptError("Can't import '\(name)': \(error.reason).", line: line)
         }
         let parsed = Parser.parse(source)
         guard parsed.isValid else {
-            throw ScriptError("Error in module '\(path)':\n\(CompileError(parsed.diagnostics))", line: line)
+            throw ScriptError("Error in module '\(name)':\n\(CompileError(parsed.diagnostics))", line: line)
         }
         let code: FunctionCode
         switch Analyzer.analyze(parsed.statements, runtime: self, mode: .script,
                                 directory: SourceFile.directory(of: path)) {
         case .success(let analysed): code = analysed
-        case .failure(let error): throw ScriptError("Error in module '\(path)':\n\(error)", line: line)
+        case .failure(let error): throw ScriptError("Error in module '\(name)':\n\(error)", line: line)
         }
         guard !code.body.suspends else {
-            throw ScriptError("Module '\(path)' can't use 'await' at its top level.", line: line)
+            throw ScriptError("Module '\(name)' can't use 'await' at its top level.", line: line)
         }
-        modulesBeingImported.append(path)
+        modulesBeingImported.append((name, path))
         defer { modulesBeingImported.removeLast() }
         _ = try code.body.exec(Frame.make(code, captures: []))
         importedModules.insert(path)
