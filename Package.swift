@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Scr", targets: ["Scr"]),
+        .library(name: "ScrREPL", targets: ["ScrREPL"]),
         .executable(name: "scr", targets: ["ScrCLI"]),
     ],
     dependencies: [
@@ -22,16 +23,23 @@ let package = Package(
                 .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
             ]
         ),
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"]), .brew(["libedit"])]
+        ),
+        .target(name: "ScrREPL", dependencies: ["Scr", "CEditLine"]),
         .executableTarget(
             name: "ScrCLI",
             dependencies: [
                 "Scr",
+                "ScrREPL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "ScrTests",
-            dependencies: ["Scr"]
+            dependencies: ["Scr", "ScrREPL"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Scr
+import ScrREPL
 
 #if canImport(Glibc)
 import Glibc
@@ -19,6 +20,9 @@ struct ScrCommand: AsyncParsableCommand {
     @Option(name: .customShort("c"), help: ArgumentHelp("Run CODE as a script.", valueName: "CODE"))
     var code: String?
 
+    @Flag(name: .customShort("i"), help: "Run the REPL on standard input without line editing (for pipes and tests).")
+    var interactive = false
+
     @Argument(help: "The script to run; with none, the REPL (or standard input when it is not a terminal).")
     var file: String?
 
@@ -31,6 +35,9 @@ struct ScrCommand: AsyncParsableCommand {
             status = await ScriptRunner.run(source: code, path: nil)
         } else if let file {
             status = await ScriptRunner.runFile(file)
+        } else if interactive || isatty(0) == 1 {
+            await REPL.standard(for: Interpreter(), lineEditing: !interactive).run()
+            status = 0
         } else {
             status = await ScriptRunner.runStandardInput()
         }

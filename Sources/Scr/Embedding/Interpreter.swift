@@ -5,7 +5,11 @@
 public final class Interpreter: Sendable {
     /// The serial executor all of this interpreter's script code runs on.
     public let executor: ScriptExecutor
-    private let runtime: Confined<Runtime>
+    /// Where `print` output goes; a REPL redirects it while it is open.
+    public let output: OutputSink
+    /// Where background errors go; a REPL redirects them too.
+    public let errors: OutputSink
+    let runtime: Confined<Runtime>
 
     /// Makes an interpreter that prints to `output` and reports background errors to `errors`.
     public init(
@@ -17,7 +21,12 @@ public final class Interpreter: Sendable {
     ) {
         let executor = ScriptExecutor()
         self.executor = executor
-        let runtime = Runtime(executor: executor, writeOutput: output, writeError: errors)
+        let outputSink = OutputSink(output)
+        let errorSink = OutputSink(errors)
+        self.output = outputSink
+        self.errors = errorSink
+        let runtime = Runtime(executor: executor, writeOutput: { outputSink.write($0) },
+                              writeError: { errorSink.write($0) })
         runtime.flushOutput = { StandardOutput.output.flush() }
         self.runtime = Confined(runtime)
     }
@@ -46,12 +55,35 @@ public final class Interpreter: Sendable {
     }
 
     /// Runs `body` on the interpreter's executor.
+    @discardableResult
     func onExecutor<T>(_ body: @escaping (Runtime) async throws -> T) async throws -> Confined<T> {
         let runtime = self.runtime
         let job = Confined(body)
         return try await Task.detached(executorPreference: executor) {
             Confined(try await job.value(runtime.value))
         }.value
+    }
+
+    /// Interrupts every input that is running now (the REPL's Ctrl-C).
+    public func interrupt() {
+        let runtime = self.runtime
+        Task.detached(executorPreference: executor) {
+            for id in runtime.value.foregroundTasks.keys { runtime.value.interrupt(taskID: id) }
+        }
+    }
+
+    /// The tasks that are running: spawned ones and the inputs of sessions.
+    public func tasks() async -> [TaskSummary] {
+        let summaries = try? await onExecutor { runtime in
+            (runtime.foregroundTasks.values.map { $0.summary(background: false) }
+                + runtime.liveTasks.values.map { $0.summary(background: true) }).sorted { $0.id < $1.id }
+        }
+        return summaries?.value ?? []
+    }
+
+    /// Makes a session: a sequence of inputs, each run as a foreground task over these globals.
+    public func makeSession() -> Session {
+        Session(interpreter: self)
     }
 
     static func compile(_ source: String, runtime: Runtime, mode: Analyzer.Mode, directory: String) throws
@@ -65,8 +97,8 @@ public final class Interpreter: Sendable {
 
 extension Runtime {
     /// Runs analysed top-level code as a foreground task and returns the value of a REPL input.
-    func runTopLevel(_ code: FunctionCode) async throws -> Value {
-        try await runForeground(named: "main") {
+    func runTopLevel(_ code: FunctionCode, started: (Int) -> Void = { _ in }) async throws -> Value {
+        try await runForeground(named: "main", started: started) {
             let frame = Frame.make(code, captures: [])
             return try await code.body.run(frame) ?? .nil
         }

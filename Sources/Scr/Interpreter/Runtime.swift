@@ -12,13 +12,15 @@ final class Runtime {
     var writeError: (String) -> Void
     /// Makes buffered output visible (before reading input).
     var flushOutput: () -> Void = {}
-    /// Set by the host (from any thread) to stop the running input at its next loop edge or call.
+    /// Set by the host (from any thread) to stop a running input at its next loop edge or call.
     let interruptRequested = InterruptFlag()
     /// The task whose code is running now. Tasks switch only at awaits, which set it back on resuming.
     var currentTask = TaskObject(name: "main", id: 0, isBackground: false)
     var nextTaskID = 0
     /// Spawned tasks that have not finished, by id.
     var liveTasks: [Int: TaskObject] = [:]
+    /// Top-level inputs that are running, by id.
+    var foregroundTasks: [Int: TaskObject] = [:]
     var idleWaiters: [OneShot] = []
     /// Set when a background task died of an error nobody awaited: a script then exits with 70.
     var hadUncaughtTaskError = false
@@ -35,13 +37,25 @@ final class Runtime {
         Natives.install(in: self)
     }
 
-    /// Throws the interrupt error if the host asked for one. Called on loop back-edges and calls, so
-    /// even a `while (true) {}` that never awaits can be stopped.
+    /// Throws the interrupt error if the host asked for one for the running task. Called on loop
+    /// back-edges and calls, so even a `while (true) {}` that never awaits can be stopped.
     @inline(__always)
     func checkInterrupt(line: Int) throws {
-        if interruptRequested.isSet {
-            interruptRequested.set(false)
+        if interruptRequested.target != 0 && interruptRequested.target == currentTask.id {
+            interruptRequested.clear()
             throw ScriptError("KeyboardInterrupt", line: line, kind: .interrupted)
+        }
+    }
+
+    /// Interrupts task `id` from any thread: a running loop stops at its next back-edge, and a task
+    /// suspended at an await is woken with the error.
+    func interrupt(taskID id: Int) {
+        interruptRequested.request(id)
+        let runtime = Confined(self)
+        Task(executorPreference: executor) {
+            let runtime = runtime.value
+            guard let task = runtime.foregroundTasks[id] else { return }
+            task.signal(.interrupted)
         }
     }
 
@@ -73,8 +87,10 @@ struct CallContext {
 }
 
 /// A flag the host sets from any thread and the interpreter polls on its hot paths.
+/// The id of the task the host wants interrupted, or 0.
 final class InterruptFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-    @inline(__always) var isSet: Bool { flag.load(ordering: .relaxed) }
-    func set(_ value: Bool) { flag.store(value, ordering: .relaxed) }
+    private let flag = Atomic<Int>(0)
+    @inline(__always) var target: Int { flag.load(ordering: .relaxed) }
+    func request(_ id: Int) { flag.store(id, ordering: .relaxed) }
+    func clear() { flag.store(0, ordering: .relaxed) }
 }

@@ -66,6 +66,8 @@ public final class ClassObject {
     func findMethod(_ symbol: Int) -> Closure? { methods[symbol] }
 
     var initializer: Closure? { methods[Symbols.initSymbol] }
+
+    var methodSymbols: Dictionary<Int, Closure>.Keys { methods.keys }
 }
 
 /// An instance of a class. Fields are few and keyed by interned symbols, so a linear scan of a small

@@ -51,14 +51,21 @@ extension Runtime {
         await waiter.wait()
     }
 
-    /// Runs `body` as a foreground task and returns its result.
-    func runForeground(named name: String, _ body: @escaping Coroutine.Body) async throws -> Value {
+    /// Runs `body` as a foreground task and returns its result. `started` learns the task's id, by
+    /// which the host can interrupt it.
+    func runForeground(named name: String, started: (Int) -> Void = { _ in }, _ body: @escaping Coroutine.Body)
+        async throws -> Value
+    {
         let task = startTask(named: name, background: false, body)
+        foregroundTasks[task.id] = task
+        started(task.id)
+        defer { foregroundTasks[task.id] = nil }
         if !task.isDone {
             let waiter = OneShot()
             task.whenDone { waiter.fire() }
             await waiter.wait()
         }
+        if interruptRequested.target == task.id { interruptRequested.clear() }
         return try task.result()
     }
 

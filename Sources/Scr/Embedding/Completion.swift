@@ -1,0 +1,52 @@
+extension Interpreter {
+    /// Completions for the word before the cursor: keywords and defined globals, or after a `.`, the
+    /// fields and methods of the value the dotted name before it refers to. Reads variables and fields
+    /// only: completing never runs script code.
+    public func completions(for word: String) async -> [String] {
+        let result = try? await onExecutor { runtime in runtime.completions(for: word) }
+        return result?.value ?? []
+    }
+}
+
+extension Runtime {
+    func completions(for word: String) -> [String] {
+        let parts = word.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count > 1 else {
+            let names = Set(TokenKind.keywords.keys).union(globals.definedNames)
+            return names.filter { $0.hasPrefix(word) }.sorted()
+        }
+        guard var value = globals.value(of: parts[0]) else { return [] }
+        for name in parts.dropFirst().dropLast() {
+            guard case .instance(let instance) = value, let field = instance.field(symbols.intern(name)) else {
+                return []
+            }
+            value = field
+        }
+        let stem = parts.dropLast().joined(separator: ".") + "."
+        let prefix = parts[parts.count - 1]
+        return memberNames(of: value).filter { $0.hasPrefix(prefix) }.sorted().map { stem + $0 }
+    }
+
+    private func memberNames(of value: Value) -> Set<String> {
+        switch value {
+        case .instance(let instance):
+            let fields = instance.fieldSymbols.map { symbols.name($0) }
+            let methods = instance.klass.methodSymbols.map { symbols.name($0) }
+            return Set(fields + methods)
+        case .list:
+            return names([.push, .pop, .insert, .remove, .contains, .indexOf, .slice, .join, .sort, .reverse, .map, .filter])
+        case .map:
+            return names([.keys, .values, .items, .has, .get, .remove, .clear])
+        case .string:
+            return names([.upper, .lower, .trim, .split, .contains, .startsWith, .endsWith, .replace, .indexOf, .slice])
+        case .task:
+            return names([.cancel, .done])
+        default:
+            return []
+        }
+    }
+
+    private func names(_ methods: [BuiltinMethod]) -> Set<String> {
+        Set(methods.map(\.name))
+    }
+}

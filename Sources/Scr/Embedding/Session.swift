@@ -1,0 +1,48 @@
+import Synchronization
+
+/// A REPL session: inputs run one after another, each as a foreground task over the interpreter's
+/// globals, while spawned tasks keep running between them. The local REPL and each remote connection
+/// have one.
+public final class Session: Sendable {
+    public let interpreter: Interpreter
+    /// The id of the task running this session's current input, or 0.
+    private let runningTask = Atomic<Int>(0)
+
+    init(interpreter: Interpreter) {
+        self.interpreter = interpreter
+    }
+
+    /// Runs one complete input (see `Input.classify`). Returns the text to echo — the value of a final
+    /// expression, unless it is nil — and stores that value in the global `_`.
+    ///
+    /// Throws `CompileError` or `ScriptError` (an interrupt is a `ScriptError` of kind `.interrupted`).
+    public func evaluate(_ source: String) async throws -> String? {
+        let runningTask = Confined(self)
+        return try await interpreter.onExecutor { runtime in
+            let code = try Interpreter.compile(source, runtime: runtime, mode: .repl, directory: ".")
+            defer { runningTask.value.runningTask.store(0, ordering: .relaxed) }
+            let value = try await runtime.runTopLevel(code) { id in
+                runningTask.value.runningTask.store(id, ordering: .relaxed)
+            }
+            if case .nil = value { return nil }
+            runtime.globals.define("_", value)
+            return value.repr
+        }.value
+    }
+
+    /// Interrupts the running input, if any: it gets a `KeyboardInterrupt` error at its next loop edge,
+    /// call or await. Safe to call from any thread, including a signal handler's queue.
+    public func interrupt() {
+        let id = runningTask.load(ordering: .relaxed)
+        guard id != 0 else { return }
+        interpreter.interruptTask(id)
+    }
+}
+
+extension Interpreter {
+    /// Interrupts one task; callable from any thread, as `Runtime.interrupt(taskID:)` touches only
+    /// the atomic flag and the executor before it hops onto the executor.
+    func interruptTask(_ id: Int) {
+        runtime.value.interrupt(taskID: id)
+    }
+}

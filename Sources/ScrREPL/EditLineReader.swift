@@ -1,0 +1,196 @@
+@preconcurrency import CEditLine
+import Dispatch
+import Scr
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Line editing on a terminal, over libedit's readline interface in callback mode: history, tab
+/// completion, and output from other tasks printed above the prompt with the half-typed line redrawn.
+///
+/// libedit keeps global state, so one reader exists at a time and all libedit calls happen on the
+/// thread that reads a line. Other threads hand it output and Ctrl-C through `lock` and a wake pipe.
+public final class EditLineReader: LineReader, @unchecked Sendable {
+    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    // Guarded by `lock`.
+    private var prompting = false
+    private var pendingOutput: [String] = []
+    private var cancelRequested = false
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+    private let historyPath: String?
+
+    /// - Parameters:
+    ///   - historyPath: where history is loaded from and saved to, if anywhere.
+    ///   - completer: the completions of a word (a dotted name, possibly), asked on the reading thread.
+    public init(historyPath: String?, completer: @escaping @Sendable (String) -> [String]) {
+        pthread_mutex_init(lock, nil)
+        var fds: [Int32] = [0, 0]
+        precondition(pipe(&fds) == 0, "cannot create a pipe")
+        wakeRead = fds[0]
+        wakeWrite = fds[1]
+        _ = fcntl(wakeRead, F_SETFL, O_NONBLOCK)
+        self.historyPath = historyPath
+        EditLineState.completer = completer
+        rl_readline_name = UnsafePointer(strdup("scr"))
+        rl_catch_signals = 0
+        rl_completer_word_break_characters = strdup(" \t\n\"\\'`@$><=;|&{(+-*/,[!")
+        rl_attempted_completion_function = { text, _, _ in
+            rl_attempted_completion_over = 1
+            rl_completion_append_character = 0
+            return EditLineState.matches(for: text)
+        }
+        using_history()
+        if let historyPath { read_history(historyPath) }
+    }
+
+    public func readLine(prompt: String) async -> LineReaderResult {
+        await withCheckedContinuation { continuation in
+            Thread.detach { continuation.resume(returning: self.readSynchronously(prompt: prompt)) }
+        }
+    }
+
+    public func write(_ text: String) {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        if prompting {
+            pendingOutput.append(text)
+            wake()
+        } else {
+            StandardOutput.output.write(text)
+            StandardOutput.output.flush()
+        }
+    }
+
+    public func cancelLine() -> Bool {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        guard prompting else { return false }
+        cancelRequested = true
+        wake()
+        return true
+    }
+
+    public func addHistory(_ line: String) {
+        guard !line.allSatisfy(\.isWhitespace) else { return }
+        add_history(line)
+    }
+
+    public func close() {
+        guard let historyPath else { return }
+        write_history(historyPath)
+        history_truncate_file(historyPath, 1000)
+    }
+
+    private func wake() {
+        var byte: UInt8 = 1
+        _ = Glibc.write(wakeWrite, &byte, 1)
+    }
+
+    // MARK: The reading thread
+
+    private func readSynchronously(prompt: String) -> LineReaderResult {
+        EditLineState.line = nil
+        rl_callback_handler_install(prompt) { line in
+            EditLineState.line = line.map { pointer in
+                defer { free(pointer) }
+                return .line(String(cString: pointer), morePending: false)
+            } ?? .endOfInput
+        }
+        setPrompting(true)
+        var result = LineReaderResult.endOfInput
+        while true {
+            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+            if poll(&fds, 2, -1) < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            if fds[1].revents != 0 && serviceWakeUp() {
+                result = .interrupted
+                break
+            }
+            if fds[0].revents != 0 {
+                rl_callback_read_char()
+                if let line = EditLineState.line {
+                    result = line
+                    break
+                }
+            }
+        }
+        rl_callback_handler_remove()
+        setPrompting(false)
+        if case .line(let text, _) = result {
+            return .line(text, morePending: inputIsWaiting())
+        }
+        return result
+    }
+
+    /// Prints output that arrived while the prompt was up; true if Ctrl-C asked to drop the line.
+    private func serviceWakeUp() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while read(wakeRead, &buffer, buffer.count) > 0 {}
+        pthread_mutex_lock(lock)
+        let output = pendingOutput.joined()
+        pendingOutput = []
+        let cancel = cancelRequested
+        cancelRequested = false
+        pthread_mutex_unlock(lock)
+        if !output.isEmpty { printAbovePrompt(output) }
+        if cancel {
+            rl_replace_line("", 0)
+            StandardOutput.output.write("^C\r\n")
+            StandardOutput.output.flush()
+        }
+        return cancel
+    }
+
+    /// Clears the prompt line, writes `text` (the terminal is raw: newlines need a carriage return),
+    /// and redraws the prompt, the line being typed and the cursor.
+    private func printAbovePrompt(_ text: String) {
+        // "\r\n" is one Character in Swift, so the test for a final newline looks at `text`.
+        var lines = text.replacing("\n", with: "\r\n")
+        if !text.hasSuffix("\n") { lines += "\r\n" }
+        StandardOutput.output.write("\r\u{1B}[K" + lines)
+        StandardOutput.output.flush()
+        rl_forced_update_display()
+    }
+
+    private func setPrompting(_ value: Bool) {
+        pthread_mutex_lock(lock)
+        prompting = value
+        let output = value ? [] : pendingOutput
+        if !value { pendingOutput = [] }
+        pthread_mutex_unlock(lock)
+        if !output.isEmpty {
+            StandardOutput.output.write(output.joined())
+            StandardOutput.output.flush()
+        }
+    }
+
+    /// True when more typed or pasted input is already waiting: the line is part of a paste.
+    private func inputIsWaiting() -> Bool {
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
+        return poll(&fds, 1, 0) > 0 && fds[0].revents & Int16(POLLIN) != 0
+    }
+}
+
+/// libedit calls back through C function pointers, which cannot capture a reader; what they need
+/// lives here. Only the reading thread touches it.
+private enum EditLineState {
+    nonisolated(unsafe) static var line: LineReaderResult?
+    nonisolated(unsafe) static var completer: (@Sendable (String) -> [String])?
+    nonisolated(unsafe) static var candidates: [String] = []
+
+    static func matches(for text: UnsafePointer<CChar>?) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+        candidates = completer?(text.map { String(cString: $0) } ?? "") ?? []
+        return rl_completion_matches(text) { _, state in
+            let index = Int(state)
+            guard index < EditLineState.candidates.count else { return nil }
+            return strdup(EditLineState.candidates[index])
+        }
+    }
+}

@@ -1,0 +1,28 @@
+/// What a REPL reads lines with: libedit on a terminal, plain lines otherwise. A reader also owns the
+/// terminal's output while it shows a prompt, so that text written then appears above the prompt.
+public protocol LineReader: AnyObject, Sendable {
+    /// Shows `prompt` and waits for a line. Other tasks keep running meanwhile.
+    func readLine(prompt: String) async -> LineReaderResult
+
+    /// Writes output: above the prompt if one is showing, else straight out.
+    func write(_ text: String)
+
+    /// Ctrl-C while a prompt is showing: the half-typed line is dropped. Returns false if no prompt
+    /// is showing (the interrupt is then for running code).
+    func cancelLine() -> Bool
+
+    /// Remembers a line in the history (saved when the reader closes).
+    func addHistory(_ line: String)
+
+    /// Restores the terminal and saves history.
+    func close()
+}
+
+public enum LineReaderResult: Sendable, Equatable {
+    /// A line, and whether more input was already waiting (a paste in progress).
+    case line(String, morePending: Bool)
+    /// Ctrl-C dropped the line being typed.
+    case interrupted
+    /// End of input (Ctrl-D on an empty line).
+    case endOfInput
+}

@@ -1,0 +1,193 @@
+import Dispatch
+import Scr
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The read-eval-print loop: reads inputs with a `LineReader`, runs each complete one in a `Session`,
+/// and prints results and errors, while the interpreter's other tasks keep running.
+public final class REPL: Sendable {
+    public let session: Session
+    public let reader: any LineReader
+    private let execution = Execution()
+
+    public init(session: Session, reader: any LineReader) {
+        self.session = session
+        self.reader = reader
+    }
+
+    /// A REPL on the terminal (libedit) or, with `lineEditing` false, on plain standard input.
+    public static func standard(for interpreter: Interpreter, lineEditing: Bool) -> REPL {
+        let reader: any LineReader
+        if lineEditing {
+            reader = EditLineReader(historyPath: History.path) { word in
+                Completion.blocking(interpreter, word)
+            }
+        } else {
+            reader = PlainLineReader()
+        }
+        return REPL(session: interpreter.makeSession(), reader: reader)
+    }
+
+    /// Runs until `.exit` or end of input.
+    public func run() async {
+        let interpreter = session.interpreter
+        let reader = self.reader
+        interpreter.output.push { reader.write($0) }
+        interpreter.errors.push { reader.write($0) }
+        let monitor = InterruptMonitor { [self] in interruptReceived() }
+        defer {
+            monitor.stop()
+            interpreter.output.pop()
+            interpreter.errors.pop()
+            reader.close()
+        }
+        await loop()
+    }
+
+    private func loop() async {
+        var buffer: [String] = []
+        while true {
+            switch await reader.readLine(prompt: buffer.isEmpty ? ">>> " : "... ") {
+            case .endOfInput:
+                reader.write("\n")
+                if buffer.isEmpty { return }
+                buffer = []
+            case .interrupted:
+                buffer = []
+            case .line(let line, let morePending):
+                if buffer.isEmpty, let command = MetaCommand(line) {
+                    if await run(command) == .exit { return }
+                    continue
+                }
+                reader.addHistory(line)
+                buffer.append(line)
+                let text = buffer.joined(separator: "\n")
+                if text.allSatisfy(\.isWhitespace) {
+                    buffer = []
+                    continue
+                }
+                switch Input.classify(text) {
+                case .incomplete:
+                    continue
+                case .complete where morePending:
+                    continue  // A paste: take all of it as one input.
+                case .error(let error):
+                    reader.write(error.description + "\n")
+                case .complete(let source):
+                    await execute(source)
+                }
+                buffer = []
+            }
+        }
+    }
+
+    /// Runs one input and prints its outcome. A second Ctrl-C within a second of an unanswered first
+    /// one stops waiting for it: the input is left to stop at its next check.
+    func execute(_ source: String) async {
+        execution.begin()
+        defer { execution.end() }
+        let session = self.session
+        let outcome = await withTaskGroup(of: String?.self) { group in
+            group.addTask { await REPL.evaluate(session, source) }
+            group.addTask { [execution] in
+                await execution.waitForAbandon()
+                return "KeyboardInterrupt\n"
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            execution.abandon()
+            return first
+        }
+        if let outcome { reader.write(outcome) }
+    }
+
+    /// The text to show for an input's outcome, or nil for none.
+    private static func evaluate(_ session: Session, _ source: String) async -> String? {
+        do {
+            return try await session.evaluate(source).map { $0 + "\n" }
+        } catch let error as CompileError {
+            return error.description + "\n"
+        } catch let error as ScriptError {
+            return error.kind == .interrupted ? "KeyboardInterrupt\n" : error.report + "\n"
+        } catch {
+            return "\(error)\n"
+        }
+    }
+
+    private func interruptReceived() {
+        if reader.cancelLine() { return }
+        switch execution.interrupt() {
+        case .first:
+            reader.write("\n")  // The terminal echoed ^C; the report goes on a line of its own.
+            session.interrupt()
+        case .second: execution.abandon()
+        case .idle: break
+        }
+    }
+}
+
+/// The state of the running input, shared with the SIGINT handler's queue.
+final class Execution: @unchecked Sendable {
+    enum Interrupt { case idle, first, second }
+
+    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    // Guarded by `lock`.
+    private var running = false
+    private var lastInterrupt: UInt64?
+    private var abandonWaiter: CheckedContinuation<Void, Never>?
+    private var abandoned = false
+
+    init() { pthread_mutex_init(lock, nil) }
+
+    func begin() {
+        locked {
+            running = true
+            lastInterrupt = nil
+            abandoned = false
+        }
+    }
+
+    func end() {
+        locked { running = false }
+    }
+
+    func interrupt() -> Interrupt {
+        locked {
+            guard running else { return .idle }
+            let now = DispatchTime.now().uptimeNanoseconds
+            if let last = lastInterrupt, now - last < 1_000_000_000 { return .second }
+            lastInterrupt = now
+            return .first
+        }
+    }
+
+    func waitForAbandon() async {
+        await withCheckedContinuation { continuation in
+            let resumeNow = locked {
+                if abandoned { return true }
+                abandonWaiter = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    func abandon() {
+        let waiter = locked {
+            abandoned = true
+            defer { abandonWaiter = nil }
+            return abandonWaiter
+        }
+        waiter?.resume()
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return body()
+    }
+}
