@@ -37,9 +37,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "CPtySupport",
+            path: "Tests/CPtySupport",
+            linkerSettings: [.linkedLibrary("util", .when(platforms: [.linux]))]
+        ),
         .testTarget(
             name: "ScrTests",
-            dependencies: ["Scr", "ScrREPL"]
+            dependencies: ["Scr", "ScrREPL", "CPtySupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -148,15 +148,22 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
         return cancel
     }
 
-    /// Clears the prompt line, writes `text` (the terminal is raw: newlines need a carriage return),
-    /// and redraws the prompt, the line being typed and the cursor.
+    /// Clears the prompt line, writes `text`, and redraws the prompt, the line being typed and the
+    /// cursor.
     private func printAbovePrompt(_ text: String) {
-        // "\r\n" is one Character in Swift, so the test for a final newline looks at `text`.
-        var lines = text.replacing("\n", with: "\r\n")
-        if !text.hasSuffix("\n") { lines += "\r\n" }
+        var lines = outputTranslatesNewlines() ? text : text.replacing("\n", with: "\r\n")
+        if !text.hasSuffix("\n") { lines += outputTranslatesNewlines() ? "\n" : "\r\n" }
         StandardOutput.output.write("\r\u{1B}[K" + lines)
         StandardOutput.output.flush()
         rl_forced_update_display()
+    }
+
+    /// Whether the terminal turns "\n" into "\r\n" itself: libedit leaves output processing on, a
+    /// fully raw terminal would not.
+    private func outputTranslatesNewlines() -> Bool {
+        var settings = termios()
+        guard tcgetattr(1, &settings) == 0 else { return true }
+        return settings.c_oflag & tcflag_t(OPOST) != 0 && settings.c_oflag & tcflag_t(ONLCR) != 0
     }
 
     private func setPrompting(_ value: Bool) {

@@ -1,0 +1,202 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of the REPL: the real `scr` binary on a pseudo-terminal, with line editing.
+@Suite(.serialized)
+struct REPLTests {
+    private let history = FileManager.default.temporaryDirectory
+        .appendingPathComponent("scr-history-\(UUID().uuidString)").path
+
+    private func start() throws -> PseudoTerminal {
+        let terminal = try PseudoTerminal(environment: ["SCR_HISTORY": history])
+        #expect(terminal.expect(">>> "))
+        return terminal
+    }
+
+    /// Sends a line, waits for the next primary prompt, and returns what was printed in between, after
+    /// the terminal's echo of the line itself.
+    @discardableResult
+    private func enter(_ terminal: PseudoTerminal, _ line: String) -> String {
+        let mark = terminal.output.endIndex
+        terminal.send(line + "\r")
+        #expect(terminal.expect("\r\n", after: mark), "no echo of \(line)")
+        let echoEnd = terminal.output[mark...].range(of: "\r\n")!.upperBound
+        #expect(terminal.expect(">>> ", after: echoEnd), "no prompt after \(line)")
+        let printed = terminal.output[echoEnd...]
+        return String(printed[..<(printed.range(of: ">>> ")?.lowerBound ?? printed.endIndex)])
+    }
+
+    @Test func printsValuesButNotNilOrAssignments() throws {
+        let terminal = try start()
+        #expect(enter(terminal, "1 + 2") == "3\r\n")
+        #expect(enter(terminal, "nil") == "")
+        #expect(enter(terminal, "var a = 5") == "")
+        #expect(enter(terminal, "a = 6") == "")
+        #expect(enter(terminal, "print a") == "6\r\n")
+        #expect(enter(terminal, "[a, \"s\", {\"k\": nil}]") == "[6, \"s\", {\"k\": nil}]\r\n")
+        #expect(enter(terminal, "\"text\"") == "\"text\"\r\n")
+        #expect(enter(terminal, "") == "")
+    }
+
+    @Test func underscoreHoldsTheLastValue() throws {
+        let terminal = try start()
+        enter(terminal, "20 + 1")
+        #expect(enter(terminal, "_ * 2") == "42\r\n")
+        enter(terminal, "nil")
+        #expect(enter(terminal, "_") == "42\r\n")
+    }
+
+    @Test func continuationPromptUntilComplete() throws {
+        let terminal = try start()
+        var mark = terminal.output.endIndex
+        terminal.send("fun f() {\r")
+        #expect(terminal.expect("... ", after: mark))
+        mark = terminal.output.endIndex
+        terminal.send("  return 41 + 1;\r")
+        #expect(terminal.expect("... ", after: mark))
+        enter(terminal, "}")
+        #expect(enter(terminal, "f()") == "42\r\n")
+    }
+
+    @Test func syntaxErrorIsReportedAndDropped() throws {
+        let terminal = try start()
+        #expect(enter(terminal, "1 +;") == "[line 1] Error at ';': Expect expression.\r\n")
+        #expect(enter(terminal, "print \"recovered\"") == "recovered\r\n")
+    }
+
+    @Test func runtimeErrorReturnsToPrompt() throws {
+        let terminal = try start()
+        #expect(enter(terminal, "nope") == "Undefined variable 'nope'.\r\n[line 1]\r\n")
+    }
+
+    @Test func pasteIsOneInput() throws {
+        let terminal = try start()
+        let paste = """
+            class Counter {
+              init() { this.n = 0; }
+              add() {
+                this.n = this.n + 1;
+                return this;
+              }
+            }
+            var c = Counter();
+            print c.add().add().n;
+            print "pasted";
+            """
+        let mark = terminal.output.endIndex
+        terminal.send(paste.replacingOccurrences(of: "\n", with: "\r") + "\r")
+        #expect(terminal.expect("pasted\r\n", after: mark))
+        let beforeOutput = terminal.output[mark...].components(separatedBy: "2\r\n")[0]
+        #expect(!beforeOutput.contains(">>> "), "a prompt appeared inside the paste")
+    }
+
+    @Test func awaitAtThePrompt() throws {
+        let terminal = try start()
+        enter(terminal, "async fun later(x) { await sleep(0.05); return x * 3; }")
+        #expect(enter(terminal, "await later(3)") == "9\r\n")
+    }
+
+    @Test func backgroundTaskRunsWhileThePromptIsIdle() throws {
+        let terminal = try start()
+        enter(terminal, "var n = 0")
+        enter(terminal, "async fun count() { while (true) { n = n + 1; await sleep(0.01); } }")
+        enter(terminal, "var t = spawn(count())")
+        terminal.settle(0.3)
+        #expect(enter(terminal, "n > 10") == "true\r\n")
+    }
+
+    @Test func backgroundOutputLandsAboveTheHalfTypedLine() throws {
+        let terminal = try start()
+        enter(terminal, "async fun announce() { await sleep(0.3); print \"BACKGROUND\"; }")
+        enter(terminal, "spawn(announce())")
+        terminal.send("var s = \"half")
+        #expect(terminal.expect("BACKGROUND\r\n", timeout: 3), "\(terminal.output.debugDescription)")
+        // The prompt and the half-typed line are redrawn below the output.
+        let redrawn = terminal.output.components(separatedBy: "BACKGROUND\r\n").last!
+        #expect(terminal.expect(">>> var s = \"half", after: terminal.output.range(of: "BACKGROUND")!.upperBound),
+                "not redrawn: \(redrawn.debugDescription)")
+        enter(terminal, " done\"")
+        #expect(enter(terminal, "s") == "\"half done\"\r\n")
+    }
+
+    @Test func ctrlCStopsAwaitAndLoopsButNotBackgroundTasks() throws {
+        let terminal = try start()
+        enter(terminal, "var n = 0")
+        enter(terminal, "async fun count() { while (true) { n = n + 1; await sleep(0.01); } }")
+        enter(terminal, "var t = spawn(count())")
+        var mark = terminal.output.endIndex
+        terminal.send("await sleep(100)\r")
+        terminal.settle(0.3)
+        terminal.send("\u{3}")
+        #expect(terminal.expect("KeyboardInterrupt", after: mark))
+        #expect(terminal.expect(">>> ", after: mark))
+        mark = terminal.output.endIndex
+        terminal.send("while (true) {}\r")
+        terminal.settle(0.3)
+        terminal.send("\u{3}")
+        #expect(terminal.expect("KeyboardInterrupt", after: mark))
+        enter(terminal, "var before = n")
+        terminal.settle(0.2)
+        mark = terminal.output.endIndex
+        enter(terminal, "n > before")
+        #expect(terminal.output[mark...].contains("true"), "the background task stopped")
+        #expect(terminal.output.components(separatedBy: "KeyboardInterrupt").count == 3, "one report per Ctrl-C")
+    }
+
+    @Test func ctrlCWhileTypingDropsTheLine() throws {
+        let terminal = try start()
+        terminal.send("garbage that is never run")
+        terminal.settle(0.2)
+        terminal.send("\u{3}")
+        terminal.settle(0.2)
+        let mark = terminal.output.endIndex
+        enter(terminal, "1 + 1")
+        #expect(terminal.output[mark...].contains("2"))
+        #expect(!terminal.output.contains("Undefined variable"))
+    }
+
+    @Test func ctrlDOnAnEmptyLineExitsCleanly() throws {
+        let terminal = try start()
+        terminal.send("\u{4}")
+        #expect(terminal.waitForExit() == 0)
+    }
+
+    @Test func exitCommand() throws {
+        let terminal = try start()
+        terminal.send(".exit\r")
+        #expect(terminal.waitForExit() == 0)
+    }
+
+    @Test func historyIsKeptAcrossSessions() throws {
+        let first = try start()
+        enter(first, "var remembered = 1")
+        first.send("\u{4}")
+        #expect(first.waitForExit() == 0)
+        let second = try start()
+        let mark = second.output.endIndex
+        second.send("\u{1B}[A")
+        #expect(second.expect("var remembered = 1", after: mark))
+    }
+
+    @Test func tabCompletesNamesAndMethods() throws {
+        let terminal = try start()
+        enter(terminal, "var longVariableName = 3")
+        // libedit redraws the completed word with cursor movements, so the test checks what the
+        // completed line evaluates to.
+        terminal.send("longVar\t")
+        terminal.settle(0.3)
+        #expect(enter(terminal, " + 1") == "4\r\n")
+        enter(terminal, "var xs = [1]")
+        terminal.send("xs.pu\t")
+        terminal.settle(0.3)
+        enter(terminal, "(2)")
+        #expect(enter(terminal, "xs") == "[1, 2]\r\n")
+    }
+
+    @Test func tasksCommandListsRunningTasks() throws {
+        let terminal = try start()
+        enter(terminal, "async fun napper() { await sleep(100); }")
+        enter(terminal, "spawn(napper())")
+        #expect(enter(terminal, ".tasks").contains("napper: waiting at line 1"))
+    }
+}
