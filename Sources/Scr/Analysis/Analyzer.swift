@@ -300,7 +300,7 @@ final class Analyzer {
         case .slot(let slot): SlotGet(slot)
         case .box(let index): BoxGet(index)
         case .capture(let index): CaptureGet(index)
-        case .global(let slot, let globals): GlobalGet(globals: globals, slot: slot, name: name)
+        case .global(let cell): GlobalGet(cell: cell, name: name)
         }
     }
 
@@ -309,17 +309,17 @@ final class Analyzer {
         case .slot(let slot): SlotSet(slot, value: value)
         case .box(let index): BoxSet(index, value: value)
         case .capture(let index): CaptureSet(index, value: value)
-        case .global(let slot, let globals): GlobalSet(globals: globals, slot: slot, name: name, value: value)
+        case .global(let cell): GlobalSet(cell: cell, name: name, value: value)
         }
     }
 
     private func resolve(_ name: String) -> VariableLocation {
-        function.resolve(name) ?? .global(runtime.globals.slot(for: name), runtime.globals)
+        function.resolve(name) ?? .global(runtime.globals.cell(for: name))
     }
 
     private func declare(_ name: Token) -> VariableLocation {
         if function.isGlobalScope {
-            return .global(runtime.globals.slot(for: name.lexeme), runtime.globals)
+            return .global(runtime.globals.cell(for: name.lexeme))
         }
         if let location = function.declare(name.lexeme) { return location }
         error(name, "Already a variable with this name in this scope.")

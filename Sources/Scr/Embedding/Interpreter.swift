@@ -98,9 +98,9 @@ public final class Interpreter: Sendable {
 extension Runtime {
     /// Runs analysed top-level code as a foreground task and returns the value of a REPL input.
     func runTopLevel(_ code: FunctionCode, started: (Int) -> Void = { _ in }) async throws -> Value {
-        try await runForeground(named: "main", started: started) {
-            let frame = Frame.make(code, captures: [])
-            return try await code.body.run(frame) ?? .nil
+        let heap = HeapFrame(code, captures: noCaptures)
+        return try await runForeground(named: "main", started: started) {
+            try await code.body.run(heap.frame) ?? .nil
         }
     }
 }

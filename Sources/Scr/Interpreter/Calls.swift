@@ -1,21 +1,27 @@
 /// Calling values: functions, bound methods, classes and natives.
 extension Runtime {
     /// Runs a closure in a frame whose arguments are already in slots 1…arity (and the receiver in
-    /// slot 0 for methods). An async function does not run: the call makes a coroutine.
+    /// slot 0 for methods). An async function does not run: the call makes a coroutine, and its frame
+    /// must then be a `HeapFrame`.
     @inline(__always)
     func invoke(_ closure: Closure, _ frame: Frame, line: Int) throws -> Value {
         let code = closure.code
         for parameter in code.boxedParameters {
             frame.declareBox(parameter.box, frame[parameter.slot])
         }
-        if code.isAsync {
-            return .coroutine(Coroutine(closure: closure, frame: frame, runtime: self))
-        }
         try checkStack(line: line)
         try checkInterrupt(line: line)
         let result = try code.body.exec(frame)
         if code.kind == .initializer { return frame[0] }
         return result ?? .nil
+    }
+
+    /// Makes the coroutine of a call of an async function, whose arguments are in `heap`.
+    func coroutine(_ closure: Closure, _ heap: HeapFrame) -> Value {
+        for parameter in closure.code.boxedParameters {
+            heap.frame.declareBox(parameter.box, heap.frame[parameter.slot])
+        }
+        return .coroutine(Coroutine(closure: closure, frame: heap, runtime: self))
     }
 
     /// Calls any value with evaluated arguments.
@@ -42,7 +48,15 @@ extension Runtime {
         guard code.arity == arguments.count else {
             throw ScriptError(arityMessage(code.arity...code.arity, arguments.count), line: line)
         }
-        let frame = Frame.make(code, captures: closure.captures)
+        if code.isAsync {
+            let heap = HeapFrame(code, captures: closure.captures)
+            heap.frame[0] = receiver
+            for (i, argument) in arguments.enumerated() { heap.frame[i + 1] = argument }
+            return coroutine(closure, heap)
+        }
+        let mark = stack.mark
+        defer { stack.pop(to: mark) }
+        let frame = try stack.push(code, captures: closure.captures, line: line)
         frame[0] = receiver
         for (i, argument) in arguments.enumerated() { frame[i + 1] = argument }
         return try invoke(closure, frame, line: line)
@@ -65,7 +79,7 @@ extension Runtime {
 
     /// Makes a closure of `code` in `frame`, capturing what it refers to.
     func makeClosure(_ code: FunctionCode, in frame: Frame) -> Closure {
-        var captures = ContiguousArray<Box>()
+        var captures: [Box] = []
         captures.reserveCapacity(code.captureSources.count)
         for source in code.captureSources {
             switch source {

@@ -1,44 +1,105 @@
-/// The locals of one activation of a function (or of a top-level input): a fixed number of value
-/// slots, allocated in one block with the frame, plus the boxes of locals that inner functions capture.
-final class Frame: ManagedBuffer<FrameHeader, Value> {
-    static func make(_ code: FunctionCode, captures: ContiguousArray<Box>) -> Frame {
-        let buffer = Frame.create(minimumCapacity: code.slotCount) { _ in
-            FrameHeader(
-                slotCount: code.slotCount,
-                boxes: code.boxCount == 0 ? [] : ContiguousArray(repeating: nil, count: code.boxCount),
-                captures: captures)
-        }
-        let frame = unsafeDowncast(buffer, to: Frame.self)
-        frame.withUnsafeMutablePointerToElements { $0.initialize(repeating: .nil, count: code.slotCount) }
-        return frame
-    }
-
-    deinit {
-        _ = withUnsafeMutablePointers { header, slots in
-            slots.deinitialize(count: header.pointee.slotCount)
-        }
-    }
+/// The locals of one activation of a function (or of a top-level input): value slots, the boxes of
+/// locals that inner functions capture, and the running closure's captures. A frame is three
+/// pointers; who owns the memory behind them depends on the frame's life:
+///
+/// - a call of a synchronous function takes its frame from the runtime's `FrameStack` and gives it
+///   back when it returns. Synchronous code never suspends, so these frames come and go in strict
+///   LIFO order even while many tasks interleave;
+/// - an async function's body and a top-level input may suspend, so their frames are `HeapFrame`s,
+///   owned by the coroutine or task that runs them.
+struct Frame {
+    let slots: UnsafeMutablePointer<Value>
+    let boxes: UnsafeMutablePointer<Box?>
+    let captures: UnsafeMutablePointer<Box>
 
     @inline(__always)
     subscript(slot: Int) -> Value {
-        get { withUnsafeMutablePointerToElements { $0[slot] } }
-        set { withUnsafeMutablePointerToElements { $0[slot] = newValue } }
+        get { slots[slot] }
+        nonmutating set { slots[slot] = newValue }
     }
 
     /// The box of a captured local. A box exists from its declaration on; analysis never resolves a
     /// name to a declaration that has not run.
     @inline(__always)
-    func box(_ index: Int) -> Box { header.boxes[index].unsafelyUnwrapped }
+    func box(_ index: Int) -> Box { boxes[index].unsafelyUnwrapped }
 
     @inline(__always)
-    func declareBox(_ index: Int, _ value: Value) { header.boxes[index] = Box(value) }
+    func declareBox(_ index: Int, _ value: Value) { boxes[index] = Box(value) }
 
     @inline(__always)
-    func capture(_ index: Int) -> Box { header.captures[index] }
+    func capture(_ index: Int) -> Box { captures[index] }
 }
 
-struct FrameHeader {
-    let slotCount: Int
-    var boxes: ContiguousArray<Box?>
-    let captures: ContiguousArray<Box>
+/// The frames of synchronous calls, in two contiguous stacks (values and boxes) that are reserved
+/// up front and committed by the system as they are touched.
+final class FrameStack {
+    static let valueCapacity = 1 << 22
+    static let boxCapacity = 1 << 20
+
+    private let values = UnsafeMutablePointer<Value>.allocate(capacity: FrameStack.valueCapacity)
+    private let boxes = UnsafeMutablePointer<Box?>.allocate(capacity: FrameStack.boxCapacity)
+    private var valueTop = 0
+    private var boxTop = 0
+
+    /// Where the stack stands, to pop back to.
+    struct Mark {
+        fileprivate let values: Int
+        fileprivate let boxes: Int
+    }
+
+    deinit {
+        values.deallocate()
+        boxes.deallocate()
+    }
+
+    var mark: Mark { Mark(values: valueTop, boxes: boxTop) }
+
+    /// A fresh frame for `code`, with every slot nil.
+    @inline(__always)
+    func push(_ code: FunctionCode, captures: UnsafeMutablePointer<Box>, line: Int) throws -> Frame {
+        guard valueTop + code.slotCount <= FrameStack.valueCapacity,
+              boxTop + code.boxCount <= FrameStack.boxCapacity
+        else {
+            throw ScriptError("Stack overflow.", line: line)
+        }
+        let frame = Frame(slots: values + valueTop, boxes: boxes + boxTop, captures: captures)
+        frame.slots.initialize(repeating: .nil, count: code.slotCount)
+        if code.boxCount > 0 { frame.boxes.initialize(repeating: nil, count: code.boxCount) }
+        valueTop += code.slotCount
+        boxTop += code.boxCount
+        return frame
+    }
+
+    /// Releases every frame pushed since `mark`.
+    @inline(__always)
+    func pop(to mark: Mark) {
+        (values + mark.values).deinitialize(count: valueTop - mark.values)
+        if boxTop > mark.boxes { (boxes + mark.boxes).deinitialize(count: boxTop - mark.boxes) }
+        valueTop = mark.values
+        boxTop = mark.boxes
+    }
+}
+
+/// A frame that may outlive a suspension: it owns its memory.
+final class HeapFrame {
+    let frame: Frame
+    private let slotCount: Int
+    private let boxCount: Int
+
+    init(_ code: FunctionCode, captures: UnsafeMutablePointer<Box>) {
+        slotCount = code.slotCount
+        boxCount = code.boxCount
+        let slots = UnsafeMutablePointer<Value>.allocate(capacity: slotCount)
+        slots.initialize(repeating: .nil, count: slotCount)
+        let boxes = UnsafeMutablePointer<Box?>.allocate(capacity: max(boxCount, 1))
+        boxes.initialize(repeating: nil, count: boxCount)
+        frame = Frame(slots: slots, boxes: boxes, captures: captures)
+    }
+
+    deinit {
+        frame.slots.deinitialize(count: slotCount)
+        frame.slots.deallocate()
+        frame.boxes.deinitialize(count: boxCount)
+        frame.boxes.deallocate()
+    }
 }

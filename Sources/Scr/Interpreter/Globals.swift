@@ -1,29 +1,48 @@
-/// Global variables, each in a slot that analysis assigns by name. A slot holds nil until the global
-/// is defined, so reading it first is the runtime error jlox reports.
+/// Global variables. Analysis gives each name a cell that never moves, and nodes hold the cell's
+/// address: reading a global is one load, with no table, no bounds check and no reference counting.
+/// A cell holds nil until the global is defined, so reading it first is the runtime error jlox
+/// reports.
 final class Globals {
-    private(set) var names: [String] = []
-    private var slots: [String: Int] = [:]
-    var values: ContiguousArray<Value?> = []
+    typealias Cell = UnsafeMutablePointer<Value?>
 
-    func slot(for name: String) -> Int {
-        if let slot = slots[name] { return slot }
-        let slot = names.count
-        slots[name] = slot
+    private static let pageSize = 256
+
+    private(set) var names: [String] = []
+    private var cells: [String: Cell] = [:]
+    private var pages: [Cell] = []
+    private var used = Globals.pageSize
+
+    deinit {
+        for (index, page) in pages.enumerated() {
+            page.deinitialize(count: index == pages.count - 1 ? used : Globals.pageSize)
+            page.deallocate()
+        }
+    }
+
+    func cell(for name: String) -> Cell {
+        if let cell = cells[name] { return cell }
+        if used == Globals.pageSize {
+            pages.append(Cell.allocate(capacity: Globals.pageSize))
+            used = 0
+        }
+        let cell = pages[pages.count - 1] + used
+        cell.initialize(to: nil)
+        used += 1
+        cells[name] = cell
         names.append(name)
-        values.append(nil)
-        return slot
+        return cell
     }
 
     func define(_ name: String, _ value: Value) {
-        values[slot(for: name)] = value
+        cell(for: name).pointee = value
     }
 
     func value(of name: String) -> Value? {
-        slots[name].flatMap { values[$0] }
+        cells[name]?.pointee
     }
 
     /// The names of the globals that are defined now, for completion and inspection.
     var definedNames: [String] {
-        names.indices.filter { values[$0] != nil }.map { names[$0] }
+        names.filter { cells[$0]!.pointee != nil }
     }
 }

@@ -5,6 +5,10 @@ import Synchronization
 final class Runtime {
     let symbols = Symbols()
     let globals = Globals()
+    /// The frames of synchronous calls.
+    let stack = FrameStack()
+    /// Captures of code that has none (top-level inputs).
+    let noCaptures = UnsafeMutablePointer<Box>.allocate(capacity: 1)
     let executor: ScriptExecutor
     /// Where `print` writes.
     var writeOutput: (String) -> Void

@@ -7,14 +7,21 @@ final class Box {
     init(_ value: Value) { self.value = value }
 }
 
-/// A function value: analysed code plus the variables it captured.
+/// A function value: analysed code plus the variables it captured. The captures are in a buffer of
+/// their own so that a frame can point at them without reference counting.
 public final class Closure {
     let code: FunctionCode
-    let captures: ContiguousArray<Box>
+    let captures: UnsafeMutablePointer<Box>
 
-    init(code: FunctionCode, captures: ContiguousArray<Box>) {
+    init(code: FunctionCode, captures: [Box]) {
         self.code = code
-        self.captures = captures
+        self.captures = UnsafeMutablePointer<Box>.allocate(capacity: max(captures.count, 1))
+        self.captures.initialize(from: captures, count: captures.count)
+    }
+
+    deinit {
+        captures.deinitialize(count: code.captureSources.count)
+        captures.deallocate()
     }
 }
 

@@ -1,6 +1,6 @@
 /// `await operand`: runs a coroutine in the current task, or waits for a task.
 final class AwaitNode: Expression {
-    unowned(unsafe) let runtime: Runtime
+    let runtime: Runtime
     let operand: Expression
     let line: Int
 

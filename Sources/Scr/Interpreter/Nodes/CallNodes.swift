@@ -1,6 +1,6 @@
 /// `callee(arguments)`.
 final class CallNode: Expression {
-    unowned(unsafe) let runtime: Runtime
+    let runtime: Runtime
     let callee: Expression
     let arguments: [Expression]
     let line: Int
@@ -18,7 +18,15 @@ final class CallNode: Expression {
         // The common case: a script function with the right number of arguments. They are evaluated
         // straight into the new frame, with no array in between.
         if case .function(let closure) = callee, closure.code.arity == arguments.count {
-            let newFrame = Frame.make(closure.code, captures: closure.captures)
+            let code = closure.code
+            if code.isAsync {
+                let heap = HeapFrame(code, captures: closure.captures)
+                for i in arguments.indices { heap.frame[i + 1] = try arguments[i].eval(frame) }
+                return runtime.coroutine(closure, heap)
+            }
+            let mark = runtime.stack.mark
+            defer { runtime.stack.pop(to: mark) }
+            let newFrame = try runtime.stack.push(code, captures: closure.captures, line: line)
             for i in arguments.indices {
                 newFrame[i + 1] = try arguments[i].eval(frame)
             }
@@ -40,7 +48,7 @@ final class CallNode: Expression {
 
 /// `object.name(arguments)`: a method call that skips making a bound method.
 final class InvokeNode: Expression {
-    unowned(unsafe) let runtime: Runtime
+    let runtime: Runtime
     let object: Expression
     let name: Token
     let symbol: Int
@@ -60,8 +68,11 @@ final class InvokeNode: Expression {
     override func eval(_ frame: Frame) throws -> Value {
         let receiver = try object.eval(frame)
         if case .instance(let instance) = receiver, instance.field(symbol) == nil,
-           let method = instance.klass.findMethod(symbol), method.code.arity == arguments.count {
-            let newFrame = Frame.make(method.code, captures: method.captures)
+           let method = instance.klass.findMethod(symbol), method.code.arity == arguments.count,
+           !method.code.isAsync {
+            let mark = runtime.stack.mark
+            defer { runtime.stack.pop(to: mark) }
+            let newFrame = try runtime.stack.push(method.code, captures: method.captures, line: line)
             newFrame[0] = receiver
             for i in arguments.indices {
                 newFrame[i + 1] = try arguments[i].eval(frame)
@@ -98,7 +109,7 @@ final class InvokeNode: Expression {
 
 /// `super.name(arguments)`.
 final class SuperInvokeNode: Expression {
-    unowned(unsafe) let runtime: Runtime
+    let runtime: Runtime
     let superclass: Expression
     let receiver: Expression
     let name: Token
@@ -165,7 +176,7 @@ final class SuperGetNode: Expression {
 
 /// A function declaration's value: a new closure each time it runs.
 final class ClosureNode: Expression {
-    unowned(unsafe) let runtime: Runtime
+    let runtime: Runtime
     let code: FunctionCode
 
     init(runtime: Runtime, code: FunctionCode) {

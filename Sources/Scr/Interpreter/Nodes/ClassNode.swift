@@ -6,7 +6,7 @@ final class ClassNode: Statement {
         let code: FunctionCode
     }
 
-    unowned(unsafe) let runtime: Runtime
+    let runtime: Runtime
     let name: String
     let location: VariableLocation
     let superclass: (expression: Expression, name: Token, location: VariableLocation)?

@@ -20,7 +20,7 @@ final class ThrowStatement: Statement {
 
 /// `try { body } catch (name) { handler } finally { cleanup }`.
 final class TryStatement: Statement {
-    unowned(unsafe) let runtime: Runtime
+    let runtime: Runtime
     let body: Statement
     let handler: (location: VariableLocation?, body: Statement)?
     let cleanup: Statement?

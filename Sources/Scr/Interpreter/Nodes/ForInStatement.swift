@@ -1,7 +1,7 @@
 /// `for (var name in iterable) body`: lists by element, maps by key, strings by character. The
 /// variable is declared afresh for each element, so closures made in the body each see their own.
 final class ForInStatement: Statement {
-    unowned(unsafe) let runtime: Runtime
+    let runtime: Runtime
     let location: VariableLocation
     let iterable: Expression
     let body: Statement

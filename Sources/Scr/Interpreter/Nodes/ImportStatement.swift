@@ -1,6 +1,6 @@
 /// `import "path.scr";`: runs the module once per interpreter; its globals become everyone's.
 final class ImportStatement: Statement {
-    unowned(unsafe) let runtime: Runtime
+    let runtime: Runtime
     /// The module's path as written, for messages, and resolved against the importing file.
     let name: String
     let path: String
@@ -47,7 +47,8 @@ extension Runtime {
         }
         modulesBeingImported.append((name, path))
         defer { modulesBeingImported.removeLast() }
-        _ = try code.body.exec(Frame.make(code, captures: []))
+        let heap = HeapFrame(code, captures: noCaptures)
+        _ = try withExtendedLifetime(heap) { try code.body.exec(heap.frame) }
         importedModules.insert(path)
     }
 }

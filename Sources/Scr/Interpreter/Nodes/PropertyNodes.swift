@@ -1,6 +1,6 @@
 /// `object.name`.
 final class GetNode: Expression {
-    unowned(unsafe) let runtime: Runtime
+    let runtime: Runtime
     let object: Expression
     let name: Token
     let symbol: Int

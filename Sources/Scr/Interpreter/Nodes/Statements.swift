@@ -38,7 +38,7 @@ final class ResultStatement: Statement {
 
 /// `print expression;`
 final class PrintStatement: Statement {
-    unowned(unsafe) let runtime: Runtime
+    let runtime: Runtime
     let expression: Expression
 
     init(runtime: Runtime, _ expression: Expression) {
@@ -61,15 +61,18 @@ final class PrintStatement: Statement {
 /// `{ statements }`. Scopes were resolved to slots by analysis, so a block only sequences.
 final class Block: Statement {
     let statements: [Statement]
+    /// The same statements, called without retaining each one: `statements` keeps them alive.
+    private let unretained: [Unmanaged<Statement>]
 
     init(_ statements: [Statement]) {
         self.statements = statements
+        unretained = statements.map(Unmanaged.passUnretained)
         super.init(suspends: statements.anySuspends)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
-        for statement in statements {
-            if let result = try statement.exec(frame) { return result }
+        for statement in unretained {
+            if let result = try statement._withUnsafeGuaranteedRef({ try $0.exec(frame) }) { return result }
         }
         return nil
     }
@@ -109,7 +112,7 @@ final class IfStatement: Statement {
 /// `while (condition) body`, and the `for` loops that desugar to it. Each iteration checks for an
 /// interrupt, so a host can stop a loop that never awaits.
 final class WhileStatement: Statement {
-    unowned(unsafe) let runtime: Runtime
+    let runtime: Runtime
     let condition: Expression
     let body: Statement
     let line: Int

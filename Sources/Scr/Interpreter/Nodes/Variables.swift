@@ -4,7 +4,7 @@ enum VariableLocation {
     case slot(Int)
     case box(Int)
     case capture(Int)
-    case global(Int, Globals)
+    case global(Globals.Cell)
 
     /// Runs a declaration: a boxed local gets a fresh box each time its declaration runs.
     func declare(_ value: Value, in frame: Frame) {
@@ -12,7 +12,7 @@ enum VariableLocation {
         case .slot(let slot): frame[slot] = value
         case .box(let index): frame.declareBox(index, value)
         case .capture(let index): frame.capture(index).value = value
-        case .global(let slot, let globals): globals.values[slot] = value
+        case .global(let cell): cell.pointee = value
         }
     }
 
@@ -22,7 +22,7 @@ enum VariableLocation {
         case .slot(let slot): frame[slot] = value
         case .box(let index): frame.box(index).value = value
         case .capture(let index): frame.capture(index).value = value
-        case .global(let slot, let globals): globals.values[slot] = value
+        case .global(let cell): cell.pointee = value
         }
     }
 
@@ -31,7 +31,7 @@ enum VariableLocation {
         case .slot(let slot): frame[slot]
         case .box(let index): frame.box(index).value
         case .capture(let index): frame.capture(index).value
-        case .global(let slot, let globals): globals.values[slot]
+        case .global(let cell): cell.pointee
         }
     }
 }
@@ -61,18 +61,16 @@ final class CaptureGet: Expression {
 }
 
 final class GlobalGet: Expression {
-    unowned(unsafe) let globals: Globals
-    let slot: Int
+    let cell: Globals.Cell
     let name: Token
 
-    init(globals: Globals, slot: Int, name: Token) {
-        self.globals = globals
-        self.slot = slot
+    init(cell: Globals.Cell, name: Token) {
+        self.cell = cell
         self.name = name
     }
 
     override func eval(_ frame: Frame) throws -> Value {
-        if let value = globals.values[slot] { return value }
+        if let value = cell.pointee { return value }
         throw ScriptError("Undefined variable '\(name.lexeme)'.", line: name.line)
     }
 }
@@ -131,22 +129,20 @@ final class CaptureSet: Assignment {
 }
 
 final class GlobalSet: Assignment {
-    unowned(unsafe) let globals: Globals
-    let slot: Int
+    let cell: Globals.Cell
     let name: Token
 
-    init(globals: Globals, slot: Int, name: Token, value: Expression) {
-        self.globals = globals
-        self.slot = slot
+    init(cell: Globals.Cell, name: Token, value: Expression) {
+        self.cell = cell
         self.name = name
         super.init(value: value)
     }
 
     override func store(_ value: Value, _ frame: Frame) throws {
-        guard globals.values[slot] != nil else {
+        guard cell.pointee != nil else {
             throw ScriptError("Undefined variable '\(name.lexeme)'.", line: name.line)
         }
-        globals.values[slot] = value
+        cell.pointee = value
     }
 }
 

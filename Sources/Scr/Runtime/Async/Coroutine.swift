@@ -12,9 +12,9 @@ public final class Coroutine {
         self.body = body
     }
 
-    convenience init(closure: Closure, frame: Frame, runtime: Runtime) {
+    convenience init(closure: Closure, frame: HeapFrame, runtime: Runtime) {
         self.init(name: closure.code.name) {
-            try await runtime.runAsync(closure.code, frame)
+            try await runtime.runAsync(closure.code, frame.frame)
         }
     }
 

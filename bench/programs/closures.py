@@ -1,0 +1,9 @@
+def make_adder(n):
+    def add(x):
+        return x + n
+    return add
+total = 0
+for i in range(1000000):
+    add = make_adder(i)
+    total = total + add(1)
+print(total)
