@@ -60,3 +60,24 @@ extension Sequence where Element == Expression {
 extension Sequence where Element == Statement {
     var anySuspends: Bool { contains { $0.suspends } }
 }
+
+/// Child nodes held in an array, called without retaining each one on the way: a call through an
+/// array element otherwise costs a retain and a release, measured at 5–10% of call-heavy programs.
+/// `nodes` keeps the children alive.
+struct NodeList<Node: AnyObject> {
+    let nodes: [Node]
+    private let unretained: [Unmanaged<Node>]
+
+    init(_ nodes: [Node]) {
+        self.nodes = nodes
+        unretained = nodes.map(Unmanaged.passUnretained)
+    }
+
+    var count: Int { nodes.count }
+    var indices: Range<Int> { nodes.indices }
+
+    @inline(__always)
+    func with<T>(_ index: Int, _ body: (Node) throws -> T) rethrows -> T {
+        try unretained[index]._withUnsafeGuaranteedRef(body)
+    }
+}

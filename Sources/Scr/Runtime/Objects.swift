@@ -62,47 +62,72 @@ public final class ClassObject {
     let name: String
     let superclass: ClassObject?
     private(set) var methods: [Int: Closure]
+    let initializer: Closure?
+    /// How many fields instances have ended up with so far: new instances reserve that much room.
+    var fieldCountHint = 0
 
     init(name: String, superclass: ClassObject?, methods: [Int: Closure]) {
         self.name = name
         self.superclass = superclass
-        self.methods = (superclass?.methods ?? [:]).merging(methods) { _, own in own }
+        let all = (superclass?.methods ?? [:]).merging(methods) { _, own in own }
+        self.methods = all
+        initializer = all[Symbols.initSymbol]
     }
 
     @inline(__always)
     func findMethod(_ symbol: Int) -> Closure? { methods[symbol] }
 
-    var initializer: Closure? { methods[Symbols.initSymbol] }
-
     var methodSymbols: Dictionary<Int, Closure>.Keys { methods.keys }
 }
 
 /// An instance of a class. Fields are few and keyed by interned symbols, so a linear scan of a small
-/// array beats hashing.
+/// array beats hashing; property nodes remember where they last found their field and look there first.
 public final class Instance {
+    struct Field {
+        let symbol: Int
+        var value: Value
+    }
+
     let klass: ClassObject
-    private(set) var fieldSymbols: ContiguousArray<Int> = []
-    private(set) var fieldValues: ContiguousArray<Value> = []
+    private(set) var fields: ContiguousArray<Field> = []
 
-    init(klass: ClassObject) { self.klass = klass }
+    init(klass: ClassObject) {
+        self.klass = klass
+        fields.reserveCapacity(klass.fieldCountHint)
+    }
 
+    /// The position of a field, trying `hint` first.
     @inline(__always)
-    func field(_ symbol: Int) -> Value? {
-        for i in fieldSymbols.indices where fieldSymbols[i] == symbol {
-            return fieldValues[i]
-        }
+    func index(of symbol: Int, hint: Int) -> Int? {
+        if hint < fields.count && fields[hint].symbol == symbol { return hint }
+        for i in fields.indices where fields[i].symbol == symbol { return i }
         return nil
     }
 
     @inline(__always)
-    func setField(_ symbol: Int, _ value: Value) {
-        for i in fieldSymbols.indices where fieldSymbols[i] == symbol {
-            fieldValues[i] = value
-            return
-        }
-        fieldSymbols.append(symbol)
-        fieldValues.append(value)
+    func field(_ symbol: Int) -> Value? {
+        index(of: symbol, hint: 0).map { fields[$0].value }
     }
+
+    @inline(__always)
+    func value(at index: Int) -> Value { fields[index].value }
+
+    @inline(__always)
+    func setValue(_ value: Value, at index: Int) { fields[index].value = value }
+
+    /// Sets a field, adding it if new; returns its position.
+    @discardableResult
+    func setField(_ symbol: Int, _ value: Value, hint: Int = 0) -> Int {
+        if let index = index(of: symbol, hint: hint) {
+            fields[index].value = value
+            return index
+        }
+        fields.append(Field(symbol: symbol, value: value))
+        if fields.count > klass.fieldCountHint { klass.fieldCountHint = fields.count }
+        return fields.count - 1
+    }
+
+    var fieldSymbols: [Int] { fields.map(\.symbol) }
 }
 
 /// A list: a growable array of values.

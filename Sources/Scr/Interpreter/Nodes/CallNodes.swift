@@ -2,13 +2,13 @@
 final class CallNode: Expression {
     let runtime: Runtime
     let callee: Expression
-    let arguments: [Expression]
+    let arguments: NodeList<Expression>
     let line: Int
 
     init(runtime: Runtime, callee: Expression, arguments: [Expression], line: Int) {
         self.runtime = runtime
         self.callee = callee
-        self.arguments = arguments
+        self.arguments = NodeList(arguments)
         self.line = line
         super.init(suspends: callee.suspends || arguments.anySuspends)
     }
@@ -21,27 +21,40 @@ final class CallNode: Expression {
             let code = closure.code
             if code.isAsync {
                 let heap = HeapFrame(code, captures: closure.captures)
-                for i in arguments.indices { heap.frame[i + 1] = try arguments[i].eval(frame) }
+                for i in arguments.indices { heap.frame[i + 1] = try arguments.with(i) { try $0.eval(frame) } }
                 return runtime.coroutine(closure, heap)
             }
             let mark = runtime.stack.mark
             defer { runtime.stack.pop(to: mark) }
             let newFrame = try runtime.stack.push(code, captures: closure.captures, line: line)
             for i in arguments.indices {
-                newFrame[i + 1] = try arguments[i].eval(frame)
+                newFrame[i + 1] = try arguments.with(i) { try $0.eval(frame) }
             }
             return try runtime.invoke(closure, newFrame, line: line)
         }
+        if case .class(let klass) = callee, let initializer = klass.initializer,
+           initializer.code.arity == arguments.count {
+            let instance = Value.instance(Instance(klass: klass))
+            let mark = runtime.stack.mark
+            defer { runtime.stack.pop(to: mark) }
+            let newFrame = try runtime.stack.push(initializer.code, captures: initializer.captures, line: line)
+            newFrame[0] = instance
+            for i in arguments.indices {
+                newFrame[i + 1] = try arguments.with(i) { try $0.eval(frame) }
+            }
+            _ = try runtime.invoke(initializer, newFrame, line: line)
+            return instance
+        }
         var values: [Value] = []
         values.reserveCapacity(arguments.count)
-        for argument in arguments { values.append(try argument.eval(frame)) }
+        for i in arguments.indices { values.append(try arguments.with(i) { try $0.eval(frame) }) }
         return try runtime.call(callee, values, line: line)
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
         let callee = try await self.callee.value(frame)
         var values: [Value] = []
-        for argument in arguments { values.append(try await argument.value(frame)) }
+        for argument in arguments.nodes { values.append(try await argument.value(frame)) }
         return try runtime.call(callee, values, line: line)
     }
 }
@@ -52,7 +65,7 @@ final class InvokeNode: Expression {
     let object: Expression
     let name: Token
     let symbol: Int
-    let arguments: [Expression]
+    let arguments: NodeList<Expression>
     let line: Int
 
     init(runtime: Runtime, object: Expression, name: Token, arguments: [Expression], line: Int) {
@@ -60,24 +73,42 @@ final class InvokeNode: Expression {
         self.object = object
         self.name = name
         self.symbol = runtime.symbols.intern(name.lexeme)
-        self.arguments = arguments
+        self.arguments = NodeList(arguments)
         self.line = line
         super.init(suspends: object.suspends || arguments.anySuspends)
     }
 
+    /// The method last called here, and its class: a call on an instance of the same class skips the
+    /// method table. Held unretained (the class's method table keeps the method alive), because
+    /// loading a mutable reference property costs a retain on every call.
+    private var cachedClass: ObjectIdentifier?
+    private var cachedMethod: Unmanaged<Closure>?
+
+    @inline(__always)
+    private func method(of instance: Instance) -> Unmanaged<Closure>? {
+        if ObjectIdentifier(instance.klass) == cachedClass { return cachedMethod }
+        guard let method = instance.klass.findMethod(symbol) else { return nil }
+        cachedClass = ObjectIdentifier(instance.klass)
+        cachedMethod = Unmanaged.passUnretained(method)
+        return cachedMethod
+    }
+
     override func eval(_ frame: Frame) throws -> Value {
         let receiver = try object.eval(frame)
-        if case .instance(let instance) = receiver, instance.field(symbol) == nil,
-           let method = instance.klass.findMethod(symbol), method.code.arity == arguments.count,
-           !method.code.isAsync {
-            let mark = runtime.stack.mark
-            defer { runtime.stack.pop(to: mark) }
-            let newFrame = try runtime.stack.push(method.code, captures: method.captures, line: line)
-            newFrame[0] = receiver
-            for i in arguments.indices {
-                newFrame[i + 1] = try arguments[i].eval(frame)
+        if case .instance(let instance) = receiver, instance.fields.isEmpty || instance.field(symbol) == nil,
+           let cached = method(of: instance) {
+            let result = try cached._withUnsafeGuaranteedRef { method -> Value? in
+                guard method.code.arity == arguments.count, !method.code.isAsync else { return nil }
+                let mark = runtime.stack.mark
+                defer { runtime.stack.pop(to: mark) }
+                let newFrame = try runtime.stack.push(method.code, captures: method.captures, line: line)
+                newFrame[0] = receiver
+                for i in arguments.indices {
+                    newFrame[i + 1] = try arguments.with(i) { try $0.eval(frame) }
+                }
+                return try runtime.invoke(method, newFrame, line: line)
             }
-            return try runtime.invoke(method, newFrame, line: line)
+            if let result { return result }
         }
         if case .instance = receiver {
             let callee = try runtime.property(of: receiver, symbol, name)
@@ -89,7 +120,7 @@ final class InvokeNode: Expression {
     private func evalArguments(_ frame: Frame) throws -> [Value] {
         var values: [Value] = []
         values.reserveCapacity(arguments.count)
-        for argument in arguments { values.append(try argument.eval(frame)) }
+        for i in arguments.indices { values.append(try arguments.with(i) { try $0.eval(frame) }) }
         return values
     }
 
@@ -98,11 +129,11 @@ final class InvokeNode: Expression {
         if case .instance = receiver {
             let callee = try runtime.property(of: receiver, symbol, name)
             var values: [Value] = []
-            for argument in arguments { values.append(try await argument.value(frame)) }
+            for argument in arguments.nodes { values.append(try await argument.value(frame)) }
             return try runtime.call(callee, values, line: line)
         }
         var values: [Value] = []
-        for argument in arguments { values.append(try await argument.value(frame)) }
+        for argument in arguments.nodes { values.append(try await argument.value(frame)) }
         return try runtime.invokeBuiltin(receiver, symbol, name, values, line: line)
     }
 }
@@ -114,7 +145,7 @@ final class SuperInvokeNode: Expression {
     let receiver: Expression
     let name: Token
     let symbol: Int
-    let arguments: [Expression]
+    let arguments: NodeList<Expression>
     let line: Int
 
     init(runtime: Runtime, superclass: Expression, receiver: Expression, name: Token, arguments: [Expression],
@@ -124,7 +155,7 @@ final class SuperInvokeNode: Expression {
         self.receiver = receiver
         self.name = name
         self.symbol = runtime.symbols.intern(name.lexeme)
-        self.arguments = arguments
+        self.arguments = NodeList(arguments)
         self.line = line
         super.init(suspends: arguments.anySuspends)
     }
@@ -133,14 +164,14 @@ final class SuperInvokeNode: Expression {
         let method = try findMethod(frame)
         var values: [Value] = []
         values.reserveCapacity(arguments.count)
-        for argument in arguments { values.append(try argument.eval(frame)) }
+        for i in arguments.indices { values.append(try arguments.with(i) { try $0.eval(frame) }) }
         return try runtime.callClosure(method, receiver: receiver.eval(frame), values, line: line)
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
         let method = try findMethod(frame)
         var values: [Value] = []
-        for argument in arguments { values.append(try await argument.value(frame)) }
+        for argument in arguments.nodes { values.append(try await argument.value(frame)) }
         return try runtime.callClosure(method, receiver: receiver.eval(frame), values, line: line)
     }
 

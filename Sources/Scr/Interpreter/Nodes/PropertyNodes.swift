@@ -13,9 +13,15 @@ final class GetNode: Expression {
         super.init(suspends: object.suspends)
     }
 
+    /// Where the field was last found: instances of one class usually agree.
+    private var cachedIndex = 0
+
     override func eval(_ frame: Frame) throws -> Value {
         let object = try object.eval(frame)
-        if case .instance(let instance) = object, let field = instance.field(symbol) { return field }
+        if case .instance(let instance) = object, let index = instance.index(of: symbol, hint: cachedIndex) {
+            cachedIndex = index
+            return instance.value(at: index)
+        }
         return try runtime.property(of: object, symbol, name)
     }
 
@@ -39,10 +45,12 @@ final class SetNode: Expression {
         super.init(suspends: object.suspends || value.suspends)
     }
 
+    private var cachedIndex = 0
+
     override func eval(_ frame: Frame) throws -> Value {
         let instance = try self.instance(object.eval(frame))
         let value = try value.eval(frame)
-        instance.setField(symbol, value)
+        cachedIndex = instance.setField(symbol, value, hint: cachedIndex)
         return value
     }
 

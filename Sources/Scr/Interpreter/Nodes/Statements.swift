@@ -60,19 +60,17 @@ final class PrintStatement: Statement {
 
 /// `{ statements }`. Scopes were resolved to slots by analysis, so a block only sequences.
 final class Block: Statement {
-    let statements: [Statement]
-    /// The same statements, called without retaining each one: `statements` keeps them alive.
-    private let unretained: [Unmanaged<Statement>]
+    private let list: NodeList<Statement>
+    var statements: [Statement] { list.nodes }
 
     init(_ statements: [Statement]) {
-        self.statements = statements
-        unretained = statements.map(Unmanaged.passUnretained)
+        list = NodeList(statements)
         super.init(suspends: statements.anySuspends)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
-        for statement in unretained {
-            if let result = try statement._withUnsafeGuaranteedRef({ try $0.exec(frame) }) { return result }
+        for index in list.indices {
+            if let result = try list.with(index, { try $0.exec(frame) }) { return result }
         }
         return nil
     }
