@@ -36,7 +36,9 @@ struct ScrCommand: AsyncParsableCommand {
         } else if let file {
             status = await ScriptRunner.runFile(file)
         } else if interactive || isatty(0) == 1 {
-            await REPL.standard(for: Interpreter(), lineEditing: !interactive).run()
+            let interpreter = Interpreter()
+            interpreter.enableScriptREPL()
+            await REPL.standard(for: interpreter, lineEditing: !interactive).run()
             status = 0
         } else {
             status = await ScriptRunner.runStandardInput()

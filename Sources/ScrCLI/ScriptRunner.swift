@@ -1,4 +1,5 @@
 import Scr
+import ScrREPL
 
 #if canImport(Glibc)
 import Glibc
@@ -29,6 +30,7 @@ enum ScriptRunner {
 
     static func run(source: String, path: String?) async -> Int32 {
         let interpreter = Interpreter()
+        interpreter.enableScriptREPL()
         do {
             try await interpreter.run(source, path: path)
         } catch let error as CompileError {

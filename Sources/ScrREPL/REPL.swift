@@ -21,15 +21,12 @@ public final class REPL: Sendable {
 
     /// A REPL on the terminal (libedit) or, with `lineEditing` false, on plain standard input.
     public static func standard(for interpreter: Interpreter, lineEditing: Bool) -> REPL {
-        let reader: any LineReader
-        if lineEditing {
-            reader = EditLineReader(historyPath: History.path) { word in
-                Completion.blocking(interpreter, word)
-            }
-        } else {
-            reader = PlainLineReader()
-        }
-        return REPL(session: interpreter.makeSession(), reader: reader)
+        REPL(session: interpreter.makeSession(), reader: standardReader(for: interpreter, lineEditing: lineEditing))
+    }
+
+    static func standardReader(for interpreter: Interpreter, lineEditing: Bool) -> any LineReader {
+        guard lineEditing else { return PlainLineReader() }
+        return EditLineReader(historyPath: History.path) { word in Completion.blocking(interpreter, word) }
     }
 
     /// Runs until `.exit` or end of input.

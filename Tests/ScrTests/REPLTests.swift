@@ -199,4 +199,31 @@ struct REPLTests {
         enter(terminal, "spawn(napper())")
         #expect(enter(terminal, ".tasks").contains("napper: waiting at line 1"))
     }
+
+    @Test func replInsideAFunctionSeesAndChangesItsLocals() throws {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("repl-\(UUID()).scr")
+        try """
+            var counter = 0;
+            async fun background() { while (true) { counter = counter + 1; await sleep(0.01); } }
+            spawn(background());
+            async fun work(n) {
+              var local = n * 2;
+              await repl();
+              print "resumed with " + str(local);
+            }
+            await work(21);
+            print "counter moved: " + str(counter > 5);
+            """.write(to: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: script) }
+        let terminal = try PseudoTerminal(arguments: [script.path], environment: ["SCR_HISTORY": history])
+        #expect(terminal.expect(">>> "))
+        #expect(enter(terminal, "local") == "42\r\n")
+        #expect(enter(terminal, "n") == "21\r\n")
+        enter(terminal, "local = local + 1")
+        terminal.settle(0.1)
+        let mark = terminal.output.endIndex
+        terminal.send("\u{4}")
+        #expect(terminal.expect("resumed with 43", after: mark))
+        #expect(terminal.expect("counter moved: true", after: mark))
+    }
 }

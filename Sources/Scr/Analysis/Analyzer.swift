@@ -15,21 +15,24 @@ final class Analyzer {
     private let runtime: Runtime
     /// The directory of the file being analysed: imports are relative to it.
     private let directory: String
+    /// For a REPL opened inside a function: that function's locals.
+    private let outer: OuterScope?
     private var diagnostics: [Diagnostic] = []
     private var function: FunctionScope
     private var currentClass = ClassKind.none
 
-    private init(runtime: Runtime, body: [Stmt], directory: String) {
+    private init(runtime: Runtime, body: [Stmt], directory: String, outer: OuterScope?) {
         self.runtime = runtime
         self.directory = directory
+        self.outer = outer
         function = FunctionScope(enclosing: nil, kind: .script, isAsync: true, body: body)
     }
 
     /// Analyses a whole top-level input into the code of a script function.
-    static func analyze(_ statements: [Stmt], runtime: Runtime, mode: Mode, directory: String = ".")
-        -> Result<FunctionCode, CompileError>
+    static func analyze(_ statements: [Stmt], runtime: Runtime, mode: Mode, directory: String = ".",
+                        outer: OuterScope? = nil) -> Result<FunctionCode, CompileError>
     {
-        let analyzer = Analyzer(runtime: runtime, body: statements, directory: directory)
+        let analyzer = Analyzer(runtime: runtime, body: statements, directory: directory, outer: outer)
         var nodes = statements.map { analyzer.statement($0) }
         if mode == .repl, case .expression(let expr)? = statements.last, !expr.isAssignment,
            let last = nodes.last as? ExpressionStatement {
@@ -237,7 +240,7 @@ final class Analyzer {
             if !function.isAsync {
                 error(keyword, "Can't use 'await' outside an async function.")
             }
-            return AwaitNode(runtime: runtime, operand: expression(operand), line: keyword.line)
+            return AwaitNode(runtime: runtime, operand: awaited(operand), line: keyword.line)
         case .list(_, let elements):
             return ListLiteral(elements.map { expression($0) })
         case .map(_, let entries):
@@ -260,6 +263,16 @@ final class Analyzer {
             return CallNode(runtime: runtime, callee: callee, arguments: arguments.map { expression($0) },
                             line: paren.line)
         }
+    }
+
+    /// The operand of an `await`; `await repl()` opens a REPL that sees the locals here.
+    private func awaited(_ operand: Expr) -> Expression {
+        if case .call(.variable(let name), let paren, let arguments) = operand, name.lexeme == "repl",
+           arguments.isEmpty, function.isAsync, outerVariable("repl") == nil,
+           case .global(let cell) = resolve(name.lexeme) {
+            return ReplCallNode(runtime: runtime, replCell: cell, visible: function.visibleVariables, line: paren.line)
+        }
+        return expression(operand)
     }
 
     /// The superclass and receiver a `super.` expression reads, or nil after reporting misuse.
@@ -296,7 +309,8 @@ final class Analyzer {
     // MARK: Variables
 
     private func variable(_ name: Token) -> Expression {
-        switch resolve(name.lexeme) {
+        if let (scope, location) = outerVariable(name.lexeme) { return OuterGet(scope: scope, location: location) }
+        return switch resolve(name.lexeme) {
         case .slot(let slot): SlotGet(slot)
         case .box(let index): BoxGet(index)
         case .capture(let index): CaptureGet(index)
@@ -305,12 +319,23 @@ final class Analyzer {
     }
 
     private func assignment(_ name: Token, _ value: Expression) -> Expression {
-        switch resolve(name.lexeme) {
+        if let (scope, location) = outerVariable(name.lexeme) {
+            return OuterSet(scope: scope, location: location, value: value)
+        }
+        return switch resolve(name.lexeme) {
         case .slot(let slot): SlotSet(slot, value: value)
         case .box(let index): BoxSet(index, value: value)
         case .capture(let index): CaptureSet(index, value: value)
         case .global(let cell): GlobalSet(cell: cell, name: name, value: value)
         }
+    }
+
+    /// A name of the function a REPL was opened in, if the input itself does not declare it. Functions
+    /// declared in the input see globals only.
+    private func outerVariable(_ name: String) -> (OuterScope, VariableLocation)? {
+        guard let outer, function.kind == .script, function.resolve(name) == nil,
+              let location = outer.locations[name] else { return nil }
+        return (outer, location)
     }
 
     private func resolve(_ name: String) -> VariableLocation {

@@ -84,6 +84,17 @@ final class FunctionScope {
         blocks.last?[name].map { !$0.isDefined } ?? false
     }
 
+    /// Every local visible here and every variable captured so far, innermost first: what a REPL
+    /// opened at this point can see.
+    var visibleVariables: [String: VariableLocation] {
+        var visible: [String: VariableLocation] = [:]
+        for (name, index) in captureIndex { visible[name] = .capture(index) }
+        for block in blocks {
+            for (name, local) in block where local.isDefined { visible[name] = local.location }
+        }
+        return visible
+    }
+
     /// Finds `name` among this function's locals, then among the enclosing functions' (capturing it).
     func resolve(_ name: String) -> VariableLocation? {
         for block in blocks.reversed() {

@@ -29,6 +29,7 @@ public final class Interpreter: Sendable {
                               writeError: { errorSink.write($0) })
         runtime.flushOutput = { StandardOutput.output.flush() }
         self.runtime = Confined(runtime)
+        runtime.interpreter = self
     }
 
     /// Runs a program. Compile errors throw a `CompileError` (nothing runs); an uncaught runtime error
@@ -86,12 +87,21 @@ public final class Interpreter: Sendable {
         Session(interpreter: self)
     }
 
-    static func compile(_ source: String, runtime: Runtime, mode: Analyzer.Mode, directory: String) throws
-        -> FunctionCode
+    /// Lets scripts open a REPL with `await repl()`: `open` runs it on a session and returns when the
+    /// user leaves. The REPL library provides one for the terminal (`enableScriptREPL()`).
+    public func setREPLHandler(_ open: @escaping @Sendable (Session) async -> Void) {
+        let runtime = self.runtime
+        let handler = Confined(open)
+        Task.detached(executorPreference: executor) { runtime.value.replHook = handler.value }
+    }
+
+    static func compile(_ source: String, runtime: Runtime, mode: Analyzer.Mode, directory: String,
+                        outer: OuterScope? = nil) throws -> FunctionCode
     {
         let parsed = Parser.parse(source)
         guard parsed.isValid else { throw CompileError(parsed.diagnostics) }
-        return try Analyzer.analyze(parsed.statements, runtime: runtime, mode: mode, directory: directory).get()
+        return try Analyzer.analyze(parsed.statements, runtime: runtime, mode: mode, directory: directory,
+                                    outer: outer).get()
     }
 }
 

@@ -7,9 +7,12 @@ public final class Session: Sendable {
     public let interpreter: Interpreter
     /// The id of the task running this session's current input, or 0.
     private let runningTask = Atomic<Int>(0)
+    /// For a REPL opened by `await repl()`: the locals of the function it was opened in.
+    private let outer: Confined<OuterScope>?
 
-    init(interpreter: Interpreter) {
+    init(interpreter: Interpreter, outer: Confined<OuterScope>? = nil) {
         self.interpreter = interpreter
+        self.outer = outer
     }
 
     /// Runs one complete input (see `Input.classify`). Returns the text to echo — the value of a final
@@ -19,7 +22,8 @@ public final class Session: Sendable {
     public func evaluate(_ source: String) async throws -> String? {
         let runningTask = Confined(self)
         return try await interpreter.onExecutor { runtime in
-            let code = try Interpreter.compile(source, runtime: runtime, mode: .repl, directory: ".")
+            let code = try Interpreter.compile(source, runtime: runtime, mode: .repl, directory: ".",
+                                               outer: runningTask.value.outer?.value)
             defer { runningTask.value.runningTask.store(0, ordering: .relaxed) }
             let value = try await runtime.runTopLevel(code) { id in
                 runningTask.value.runningTask.store(id, ordering: .relaxed)

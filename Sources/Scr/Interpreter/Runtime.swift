@@ -28,6 +28,12 @@ final class Runtime {
     var idleWaiters: [OneShot] = []
     /// Set when a background task died of an error nobody awaited: a script then exits with 70.
     var hadUncaughtTaskError = false
+    /// The built-in `repl` function, which `await repl()` recognizes.
+    private(set) var replNative: NativeFunction?
+    /// Opens a REPL on a session; set by a host that has a terminal (the REPL library), else nil.
+    var replHook: (@Sendable (Session) async -> Void)?
+    /// The interpreter object this runtime belongs to, for making sessions.
+    weak var interpreter: Interpreter?
     /// Modules that have run, and the chain of those being imported now, by resolved path.
     var importedModules: Set<String> = []
     var modulesBeingImported: [(name: String, path: String)] = []
@@ -39,6 +45,29 @@ final class Runtime {
         self.writeOutput = writeOutput
         self.writeError = writeError
         Natives.install(in: self)
+        installREPL()
+    }
+
+    private func installREPL() {
+        let native = NativeFunction("repl", arity: 0) { _, context in
+            .coroutine(Coroutine(name: "repl") {
+                try await context.runtime.openREPL(nil, line: context.line)
+                return .nil
+            })
+        }
+        replNative = native
+        globals.define("repl", .native(native))
+    }
+
+    /// Opens a REPL (over `scope`'s locals too, if given) and returns when the user leaves it.
+    func openREPL(_ scope: OuterScope?, line: Int) async throws {
+        guard let hook = replHook, let interpreter else {
+            throw ScriptError("repl() needs a host with a terminal.", line: line)
+        }
+        let session = Session(interpreter: interpreter, outer: scope.map(Confined.init))
+        let task = currentTask
+        await hook(session)
+        currentTask = task
     }
 
     /// Throws the interrupt error if the host asked for one for the running task. Called on loop

@@ -15,7 +15,8 @@ public final class ScriptError: Error {
     public let kind: Kind
     /// The line where the error was raised.
     public let line: Int
-    let message: String
+    /// The error's message: what an uncaught error prints before `[line N]`.
+    public let message: String
     let thrown: Confined<Value>?
 
     init(_ message: String, line: Int, kind: Kind = .runtime) {

@@ -1,0 +1,45 @@
+/// The locals of a suspended function that a REPL opened inside it can see: where each name lives in
+/// that function's frame. A REPL input resolves names here after its own and before the globals.
+///
+/// Only `await repl()` opens such a REPL, so the function is suspended at that await, and its frame
+/// (a heap frame, since the function can suspend) stays alive, for as long as the REPL is open.
+final class OuterScope {
+    let frame: Frame
+    let locations: [String: VariableLocation]
+
+    init(frame: Frame, locations: [String: VariableLocation]) {
+        self.frame = frame
+        self.locations = locations
+    }
+}
+
+/// Reads a local of the function a REPL was opened in.
+final class OuterGet: Expression {
+    let scope: OuterScope
+    let location: VariableLocation
+
+    init(scope: OuterScope, location: VariableLocation) {
+        self.scope = scope
+        self.location = location
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        location.read(scope.frame) ?? .nil
+    }
+}
+
+/// Assigns a local of the function a REPL was opened in.
+final class OuterSet: Assignment {
+    let scope: OuterScope
+    let location: VariableLocation
+
+    init(scope: OuterScope, location: VariableLocation, value: Expression) {
+        self.scope = scope
+        self.location = location
+        super.init(value: value)
+    }
+
+    override func store(_ value: Value, _ frame: Frame) throws {
+        location.assign(value, in: scope.frame)
+    }
+}

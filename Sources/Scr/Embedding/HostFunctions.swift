@@ -1,0 +1,119 @@
+/// A function the host gives scripts. It runs on the interpreter's executor; a long computation there
+/// holds up every script task, so do slow work in an async function, which suspends instead.
+public typealias HostFunction = @Sendable (_ arguments: [ScrValue]) throws -> ScrValue
+
+/// An async function the host gives scripts: calling it in a script makes a coroutine, and awaiting
+/// that runs the function while other script tasks go on.
+public typealias AsyncHostFunction = @Sendable (_ arguments: [ScrValue]) async throws -> ScrValue
+
+/// The error a host function throws to raise a script runtime error with its own message.
+public struct HostError: Error, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+}
+
+extension Interpreter {
+    /// Sets the global `name` to a copy of `value`.
+    public func set(_ name: String, to value: ScrValue) async {
+        _ = try? await onExecutor { runtime in runtime.globals.define(name, Value(value)) }
+    }
+
+    /// A copy of the global `name`, or nil if it is not defined.
+    public func get(_ name: String) async -> ScrValue? {
+        let result = try? await onExecutor { runtime in runtime.globals.value(of: name).map { ScrValue($0) } }
+        return result?.value ?? nil
+    }
+
+    /// Makes `name` a global function of scripts. `arity` is the accepted argument counts.
+    public func define(_ name: String, arity: ClosedRange<Int> = 0...255, _ function: @escaping HostFunction) async {
+        _ = try? await onExecutor { runtime in
+            runtime.globals.define(name, .native(NativeFunction.host(name, arity: arity, function)))
+        }
+    }
+
+    /// Makes `name` a global async function of scripts: `await name(…)` runs `function`.
+    public func defineAsync(_ name: String, arity: ClosedRange<Int> = 0...255,
+                            _ function: @escaping AsyncHostFunction) async {
+        _ = try? await onExecutor { runtime in
+            runtime.globals.define(name, .native(NativeFunction.hostAsync(name, arity: arity, function)))
+        }
+    }
+
+    /// Makes `name` a global object of class `className` with the given fields and methods. Scripts
+    /// read and assign its fields (`name.field`) and call its methods (`name.method(…)`); the host
+    /// reads the fields back with `evaluate("name.field")`.
+    public func defineObject(_ name: String, className: String, fields: [String: ScrValue] = [:],
+                             methods: [String: HostFunction] = [:],
+                             asyncMethods: [String: AsyncHostFunction] = [:]) async {
+        _ = try? await onExecutor { runtime in
+            let instance = Instance(klass: ClassObject(name: className, superclass: nil, methods: [:]))
+            for (field, value) in fields.sorted(by: { $0.key < $1.key }) {
+                instance.setField(runtime.symbols.intern(field), Value(value))
+            }
+            for (method, function) in methods {
+                instance.setField(runtime.symbols.intern(method), .native(NativeFunction.host(method, arity: 0...255, function)))
+            }
+            for (method, function) in asyncMethods {
+                instance.setField(runtime.symbols.intern(method),
+                                  .native(NativeFunction.hostAsync(method, arity: 0...255, function)))
+            }
+            runtime.globals.define(name, .instance(instance))
+        }
+    }
+
+    /// Evaluates an expression (or statements ending in one) and returns its value.
+    public func evaluate(_ source: String) async throws -> ScrValue {
+        try await onExecutor { runtime in
+            let status = Input.classify(source)
+            let complete: String
+            switch status {
+            case .complete(let source): complete = source
+            case .incomplete: complete = source
+            case .error(let error): throw error
+            }
+            let code = try Interpreter.compile(complete, runtime: runtime, mode: .repl, directory: ".")
+            return ScrValue(try await runtime.runTopLevel(code))
+        }.value
+    }
+
+    /// Runs a script file; imports are relative to it.
+    public func runFile(_ path: String) async throws {
+        try await run(try SourceFile.read(path), path: path)
+    }
+}
+
+extension NativeFunction {
+    static func host(_ name: String, arity: ClosedRange<Int>, _ function: @escaping HostFunction) -> NativeFunction {
+        NativeFunction(name, arity: arity) { arguments, context in
+            do {
+                return Value(try function(arguments.map { ScrValue($0) }))
+            } catch {
+                throw context.hostError(error)
+            }
+        }
+    }
+
+    static func hostAsync(_ name: String, arity: ClosedRange<Int>, _ function: @escaping AsyncHostFunction)
+        -> NativeFunction
+    {
+        NativeFunction(name, arity: arity) { arguments, context in
+            let copies = arguments.map { ScrValue($0) }
+            return .coroutine(Coroutine(name: name) {
+                do {
+                    let result = try await function(copies)
+                    return Value(result)
+                } catch {
+                    throw context.hostError(error)
+                }
+            })
+        }
+    }
+}
+
+extension CallContext {
+    func hostError(_ error: any Error) -> ScriptError {
+        if let error = error as? ScriptError { return error }
+        if let error = error as? HostError { return self.error(error.message) }
+        return runtime.scriptError(from: error, line: line)
+    }
+}

@@ -1,0 +1,28 @@
+import Scr
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Interpreter {
+    /// Opens the REPL on the terminal over this interpreter's globals, from any point of the host
+    /// program, and returns when the user leaves it (Ctrl-D or `.exit`). The host's other tasks and
+    /// the interpreter's own keep running meanwhile.
+    ///
+    /// - Parameter lineEditing: libedit line editing; by default, when standard input is a terminal.
+    public func repl(lineEditing: Bool? = nil) async {
+        await REPL.standard(for: self, lineEditing: lineEditing ?? (isatty(0) == 1)).run()
+    }
+
+    /// Lets scripts call `await repl();`, which opens a REPL on the terminal that sees the calling
+    /// function's local variables; leaving it resumes the script.
+    public func enableScriptREPL() {
+        setREPLHandler { session in
+            let reader = REPL.standardReader(for: session.interpreter, lineEditing: isatty(0) == 1)
+            reader.write("(repl: Ctrl-D or .exit resumes the program)\n")
+            await REPL(session: session, reader: reader).run()
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Scr
+import Synchronization
+import Testing
+
+/// The Swift embedding API, used as a host program would.
+struct EmbeddingTests {
+    /// Collects an interpreter's output.
+    final class Output: Sendable {
+        private let text = Mutex("")
+        func write(_ s: String) { text.withLock { $0 += s } }
+        var value: String { text.withLock { $0 } }
+    }
+
+    private func makeInterpreter() -> (Interpreter, Output) {
+        let output = Output()
+        return (Interpreter(output: { output.write($0) }, errors: { output.write($0) }), output)
+    }
+
+    @Test func runsSourceAndCapturesOutput() async throws {
+        let (interpreter, output) = makeInterpreter()
+        try await interpreter.run("print \"hello\"; print 1 + 2;")
+        #expect(output.value == "hello\n3\n")
+    }
+
+    @Test func valuesGoBothWays() async throws {
+        let (interpreter, _) = makeInterpreter()
+        await interpreter.set("config", to: ["name": "svc", "ports": [80, 443], "debug": false])
+        #expect(try await interpreter.evaluate("config[\"ports\"][1]") == 443)
+        #expect(try await interpreter.evaluate("config[\"name\"] + \"!\"").string == "svc!")
+        let list = try await interpreter.evaluate("[1, \"two\", nil, true]")
+        #expect(list == [1, "two", nil, true])
+        #expect(list.array?.count == 4)
+        let map = try await interpreter.evaluate("{\"a\": 1.5, \"b\": [2]}")
+        #expect(map.dictionary?["a"]?.double == 1.5)
+        #expect(map.dictionary?["b"] == [2])
+        try await interpreter.run("var answer = 6 * 7;")
+        #expect(await interpreter.get("answer")?.int == 42)
+        #expect(await interpreter.get("missing") == nil)
+        let object = try await interpreter.evaluate("clock")
+        #expect(object == .object(type: "function", description: "<native fn>"))
+    }
+
+    @Test func hostFunctions() async throws {
+        let (interpreter, output) = makeInterpreter()
+        await interpreter.define("add", arity: 2...2) { arguments in
+            .number((arguments[0].double ?? 0) + (arguments[1].double ?? 0))
+        }
+        await interpreter.defineAsync("fetch", arity: 1...1) { arguments in
+            try await Task.sleep(nanoseconds: 10_000_000)
+            return .string("data for \(arguments[0].string ?? "?")")
+        }
+        #expect(try await interpreter.evaluate("add(2, 3)") == 5)
+        try await interpreter.run("""
+            async fun both() { return await gather(fetch("a"), fetch("b")); }
+            print await both();
+            """)
+        #expect(output.value == "[\"data for a\", \"data for b\"]\n")
+        await #expect(throws: ScriptError.self) { try await interpreter.evaluate("add(1)") }
+    }
+
+    @Test func hostObjects() async throws {
+        let (interpreter, _) = makeInterpreter()
+        let pings = Mutex(0)
+        await interpreter.defineObject(
+            "service", className: "Service", fields: ["requests": 0, "name": "api"],
+            methods: ["ping": { _ in
+                pings.withLock { $0 += 1 }
+                return "pong"
+            }])
+        #expect(try await interpreter.evaluate("service.ping()") == "pong")
+        try await interpreter.run("service.requests = service.requests + 10;")
+        #expect(try await interpreter.evaluate("service.requests") == 10)
+        #expect(try await interpreter.evaluate("service").description == "Service instance")
+        #expect(pings.withLock { $0 } == 1)
+    }
+
+    @Test func errorsCarryMessageLineAndKind() async throws {
+        let (interpreter, _) = makeInterpreter()
+        do {
+            _ = try await interpreter.evaluate("var x = 1;\nx + nil")
+            Issue.record("expected an error")
+        } catch let error as ScriptError {
+            #expect(error.message == "Operands must be two numbers or two strings.")
+            #expect(error.line == 2)
+            #expect(error.kind == .runtime)
+        }
+        do {
+            try await interpreter.run("print ;")
+            Issue.record("expected a compile error")
+        } catch let error as CompileError {
+            #expect(error.description == "[line 1] Error at ';': Expect expression.")
+        }
+        await interpreter.define("fail") { _ in throw HostError("the host says no") }
+        do {
+            _ = try await interpreter.evaluate("fail()")
+            Issue.record("expected an error")
+        } catch let error as ScriptError {
+            #expect(error.message == "the host says no")
+        }
+        #expect(try await interpreter.evaluate("try { fail(); } catch (e) { e.message; }") == nil)
+        #expect(try await interpreter.evaluate("var m; try { fail(); } catch (e) { m = e.message; } m") == "the host says no")
+    }
+
+    @Test func concurrentCallersAreSerialized() async throws {
+        let (interpreter, _) = makeInterpreter()
+        try await interpreter.run("var counter = 0;")
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<100 {
+                group.addTask {
+                    _ = try? await interpreter.evaluate("var before = counter; counter = before + 1;")
+                }
+            }
+        }
+        #expect(try await interpreter.evaluate("counter") == 100)
+    }
+
+    @Test func backgroundTasksRunBetweenCalls() async throws {
+        let (interpreter, _) = makeInterpreter()
+        try await interpreter.run("""
+            var ticks = 0;
+            async fun tick() { while (true) { ticks = ticks + 1; await sleep(0.005); } }
+            var ticker = spawn(tick());
+            """)
+        try await Task.sleep(nanoseconds: 100_000_000)
+        let ticks = try await interpreter.evaluate("ticks").double ?? 0
+        #expect(ticks > 5)
+        try await interpreter.run("ticker.cancel();")
+    }
+
+    @Test func interruptStopsARunawayLoop() async throws {
+        let (interpreter, _) = makeInterpreter()
+        let session = interpreter.makeSession()
+        Task {
+            try await Task.sleep(nanoseconds: 100_000_000)
+            session.interrupt()
+        }
+        do {
+            _ = try await session.evaluate("while (true) {}")
+            Issue.record("the loop should have been interrupted")
+        } catch let error as ScriptError {
+            #expect(error.kind == .interrupted)
+        }
+        #expect(try await session.evaluate("1 + 1;") == "2")
+    }
+}
