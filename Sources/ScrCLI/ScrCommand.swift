@@ -13,8 +13,17 @@ import Darwin
 struct ScrCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scr",
-        abstract: "Run scr scripts, or open the await-aware REPL.",
-        version: Version.string
+        abstract: "Run scr scripts, open the await-aware REPL, or serve and connect to a remote REPL.",
+        version: Version.string,
+        subcommands: [RunCommand.self, ServeCommand.self, ConnectCommand.self],
+        defaultSubcommand: RunCommand.self
+    )
+}
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a script (the default), a string, or the REPL."
     )
 
     @Option(name: .customShort("c"), help: ArgumentHelp("Run CODE as a script.", valueName: "CODE"))
@@ -45,5 +54,96 @@ struct ScrCommand: AsyncParsableCommand {
         }
         StandardOutput.output.flush()
         Glibc.exit(status)
+    }
+}
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run FILE (or nothing) and serve a REPL over its globals on a Unix socket or TCP."
+    )
+
+    @Option(help: ArgumentHelp("Listen on this Unix socket (default: ~/.scr.sock).", valueName: "PATH"))
+    var unix: String?
+
+    @Option(help: ArgumentHelp("Listen on TCP, 127.0.0.1 unless --allow-remote.", valueName: "HOST:PORT"))
+    var tcp: String?
+
+    @Option(help: "The token TCP clients must send (default: a random one, written to --token-file).")
+    var token: String?
+
+    @Option(help: ArgumentHelp("Where a generated token is written (default: ~/.scr_token).", valueName: "PATH"))
+    var tokenFile: String?
+
+    @Flag(help: "Allow listening on a TCP address other than loopback.")
+    var allowRemote = false
+
+    @Option(help: "Close connections idle for this many seconds.")
+    var idleTimeout: Int64 = 1800
+
+    @Argument(help: "A script to run while serving.")
+    var file: String?
+
+    func run() async throws {
+        var options = REPLServerOptions(address: .unix(path: unix ?? Self.defaultSocket))
+        if let tcp { options.address = RemoteAddress(parsing: tcp) }
+        options.token = token
+        options.tokenFile = tokenFile
+        options.allowRemote = allowRemote
+        options.idleTimeoutSeconds = idleTimeout
+        let interpreter = Interpreter()
+        let server: REPLServer
+        do {
+            server = try await interpreter.serveREPL(options)
+        } catch {
+            ScriptRunner.reportError("scr serve: \(error)")
+            Glibc.exit(1)
+        }
+        var notice = "scr: serving a REPL on \(server.boundAddress)"
+        if server.token != nil && token == nil { notice += " (token in \(tokenFile ?? Token.defaultPath))" }
+        ScriptRunner.reportError(notice)
+        if let file {
+            let status = await ScriptRunner.runFile(file, with: interpreter, waitForTasks: false)
+            if status != 0 { ScriptRunner.reportError("scr: \(file) ended with status \(status); still serving") }
+        }
+        await server.wait()
+    }
+
+    static var defaultSocket: String {
+        (getenv("HOME").map { String(cString: $0) } ?? "/tmp") + "/.scr.sock"
+    }
+}
+
+struct ConnectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "connect",
+        abstract: "Attach to a REPL server (Ctrl-D detaches; Ctrl-C interrupts the remote input)."
+    )
+
+    @Argument(help: ArgumentHelp("A Unix socket path, or HOST:PORT.", valueName: "TARGET"))
+    var target: String = ServeCommand.defaultSocket
+
+    @Option(help: "The server's token (TCP).")
+    var token: String?
+
+    @Option(help: ArgumentHelp("Read the token from this file (default: ~/.scr_token).", valueName: "PATH"))
+    var tokenFile: String?
+
+    func run() async throws {
+        let address = RemoteAddress(parsing: target)
+        var secret = token
+        if secret == nil, case .tcp = address { secret = try? Token.read(from: tokenFile ?? Token.defaultPath) }
+        let backend: RemoteBackend
+        do {
+            backend = try RemoteBackend(address: address, token: secret)
+        } catch {
+            ScriptRunner.reportError("scr connect: \(error)")
+            Glibc.exit(1)
+        }
+        let repl = REPL(backend: backend, reader: REPL.standardReader(for: backend, lineEditing: isatty(0) == 1))
+        backend.setOutput { [reader = repl.reader] in reader.write($0) }
+        await repl.run()
+        backend.disconnect()
+        Glibc.exit(0)
     }
 }

@@ -13,9 +13,12 @@ enum ScriptRunner {
     static let fileErrorStatus: Int32 = 66
     static let runtimeErrorStatus: Int32 = 70
 
-    static func runFile(_ path: String) async -> Int32 {
+    static func runFile(_ path: String, with interpreter: Interpreter? = nil, waitForTasks: Bool = true) async
+        -> Int32
+    {
         do {
-            return await run(source: try SourceFile.read(path), path: path)
+            return await run(source: try SourceFile.read(path), path: path, with: interpreter,
+                             waitForTasks: waitForTasks)
         } catch {
             reportError("scr: \(error)")
             return fileErrorStatus
@@ -28,8 +31,10 @@ enum ScriptRunner {
         return await run(source: String(decoding: bytes, as: UTF8.self), path: nil)
     }
 
-    static func run(source: String, path: String?) async -> Int32 {
-        let interpreter = Interpreter()
+    static func run(source: String, path: String?, with existing: Interpreter? = nil, waitForTasks: Bool = true)
+        async -> Int32
+    {
+        let interpreter = existing ?? Interpreter()
         interpreter.enableScriptREPL()
         do {
             try await interpreter.run(source, path: path)
@@ -38,12 +43,13 @@ enum ScriptRunner {
             return compileErrorStatus
         } catch let error as ScriptError {
             reportError(error.report)
-            _ = await interpreter.waitForTasks()
+            if waitForTasks { _ = await interpreter.waitForTasks() }
             return runtimeErrorStatus
         } catch {
             reportError("scr: \(error)")
             return runtimeErrorStatus
         }
+        guard waitForTasks else { return 0 }
         return await interpreter.waitForTasks() ? 0 : runtimeErrorStatus
     }
 

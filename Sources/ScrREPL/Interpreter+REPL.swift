@@ -20,9 +20,10 @@ extension Interpreter {
     /// function's local variables; leaving it resumes the script.
     public func enableScriptREPL() {
         setREPLHandler { session in
-            let reader = REPL.standardReader(for: session.interpreter, lineEditing: isatty(0) == 1)
+            let backend = LocalBackend(session: session)
+            let reader = REPL.standardReader(for: backend, lineEditing: isatty(0) == 1)
             reader.write("(repl: Ctrl-D or .exit resumes the program)\n")
-            await REPL(session: session, reader: reader).run()
+            await REPL(backend: backend, reader: reader).run()
         }
     }
 }

@@ -49,7 +49,7 @@ extension REPL {
         case .exit:
             return .exit
         case .tasks:
-            reader.write(await REPL.describeTasks(session.interpreter))
+            reader.write(await backend.describeTasks())
         case .load(let path):
             do {
                 await execute(try SourceFile.read(path))
@@ -60,14 +60,6 @@ extension REPL {
             reader.write("Unknown command '.\(name)'. Type .help for the commands.\n")
         }
         return .proceed
-    }
-
-    static func describeTasks(_ interpreter: Interpreter) async -> String {
-        let tasks = await interpreter.tasks()
-        guard !tasks.isEmpty else { return "No tasks are running.\n" }
-        return tasks.map { task in
-            "  #\(task.id) \(task.isBackground ? "" : "(input) ")\(task.name): \(task.state)\n"
-        }.joined()
     }
 }
 

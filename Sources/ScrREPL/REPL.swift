@@ -7,39 +7,43 @@ import Glibc
 import Darwin
 #endif
 
-/// The read-eval-print loop: reads inputs with a `LineReader`, runs each complete one in a `Session`,
-/// and prints results and errors, while the interpreter's other tasks keep running.
+/// The read-eval-print loop: reads inputs with a `LineReader`, runs each complete one on a backend
+/// (a local session or a remote server), and prints results and errors, while everything else keeps
+/// running.
 public final class REPL: Sendable {
-    public let session: Session
+    public let backend: any REPLBackend
     public let reader: any LineReader
     private let execution = Execution()
 
-    public init(session: Session, reader: any LineReader) {
-        self.session = session
+    public init(backend: any REPLBackend, reader: any LineReader) {
+        self.backend = backend
         self.reader = reader
     }
 
-    /// A REPL on the terminal (libedit) or, with `lineEditing` false, on plain standard input.
+    /// A REPL on a local interpreter, on the terminal (libedit) or, with `lineEditing` false, on plain
+    /// standard input.
     public static func standard(for interpreter: Interpreter, lineEditing: Bool) -> REPL {
-        REPL(session: interpreter.makeSession(), reader: standardReader(for: interpreter, lineEditing: lineEditing))
+        let backend = LocalBackend(session: interpreter.makeSession())
+        return REPL(backend: backend, reader: standardReader(for: backend, lineEditing: lineEditing))
     }
 
-    static func standardReader(for interpreter: Interpreter, lineEditing: Bool) -> any LineReader {
+    /// The terminal reader (libedit, completing through `backend`) or the plain one.
+    public static func standardReader(for backend: any REPLBackend, lineEditing: Bool) -> any LineReader {
         guard lineEditing else { return PlainLineReader() }
-        return EditLineReader(historyPath: History.path) { word in Completion.blocking(interpreter, word) }
+        return EditLineReader(historyPath: History.path) { word in backend.completions(for: word) }
     }
 
-    /// Runs until `.exit` or end of input.
+    /// Runs until `.exit` or end of input. A local REPL shows the interpreter's output above its prompt.
     public func run() async {
-        let interpreter = session.interpreter
+        let interpreter = (backend as? LocalBackend)?.session.interpreter
         let reader = self.reader
-        interpreter.output.push { reader.write($0) }
-        interpreter.errors.push { reader.write($0) }
+        interpreter?.output.push { reader.write($0) }
+        interpreter?.errors.push { reader.write($0) }
         let monitor = InterruptMonitor { [self] in interruptReceived() }
         defer {
             monitor.stop()
-            interpreter.output.pop()
-            interpreter.errors.pop()
+            interpreter?.output.pop()
+            interpreter?.errors.pop()
             reader.close()
         }
         await loop()
@@ -87,9 +91,9 @@ public final class REPL: Sendable {
     func execute(_ source: String) async {
         execution.begin()
         defer { execution.end() }
-        let session = self.session
+        let backend = self.backend
         let outcome = await withTaskGroup(of: String?.self) { group in
-            group.addTask { await REPL.evaluate(session, source) }
+            group.addTask { await backend.run(source) }
             group.addTask { [execution] in
                 await execution.waitForAbandon()
                 return "KeyboardInterrupt\n"
@@ -102,25 +106,12 @@ public final class REPL: Sendable {
         if let outcome { reader.write(outcome) }
     }
 
-    /// The text to show for an input's outcome, or nil for none.
-    private static func evaluate(_ session: Session, _ source: String) async -> String? {
-        do {
-            return try await session.evaluate(source).map { $0 + "\n" }
-        } catch let error as CompileError {
-            return error.description + "\n"
-        } catch let error as ScriptError {
-            return error.kind == .interrupted ? "KeyboardInterrupt\n" : error.report + "\n"
-        } catch {
-            return "\(error)\n"
-        }
-    }
-
     private func interruptReceived() {
         if reader.cancelLine() { return }
         switch execution.interrupt() {
         case .first:
             reader.write("\n")  // The terminal echoed ^C; the report goes on a line of its own.
-            session.interrupt()
+            backend.interrupt()
         case .second: execution.abandon()
         case .idle: break
         }

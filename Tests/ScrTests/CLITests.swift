@@ -3,80 +3,81 @@ import Testing
 
 /// The `scr` command line, run as a process.
 struct CLITests {
-    @Test func runsCodeFromTheCommandLine() throws {
-        let result = try ScrProcess.run(["-c", "print 6 * 7;"])
+    @Test func runsCodeFromTheCommandLine() async throws {
+        let result = try await ScrProcess.run(["-c", "print 6 * 7;"])
         #expect(result.stdout == "42\n")
         #expect(result.status == 0)
     }
 
-    @Test func compileErrorFromTheCommandLine() throws {
-        let result = try ScrProcess.run(["-c", "print ;"])
+    @Test func compileErrorFromTheCommandLine() async throws {
+        let result = try await ScrProcess.run(["-c", "print ;"])
         #expect(result.stderr == "[line 1] Error at ';': Expect expression.\n")
         #expect(result.status == 65)
     }
 
-    @Test func runsStandardInputWhenItIsNotATerminal() throws {
-        let result = try ScrProcess.run([], stdin: "var a = 2;\nprint a * 21;\n")
+    @Test func runsStandardInputWhenItIsNotATerminal() async throws {
+        let result = try await ScrProcess.run([], stdin: "var a = 2;\nprint a * 21;\n")
         #expect(result.stdout == "42\n")
         #expect(result.status == 0)
     }
 
-    @Test func interactiveModeOnAPipe() throws {
-        let result = try ScrProcess.run(["-i"], stdin: "1 + 2\nfun f() {\nreturn 5;\n}\nf()\nnil\n1 +;\n")
+    @Test func interactiveModeOnAPipe() async throws {
+        let result = try await ScrProcess.run(["-i"], stdin: "1 + 2\nfun f() {\nreturn 5;\n}\nf()\nnil\n1 +;\n")
         #expect(result.stdout == ">>> 3\n>>> ... ... >>> 5\n>>> >>> [line 1] Error at ';': Expect expression.\n>>> \n")
         #expect(result.status == 0)
     }
 
-    @Test func interactiveModeKeepsGoingAfterErrors() throws {
-        let result = try ScrProcess.run(["-i"], stdin: "undefinedThing\nprint \"still here\"\n")
+    @Test func interactiveModeKeepsGoingAfterErrors() async throws {
+        let result = try await ScrProcess.run(["-i"], stdin: "undefinedThing\nprint \"still here\"\n")
         #expect(result.stdout.contains("Undefined variable 'undefinedThing'.\n[line 1]\n"))
         #expect(result.stdout.contains("still here"))
         #expect(result.status == 0)
     }
 
-    @Test func missingFileIsAClearError() throws {
-        let result = try ScrProcess.run(["/nonexistent/script.scr"])
+    @Test func missingFileIsAClearError() async throws {
+        let result = try await ScrProcess.run(["/nonexistent/script.scr"])
         #expect(result.stderr == "scr: can't open file '/nonexistent/script.scr': No such file or directory\n")
         #expect(result.status == 66)
     }
 
-    @Test func directoryIsAClearError() throws {
-        let result = try ScrProcess.run(["/tmp"])
+    @Test func directoryIsAClearError() async throws {
+        let result = try await ScrProcess.run(["/tmp"])
         #expect(result.stderr.hasPrefix("scr: can't open file '/tmp': "))
         #expect(result.status == 66)
     }
 
-    @Test func versionAndHelp() throws {
-        #expect(try ScrProcess.run(["--version"]).stdout.hasPrefix("scr "))
-        let help = try ScrProcess.run(["--help"])
+    @Test func versionAndHelp() async throws {
+        let version = try await ScrProcess.run(["--version"])
+        #expect(version.stdout.hasPrefix("scr "))
+        let help = try await ScrProcess.run(["--help"])
         #expect(help.stdout.contains("USAGE"))
         #expect(help.status == 0)
     }
 
-    @Test func binaryInputIsACompileErrorNotACrash() throws {
+    @Test func binaryInputIsACompileErrorNotACrash() async throws {
         var bytes = (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919 &+ 13) }
         bytes.append(contentsOf: [0xFF, 0xFE, 0x00])
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("binary-\(UUID()).scr")
         try Data(bytes).write(to: path)
         defer { try? FileManager.default.removeItem(at: path) }
-        let result = try ScrProcess.run([path.path])
+        let result = try await ScrProcess.run([path.path])
         #expect(result.status == 65)
         #expect(result.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("[line ") })
     }
 
-    @Test func hugeOneLineFileIsHandled() throws {
+    @Test func hugeOneLineFileIsHandled() async throws {
         let line = String(repeating: "print 1; ", count: 1_200_000)  // About 10 MB on one line.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("huge-\(UUID()).scr")
         try line.write(to: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: path) }
-        let result = try ScrProcess.run([path.path])
+        let result = try await ScrProcess.run([path.path])
         #expect(result.status == 0)
         #expect(result.stdout.count == 2 * 1_200_000)
     }
 
-    @Test func deeplyNestedInputIsACompileError() throws {
+    @Test func deeplyNestedInputIsACompileError() async throws {
         let source = String(repeating: "(", count: 100_000) + String(repeating: ")", count: 100_000) + ";"
-        let result = try ScrProcess.run([], stdin: source)
+        let result = try await ScrProcess.run([], stdin: source)
         #expect(result.status == 65)
         #expect(result.stderr.hasPrefix("[line 1] Error at '(': Too much nesting."))
     }

@@ -28,10 +28,10 @@ struct GoldenTests {
     }
 
     @Test(arguments: files)
-    func golden(_ file: String) throws {
+    func golden(_ file: String) async throws {
         let path = GoldenTests.directory.appendingPathComponent(file).path
         let expected = try Expectations(source: String(contentsOfFile: path, encoding: .utf8))
-        let result = try ScrProcess.run([path], stdin: expected.stdin)
+        let result = try await ScrProcess.run([path], stdin: expected.stdin)
         #expect(result.stdout == expected.stdout, "stdout of \(file)")
         #expect(result.stderr == expected.stderr, "stderr of \(file)")
         #expect(result.status == expected.status, "exit status of \(file)")

@@ -18,9 +18,21 @@ enum ScrProcess {
         fatalError("scr binary not found near \(CommandLine.arguments[0])")
     }()
 
+    /// Runs `scr arguments…` on a thread of its own, so that waiting for it does not hold one of the
+    /// few threads of Swift's cooperative pool, which servers under test in this process need.
+    static func run(_ arguments: [String], stdin: String = "") async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Swift.Result { try run(blocking: arguments, stdin: stdin) })
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
     /// Runs `scr arguments…` to completion. Output goes to files, so neither stream can fill a pipe
     /// and stall the child while the other is read.
-    static func run(_ arguments: [String], stdin: String = "") throws -> Result {
+    static func run(blocking arguments: [String], stdin: String = "") throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("scr-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }

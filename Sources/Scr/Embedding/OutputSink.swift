@@ -23,6 +23,13 @@ public final class OutputSink: @unchecked Sendable {
         destination(text)
     }
 
+    /// Where output goes now.
+    public var current: @Sendable (String) -> Void {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return destinations[destinations.count - 1]
+    }
+
     /// Sends output to `destination` until the matching `pop()`.
     public func push(_ destination: @escaping @Sendable (String) -> Void) {
         pthread_mutex_lock(lock)

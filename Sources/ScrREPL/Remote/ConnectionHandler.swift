@@ -1,0 +1,209 @@
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads what one client sends: decides between plain text and the framed protocol from the first
+/// line, checks the peer and the token before anything runs, enforces the size limits, and hands
+/// complete lines or messages to the connection's session.
+final class ConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum Mode { case undecided, plain, framed }
+
+    private let server: REPLServer
+    private var mode = Mode.undecided
+    private var pending = ByteBuffer()
+    private var connection: RemoteConnection?
+
+    init(server: REPLServer) {
+        self.server = server
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        guard server.connectionCount < server.options.maxConnections else {
+            reject(context, "too many connections")
+            return
+        }
+        peerIsTrusted(context.channel).assumeIsolated().whenComplete { result in
+            if case .success(true) = result {
+                self.start(context)
+            } else {
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    private func start(_ context: ChannelHandlerContext) {
+        let connection = RemoteConnection(server: server, channel: context.channel)
+        self.connection = connection
+        server.attach(connection)
+        // A prompt for `nc`: the plain protocol starts with the token over TCP, input over a Unix
+        // socket. `scr connect` skips whatever comes before its handshake's answer.
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: server.token == nil ? ">>> " : "token: ")),
+                              promise: nil)
+        handleReceived(context)  // What arrived while the peer was being checked.
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let connection {
+            connection.closed()
+            server.detach(connection)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        pending.writeBuffer(&bytes)
+        handleReceived(context)
+    }
+
+    private func handleReceived(_ context: ChannelHandlerContext) {
+        do {
+            try process(context)
+        } catch {
+            reject(context, "\(error)")
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            reject(context, "idle for too long")
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    private func process(_ context: ChannelHandlerContext) throws {
+        guard let connection else { return }
+        while true {
+            switch mode {
+            case .undecided:
+                guard let line = try nextLine() else { return }
+                try decide(line, context)
+            case .plain:
+                guard let line = try nextLine() else { return }
+                try connection.receive(.line(line))
+            case .framed:
+                guard let message = try Message.read(from: &pending) else {
+                    pending.discardReadBytes()
+                    return
+                }
+                try connection.receive(.message(message))
+            }
+        }
+    }
+
+    /// The first line chooses the protocol. Anything that looks like HTTP is dropped at once: a web
+    /// page can make a browser send requests to loopback ports.
+    private func decide(_ line: String, _ context: ChannelHandlerContext) throws {
+        if HTTPDetector.looksLikeHTTP(line) {
+            context.close(promise: nil)
+            throw ConnectionError.http
+        }
+        if line.hasPrefix(Message.handshakePrefix) {
+            try authenticate(String(line.dropFirst(Message.handshakePrefix.count)), context)
+            mode = .framed
+            connection?.useFramedProtocol()
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: Message.handshakeAccepted)), promise: nil)
+            return
+        }
+        mode = .plain
+        if server.token != nil {
+            try authenticate(line, context)
+            connection?.sendPrompt()
+        } else {
+            try connection?.receive(.line(line))
+        }
+    }
+
+    private func authenticate(_ given: String, _ context: ChannelHandlerContext) throws {
+        guard let token = server.token else { return }
+        guard Token.matches(given.trimmingSpaces, token) else { throw ConnectionError.badToken }
+    }
+
+    /// The next line without its newline, or nil if none is complete yet.
+    private func nextLine() throws -> String? {
+        let view = pending.readableBytesView
+        guard let newline = view.firstIndex(of: UInt8(ascii: "\n")) else {
+            if pending.readableBytes > server.options.maxLineLength { throw ConnectionError.lineTooLong }
+            pending.discardReadBytes()
+            return nil
+        }
+        let length = newline - view.startIndex
+        guard length <= server.options.maxLineLength else { throw ConnectionError.lineTooLong }
+        var line = pending.readString(length: length) ?? ""
+        pending.moveReaderIndex(forwardBy: 1)
+        if line.hasSuffix("\r") { line.removeLast() }
+        return line
+    }
+
+    private func reject(_ context: ChannelHandlerContext, _ reason: String) {
+        if mode != .framed {
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "error: \(reason)\n")), promise: nil)
+        }
+        context.close(promise: nil)
+    }
+
+    /// On a Unix socket, the peer must be the server's own user (SO_PEERCRED).
+    private func peerIsTrusted(_ channel: any Channel) -> EventLoopFuture<Bool> {
+        guard case .unix = server.options.address else { return channel.eventLoop.makeSucceededFuture(true) }
+        #if os(Linux)
+        guard let provider = channel as? any SocketOptionProvider else {
+            return channel.eventLoop.makeSucceededFuture(false)
+        }
+        let future: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(peerCredentialsOption))
+        return future.map { $0.uid == getuid() }
+        #else
+        return channel.eventLoop.makeSucceededFuture(true)  // The socket's mode 0600 limits who connects.
+        #endif
+    }
+}
+
+/// Linux's `struct ucred`, which Glibc's module does not export.
+struct PeerCredentials: Sendable {
+    var pid: Int32 = 0
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
+}
+
+/// Linux's SO_PEERCRED.
+private let peerCredentialsOption: Int32 = 17
+
+enum ConnectionError: Error, CustomStringConvertible {
+    case http
+    case badToken
+    case lineTooLong
+    case tooMuchPendingInput
+
+    var description: String {
+        switch self {
+        case .http: "not an HTTP server"
+        case .badToken: "bad token"
+        case .lineTooLong: "line too long"
+        case .tooMuchPendingInput: "too much pending input"
+        }
+    }
+}
+
+/// Recognizes the first line of an HTTP request.
+enum HTTPDetector {
+    private static let methods = ["GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE", "PRI"]
+
+    static func looksLikeHTTP(_ line: String) -> Bool {
+        let words = line.split(separator: " ")
+        guard let first = words.first else { return false }
+        if methods.contains(String(first)) && words.count >= 2 { return true }
+        return line.contains(" HTTP/1.") || line.hasSuffix("HTTP/2.0")
+    }
+}

@@ -1,0 +1,182 @@
+import NIOCore
+import NIOPosix
+import Scr
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How a REPL server listens and what it allows.
+public struct REPLServerOptions: Sendable {
+    public var address: RemoteAddress
+    /// The token TCP clients must send; nil: generate one (and write it to `tokenFile`).
+    public var token: String?
+    /// Where a generated token is written, readable by the owner only.
+    public var tokenFile: String?
+    /// TCP on an address other than loopback is refused unless this is set.
+    public var allowRemote = false
+    public var maxConnections = 64
+    /// A connection that sends nothing for this long is closed.
+    public var idleTimeoutSeconds: Int64 = 30 * 60
+    /// The longest input line (plain mode) or message (framed mode).
+    public var maxLineLength = Message.maximumLength
+    /// Inputs waiting to run on one connection; a client that sends more is disconnected.
+    public var maxPendingInputs = 1000
+
+    public init(address: RemoteAddress) {
+        self.address = address
+    }
+}
+
+/// A REPL server: every connection is a session over the interpreter's globals. Plain clients
+/// (`nc`, `nc -U`) exchange text lines; `scr connect` speaks the framed protocol of `Message`.
+public final class REPLServer: Sendable {
+    public let interpreter: Interpreter
+    public let options: REPLServerOptions
+    /// The token TCP clients must present (nil on a Unix socket, where the peer's user id is checked).
+    public let token: String?
+    /// The address actually bound (a TCP port 0 becomes the port the system chose).
+    public let boundAddress: RemoteAddress
+    private let channel: any Channel
+    private let group: MultiThreadedEventLoopGroup
+    let connections = Mutex<[ObjectIdentifier: RemoteConnection]>([:])
+
+    private init(interpreter: Interpreter, options: REPLServerOptions, token: String?, boundAddress: RemoteAddress,
+                 channel: any Channel, group: MultiThreadedEventLoopGroup) {
+        self.interpreter = interpreter
+        self.options = options
+        self.token = token
+        self.boundAddress = boundAddress
+        self.channel = channel
+        self.group = group
+    }
+
+    /// Starts listening. Output of the interpreter also goes to every attached client.
+    public static func start(interpreter: Interpreter, options: REPLServerOptions) async throws -> REPLServer {
+        var token: String?
+        if case .tcp(let host, _) = options.address {
+            guard options.allowRemote || isLoopback(host) else { throw RemoteError.nonLoopbackWithoutPermission(host) }
+            let chosen = options.token ?? Token.generate()
+            if options.token == nil { try Token.write(chosen, to: options.tokenFile ?? Token.defaultPath) }
+            token = chosen
+        }
+        if case .unix(let path) = options.address { try UnixSocketPath.prepare(path) }
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let registry = ServerRegistry()
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 64)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    guard let server = registry.server else { throw ChannelError.ioOnClosedChannel }
+                    try channel.pipeline.syncOperations.addHandler(
+                        IdleStateHandler(readTimeout: .seconds(server.options.idleTimeoutSeconds)))
+                    try channel.pipeline.syncOperations.addHandler(ConnectionHandler(server: server))
+                }
+            }
+        let channel: any Channel
+        switch options.address {
+        case .unix(let path):
+            let previous = umask(0o177)
+            defer { umask(previous) }
+            channel = try await bootstrap.bind(unixDomainSocketPath: path).get()
+            chmod(path, 0o600)
+        case .tcp(let host, let port):
+            channel = try await bootstrap.bind(host: host, port: port).get()
+        }
+        var bound = options.address
+        if case .tcp(let host, _) = options.address, let port = channel.localAddress?.port {
+            bound = .tcp(host: host, port: port)
+        }
+        let server = REPLServer(interpreter: interpreter, options: options, token: token, boundAddress: bound,
+                                channel: channel, group: group)
+        registry.server = server
+        let previous = interpreter.output.current
+        interpreter.output.push { [weak server] text in
+            previous(text)
+            server?.broadcast(text)
+        }
+        return server
+    }
+
+    /// Stops listening and disconnects every client.
+    public func close() async {
+        interpreter.output.pop()
+        try? await channel.close()
+        for connection in connections.withLock({ Array($0.values) }) { connection.disconnect() }
+        try? await group.shutdownGracefully()
+        if case .unix(let path) = boundAddress { unlink(path) }
+    }
+
+    /// Waits until the server is closed.
+    public func wait() async {
+        try? await channel.closeFuture.get()
+    }
+
+    var connectionCount: Int { connections.withLock { $0.count } }
+
+    func attach(_ connection: RemoteConnection) {
+        connections.withLock { $0[ObjectIdentifier(connection)] = connection }
+    }
+
+    func detach(_ connection: RemoteConnection) {
+        connections.withLock { $0[ObjectIdentifier(connection)] = nil }
+    }
+
+    private func broadcast(_ text: String) {
+        for connection in connections.withLock({ Array($0.values) }) { connection.sendOutput(text) }
+    }
+
+    private static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
+
+/// Lets connection handlers, made by a bootstrap that exists before the server, find the server.
+private final class ServerRegistry: @unchecked Sendable {
+    private let lock = Mutex<REPLServer?>(nil)
+    var server: REPLServer? {
+        get { lock.withLock { $0 } }
+        set { lock.withLock { $0 = newValue } }
+    }
+}
+
+extension Interpreter {
+    /// Starts a REPL server for this interpreter (see `REPLServer`).
+    public func serveREPL(_ options: REPLServerOptions) async throws -> REPLServer {
+        try await REPLServer.start(interpreter: self, options: options)
+    }
+}
+
+/// Checks a Unix socket path before binding: a stale socket is removed; a live one, or a file that is
+/// not a socket, is never touched.
+enum UnixSocketPath {
+    static func prepare(_ path: String) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        guard info.st_mode & S_IFMT == S_IFSOCK else { throw RemoteError.notASocket(path) }
+        if isLive(path) { throw RemoteError.socketInUse(path) }
+        unlink(path)
+    }
+
+    private static func isLive(_ path: String) -> Bool {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8.prefix(MemoryLayout.size(ofValue: address.sun_path) - 1))
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, byte) in bytes.enumerated() { raw[i] = byte }
+        }
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
+        }
+    }
+}

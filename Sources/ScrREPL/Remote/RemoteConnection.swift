@@ -1,0 +1,164 @@
+import NIOCore
+import Scr
+import Synchronization
+
+/// One client's session: its inputs run strictly in order, each after the previous one (awaits
+/// included) has finished, whatever the transport delivers meanwhile.
+final class RemoteConnection: Sendable {
+    enum Input: Sendable {
+        case line(String)
+        case message(Message)
+    }
+
+    private let server: REPLServer
+    private let channel: any Channel
+    private let session: Session
+    private let framed = Atomic<Bool>(false)
+    private let inputs: AsyncStream<Input>.Continuation
+    private let pendingCount = Atomic<Int>(0)
+
+    init(server: REPLServer, channel: any Channel) {
+        self.server = server
+        self.channel = channel
+        session = server.interpreter.makeSession()
+        let (stream, continuation) = AsyncStream<Input>.makeStream()
+        inputs = continuation
+        let session = self.session
+        Task { [weak self] in
+            var plain = PlainInput()
+            for await input in stream {
+                guard let self else { return }
+                await self.handle(input, session: session, plain: &plain)
+                self.pendingCount.subtract(1, ordering: .relaxed)
+            }
+        }
+    }
+
+    func useFramedProtocol() {
+        framed.store(true, ordering: .relaxed)
+    }
+
+    /// Queues an input; an interrupt or a completion request is answered at once instead.
+    func receive(_ input: Input) throws {
+        if case .message(let message) = input {
+            switch message.kind {
+            case .interrupt:
+                session.interrupt()
+                return
+            case .complete:
+                let word = message.payload
+                let interpreter = session.interpreter
+                Task {
+                    let words = await interpreter.completions(for: word)
+                    self.send(Message(kind: .completions, id: message.id, payload: words.joined(separator: "\n")))
+                }
+                return
+            default:
+                break
+            }
+        }
+        guard pendingCount.add(1, ordering: .relaxed).newValue <= server.options.maxPendingInputs else {
+            throw ConnectionError.tooMuchPendingInput
+        }
+        inputs.yield(input)
+    }
+
+    /// The client went away: its running input is interrupted; other sessions are not touched.
+    func closed() {
+        inputs.finish()
+        session.interrupt()
+    }
+
+    func disconnect() {
+        channel.close(promise: nil)
+    }
+
+    /// Output of script code: as text, or as an output message.
+    func sendOutput(_ text: String) {
+        guard channel.isWritable else { return }  // A client that does not read loses output, not memory.
+        if framed.load(ordering: .relaxed) {
+            send(Message(kind: .output, id: 0, payload: text))
+        } else {
+            write(text)
+        }
+    }
+
+    func sendPrompt(continuation: Bool = false) {
+        write(continuation ? "... " : ">>> ")
+    }
+
+    private func handle(_ input: Input, session: Session, plain: inout PlainInput) async {
+        switch input {
+        case .line(let line):
+            switch plain.add(line) {
+            case .needMore: sendPrompt(continuation: true)
+            case .nothing: sendPrompt()
+            case .error(let text):
+                write(text)
+                sendPrompt()
+            case .run(let source):
+                if let text = await LocalBackend(session: session).run(source) { write(text) }
+                sendPrompt()
+            }
+        case .message(let message):
+            switch message.kind {
+            case .eval:
+                let text: String
+                switch Scr.Input.classify(message.payload) {
+                case .complete(let source): text = await LocalBackend(session: session).run(source) ?? ""
+                case .incomplete: text = await LocalBackend(session: session).run(message.payload) ?? ""
+                case .error(let error): text = error.description + "\n"
+                }
+                send(Message(kind: .result, id: message.id, payload: text))
+                send(Message(kind: .done, id: message.id, payload: ""))
+            case .tasks:
+                let text = await LocalBackend(session: session).describeTasks()
+                send(Message(kind: .result, id: message.id, payload: text))
+                send(Message(kind: .done, id: message.id, payload: ""))
+            default:
+                break
+            }
+        }
+    }
+
+    private func write(_ text: String) {
+        channel.writeAndFlush(ByteBuffer(string: text), promise: nil)
+    }
+
+    private func send(_ message: Message) {
+        var buffer = channel.allocator.buffer(capacity: message.payload.utf8.count + 9)
+        message.write(to: &buffer)
+        channel.writeAndFlush(buffer, promise: nil)
+    }
+}
+
+/// The REPL buffer of a plain-text client: lines accumulate until they make a complete input.
+struct PlainInput {
+    enum Outcome {
+        case run(String)
+        case needMore
+        case nothing
+        case error(String)
+    }
+
+    private var lines: [String] = []
+
+    mutating func add(_ line: String) -> Outcome {
+        lines.append(line)
+        let text = lines.joined(separator: "\n")
+        if text.allSatisfy(\.isWhitespace) {
+            lines = []
+            return .nothing
+        }
+        switch Scr.Input.classify(text) {
+        case .incomplete:
+            return .needMore
+        case .error(let error):
+            lines = []
+            return .error(error.description + "\n")
+        case .complete(let source):
+            lines = []
+            return .run(source)
+        }
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import Scr
+@testable import ScrREPL
+import Testing
+
+/// The remote REPL over real sockets: an in-process server, and clients on Unix sockets and TCP.
+@Suite(.serialized)
+struct RemoteTests {
+    private func socketPath() -> String {
+        "/tmp/scr-test-\(UUID().uuidString.prefix(8)).sock"
+    }
+
+    private func unixServer(_ path: String) async throws -> (Interpreter, REPLServer) {
+        let interpreter = Interpreter(output: { _ in }, errors: { _ in })
+        let server = try await interpreter.serveREPL(REPLServerOptions(address: .unix(path: path)))
+        return (interpreter, server)
+    }
+
+    private func tcpServer(token: String = "s3cret") async throws -> (Interpreter, REPLServer, Int) {
+        let interpreter = Interpreter(output: { _ in }, errors: { _ in })
+        var options = REPLServerOptions(address: .tcp(host: "127.0.0.1", port: 0))
+        options.token = token
+        let server = try await interpreter.serveREPL(options)
+        guard case .tcp(_, let port) = server.boundAddress else { throw SocketError.connect("no port") }
+        return (interpreter, server, port)
+    }
+
+    @Test func plainSessionOverAUnixSocket() async throws {
+        let path = socketPath()
+        let (_, server) = try await unixServer(path)
+        defer { Task { await server.close() } }
+        let client = try SocketClient(unix: path)
+        client.send("var a = 40\na + 2\nasync fun f() { await sleep(0.05); return \"awaited\"; }\nawait f()\n")
+        #expect(await client.expect("\"awaited\"\n>>> "))
+        #expect(client.received.contains("42\n"))
+        client.send("fun g() {\nreturn 7;\n}\ng()\n")
+        #expect(await client.expect("... ... >>> 7\n>>> "))
+    }
+
+    @Test func unixSocketIsOwnerOnly() async throws {
+        let path = socketPath()
+        let (_, server) = try await unixServer(path)
+        defer { Task { await server.close() } }
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test func existingFileIsNeverReplaced() async throws {
+        let path = socketPath()
+        try "precious".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { unlink(path) }
+        await #expect(throws: RemoteError.self) { _ = try await unixServer(path) }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "precious")
+    }
+
+    @Test func staleSocketIsReplacedButLiveOneIsNot() async throws {
+        let path = socketPath()
+        let (_, first) = try await unixServer(path)
+        await #expect(throws: RemoteError.self) { _ = try await unixServer(path) }
+        await first.close()
+        // Leave a stale socket behind: bind one and close it without unlinking.
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in for (i, b) in path.utf8.enumerated() { raw[i] = b } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        close(fd)
+        let (_, second) = try await unixServer(path)
+        await second.close()
+    }
+
+    @Test func tcpRequiresTheTokenBeforeAnyCodeRuns() async throws {
+        let (interpreter, server, port) = try await tcpServer()
+        defer { Task { await server.close() } }
+        let wrong = try SocketClient(tcpPort: port)
+        wrong.send("not-the-token\nvar hacked = 1;\n")
+        #expect(await wrong.closedByPeer())
+        #expect(wrong.received.contains("error: bad token"))
+        let empty = try SocketClient(tcpPort: port)
+        empty.send("\nvar hacked = 2;\n")
+        #expect(await empty.closedByPeer())
+        let framed = try await RemoteBackendProbe.handshake(port: port, token: "nope")
+        #expect(framed.contains("error: bad token"))
+        #expect(await interpreter.get("hacked") == nil)
+
+        let right = try SocketClient(tcpPort: port)
+        right.send("s3cret\n1 + 1\n")
+        #expect(await right.expect("2\n>>> "))
+    }
+
+    @Test func nonLoopbackNeedsPermission() async throws {
+        let interpreter = Interpreter(output: { _ in }, errors: { _ in })
+        var options = REPLServerOptions(address: .tcp(host: "0.0.0.0", port: 0))
+        options.token = "t"
+        await #expect(throws: RemoteError.self) { _ = try await interpreter.serveREPL(options) }
+    }
+
+    @Test func httpRequestsAreDropped() async throws {
+        let (interpreter, server, port) = try await tcpServer()
+        defer { Task { await server.close() } }
+        let client = try SocketClient(tcpPort: port)
+        client.send("POST /eval HTTP/1.1\r\nHost: localhost\r\n\r\nvar pwned = 1;\n")
+        #expect(await client.closedByPeer())
+        #expect(await interpreter.get("pwned") == nil)
+    }
+
+    @Test func overLongLineIsRejected() async throws {
+        let path = socketPath()
+        let (interpreter, server) = try await unixServer(path)
+        defer { Task { await server.close() } }
+        let client = try SocketClient(unix: path)
+        client.send("var big = \"" + String(repeating: "x", count: 2 << 20))
+        #expect(await client.closedByPeer())
+        #expect(client.received.contains("error: line too long"))
+        #expect(await interpreter.get("big") == nil)
+        let other = try SocketClient(unix: path)
+        other.send("1 + 1\n")
+        #expect(await other.expect("2\n"))
+    }
+
+    @Test func fiftyConcurrentClients() async throws {
+        let path = socketPath()
+        let (interpreter, server) = try await unixServer(path)
+        defer { Task { await server.close() } }
+        try await interpreter.run("var results = []; async fun slow(x) { await sleep(0.01); return x; }")
+        let clients = try (0..<50).map { _ in try SocketClient(unix: path) }
+        for (i, client) in clients.enumerated() {
+            client.send("results.push(await slow(\(i)))\n\"done \(i)\"\n")
+        }
+        for (i, client) in clients.enumerated() {
+            #expect(await client.expect("\"done \(i)\"\n"), "client \(i)")
+        }
+        #expect(try await interpreter.evaluate("len(results)") == 50)
+    }
+
+    @Test func killedClientLeavesTheServerWorking() async throws {
+        let path = socketPath()
+        let (interpreter, server) = try await unixServer(path)
+        defer { Task { await server.close() } }
+        var doomed: SocketClient? = try SocketClient(unix: path)
+        doomed?.send("await sleep(100)\n")
+        try await Task.sleep(nanoseconds: 100_000_000)
+        doomed = nil  // Closes the socket mid-await.
+        try await Task.sleep(nanoseconds: 100_000_000)
+        let survivor = try SocketClient(unix: path)
+        survivor.send("1 + 2\n")
+        #expect(await survivor.expect("3\n"))
+        var tasks = await interpreter.tasks()
+        for _ in 0..<100 where !tasks.isEmpty {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            tasks = await interpreter.tasks()
+        }
+        #expect(tasks.isEmpty, "the abandoned input should have been interrupted")
+    }
+
+    @Test func ctrlCForwardingStopsARemoteLoop() async throws {
+        let path = socketPath()
+        let (_, server) = try await unixServer(path)
+        defer { Task { await server.close() } }
+        let backend = try RemoteBackend(address: .unix(path: path), token: nil)
+        async let outcome = backend.run("while (true) {}")
+        try await Task.sleep(nanoseconds: 200_000_000)
+        backend.interrupt()
+        #expect(await outcome == "KeyboardInterrupt\n")
+        let after = await backend.run("1 + 2")
+        #expect(after == "3\n", "\(String(describing: after))")
+        // Completion gives up quickly so as not to freeze the prompt; under a loaded test run, ask again.
+        var words: [String] = []
+        for _ in 0..<50 where words.isEmpty {
+            words = backend.completions(for: "cloc")
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        #expect(words == ["clock"])
+        backend.disconnect()
+    }
+
+    @Test func backgroundOutputReachesAttachedClients() async throws {
+        let path = socketPath()
+        let (interpreter, server) = try await unixServer(path)
+        defer { Task { await server.close() } }
+        let watcher = try SocketClient(unix: path)
+        #expect(await watcher.expect(">>> "))
+        try await interpreter.run("async fun later() { await sleep(0.05); print \"broadcast\"; } spawn(later());")
+        #expect(await watcher.expect("broadcast\n"))
+    }
+
+    @Test func scrServeAndConnectBinaries() async throws {
+        let path = socketPath()
+        let process = Process()
+        process.executableURL = ScrProcess.executable
+        process.arguments = ["serve", "--unix", path]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { process.terminate() }
+        var client: SocketClient?
+        for _ in 0..<100 where client == nil {
+            client = try? SocketClient(unix: path)
+            if client == nil { try await Task.sleep(nanoseconds: 20_000_000) }
+        }
+        let connected = try #require(client)
+        connected.send("print \"hello from serve\";\n")
+        #expect(await connected.expect("hello from serve\n"))
+        let connect = try await ScrProcess.run(["connect", path], stdin: "6 * 7\n")
+        #expect(connect.stdout.contains("42"))
+        #expect(connect.status == 0)
+    }
+}
+
+/// The first answer to a framed handshake.
+enum RemoteBackendProbe {
+    static func handshake(port: Int, token: String) async throws -> String {
+        let client = try SocketClient(tcpPort: port)
+        client.send("SCR/1 \(token)\n")
+        _ = await client.closedByPeer()
+        return client.received
+    }
+}
