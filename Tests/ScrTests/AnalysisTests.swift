@@ -66,8 +66,8 @@ struct AnalysisTests {
 
     @Test func replModeReturnsTheLastExpression() throws {
         let code = try analyze("1 + 2;", mode: .repl).get()
-        #expect(code.body.statements.last is ResultStatement)
+        #expect(code.body.statements.last is ReturnStatement)
         let assignment = try analyze("var a; a = 2;", mode: .repl).get()
-        #expect(!(assignment.body.statements.last is ResultStatement))
+        #expect(!(assignment.body.statements.last is ReturnStatement))
     }
 }

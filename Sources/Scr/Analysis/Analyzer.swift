@@ -36,7 +36,7 @@ final class Analyzer {
         var nodes = statements.map { analyzer.statement($0) }
         if mode == .repl, case .expression(let expr)? = statements.last, !expr.isAssignment,
            let last = nodes.last as? ExpressionStatement {
-            nodes[nodes.count - 1] = ResultStatement(last.expression)
+            nodes[nodes.count - 1] = ReturnStatement(last.expression)
         }
         guard analyzer.diagnostics.isEmpty else { return .failure(CompileError(analyzer.diagnostics)) }
         let scope = analyzer.function

@@ -81,3 +81,20 @@ struct NodeList<Node: AnyObject> {
         try unretained[index]._withUnsafeGuaranteedRef(body)
     }
 }
+
+extension NodeList where Node == Expression {
+    /// Evaluates every node, in order, into an array.
+    func values(_ frame: Frame) throws -> [Value] {
+        var values: [Value] = []
+        values.reserveCapacity(count)
+        for index in indices { values.append(try with(index) { try $0.eval(frame) }) }
+        return values
+    }
+
+    func values(_ frame: Frame) async throws -> [Value] {
+        var values: [Value] = []
+        values.reserveCapacity(count)
+        for node in nodes { values.append(try await node.value(frame)) }
+        return values
+    }
+}

@@ -45,17 +45,12 @@ final class CallNode: Expression {
             _ = try runtime.invoke(initializer, newFrame, line: line)
             return instance
         }
-        var values: [Value] = []
-        values.reserveCapacity(arguments.count)
-        for i in arguments.indices { values.append(try arguments.with(i) { try $0.eval(frame) }) }
-        return try runtime.call(callee, values, line: line)
+        return try runtime.call(callee, arguments.values(frame), line: line)
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
         let callee = try await self.callee.value(frame)
-        var values: [Value] = []
-        for argument in arguments.nodes { values.append(try await argument.value(frame)) }
-        return try runtime.call(callee, values, line: line)
+        return try await runtime.call(callee, arguments.values(frame), line: line)
     }
 }
 
@@ -112,29 +107,18 @@ final class InvokeNode: Expression {
         }
         if case .instance = receiver {
             let callee = try runtime.property(of: receiver, symbol, name)
-            return try runtime.call(callee, evalArguments(frame), line: line)
+            return try runtime.call(callee, arguments.values(frame), line: line)
         }
-        return try runtime.invokeBuiltin(receiver, symbol, name, evalArguments(frame), line: line)
-    }
-
-    private func evalArguments(_ frame: Frame) throws -> [Value] {
-        var values: [Value] = []
-        values.reserveCapacity(arguments.count)
-        for i in arguments.indices { values.append(try arguments.with(i) { try $0.eval(frame) }) }
-        return values
+        return try runtime.invokeBuiltin(receiver, symbol, name, arguments.values(frame), line: line)
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
         let receiver = try await object.value(frame)
         if case .instance = receiver {
             let callee = try runtime.property(of: receiver, symbol, name)
-            var values: [Value] = []
-            for argument in arguments.nodes { values.append(try await argument.value(frame)) }
-            return try runtime.call(callee, values, line: line)
+            return try await runtime.call(callee, arguments.values(frame), line: line)
         }
-        var values: [Value] = []
-        for argument in arguments.nodes { values.append(try await argument.value(frame)) }
-        return try runtime.invokeBuiltin(receiver, symbol, name, values, line: line)
+        return try await runtime.invokeBuiltin(receiver, symbol, name, arguments.values(frame), line: line)
     }
 }
 
@@ -162,16 +146,12 @@ final class SuperInvokeNode: Expression {
 
     override func eval(_ frame: Frame) throws -> Value {
         let method = try findMethod(frame)
-        var values: [Value] = []
-        values.reserveCapacity(arguments.count)
-        for i in arguments.indices { values.append(try arguments.with(i) { try $0.eval(frame) }) }
-        return try runtime.callClosure(method, receiver: receiver.eval(frame), values, line: line)
+        return try runtime.callClosure(method, receiver: receiver.eval(frame), arguments.values(frame), line: line)
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
         let method = try findMethod(frame)
-        var values: [Value] = []
-        for argument in arguments.nodes { values.append(try await argument.value(frame)) }
+        let values = try await arguments.values(frame)
         return try runtime.callClosure(method, receiver: receiver.eval(frame), values, line: line)
     }
 

@@ -18,24 +18,6 @@ final class ExpressionStatement: Statement {
     }
 }
 
-/// The last expression of a REPL input: its value is the input's result.
-final class ResultStatement: Statement {
-    let expression: Expression
-
-    init(_ expression: Expression) {
-        self.expression = expression
-        super.init(suspends: expression.suspends)
-    }
-
-    override func exec(_ frame: Frame) throws -> Value? {
-        try expression.eval(frame)
-    }
-
-    override func execAsync(_ frame: Frame) async throws -> Value? {
-        try await expression.value(frame)
-    }
-}
-
 /// `print expression;`
 final class PrintStatement: Statement {
     let runtime: Runtime
@@ -140,7 +122,7 @@ final class WhileStatement: Statement {
     }
 }
 
-/// `return value;`
+/// `return value;`, and the final expression of a REPL input, whose value is the input's result.
 final class ReturnStatement: Statement {
     let value: Expression
 
