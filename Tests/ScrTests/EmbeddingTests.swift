@@ -146,4 +146,28 @@ struct EmbeddingTests {
         }
         #expect(try await session.evaluate("1 + 1;") == "2")
     }
+
+    @Test func droppedInterpretersReleaseTheirThreads() async throws {
+        /// Executor threads alive in this process.
+        func threadCount() throws -> Int {
+            let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+            return tasks.filter { task in
+                let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
+                return name?.hasPrefix(ScriptExecutor.threadName) == true
+            }.count
+        }
+        // Other tests make interpreters meanwhile, hence the margin; 200 interpreters that kept their
+        // threads would exceed it.
+        let before = try threadCount()
+        for _ in 0..<200 {
+            let interpreter = Interpreter(output: { _ in }, errors: { _ in })
+            try await interpreter.run("fun f() { return f; } var keep = f; class A { init() { this.me = this; } } var a = A();")
+        }
+        var after = try threadCount()
+        for _ in 0..<100 where after > before + 40 {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            after = try threadCount()
+        }
+        #expect(after <= before + 40, "threads before: \(before), after: \(after)")
+    }
 }

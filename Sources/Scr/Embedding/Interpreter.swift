@@ -32,6 +32,17 @@ public final class Interpreter: Sendable {
         runtime.interpreter = self
     }
 
+    /// Script objects hold the runtime (nodes refer to it), so it cannot die of itself: an interpreter
+    /// going away empties its globals, which frees what scripts made, and stops its thread.
+    deinit {
+        let runtime = self.runtime
+        let executor = self.executor
+        Task.detached(executorPreference: executor) {
+            runtime.value.tearDown()
+            executor.stop()
+        }
+    }
+
     /// Runs a program. Compile errors throw a `CompileError` (nothing runs); an uncaught runtime error
     /// throws a `ScriptError`. Returns when the program's top level has finished; its spawned tasks
     /// may still be running (see `waitForTasks()`).

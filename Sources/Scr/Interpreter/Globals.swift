@@ -33,6 +33,11 @@ final class Globals {
         return cell
     }
 
+    /// Undefines every global (cells stay valid for the nodes that point at them).
+    func clear() {
+        for cell in cells.values { cell.pointee = nil }
+    }
+
     func define(_ name: String, _ value: Value) {
         cell(for: name).pointee = value
     }

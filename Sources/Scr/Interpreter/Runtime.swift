@@ -70,6 +70,16 @@ final class Runtime {
         currentTask = task
     }
 
+    /// Lets go of everything scripts made, for an interpreter that is going away.
+    func tearDown() {
+        globals.clear()
+        liveTasks = [:]
+        foregroundTasks = [:]
+        idleWaiters = []
+        replHook = nil
+        importedModules = []
+    }
+
     /// Throws the interrupt error if the host asked for one for the running task. Called on loop
     /// back-edges and calls, so even a `while (true) {}` that never awaits can be stopped.
     @inline(__always)

@@ -20,6 +20,7 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
     private enum Item {
         case job(UnownedJob)
         case resume(UnsafeContinuation<Void, Never>)
+        case stop
     }
 
     // Guarded by `mutex`: work waiting to run, drained from `head`.
@@ -44,6 +45,11 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
         append(.resume(continuation))
     }
 
+    /// Ends the thread once everything queued before has run.
+    func stop() {
+        append(.stop)
+    }
+
     private func append(_ item: Item) {
         pthread_mutex_lock(mutex)
         jobs.append(item)
@@ -62,8 +68,7 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
         #endif
         let context = Unmanaged.passRetained(self).toOpaque()
         let result = pthread_create(&thread, &attributes, { context in
-            let executor = Unmanaged<ScriptExecutor>.fromOpaque(context!).takeRetainedValue()
-            executor.runJobs()
+            Unmanaged<ScriptExecutor>.fromOpaque(context!).takeRetainedValue().runJobs()
             return nil
         }, context)
         precondition(result == 0, "cannot start the interpreter's thread")
@@ -71,7 +76,11 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
         pthread_detach(thread)
     }
 
-    private func runJobs() -> Never {
+    /// The name of the executor's thread, as tools (and tests) see it.
+    public static let threadName = "scr-executor"
+
+    private func runJobs() {
+        nameThread()
         stackLimit = currentStackAddress() - UInt(ScriptExecutor.stackSize) + UInt(ScriptExecutor.stackMargin)
         while true {
             switch nextItem() {
@@ -81,8 +90,19 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
                 job.runSynchronously(on: asUnownedTaskExecutor())
             case .resume(let continuation):
                 continuation.resume()
+            case .stop:
+                return
             }
         }
+    }
+
+    /// Names the current thread (Glibc's module lacks pthread_setname_np).
+    private func nameThread() {
+        #if os(Linux)
+        guard let file = fopen("/proc/thread-self/comm", "w") else { return }
+        fputs(ScriptExecutor.threadName, file)
+        fclose(file)
+        #endif
     }
 
     private func nextItem() -> Item {
