@@ -35,7 +35,7 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "The script to run; with none, the REPL (or standard input when it is not a terminal).")
     var file: String?
 
-    @Argument(parsing: .captureForPassthrough, help: "Arguments for the script.")
+    @Argument(parsing: .captureForPassthrough, help: "Arguments for the script, as the list `args`.")
     var arguments: [String] = []
 
     func run() async throws {
@@ -43,7 +43,7 @@ struct RunCommand: AsyncParsableCommand {
         if let code {
             status = await ScriptRunner.run(source: code, path: nil)
         } else if let file {
-            status = await ScriptRunner.runFile(file)
+            status = await ScriptRunner.runFile(file, arguments: arguments)
         } else if interactive || isatty(0) == 1 {
             let interpreter = Interpreter()
             interpreter.enableScriptREPL()

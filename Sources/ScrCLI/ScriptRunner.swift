@@ -13,10 +13,12 @@ enum ScriptRunner {
     static let fileErrorStatus: Int32 = 66
     static let runtimeErrorStatus: Int32 = 70
 
-    static func runFile(_ path: String, with interpreter: Interpreter? = nil, waitForTasks: Bool = true) async
-        -> Int32
+    static func runFile(_ path: String, arguments: [String] = [], with interpreter: Interpreter? = nil,
+                        waitForTasks: Bool = true) async -> Int32
     {
         do {
+            let interpreter = interpreter ?? Interpreter()
+            await interpreter.set("args", to: .list(arguments.map { .string($0) }))
             return await run(source: try SourceFile.read(path), path: path, with: interpreter,
                              waitForTasks: waitForTasks)
         } catch {

@@ -9,6 +9,14 @@ struct CLITests {
         #expect(result.status == 0)
     }
 
+    @Test func scriptArgumentsAreTheListArgs() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("args-\(UUID()).scr")
+        try "print args; print len(args);".write(to: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: path) }
+        let result = try await ScrProcess.run([path.path, "one", "--two", "3"])
+        #expect(result.stdout == "[\"one\", \"--two\", \"3\"]\n3\n")
+    }
+
     @Test func compileErrorFromTheCommandLine() async throws {
         let result = try await ScrProcess.run(["-c", "print ;"])
         #expect(result.stderr == "[line 1] Error at ';': Expect expression.\n")

@@ -46,22 +46,23 @@ extension Value: Equatable {
     /// Lox equality: no conversions between types, and objects (lists and maps too) are equal only
     /// when they are the same object.
     public static func == (a: Value, b: Value) -> Bool {
-        switch (a, b) {
-        case (.nil, .nil): true
-        case (.bool(let x), .bool(let y)): x == y
-        case (.number(let x), .number(let y)): x == y
-        case (.string(let x), .string(let y)): x == y
-        case (.function(let x), .function(let y)): x === y
-        case (.boundMethod(let x), .boundMethod(let y)): x === y
-        case (.native(let x), .native(let y)): x === y
-        case (.class(let x), .class(let y)): x === y
-        case (.instance(let x), .instance(let y)): x === y
-        case (.list(let x), .list(let y)): x === y
-        case (.map(let x), .map(let y)): x === y
-        case (.coroutine(let x), .coroutine(let y)): x === y
-        case (.task(let x), .task(let y)): x === y
-        default: false
+        // One switch on `a` and a pattern match on `b`: switching on the pair would copy both.
+        switch a {
+        case .nil: if case .nil = b { return true }
+        case .bool(let x): if case .bool(let y) = b { return x == y }
+        case .number(let x): if case .number(let y) = b { return x == y }
+        case .string(let x): if case .string(let y) = b { return x == y }
+        case .function(let x): if case .function(let y) = b { return x === y }
+        case .boundMethod(let x): if case .boundMethod(let y) = b { return x === y }
+        case .native(let x): if case .native(let y) = b { return x === y }
+        case .class(let x): if case .class(let y) = b { return x === y }
+        case .instance(let x): if case .instance(let y) = b { return x === y }
+        case .list(let x): if case .list(let y) = b { return x === y }
+        case .map(let x): if case .map(let y) = b { return x === y }
+        case .coroutine(let x): if case .coroutine(let y) = b { return x === y }
+        case .task(let x): if case .task(let y) = b { return x === y }
         }
+        return false
     }
 }
 
