@@ -16,6 +16,22 @@ extension Runtime {
         return result ?? .nil
     }
 
+    /// Calls a synchronous closure whose arity matches: its frame is pushed on the stack, and the
+    /// arguments are evaluated (in the caller's frame) straight into it, with no array in between.
+    @inline(__always)
+    func invoke(_ closure: Closure, receiver: Value, arguments: NodeList<Expression>, from frame: Frame, line: Int)
+        throws -> Value
+    {
+        let mark = stack.mark
+        defer { stack.pop(to: mark) }
+        let newFrame = try stack.push(closure.code, captures: closure.captures, line: line)
+        newFrame[0] = receiver
+        for i in arguments.indices {
+            newFrame[i + 1] = try arguments.with(i) { try $0.eval(frame) }
+        }
+        return try invoke(closure, newFrame, line: line)
+    }
+
     /// Makes the coroutine of a call of an async function, whose arguments are in `heap`.
     func coroutine(_ closure: Closure, _ heap: HeapFrame) -> Value {
         for parameter in closure.code.boxedParameters {

@@ -24,25 +24,12 @@ final class CallNode: Expression {
                 for i in arguments.indices { heap.frame[i + 1] = try arguments.with(i) { try $0.eval(frame) } }
                 return runtime.coroutine(closure, heap)
             }
-            let mark = runtime.stack.mark
-            defer { runtime.stack.pop(to: mark) }
-            let newFrame = try runtime.stack.push(code, captures: closure.captures, line: line)
-            for i in arguments.indices {
-                newFrame[i + 1] = try arguments.with(i) { try $0.eval(frame) }
-            }
-            return try runtime.invoke(closure, newFrame, line: line)
+            return try runtime.invoke(closure, receiver: .nil, arguments: arguments, from: frame, line: line)
         }
         if case .class(let klass) = callee, let initializer = klass.initializer,
            initializer.code.arity == arguments.count {
             let instance = Value.instance(Instance(klass: klass))
-            let mark = runtime.stack.mark
-            defer { runtime.stack.pop(to: mark) }
-            let newFrame = try runtime.stack.push(initializer.code, captures: initializer.captures, line: line)
-            newFrame[0] = instance
-            for i in arguments.indices {
-                newFrame[i + 1] = try arguments.with(i) { try $0.eval(frame) }
-            }
-            _ = try runtime.invoke(initializer, newFrame, line: line)
+            _ = try runtime.invoke(initializer, receiver: instance, arguments: arguments, from: frame, line: line)
             return instance
         }
         return try runtime.call(callee, arguments.values(frame), line: line)
@@ -94,14 +81,7 @@ final class InvokeNode: Expression {
            let cached = method(of: instance) {
             let result = try cached._withUnsafeGuaranteedRef { method -> Value? in
                 guard method.code.arity == arguments.count, !method.code.isAsync else { return nil }
-                let mark = runtime.stack.mark
-                defer { runtime.stack.pop(to: mark) }
-                let newFrame = try runtime.stack.push(method.code, captures: method.captures, line: line)
-                newFrame[0] = receiver
-                for i in arguments.indices {
-                    newFrame[i + 1] = try arguments.with(i) { try $0.eval(frame) }
-                }
-                return try runtime.invoke(method, newFrame, line: line)
+                return try runtime.invoke(method, receiver: receiver, arguments: arguments, from: frame, line: line)
             }
             if let result { return result }
         }
