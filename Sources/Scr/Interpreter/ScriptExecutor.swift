@@ -20,6 +20,7 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
     private enum Item {
         case job(UnownedJob)
         case resume(UnsafeContinuation<Void, Never>)
+        case start(Confined<() -> Void>)
         case stop
     }
 
@@ -43,6 +44,12 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
     /// to the back of the line. This is how a script task yields.
     func resumeLater(_ continuation: UnsafeContinuation<Void, Never>) {
         append(.resume(continuation))
+    }
+
+    /// Runs `start` after everything already queued: a new script task begins when its turn comes,
+    /// and holds a Swift task only from then on.
+    func startLater(_ start: @escaping () -> Void) {
+        append(.start(Confined(start)))
     }
 
     /// Ends the thread once everything queued before has run.
@@ -90,6 +97,8 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
                 job.runSynchronously(on: asUnownedTaskExecutor())
             case .resume(let continuation):
                 continuation.resume()
+            case .start(let start):
+                start.value()
             case .stop:
                 return
             }

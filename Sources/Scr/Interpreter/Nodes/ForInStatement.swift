@@ -17,7 +17,7 @@ final class ForInStatement: Statement {
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
-        var iterator = try elements(of: iterable.eval(frame))
+        let iterator = try elements(of: iterable.eval(frame))
         while let element = iterator.next() {
             location.declare(element, in: frame)
             if let result = try body.exec(frame) { return result }
@@ -27,7 +27,7 @@ final class ForInStatement: Statement {
     }
 
     override func execAsync(_ frame: Frame) async throws -> Value? {
-        var iterator = try elements(of: await iterable.value(frame))
+        let iterator = try elements(of: await iterable.value(frame))
         while let element = iterator.next() {
             location.declare(element, in: frame)
             if let result = try await body.run(frame) { return result }

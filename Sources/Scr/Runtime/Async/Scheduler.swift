@@ -10,25 +10,32 @@ extension Runtime {
         nextTaskID += 1
         let task = TaskObject(name: name, id: nextTaskID, isBackground: background)
         if background { liveTasks[task.id] = task }
-        let job = Confined(body)
-        let confinedTask = Confined(task)
-        let runtime = Confined(self)
-        _ = Task(executorPreference: executor) {
-            let (body, task, runtime) = (job.value, confinedTask.value, runtime.value)
-            runtime.currentTask = task
-            let state: TaskObject.State
-            do {
-                state = .finished(try await body())
-            } catch {
-                state = .failed(runtime.scriptError(from: error, line: 0))
+        // The Swift task is made when the executor reaches the spawn, and runs at once until it first
+        // suspends: 100,000 spawned tasks waiting for their turn cost 100,000 small objects, not
+        // 100,000 Swift tasks (measured: 200 MB and 0.39 s before, against asyncio's 100 MB and 0.56 s).
+        let executor = self.executor
+        executor.startLater { [self] in
+            // Three wrappers rather than one tuple: destructuring a tuple here crashes the compiler.
+            let (job, confinedTask, confinedRuntime) = (Confined(body), Confined(task), Confined(self))
+            _ = Task.immediateDetached(executorPreference: executor) {
+                let body = job.value
+                let task = confinedTask.value
+                let runtime = confinedRuntime.value
+                runtime.currentTask = task
+                let state: TaskObject.State
+                do {
+                    state = .finished(try await body())
+                } catch {
+                    state = .failed(runtime.scriptError(from: error, line: 0))
+                }
+                runtime.currentTask = task
+                runtime.taskFinished(task, state)
             }
-            runtime.currentTask = task
-            runtime.taskFinished(task, state)
         }
         return task
     }
 
-    private func taskFinished(_ task: TaskObject, _ state: TaskObject.State) {
+    func taskFinished(_ task: TaskObject, _ state: TaskObject.State) {
         if case .failed(let error) = state, task.isBackground, !task.isObserved, error.kind != .cancelled {
             hadUncaughtTaskError = true
             reportTaskError(error, task: task)
