@@ -11,13 +11,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         .target(
             name: "Scr",
-            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
             swiftSettings: [
                 // The interpreter's state is confined to one thread (see Confined.swift), so the
                 // dynamic exclusivity checks on its hot paths only cost time: measured 8% of fib(30).

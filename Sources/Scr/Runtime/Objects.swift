@@ -1,5 +1,3 @@
-import OrderedCollections
-
 /// A captured variable: locals that inner functions refer to live in a box, so that each closure
 /// shares the variable rather than a copy, and each execution of a declaration makes a fresh one.
 final class Box {
@@ -138,6 +136,5 @@ public final class ListObject {
 
 /// A map keeping its keys in insertion order.
 public final class MapObject {
-    var entries: OrderedDictionary<Value, Value>
-    init(_ entries: OrderedDictionary<Value, Value> = [:]) { self.entries = entries }
+    var entries = OrderedMap()
 }

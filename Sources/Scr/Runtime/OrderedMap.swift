@@ -1,0 +1,75 @@
+/// The storage of a script map: keys in insertion order, found through hash tables of positions.
+/// Numbers and strings, the usual keys, each have a table of their own: a Swift dictionary keyed by a
+/// plain `Double` takes about 120 ns an insert here, one keyed by the `Value` enum about 500.
+struct OrderedMap: Sequence {
+    private var numbers: [Double: Int] = [:]
+    private var strings: [String: Int] = [:]
+    private var others: [Value: Int] = [:]
+    private(set) var keys: [Value] = []
+    private(set) var values: [Value] = []
+
+    var count: Int { keys.count }
+
+    subscript(key: Value) -> Value? {
+        get { position(of: key).map { values[$0] } }
+        set {
+            guard let newValue else {
+                removeValue(forKey: key)
+                return
+            }
+            if let position = position(of: key) {
+                values[position] = newValue
+            } else {
+                setPosition(keys.count, for: key)
+                keys.append(key)
+                values.append(newValue)
+            }
+        }
+    }
+
+    /// Removes a key, keeping the order of the others (linear in the size, as in Python's dict).
+    @discardableResult
+    mutating func removeValue(forKey key: Value) -> Value? {
+        guard let position = position(of: key) else { return nil }
+        switch key {
+        case .number(let n): numbers[n == 0 ? 0 : n] = nil
+        case .string(let s): strings[s] = nil
+        default: others[key] = nil
+        }
+        keys.remove(at: position)
+        let value = values.remove(at: position)
+        for index in position..<keys.count { setPosition(index, for: keys[index]) }
+        return value
+    }
+
+    mutating func removeAll() {
+        self = OrderedMap()
+    }
+
+    func makeIterator() -> AnyIterator<(key: Value, value: Value)> {
+        var index = 0
+        return AnyIterator {
+            guard index < keys.count else { return nil }
+            defer { index += 1 }
+            return (keys[index], values[index])
+        }
+    }
+
+    @inline(__always)
+    private func position(of key: Value) -> Int? {
+        switch key {
+        case .number(let n): numbers[n == 0 ? 0 : n]  // 0 and -0 are one key.
+        case .string(let s): strings[s]
+        default: others[key]
+        }
+    }
+
+    @inline(__always)
+    private mutating func setPosition(_ position: Int, for key: Value) {
+        switch key {
+        case .number(let n): numbers[n == 0 ? 0 : n] = position
+        case .string(let s): strings[s] = position
+        default: others[key] = position
+        }
+    }
+}
