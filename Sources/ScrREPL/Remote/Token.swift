@@ -46,7 +46,8 @@ public enum Token {
         defer { fclose(file) }
         var buffer = [CChar](repeating: 0, count: 256)
         guard fgets(&buffer, Int32(buffer.count), file) != nil else { return "" }
-        return String(cString: buffer).trimmingSpaces
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self).trimmingSpaces
     }
 
     /// `~/.scr_token`.
