@@ -13,7 +13,7 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public let line: Int
     public let place: Place
     public let message: String
-    /// Byte offset in the source, for carets in rich diagnostics.
+    /// Byte offset of the error in the source, for tools that point at it.
     public let offset: Int
 
     public init(line: Int, place: Place, message: String, offset: Int = 0) {
