@@ -31,6 +31,23 @@ struct NumberTable {
         return nil
     }
 
+    /// The position of `key`, after giving it `position` if it had none: one probe for a lookup that
+    /// may insert.
+    mutating func findOrInsert(_ key: Double, _ position: Int) -> Int? {
+        if used * 4 >= positions.count * 3 { grow() }
+        let bits = key.bitPattern
+        let mask = positions.count - 1
+        var index = slot(for: key)
+        while positions[index] >= 0 {
+            if keys[index] == bits { return positions[index] }
+            index = (index + 1) & mask
+        }
+        keys[index] = bits
+        positions[index] = position
+        used += 1
+        return nil
+    }
+
     /// Sets the position of `key` (new or not).
     mutating func set(_ key: Double, _ position: Int) {
         if used * 4 >= positions.count * 3 { grow() }

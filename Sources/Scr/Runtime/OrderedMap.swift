@@ -18,10 +18,9 @@ struct OrderedMap: Sequence {
                 removeValue(forKey: key)
                 return
             }
-            if let position = position(of: key) {
+            if let position = findOrInsert(key, at: keys.count) {
                 values[position] = newValue
             } else {
-                setPosition(keys.count, for: key)
                 keys.append(key)
                 values.append(newValue)
             }
@@ -60,6 +59,28 @@ struct OrderedMap: Sequence {
         case .number(let n): numbers[n == 0 ? 0 : n]  // 0 and -0 are one key.
         case .string(let s): strings[s]
         default: others[key]
+        }
+    }
+
+    /// The position of an existing key, or nil after recording `position` for a new one: one hash
+    /// for an insert instead of two.
+    @inline(__always)
+    private mutating func findOrInsert(_ key: Value, at position: Int) -> Int? {
+        switch key {
+        case .number(let n):
+            return numbers.findOrInsert(n == 0 ? 0 : n, position)
+        case .string(let s):
+            if let existing = strings.updateValue(position, forKey: s) {
+                strings[s] = existing
+                return existing
+            }
+            return nil
+        default:
+            if let existing = others.updateValue(position, forKey: key) {
+                others[key] = existing
+                return existing
+            }
+            return nil
         }
     }
 
