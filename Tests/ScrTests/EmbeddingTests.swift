@@ -134,16 +134,27 @@ struct EmbeddingTests {
     @Test func interruptStopsARunawayLoop() async throws {
         let (interpreter, _) = makeInterpreter()
         let session = interpreter.makeSession()
+        // One interrupt, early, even before the input's task exists.
         Task {
-            try await Task.sleep(nanoseconds: 100_000_000)
+            try await Task.sleep(nanoseconds: 20_000_000)
             session.interrupt()
         }
+        // And, so that a failure can never leave the loop spinning, more until the input ends.
+        let finished = Mutex(false)
+        let watchdog = Task {
+            for _ in 0..<200 where !finished.withLock({ $0 }) {
+                try await Task.sleep(nanoseconds: 500_000_000)
+                session.interrupt()
+            }
+        }
+        defer { watchdog.cancel() }
         do {
             _ = try await session.evaluate("while (true) {}")
             Issue.record("the loop should have been interrupted")
         } catch let error as ScriptError {
             #expect(error.kind == .interrupted)
         }
+        finished.withLock { $0 = true }
         #expect(try await session.evaluate("1 + 1;") == "2")
     }
 

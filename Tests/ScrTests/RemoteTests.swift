@@ -161,9 +161,15 @@ struct RemoteTests {
         defer { Task { await server.close() } }
         let backend = try RemoteBackend(address: .unix(path: path), token: nil)
         async let outcome = backend.run("while (true) {}")
-        try await Task.sleep(nanoseconds: 200_000_000)
-        backend.interrupt()
+        // Interrupt until the input ends, so that a failure cannot leave the loop spinning.
+        let watchdog = Task {
+            for _ in 0..<100 {
+                try await Task.sleep(nanoseconds: 200_000_000)
+                backend.interrupt()
+            }
+        }
         #expect(await outcome == "KeyboardInterrupt\n")
+        watchdog.cancel()
         let after = await backend.run("1 + 2")
         #expect(after == "3\n", "\(String(describing: after))")
         // Completion gives up quickly so as not to freeze the prompt; under a loaded test run, ask again.

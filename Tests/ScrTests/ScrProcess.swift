@@ -47,6 +47,10 @@ enum ScrProcess {
         process.standardOutput = try FileHandle(forWritingTo: paths[1])
         process.standardError = try FileHandle(forWritingTo: paths[2])
         try process.run()
+        // No test may hang the suite: a child still running after a minute is killed (and fails).
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) {
+            if process.isRunning { process.terminate() }
+        }
         process.waitUntilExit()
         return Result(
             stdout: try String(contentsOf: paths[1], encoding: .utf8),

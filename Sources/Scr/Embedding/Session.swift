@@ -7,6 +7,10 @@ public final class Session: Sendable {
     public let interpreter: Interpreter
     /// The id of the task running this session's current input, or 0.
     private let runningTask = Atomic<Int>(0)
+    /// True from the start of `evaluate` to its end, and an interrupt that came before the input's
+    /// task existed, for that task to get when it starts.
+    private let evaluating = Atomic<Bool>(false)
+    private let pendingInterrupt = Atomic<Bool>(false)
     /// For a REPL opened by `await repl()`: the locals of the function it was opened in.
     private let outer: Confined<OuterScope>?
 
@@ -20,13 +24,18 @@ public final class Session: Sendable {
     ///
     /// Throws `CompileError` or `ScriptError` (an interrupt is a `ScriptError` of kind `.interrupted`).
     public func evaluate(_ source: String) async throws -> String? {
-        let runningTask = Confined(self)
+        evaluating.store(true, ordering: .sequentiallyConsistent)
+        defer {
+            evaluating.store(false, ordering: .sequentiallyConsistent)
+            pendingInterrupt.store(false, ordering: .sequentiallyConsistent)
+        }
+        let session = Confined(self)
         return try await interpreter.onExecutor { runtime in
             let code = try Interpreter.compile(source, runtime: runtime, mode: .repl, directory: ".",
-                                               outer: runningTask.value.outer?.value)
-            defer { runningTask.value.runningTask.store(0, ordering: .relaxed) }
+                                               outer: session.value.outer?.value)
+            defer { session.value.runningTask.store(0, ordering: .sequentiallyConsistent) }
             let value = try await runtime.runTopLevel(code) { id in
-                runningTask.value.runningTask.store(id, ordering: .relaxed)
+                session.value.started(id)
             }
             if case .nil = value { return nil }
             runtime.globals.define("_", value)
@@ -37,9 +46,24 @@ public final class Session: Sendable {
     /// Interrupts the running input, if any: it gets a `KeyboardInterrupt` error at its next loop edge,
     /// call or await. Safe to call from any thread, including a signal handler's queue.
     public func interrupt() {
-        let id = runningTask.load(ordering: .relaxed)
-        guard id != 0 else { return }
-        interpreter.interruptTask(id)
+        let id = runningTask.load(ordering: .sequentiallyConsistent)
+        if id != 0 {
+            interpreter.interruptTask(id)
+        } else if evaluating.load(ordering: .sequentiallyConsistent) {
+            // The input is being compiled or its task not yet made: leave the interrupt for it.
+            pendingInterrupt.store(true, ordering: .sequentiallyConsistent)
+            let started = runningTask.load(ordering: .sequentiallyConsistent)
+            if started != 0 && pendingInterrupt.exchange(false, ordering: .sequentiallyConsistent) {
+                interpreter.interruptTask(started)
+            }
+        }
+    }
+
+    private func started(_ id: Int) {
+        runningTask.store(id, ordering: .sequentiallyConsistent)
+        if pendingInterrupt.exchange(false, ordering: .sequentiallyConsistent) {
+            interpreter.interruptTask(id)
+        }
     }
 }
 
