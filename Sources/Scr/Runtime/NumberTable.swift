@@ -19,30 +19,29 @@ struct NumberTable {
         return Int(truncatingIfNeeded: (key.bitPattern &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift))
     }
 
-    subscript(key: Double) -> Int? {
-        guard !positions.isEmpty else { return nil }
+    /// The slot holding `key`, or the empty slot where it would go. The table must not be empty.
+    @inline(__always)
+    private func probe(_ key: Double) -> Int {
         let bits = key.bitPattern
         let mask = positions.count - 1
         var index = slot(for: key)
-        while positions[index] >= 0 {
-            if keys[index] == bits { return positions[index] }
-            index = (index + 1) & mask
-        }
-        return nil
+        while positions[index] >= 0 && keys[index] != bits { index = (index + 1) & mask }
+        return index
+    }
+
+    subscript(key: Double) -> Int? {
+        guard !positions.isEmpty else { return nil }
+        let index = probe(key)
+        return positions[index] >= 0 ? positions[index] : nil
     }
 
     /// The position of `key`, after giving it `position` if it had none: one probe for a lookup that
     /// may insert.
     mutating func findOrInsert(_ key: Double, _ position: Int) -> Int? {
         if used * 4 >= positions.count * 3 { grow() }
-        let bits = key.bitPattern
-        let mask = positions.count - 1
-        var index = slot(for: key)
-        while positions[index] >= 0 {
-            if keys[index] == bits { return positions[index] }
-            index = (index + 1) & mask
-        }
-        keys[index] = bits
+        let index = probe(key)
+        if positions[index] >= 0 { return positions[index] }
+        keys[index] = key.bitPattern
         positions[index] = position
         used += 1
         return nil
@@ -51,19 +50,12 @@ struct NumberTable {
     /// Sets the position of `key` (new or not).
     mutating func set(_ key: Double, _ position: Int) {
         if used * 4 >= positions.count * 3 { grow() }
-        let bits = key.bitPattern
-        let mask = positions.count - 1
-        var index = slot(for: key)
-        while positions[index] >= 0 {
-            if keys[index] == bits {
-                positions[index] = position
-                return
-            }
-            index = (index + 1) & mask
+        let index = probe(key)
+        if positions[index] < 0 {
+            keys[index] = key.bitPattern
+            used += 1
         }
-        keys[index] = bits
         positions[index] = position
-        used += 1
     }
 
     private mutating func grow() {
