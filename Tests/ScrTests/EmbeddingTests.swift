@@ -158,15 +158,60 @@ struct EmbeddingTests {
         #expect(try await session.evaluate("1 + 1;") == "2")
     }
 
-    @Test func droppedInterpretersReleaseTheirThreads() async throws {
-        /// Executor threads alive in this process.
-        func threadCount() throws -> Int {
-            let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
-            return tasks.filter { task in
-                let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
-                return name?.hasPrefix(ScriptExecutor.threadName) == true
-            }.count
+    @Test func stopEndsEveryTaskWhateverTheScriptCatches() async throws {
+        let (interpreter, output) = makeInterpreter()
+        Task {
+            try await Task.sleep(nanoseconds: 50_000_000)
+            interpreter.stop()
         }
+        do {
+            // The spawned tasks start when the top level ends, so the spinning one never lets it return.
+            try await interpreter.run("""
+                async fun spin() { while (true) { try { while (true) {} } catch (e) { print "caught"; } } }
+                async fun sleeper() { try { await sleep(1000); } finally { await sleep(1000); } }
+                spawn(sleeper());
+                spawn(spin());
+                """)
+            try await interpreter.run("while (true) { try { while (true) {} } catch (e) { print \"caught\"; } }")
+            Issue.record("the loop should have been stopped")
+        } catch let error as ScriptError {
+            #expect(error.kind == .stopped)
+            #expect(error.message == "Interpreter stopped.")
+        }
+        #expect(await interpreter.waitForTasks(), "stopped tasks end quietly")
+        #expect(!output.value.contains("caught"), "a stop is not catchable")
+        await #expect(throws: ScriptError.self) { try await interpreter.run("print 1;") }
+        #expect(output.value == "")
+    }
+
+    /// Executor threads alive in this process.
+    private func threadCount() throws -> Int {
+        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+        return tasks.filter { task in
+            let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
+            return name?.hasPrefix(ScriptExecutor.threadName) == true
+        }.count
+    }
+
+    @Test func droppedInterpretersAreFreedWithWhatTheyRan() async throws {
+        final class WeakExecutor: @unchecked Sendable { weak var value: ScriptExecutor? }
+        for _ in 0..<20 {
+            let executor = WeakExecutor()
+            do {
+                let interpreter = Interpreter(output: { _ in }, errors: { _ in })
+                // A task asleep for 100 seconds must not keep the interpreter alive.
+                try await interpreter.run("var a = [1]; async fun f() { await sleep(100); } spawn(f());")
+                executor.value = interpreter.executor
+            }
+            // The executor goes last: after its thread and the runtime that holds it.
+            for _ in 0..<500 where executor.value != nil {
+                try await Task.sleep(nanoseconds: 10_000_000)
+            }
+            #expect(executor.value == nil)
+        }
+    }
+
+    @Test func droppedInterpretersReleaseTheirThreads() async throws {
         // Other tests make interpreters meanwhile, hence the margin; 200 interpreters that kept their
         // threads would exceed it.
         let before = try threadCount()

@@ -33,11 +33,14 @@ public final class Interpreter: Sendable {
     }
 
     /// Script objects hold the runtime (nodes refer to it), so it cannot die of itself: an interpreter
-    /// going away empties its globals, which frees what scripts made, and stops its thread.
+    /// going away stops its tasks, waits for them to end, empties its globals, which frees what
+    /// scripts made, and stops its thread.
     deinit {
         let runtime = self.runtime
+        runtime.value.stopEverything()
         let executor = self.executor
         Task.detached(executorPreference: executor) {
+            await runtime.value.waitForBackgroundTasks()
             runtime.value.tearDown()
             executor.stop()
         }
@@ -84,6 +87,14 @@ public final class Interpreter: Sendable {
         }
     }
 
+    /// Stops the interpreter for good: every input and task stops with a `ScriptError` of kind
+    /// `.stopped` at its next loop edge, call or await — no `catch` can keep it going — and later
+    /// runs and evaluations throw that error before running anything. For a host that must be sure
+    /// no script code runs any more, whatever the scripts do.
+    public func stop() {
+        runtime.value.stopEverything()
+    }
+
     /// The tasks that are running: spawned ones and the inputs of sessions.
     public func tasks() async -> [TaskSummary] {
         let summaries = try? await onExecutor { runtime in
@@ -119,6 +130,7 @@ public final class Interpreter: Sendable {
 extension Runtime {
     /// Runs analysed top-level code as a foreground task and returns the value of a REPL input.
     func runTopLevel(_ code: FunctionCode, started: (Int) -> Void = { _ in }) async throws -> Value {
+        if interruptRequested.isStopping { throw ScriptError.stopped(line: 0) }
         let heap = HeapFrame(code, captures: noCaptures)
         return try await runForeground(named: "main", started: started) {
             try await code.body.run(heap.frame) ?? .nil

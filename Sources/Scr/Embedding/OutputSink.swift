@@ -16,6 +16,11 @@ public final class OutputSink: @unchecked Sendable {
         pthread_mutex_init(lock, nil)
     }
 
+    deinit {
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+    }
+
     public func write(_ text: String) {
         pthread_mutex_lock(lock)
         let destination = destinations[destinations.count - 1]

@@ -48,6 +48,10 @@ final class Runtime {
         installREPL()
     }
 
+    deinit {
+        noCaptures.deallocate()
+    }
+
     private func installREPL() {
         let native = NativeFunction("repl", arity: 0) { _, context in
             .coroutine(Coroutine(name: "repl") {
@@ -84,8 +88,12 @@ final class Runtime {
     /// back-edges and calls, so even a `while (true) {}` that never awaits can be stopped.
     @inline(__always)
     func checkInterrupt(line: Int) throws {
-        if interruptRequested.target != 0 && interruptRequested.target == currentTask.id {
-            interruptRequested.clear()
+        if interruptRequested.target != 0 { try takeInterrupt(line: line) }
+    }
+
+    private func takeInterrupt(line: Int) throws {
+        if interruptRequested.isStopping { throw ScriptError.stopped(line: line) }
+        if interruptRequested.clear(ifTarget: currentTask.id) {
             throw ScriptError("KeyboardInterrupt", line: line, kind: .interrupted)
         }
     }
@@ -95,10 +103,17 @@ final class Runtime {
     func interrupt(taskID id: Int) {
         interruptRequested.request(id)
         let runtime = Confined(self)
-        Task(executorPreference: executor) {
-            let runtime = runtime.value
-            guard let task = runtime.foregroundTasks[id] else { return }
-            task.signal(.interrupted)
+        executor.startLater { runtime.value.foregroundTasks[id]?.signal(.interrupted) }
+    }
+
+    /// Stops every task and input for good, from any thread: running code stops at its next loop edge
+    /// or call, suspended tasks wake with the error, and no new input starts.
+    func stopEverything() {
+        interruptRequested.stopEverything()
+        let runtime = Confined(self)
+        executor.startLater {
+            for task in runtime.value.foregroundTasks.values { task.signal(.stopped) }
+            for task in runtime.value.liveTasks.values { task.signal(.stopped) }
         }
     }
 
@@ -129,11 +144,29 @@ struct CallContext {
     }
 }
 
-/// A flag the host sets from any thread and the interpreter polls on its hot paths.
-/// The id of the task the host wants interrupted, or 0.
+/// A flag the host sets from any thread and the interpreter polls on its hot paths:
+/// the id of the task the host wants interrupted, 0 for none, or `everyTask` once the interpreter
+/// is stopping, which nothing undoes.
 final class InterruptFlag: Sendable {
+    private static let everyTask = -1
     private let flag = Atomic<Int>(0)
+
     @inline(__always) var target: Int { flag.load(ordering: .relaxed) }
-    func request(_ id: Int) { flag.store(id, ordering: .relaxed) }
-    func clear() { flag.store(0, ordering: .relaxed) }
+    var isStopping: Bool { target == InterruptFlag.everyTask }
+
+    func request(_ id: Int) {
+        var current = target
+        while current != InterruptFlag.everyTask {
+            let (exchanged, found) = flag.compareExchange(expected: current, desired: id, ordering: .relaxed)
+            if exchanged { return }
+            current = found
+        }
+    }
+
+    /// Takes back the request for task `id`; false if there was none.
+    func clear(ifTarget id: Int) -> Bool {
+        flag.compareExchange(expected: id, desired: 0, ordering: .relaxed).exchanged
+    }
+
+    func stopEverything() { flag.store(InterruptFlag.everyTask, ordering: .relaxed) }
 }

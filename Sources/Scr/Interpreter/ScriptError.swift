@@ -10,6 +10,8 @@ public final class ScriptError: Error {
         case cancelled
         /// The host (Ctrl-C in the REPL) interrupted the running code.
         case interrupted
+        /// The host stopped the interpreter (`Interpreter.stop()`); no `catch` clause catches it.
+        case stopped
     }
 
     public let kind: Kind
@@ -31,6 +33,10 @@ public final class ScriptError: Error {
         self.line = line
         self.message = ScriptError.message(of: value)
         self.thrown = Confined(value)
+    }
+
+    static func stopped(line: Int) -> ScriptError {
+        ScriptError("Interpreter stopped.", line: line, kind: .stopped)
     }
 
     /// The text shown for an uncaught error: the `message` field of an error instance, or the value.

@@ -24,8 +24,10 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
         case stop
     }
 
-    // Guarded by `mutex`: work waiting to run, drained from `head`.
-    private var jobs: [Item] = []
+    // Guarded by `mutex`: work waiting to run, drained from `head`. A taken item's slot is emptied at
+    // once: what it captured (the runtime, say) must not outlive it, or a stopped executor whose
+    // array still held it would keep the runtime, and the runtime the executor, alive for ever.
+    private var jobs: [Item?] = []
     private var head = 0
     /// The lowest stack address script code may reach; set once by the thread before any job runs.
     private(set) nonisolated(unsafe) var stackLimit: UInt = 0
@@ -34,6 +36,13 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(condition, nil)
         startThread()
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        condition.deallocate()
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
     }
 
     public func enqueue(_ job: consuming ExecutorJob) {
@@ -122,7 +131,7 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
             head = 0
             pthread_cond_wait(condition, mutex)
         }
-        let item = jobs[head]
+        let item = jobs[head].take()!
         head += 1
         if head > 1024 && head * 2 > jobs.count {
             jobs.removeFirst(head)

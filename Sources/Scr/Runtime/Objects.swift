@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A captured variable: locals that inner functions refer to live in a box, so that each closure
 /// shares the variable rather than a copy, and each execution of a declaration makes a fresh one.
 final class Box {
@@ -57,6 +59,11 @@ public final class NativeFunction {
 
 /// A class: its methods, with the superclass's copied down so that lookup is one step.
 public final class ClassObject {
+    private static let lastID = Atomic<Int>(0)
+
+    /// Unique for the life of the process, unlike the object's address, which a class made after this
+    /// one has died may reuse: caches key on it (see `InvokeNode`).
+    let id = ClassObject.lastID.wrappingAdd(1, ordering: .relaxed).newValue
     let name: String
     let superclass: ClassObject?
     private(set) var methods: [Int: Closure]

@@ -60,17 +60,18 @@ final class InvokeNode: Expression {
         super.init(suspends: object.suspends || arguments.anySuspends)
     }
 
-    /// The method last called here, and its class: a call on an instance of the same class skips the
-    /// method table. Held unretained (the class's method table keeps the method alive), because
-    /// loading a mutable reference property costs a retain on every call.
-    private var cachedClass: ObjectIdentifier?
+    /// The method last called here, and its class's id: a call on an instance of the same class skips
+    /// the method table. Held unretained (the class's method table keeps the method alive while an
+    /// instance of the class is at hand), because loading a mutable reference property costs a retain
+    /// on every call. The id, unlike the class's address, is never reused by a later class.
+    private var cachedClassID = 0
     private var cachedMethod: Unmanaged<Closure>?
 
     @inline(__always)
     private func method(of instance: Instance) -> Unmanaged<Closure>? {
-        if ObjectIdentifier(instance.klass) == cachedClass { return cachedMethod }
+        if instance.klass.id == cachedClassID { return cachedMethod }
         guard let method = instance.klass.findMethod(symbol) else { return nil }
-        cachedClass = ObjectIdentifier(instance.klass)
+        cachedClassID = instance.klass.id
         cachedMethod = Unmanaged.passUnretained(method)
         return cachedMethod
     }

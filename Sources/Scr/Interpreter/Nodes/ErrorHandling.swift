@@ -41,7 +41,7 @@ final class TryStatement: Statement {
         } catch {
             outcome = .failure(error)
         }
-        if case .failure(let error) = outcome, let handler {
+        if case .failure(let error) = outcome, let handler, isCatchable(error) {
             do {
                 bind(error, handler.location, frame)
                 outcome = .success(try handler.body.exec(frame))
@@ -60,7 +60,7 @@ final class TryStatement: Statement {
         } catch {
             outcome = .failure(error)
         }
-        if case .failure(let error) = outcome, let handler {
+        if case .failure(let error) = outcome, let handler, isCatchable(error) {
             do {
                 bind(error, handler.location, frame)
                 outcome = .success(try await handler.body.run(frame))
@@ -70,6 +70,11 @@ final class TryStatement: Statement {
         }
         if let cleanup, let returned = try await cleanup.run(frame) { return returned }
         return try outcome.get()
+    }
+
+    /// Everything is, but the stopping of the whole interpreter.
+    private func isCatchable(_ error: any Error) -> Bool {
+        (error as? ScriptError)?.kind != .stopped
     }
 
     private func bind(_ error: any Error, _ location: VariableLocation?, _ frame: Frame) {

@@ -1,7 +1,7 @@
 import Synchronization
 
 /// A continuation that is resumed exactly once, by whichever comes first: the event it waits for
-/// (delivered on the executor) or the cancellation of the waiting task (delivered on any thread).
+/// (a timer fires it from any thread, script events from the executor) or the cancellation of the waiting task (delivered on any thread).
 final class OneShot: Sendable {
     private let continuation = Mutex<CheckedContinuation<Void, Never>?>(nil)
     private let fired = Atomic<Bool>(false)

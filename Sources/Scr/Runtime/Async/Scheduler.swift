@@ -10,6 +10,7 @@ extension Runtime {
         nextTaskID += 1
         let task = TaskObject(name: name, id: nextTaskID, isBackground: background)
         if background { liveTasks[task.id] = task }
+        if interruptRequested.isStopping { task.signal(.stopped) }
         // The Swift task is made when the executor reaches the spawn, and runs at once until it first
         // suspends: 100,000 spawned tasks waiting for their turn cost 100,000 small objects, not
         // 100,000 Swift tasks (measured: 200 MB and 0.39 s before, against asyncio's 100 MB and 0.56 s).
@@ -36,7 +37,9 @@ extension Runtime {
     }
 
     func taskFinished(_ task: TaskObject, _ state: TaskObject.State) {
-        if case .failed(let error) = state, task.isBackground, !task.isObserved, error.kind != .cancelled {
+        if case .failed(let error) = state, task.isBackground, !task.isObserved,
+           error.kind != .cancelled && error.kind != .stopped
+        {
             hadUncaughtTaskError = true
             reportTaskError(error, task: task)
         }
@@ -72,7 +75,7 @@ extension Runtime {
             task.whenDone { waiter.fire() }
             await waiter.wait()
         }
-        if interruptRequested.target == task.id { interruptRequested.clear() }
+        _ = interruptRequested.clear(ifTarget: task.id)
         return try task.result()
     }
 
@@ -131,7 +134,9 @@ extension Runtime {
             return
         }
         let waiter = OneShot()
-        let timer = Task {
+        // Detached, so that the timer's own job never queues on the executor: a job there would keep
+        // the executor alive for as long as the sleep, even after its interpreter died.
+        let timer = Task.detached {
             try? await Task.sleep(nanoseconds: UInt64(min(seconds, 1e9) * 1e9))
             waiter.fire()
         }

@@ -37,7 +37,7 @@ public final class TaskObject {
     /// Asks the task to stop: it gets a catchable error at its next suspension point (at once if it is
     /// suspended now).
     func signal(_ kind: ScriptError.Kind) {
-        guard !isDone else { return }
+        guard !isDone, pendingSignal != .stopped else { return }
         pendingSignal = kind
         suspension?.fire()
     }
@@ -53,11 +53,20 @@ public final class TaskObject {
         try raisePendingSignal(line: line)
     }
 
+    /// Throws the pending signal's error. A stop stays pending: the task stops at every later
+    /// suspension point too, even if something (a `finally`) keeps it going for a while.
     func raisePendingSignal(line: Int) throws {
         guard let kind = pendingSignal else { return }
-        pendingSignal = nil
-        let message = kind == .interrupted ? "KeyboardInterrupt" : "Task cancelled."
-        throw ScriptError(message, line: line, kind: kind)
+        switch kind {
+        case .stopped:
+            throw ScriptError.stopped(line: line)
+        case .interrupted:
+            pendingSignal = nil
+            throw ScriptError("KeyboardInterrupt", line: line, kind: kind)
+        default:
+            pendingSignal = nil
+            throw ScriptError("Task cancelled.", line: line, kind: kind)
+        }
     }
 
     func finish(_ state: State) {
