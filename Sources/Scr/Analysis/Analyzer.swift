@@ -57,7 +57,7 @@ final class Analyzer {
             let location = declare(name)
             let value = initializer.map { expression($0) }
             define(name)
-            return Declaration(location, initializer: value)
+            return Declaration(runtime: runtime, location, initializer: value)
         case .block(let statements):
             return block(statements)
         case .if(_, let condition, let then, let otherwise):
@@ -72,7 +72,7 @@ final class Analyzer {
             let location = declare(declaration.name)
             define(declaration.name)
             let code = function(declaration, kind: .function)
-            return Declaration(location, initializer: ClosureNode(runtime: runtime, code: code))
+            return Declaration(runtime: runtime, location, initializer: ClosureNode(runtime: runtime, code: code))
         case .class(let declaration):
             return classDeclaration(declaration)
         case .return(let keyword, let value):
@@ -140,7 +140,7 @@ final class Analyzer {
 
         let location = declare(declaration.name)
         define(declaration.name)
-        let declareName = Declaration(location, initializer: nil)
+        let declareName = Declaration(runtime: runtime, location, initializer: nil)
 
         var superclass: (expression: Expression, name: Token, location: VariableLocation)?
         if let superclassName = declaration.superclass {
@@ -175,7 +175,7 @@ final class Analyzer {
         var prologue: [Statement] = []
         if kind == .method || kind == .initializer {
             if case .box(let box) = scope.declareReceiver() {
-                prologue.append(BoxReceiver(box: box))
+                prologue.append(BoxReceiver(runtime: runtime, box: box))
             }
         }
         var boxedParameters: [(slot: Int, box: Int)] = []
@@ -234,7 +234,7 @@ final class Analyzer {
             return variable(keyword)
         case .superGet(let keyword, let method):
             guard let (superclass, receiver) = superAccess(keyword) else { return ConstantNode(.nil) }
-            return SuperGetNode(superclass: superclass, receiver: receiver, name: method,
+            return SuperGetNode(runtime: runtime, superclass: superclass, receiver: receiver, name: method,
                                 symbol: runtime.symbols.intern(method.lexeme))
         case .await(let keyword, let operand):
             if !function.isAsync {
@@ -242,9 +242,9 @@ final class Analyzer {
             }
             return AwaitNode(runtime: runtime, operand: awaited(operand), line: keyword.line)
         case .list(_, let elements):
-            return ListLiteral(elements.map { expression($0) })
+            return ListLiteral(runtime: runtime, elements.map { expression($0) })
         case .map(_, let entries):
-            return MapLiteral(entries.map { (expression($0.key), expression($0.value)) })
+            return MapLiteral(runtime: runtime, entries.map { (expression($0.key), expression($0.value)) })
         }
     }
 
@@ -382,10 +382,14 @@ private extension Expr {
 
 /// Copies a method's receiver from slot 0 into the box inner functions capture it from.
 final class BoxReceiver: Statement {
+    let runtime: Runtime
     let box: Int
-    init(box: Int) { self.box = box }
+    init(runtime: Runtime, box: Int) {
+        self.runtime = runtime
+        self.box = box
+    }
     override func exec(_ frame: Frame) throws -> Value? {
-        frame.declareBox(box, frame[0])
+        frame.declareBox(box, runtime.track(Box(frame[0])))
         return nil
     }
 }

@@ -7,7 +7,7 @@ extension Runtime {
     func invoke(_ closure: Closure, _ frame: Frame, line: Int) throws -> Value {
         let code = closure.code
         for parameter in code.boxedParameters {
-            frame.declareBox(parameter.box, frame[parameter.slot])
+            frame.declareBox(parameter.box, track(Box(frame[parameter.slot])))
         }
         try checkStack(line: line)
         try checkInterrupt(line: line)
@@ -35,7 +35,7 @@ extension Runtime {
     /// Makes the coroutine of a call of an async function, whose arguments are in `heap`.
     func coroutine(_ closure: Closure, _ heap: HeapFrame) -> Value {
         for parameter in closure.code.boxedParameters {
-            heap.frame.declareBox(parameter.box, heap.frame[parameter.slot])
+            heap.frame.declareBox(parameter.box, track(Box(heap.frame[parameter.slot])))
         }
         return .coroutine(Coroutine(closure: closure, frame: heap, runtime: self))
     }
@@ -79,7 +79,7 @@ extension Runtime {
     }
 
     private func instantiate(_ klass: ClassObject, _ arguments: [Value], line: Int) throws -> Value {
-        let instance = Value.instance(Instance(klass: klass))
+        let instance = Value.instance(track(Instance(klass: klass)))
         if let initializer = klass.initializer {
             _ = try callClosure(initializer, receiver: instance, arguments, line: line)
         } else if !arguments.isEmpty {
@@ -103,6 +103,6 @@ extension Runtime {
             case .capture(let index): captures.append(frame.capture(index))
             }
         }
-        return Closure(code: code, captures: captures)
+        return track(Closure(code: code, captures: captures))
     }
 }

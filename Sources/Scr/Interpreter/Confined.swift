@@ -8,6 +8,5 @@ struct Confined<T>: @unchecked Sendable {
     init(_ value: T) { self.value = value }
 }
 
-// The same confinement is why nodes hold the runtime and the globals as `unowned(unsafe)`: the runtime
-// owns every node (through globals, closures and tasks) and outlives them, and a checked `unowned`
-// reference costs an atomic retain on every use.
+// The same confinement is why the cycle collector (Runtime/Collector) may read reference counts and
+// walk the objects without locks: they change only on that executor.

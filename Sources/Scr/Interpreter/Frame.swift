@@ -24,7 +24,7 @@ struct Frame {
     func box(_ index: Int) -> Box { boxes[index].unsafelyUnwrapped }
 
     @inline(__always)
-    func declareBox(_ index: Int, _ value: Value) { boxes[index] = Box(value) }
+    func declareBox(_ index: Int, _ box: Box) { boxes[index] = box }
 
     @inline(__always)
     func capture(_ index: Int) -> Box { captures[index] }

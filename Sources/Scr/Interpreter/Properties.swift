@@ -7,7 +7,7 @@ extension Runtime {
         case .instance(let instance):
             if let field = instance.field(symbol) { return field }
             if let method = instance.klass.findMethod(symbol) {
-                return .boundMethod(BoundMethod(receiver: object, method: method))
+                return .boundMethod(track(BoundMethod(receiver: object, method: method)))
             }
             throw ScriptError("Undefined property '\(name.lexeme)'.", line: name.line)
         default:

@@ -5,6 +5,7 @@ import Synchronization
 final class Runtime {
     let symbols = Symbols()
     let globals = Globals()
+    let collector = Collector()
     /// The frames of synchronous calls.
     let stack = FrameStack()
     /// Captures of code that has none (top-level inputs).
@@ -82,6 +83,7 @@ final class Runtime {
         idleWaiters = []
         replHook = nil
         importedModules = []
+        collector.collectEverything()
     }
 
     /// Throws the interrupt error if the host asked for one for the running task. Called on loop
@@ -125,10 +127,17 @@ final class Runtime {
         }
     }
 
+    /// Hands a new script object to the cycle collector.
+    @inline(__always)
+    func track<Object: CollectedObject>(_ object: Object) -> Object {
+        collector.track(object)
+        return object
+    }
+
     /// The value a `catch` clause binds for an error.
     func caughtValue(_ error: ScriptError) -> Value {
         if let thrown = error.thrown { return thrown.value }
-        let instance = Instance(klass: errorClass)
+        let instance = track(Instance(klass: errorClass))
         instance.setField(Symbols.messageSymbol, .string(error.message))
         return .instance(instance)
     }

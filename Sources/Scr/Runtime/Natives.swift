@@ -68,6 +68,6 @@ extension Runtime {
             for task in tasks where !task.isDone { task.signal(.cancelled) }
             _ = try failed.result()
         }
-        return .list(ListObject(try tasks.map { try $0.result() }))
+        return .list(track(ListObject(try tasks.map { try $0.result() })))
     }
 }

@@ -2,14 +2,17 @@ import Synchronization
 
 /// A captured variable: locals that inner functions refer to live in a box, so that each closure
 /// shares the variable rather than a copy, and each execution of a declaration makes a fresh one.
-final class Box {
+final class Box: CollectedObject {
     var value: Value
     init(_ value: Value) { self.value = value }
+
+    override func forEachReference(_ visit: inout Traversal) { visit.visit(value) }
+    override func clearReferences() { value = .nil }
 }
 
 /// A function value: analysed code plus the variables it captured. The captures are in a buffer of
 /// their own so that a frame can point at them without reference counting.
-public final class Closure {
+public final class Closure: CollectedObject {
     let code: FunctionCode
     let captures: UnsafeMutablePointer<Box>
 
@@ -23,16 +26,25 @@ public final class Closure {
         captures.deinitialize(count: code.captureSources.count)
         captures.deallocate()
     }
+
+    override func forEachReference(_ visit: inout Traversal) {
+        for index in 0..<code.captureSources.count { visit.visit(captures[index]) }
+    }
 }
 
 /// A method looked up on an instance, remembered with its receiver.
-public final class BoundMethod {
+public final class BoundMethod: CollectedObject {
     let receiver: Value
     let method: Closure
 
     init(receiver: Value, method: Closure) {
         self.receiver = receiver
         self.method = method
+    }
+
+    override func forEachReference(_ visit: inout Traversal) {
+        visit.visit(receiver)
+        visit.visit(method)
     }
 }
 
@@ -58,7 +70,7 @@ public final class NativeFunction {
 }
 
 /// A class: its methods, with the superclass's copied down so that lookup is one step.
-public final class ClassObject {
+public final class ClassObject: CollectedObject {
     private static let lastID = Atomic<Int>(0)
 
     /// Unique for the life of the process, unlike the object's address, which a class made after this
@@ -74,9 +86,19 @@ public final class ClassObject {
     init(name: String, superclass: ClassObject?, methods: [Int: Closure]) {
         self.name = name
         self.superclass = superclass
-        let all = (superclass?.methods ?? [:]).merging(methods) { _, own in own }
+        // Built afresh rather than merged: a merge with nothing to add would share the superclass's
+        // table, and the cycle collector counts each table's references once per class.
+        var all: [Int: Closure] = [:]
+        for (symbol, method) in superclass?.methods ?? [:] { all[symbol] = method }
+        for (symbol, method) in methods { all[symbol] = method }
         self.methods = all
         initializer = all[Symbols.initSymbol]
+    }
+
+    override func forEachReference(_ visit: inout Traversal) {
+        if let superclass { visit.visit(superclass) }
+        for method in methods.values { visit.visit(method) }
+        if let initializer { visit.visit(initializer) }
     }
 
     @inline(__always)
@@ -87,7 +109,7 @@ public final class ClassObject {
 
 /// An instance of a class. Fields are few and keyed by interned symbols, so a linear scan of a small
 /// array beats hashing; property nodes remember where they last found their field and look there first.
-public final class Instance {
+public final class Instance: CollectedObject {
     struct Field {
         let symbol: Int
         var value: Value
@@ -133,15 +155,28 @@ public final class Instance {
     }
 
     var fieldSymbols: [Int] { fields.map(\.symbol) }
+
+    override func forEachReference(_ visit: inout Traversal) {
+        visit.visit(klass)
+        for field in fields { visit.visit(field.value) }
+    }
+
+    override func clearReferences() { fields = [] }
 }
 
 /// A list: a growable array of values.
-public final class ListObject {
+public final class ListObject: CollectedObject {
     var elements: [Value]
     init(_ elements: [Value]) { self.elements = elements }
+
+    override func forEachReference(_ visit: inout Traversal) { visit.visit(elements) }
+    override func clearReferences() { elements = [] }
 }
 
 /// A map keeping its keys in insertion order.
-public final class MapObject {
+public final class MapObject: CollectedObject {
     var entries = OrderedMap()
+
+    override func forEachReference(_ visit: inout Traversal) { entries.forEachReference(&visit) }
+    override func clearReferences() { entries = OrderedMap() }
 }

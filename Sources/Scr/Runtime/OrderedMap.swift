@@ -40,6 +40,14 @@ struct OrderedMap: Sequence {
         return value
     }
 
+    /// The references a map holds: each key and value once in its array, and object keys once more
+    /// in their table.
+    func forEachReference(_ visit: inout Traversal) {
+        visit.visit(keys)
+        visit.visit(values)
+        for key in others.keys { visit.visit(key) }
+    }
+
     mutating func removeAll() {
         self = OrderedMap()
     }

@@ -28,7 +28,7 @@ final class CallNode: Expression {
         }
         if case .class(let klass) = callee, let initializer = klass.initializer,
            initializer.code.arity == arguments.count {
-            let instance = Value.instance(Instance(klass: klass))
+            let instance = Value.instance(runtime.track(Instance(klass: klass)))
             _ = try runtime.invoke(initializer, receiver: instance, arguments: arguments, from: frame, line: line)
             return instance
         }
@@ -146,12 +146,14 @@ final class SuperInvokeNode: Expression {
 
 /// `super.name`: the superclass's method bound to `this`.
 final class SuperGetNode: Expression {
+    let runtime: Runtime
     let superclass: Expression
     let receiver: Expression
     let name: Token
     let symbol: Int
 
-    init(superclass: Expression, receiver: Expression, name: Token, symbol: Int) {
+    init(runtime: Runtime, superclass: Expression, receiver: Expression, name: Token, symbol: Int) {
+        self.runtime = runtime
         self.superclass = superclass
         self.receiver = receiver
         self.name = name
@@ -162,7 +164,7 @@ final class SuperGetNode: Expression {
         guard case .class(let klass) = try superclass.eval(frame), let method = klass.findMethod(symbol) else {
             throw ScriptError("Undefined property '\(name.lexeme)'.", line: name.line)
         }
-        return .boundMethod(BoundMethod(receiver: try receiver.eval(frame), method: method))
+        return .boundMethod(runtime.track(BoundMethod(receiver: try receiver.eval(frame), method: method)))
     }
 }
 

@@ -28,13 +28,13 @@ final class ClassNode: Statement {
                 throw ScriptError("Superclass must be a class.", line: superclass.name.line)
             }
             superclassObject = klass
-            superclass.location.declare(.class(klass), in: frame)
+            superclass.location.declare(.class(klass), in: frame, runtime)
         }
         var table: [Int: Closure] = [:]
         for method in methods {
             table[method.symbol] = runtime.makeClosure(method.code, in: frame)
         }
-        let klass = ClassObject(name: name, superclass: superclassObject, methods: table)
+        let klass = runtime.track(ClassObject(name: name, superclass: superclassObject, methods: table))
         location.assign(.class(klass), in: frame)
         return nil
     }

@@ -1,8 +1,10 @@
 /// `[a, b, c]`
 final class ListLiteral: Expression {
+    let runtime: Runtime
     let elements: [Expression]
 
-    init(_ elements: [Expression]) {
+    init(runtime: Runtime, _ elements: [Expression]) {
+        self.runtime = runtime
         self.elements = elements
         super.init(suspends: elements.anySuspends)
     }
@@ -11,27 +13,29 @@ final class ListLiteral: Expression {
         var values: [Value] = []
         values.reserveCapacity(elements.count)
         for element in elements { values.append(try element.eval(frame)) }
-        return .list(ListObject(values))
+        return .list(runtime.track(ListObject(values)))
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
         var values: [Value] = []
         for element in elements { values.append(try await element.value(frame)) }
-        return .list(ListObject(values))
+        return .list(runtime.track(ListObject(values)))
     }
 }
 
 /// `{key: value, …}`
 final class MapLiteral: Expression {
+    let runtime: Runtime
     let entries: [(key: Expression, value: Expression)]
 
-    init(_ entries: [(Expression, Expression)]) {
+    init(runtime: Runtime, _ entries: [(Expression, Expression)]) {
+        self.runtime = runtime
         self.entries = entries.map { (key: $0.0, value: $0.1) }
         super.init(suspends: entries.contains { $0.0.suspends || $0.1.suspends })
     }
 
     override func eval(_ frame: Frame) throws -> Value {
-        let map = MapObject()
+        let map = runtime.track(MapObject())
         for entry in entries {
             let key = try entry.key.eval(frame)
             map.entries[key] = try entry.value.eval(frame)
@@ -40,7 +44,7 @@ final class MapLiteral: Expression {
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
-        let map = MapObject()
+        let map = runtime.track(MapObject())
         for entry in entries {
             let key = try await entry.key.value(frame)
             map.entries[key] = try await entry.value.value(frame)

@@ -79,6 +79,6 @@ final class TryStatement: Statement {
 
     private func bind(_ error: any Error, _ location: VariableLocation?, _ frame: Frame) {
         let error = runtime.scriptError(from: error, line: 0)
-        location?.declare(runtime.caughtValue(error), in: frame)
+        location?.declare(runtime.caughtValue(error), in: frame, runtime)
     }
 }

@@ -19,7 +19,7 @@ final class ForInStatement: Statement {
     override func exec(_ frame: Frame) throws -> Value? {
         let iterator = try elements(of: iterable.eval(frame))
         while let element = iterator.next() {
-            location.declare(element, in: frame)
+            location.declare(element, in: frame, runtime)
             if let result = try body.exec(frame) { return result }
             try runtime.checkInterrupt(line: line)
         }
@@ -29,7 +29,7 @@ final class ForInStatement: Statement {
     override func execAsync(_ frame: Frame) async throws -> Value? {
         let iterator = try elements(of: await iterable.value(frame))
         while let element = iterator.next() {
-            location.declare(element, in: frame)
+            location.declare(element, in: frame, runtime)
             if let result = try await body.run(frame) { return result }
             try runtime.checkInterrupt(line: line)
         }

@@ -7,10 +7,10 @@ enum VariableLocation {
     case global(Globals.Cell)
 
     /// Runs a declaration: a boxed local gets a fresh box each time its declaration runs.
-    func declare(_ value: Value, in frame: Frame) {
+    func declare(_ value: Value, in frame: Frame, _ runtime: Runtime) {
         switch self {
         case .slot(let slot): frame[slot] = value
-        case .box(let index): frame.declareBox(index, value)
+        case .box(let index): frame.declareBox(index, runtime.track(Box(value)))
         case .capture(let index): frame.capture(index).value = value
         case .global(let cell): cell.pointee = value
         }
@@ -148,10 +148,12 @@ final class GlobalSet: Assignment {
 
 /// `var name = initializer;` (and the implicit declarations of functions and classes).
 final class Declaration: Statement {
+    let runtime: Runtime
     let location: VariableLocation
     let initializer: Expression?
 
-    init(_ location: VariableLocation, initializer: Expression?) {
+    init(runtime: Runtime, _ location: VariableLocation, initializer: Expression?) {
+        self.runtime = runtime
         self.location = location
         self.initializer = initializer
         super.init(suspends: initializer?.suspends ?? false)
@@ -161,20 +163,20 @@ final class Declaration: Statement {
     // itself for recursion. (A global must stay undefined while its initializer runs: `var a = a;`.)
     override func exec(_ frame: Frame) throws -> Value? {
         guard case .box = location, let initializer else {
-            location.declare(try initializer?.eval(frame) ?? .nil, in: frame)
+            location.declare(try initializer?.eval(frame) ?? .nil, in: frame, runtime)
             return nil
         }
-        location.declare(.nil, in: frame)
+        location.declare(.nil, in: frame, runtime)
         location.assign(try initializer.eval(frame), in: frame)
         return nil
     }
 
     override func execAsync(_ frame: Frame) async throws -> Value? {
         guard case .box = location, let initializer else {
-            location.declare(try await initializer?.value(frame) ?? .nil, in: frame)
+            location.declare(try await initializer?.value(frame) ?? .nil, in: frame, runtime)
             return nil
         }
-        location.declare(.nil, in: frame)
+        location.declare(.nil, in: frame, runtime)
         location.assign(try await initializer.value(frame), in: frame)
         return nil
     }

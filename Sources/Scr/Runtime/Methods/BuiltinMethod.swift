@@ -29,6 +29,11 @@ struct MethodCall {
 
     func error(_ message: String) -> ScriptError { context.error(message) }
 
+    /// A new list, as a method's result.
+    func list(_ elements: [Value]) -> Value {
+        .list(context.runtime.track(ListObject(elements)))
+    }
+
     /// Checks the number of arguments.
     func expect(_ arity: ClosedRange<Int>) throws {
         guard arity.contains(arguments.count) else {

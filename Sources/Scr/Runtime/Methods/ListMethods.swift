@@ -32,7 +32,7 @@ extension ListObject {
         case .slice:
             try call.expect(1...2)
             let range = try sliceRange(call, count: elements.count)
-            return .list(ListObject(Array(elements[range])))
+            return call.list(Array(elements[range]))
         case .join:
             try call.expect(0...1)
             let separator = arguments.isEmpty ? "" : try call.string(0, "separator")
@@ -48,13 +48,13 @@ extension ListObject {
         case .map:
             try call.expect(1...1)
             let runtime = call.context.runtime
-            return .list(ListObject(try elements.map { try runtime.call(arguments[0], [$0], line: call.context.line) }))
+            return call.list(try elements.map { try runtime.call(arguments[0], [$0], line: call.context.line) })
         case .filter:
             try call.expect(1...1)
             let runtime = call.context.runtime
-            return .list(ListObject(try elements.filter {
+            return call.list(try elements.filter {
                 try runtime.call(arguments[0], [$0], line: call.context.line).isTruthy
-            }))
+            })
         default:
             return nil
         }

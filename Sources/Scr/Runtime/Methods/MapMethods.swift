@@ -4,13 +4,13 @@ extension MapObject {
         switch call.method {
         case .keys:
             try call.expect(0...0)
-            return .list(ListObject(Array(entries.keys)))
+            return call.list(Array(entries.keys))
         case .values:
             try call.expect(0...0)
-            return .list(ListObject(Array(entries.values)))
+            return call.list(Array(entries.values))
         case .items:
             try call.expect(0...0)
-            return .list(ListObject(entries.map { .list(ListObject([$0.key, $0.value])) }))
+            return call.list(entries.map { call.list([$0.key, $0.value]) })
         case .has, .contains:
             try call.expect(1...1)
             return .bool(entries[arguments[0]] != nil)

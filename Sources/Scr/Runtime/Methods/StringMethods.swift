@@ -14,12 +14,12 @@ enum StringMethods {
             try call.expect(0...1)
             if call.arguments.isEmpty {
                 let words = text.split(whereSeparator: { $0.isWhitespace }).map { Value.string(String($0)) }
-                return .list(ListObject(words))
+                return call.list(words)
             }
             let separator = try call.string(0, "separator")
             guard !separator.isEmpty else { throw call.error("split() separator can't be empty.") }
-            return .list(ListObject(text.split(separator: separator, omittingEmptySubsequences: false)
-                .map { .string(String($0)) }))
+            return call.list(text.split(separator: separator, omittingEmptySubsequences: false)
+                .map { .string(String($0)) })
         case .contains:
             try call.expect(1...1)
             let part = try call.string(0, "argument")

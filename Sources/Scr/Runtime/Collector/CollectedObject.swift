@@ -1,0 +1,135 @@
+/// An object the cycle collector looks after: one of the script objects that can refer to others
+/// (boxes, closures, bound methods, classes, instances, lists and maps). Reference counting frees
+/// them as soon as nothing refers to them; the collector finds the ones that only keep each other
+/// alive (see `Collector`).
+public class CollectedObject {
+    /// The neighbours in the collector's list of its generation; unretained, for the list must not
+    /// keep anything alive. Both nil until the object is tracked.
+    var previous: Unmanaged<CollectedObject>?
+    var next: Unmanaged<CollectedObject>?
+    /// During a collection: the references to the object not yet explained by other objects in the
+    /// generation being collected. `Collector.notCollecting` otherwise.
+    var unexplained = Collector.notCollecting
+
+    deinit {
+        unlink()
+    }
+
+    /// Calls `visit` once for each strong reference this object holds to another collected object.
+    func forEachReference(_ visit: inout Traversal) {}
+
+    /// Drops the references that can close a cycle, for an object that is garbage. Only the mutable
+    /// objects need to: every cycle runs through one of them.
+    func clearReferences() {}
+
+    func unlink() {
+        guard let previous, let next else { return }
+        previous._withUnsafeGuaranteedRef { $0.next = next }
+        next._withUnsafeGuaranteedRef { $0.previous = previous }
+        self.previous = nil
+        self.next = nil
+    }
+}
+
+/// What the collector does with each reference `forEachReference` reports: one of its two passes.
+struct Traversal {
+    enum Pass {
+        /// Takes the reference off the target's count of references from outside.
+        case subtract
+        /// Marks the target reachable, and queues it to visit what it refers to.
+        case markReachable
+    }
+
+    let pass: Pass
+    /// Objects marked reachable whose references are still to be visited.
+    var pending: [CollectedObject] = []
+    /// Array buffers already visited: a Swift array shared by two objects (a list made from a map's
+    /// keys, before either changes) holds one reference per element, not two.
+    private var buffers: Set<UnsafeRawPointer> = []
+
+    init(_ pass: Pass) { self.pass = pass }
+
+    mutating func visit(_ target: CollectedObject) {
+        guard target.isBeingCollected else { return }
+        switch pass {
+        case .subtract:
+            if target.unexplained > 0 { target.unexplained -= 1 }
+        case .markReachable:
+            if target.unexplained != Collector.reachable {
+                target.unexplained = Collector.reachable
+                pending.append(target)
+            }
+        }
+    }
+
+    mutating func visit(_ value: Value) {
+        switch value {
+        case .function(let closure): visit(closure)
+        case .boundMethod(let method): visit(method)
+        case .class(let klass): visit(klass)
+        case .instance(let instance): visit(instance)
+        case .list(let list): visit(list)
+        case .map(let map): visit(map)
+        case .nil, .bool, .number, .string, .native, .coroutine, .task: break
+        }
+    }
+
+    mutating func visit(_ values: [Value]) {
+        if pass == .subtract {
+            let address = values.withUnsafeBufferPointer { $0.baseAddress.map(UnsafeRawPointer.init) }
+            if let address, !buffers.insert(address).inserted { return }
+        }
+        for value in values { visit(value) }
+    }
+}
+
+/// The collector's lists: circular, doubly linked through the objects themselves, from a sentinel.
+final class Generation {
+    let sentinel = CollectedObject()
+
+    init() {
+        let me = Unmanaged.passUnretained(sentinel)
+        sentinel.previous = me
+        sentinel.next = me
+    }
+
+    var isEmpty: Bool { sentinel.next?.toOpaque() == Unmanaged.passUnretained(sentinel).toOpaque() }
+
+    func append(_ object: CollectedObject) {
+        let last = sentinel.previous!
+        let node = Unmanaged.passUnretained(object)
+        object.previous = last
+        object.next = Unmanaged.passUnretained(sentinel)
+        last._withUnsafeGuaranteedRef { $0.next = node }
+        sentinel.previous = node
+    }
+
+    /// Moves every object of `other` to the end of this list.
+    func takeAll(from other: Generation) {
+        guard !other.isEmpty else { return }
+        let first = other.sentinel.next!, last = other.sentinel.previous!
+        let mine = sentinel.previous!
+        mine._withUnsafeGuaranteedRef { $0.next = first }
+        first._withUnsafeGuaranteedRef { $0.previous = mine }
+        last._withUnsafeGuaranteedRef { $0.next = Unmanaged.passUnretained(self.sentinel) }
+        sentinel.previous = last
+        let theirs = Unmanaged.passUnretained(other.sentinel)
+        other.sentinel.next = theirs
+        other.sentinel.previous = theirs
+    }
+
+    /// Calls `body` with each object, unretained: nothing here may change the list.
+    func forEach(_ body: (UnsafeMutableRawPointer, CollectedObject) -> Void) {
+        let end = Unmanaged.passUnretained(sentinel).toOpaque()
+        var current = sentinel.next!
+        while current.toOpaque() != end {
+            current._withUnsafeGuaranteedRef { body(current.toOpaque(), $0) }
+            current = current._withUnsafeGuaranteedRef { $0.next! }
+        }
+    }
+}
+
+extension CollectedObject {
+    @inline(__always)
+    var isBeingCollected: Bool { unexplained != Collector.notCollecting }
+}
