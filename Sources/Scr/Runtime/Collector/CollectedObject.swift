@@ -93,6 +93,22 @@ final class Generation {
         sentinel.next = me
     }
 
+    /// Objects still alive when their collector goes (only those in cycles it could not see) leave
+    /// the list, so that their own end does not touch it.
+    deinit {
+        let end = Unmanaged.passUnretained(sentinel).toOpaque()
+        var current = sentinel.next
+        while let object = current, object.toOpaque() != end {
+            current = object._withUnsafeGuaranteedRef { $0.next }
+            object._withUnsafeGuaranteedRef {
+                $0.previous = nil
+                $0.next = nil
+            }
+        }
+        sentinel.previous = nil
+        sentinel.next = nil
+    }
+
     var isEmpty: Bool { sentinel.next?.toOpaque() == Unmanaged.passUnretained(sentinel).toOpaque() }
 
     func append(_ object: CollectedObject) {

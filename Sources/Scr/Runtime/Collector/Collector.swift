@@ -15,8 +15,8 @@
 /// outside, and keeps it. New objects go to the young generation, collected every
 /// `youngThreshold` tracked allocations; survivors move to the old one, collected with it when it
 /// has doubled since its last collection. (Measured on bench/programs/binary_trees.scr, which keeps
-/// a large tree alive: a young generation of 10,000 and an old one collected at +50% cost 15% of
-/// its time; these settings, 3%.)
+/// a large tree alive: a young generation of 10,000 and an old one collected at +50% took 10% of
+/// its time in perf's profile; these settings, 3%.)
 final class Collector {
     static let notCollecting = -1
     static let reachable = Int.max
@@ -27,8 +27,6 @@ final class Collector {
     private var allocations = 0
     private var oldSurvivors = 0
     private var promotedSinceFullCollection = 0
-    /// How many objects the collections freed, for tests and `.gc` statistics.
-    private(set) var collected = 0
 
     /// Starts looking after a new object. May run a collection first, so call it with `object`
     /// fully made and held.
@@ -77,7 +75,6 @@ final class Collector {
         }
         // `garbage` holds them all while they let go of each other; they go when it does.
         for object in garbage { object.clearReferences() }
-        collected += garbage.count
         return survivors
     }
 }
