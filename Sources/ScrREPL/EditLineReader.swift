@@ -47,6 +47,13 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
         if let historyPath { read_history(historyPath) }
     }
 
+    deinit {
+        closeDescriptor(wakeRead)
+        closeDescriptor(wakeWrite)
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+    }
+
     public func readLine(prompt: String) async -> LineReaderResult {
         await withCheckedContinuation { continuation in
             Thread.detach { continuation.resume(returning: self.readSynchronously(prompt: prompt)) }
@@ -200,4 +207,9 @@ private enum EditLineState {
             return strdup(EditLineState.candidates[index])
         }
     }
+}
+
+/// `close(2)`, which inside the reader its `close` method would hide.
+private func closeDescriptor(_ descriptor: Int32) {
+    close(descriptor)
 }

@@ -131,6 +131,11 @@ final class Execution: @unchecked Sendable {
 
     init() { pthread_mutex_init(lock, nil) }
 
+    deinit {
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+    }
+
     func begin() {
         locked {
             running = true

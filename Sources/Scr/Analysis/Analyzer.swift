@@ -210,6 +210,8 @@ final class Analyzer {
             return assignment(name, expression(value))
         case .unary(let op, let operand):
             return UnaryNode(op.kind == .bang ? .not : .negate, expression(operand), line: op.line)
+        case .binary(let left, let op, .literal(.number(let number), _)):
+            return NumberOperandNode(binaryOperator(op.kind), expression(left), number, line: op.line)
         case .binary(let left, let op, let right):
             return BinaryNode(binaryOperator(op.kind), expression(left), expression(right), line: op.line)
         case .logical(let left, let op, let right):

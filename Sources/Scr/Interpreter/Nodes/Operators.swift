@@ -39,6 +39,33 @@ final class BinaryNode: Expression {
         case add, subtract, multiply, divide
         case less, lessEqual, greater, greaterEqual
         case equal, notEqual
+
+        @inline(__always)
+        func apply(_ a: Value, _ b: Value, line: Int) throws -> Value {
+            if case .number(let x) = a, case .number(let y) = b {
+                switch self {
+                case .add: return .number(x + y)
+                case .subtract: return .number(x - y)
+                case .multiply: return .number(x * y)
+                case .divide: return .number(x / y)
+                case .less: return .bool(x < y)
+                case .lessEqual: return .bool(x <= y)
+                case .greater: return .bool(x > y)
+                case .greaterEqual: return .bool(x >= y)
+                case .equal: return .bool(x == y)
+                case .notEqual: return .bool(x != y)
+                }
+            }
+            switch self {
+            case .equal: return .bool(a == b)
+            case .notEqual: return .bool(a != b)
+            case .add:
+                if case .string(let x) = a, case .string(let y) = b { return .string(x + y) }
+                throw ScriptError("Operands must be two numbers or two strings.", line: line)
+            default:
+                throw ScriptError("Operands must be numbers.", line: line)
+            }
+        }
     }
 
     let op: Operator
@@ -56,41 +83,37 @@ final class BinaryNode: Expression {
 
     override func eval(_ frame: Frame) throws -> Value {
         let a = try left.eval(frame)
-        let b = try right.eval(frame)
-        return try combine(a, b)
+        return try op.apply(a, try right.eval(frame), line: line)
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
         let a = try await left.value(frame)
-        let b = try await right.value(frame)
-        return try combine(a, b)
+        return try op.apply(a, try await right.value(frame), line: line)
+    }
+}
+
+/// `left op number`, the shape of most loop conditions, counters and recursions (`i < n`, `i + 1`,
+/// `n - 1`): the number is in the node, not in a node of its own to evaluate.
+final class NumberOperandNode: Expression {
+    let op: BinaryNode.Operator
+    let left: Expression
+    let right: Double
+    let line: Int
+
+    init(_ op: BinaryNode.Operator, _ left: Expression, _ right: Double, line: Int) {
+        self.op = op
+        self.left = left
+        self.right = right
+        self.line = line
+        super.init(suspends: left.suspends)
     }
 
-    @inline(__always)
-    private func combine(_ a: Value, _ b: Value) throws -> Value {
-        if case .number(let x) = a, case .number(let y) = b {
-            switch op {
-            case .add: return .number(x + y)
-            case .subtract: return .number(x - y)
-            case .multiply: return .number(x * y)
-            case .divide: return .number(x / y)
-            case .less: return .bool(x < y)
-            case .lessEqual: return .bool(x <= y)
-            case .greater: return .bool(x > y)
-            case .greaterEqual: return .bool(x >= y)
-            case .equal: return .bool(x == y)
-            case .notEqual: return .bool(x != y)
-            }
-        }
-        switch op {
-        case .equal: return .bool(a == b)
-        case .notEqual: return .bool(a != b)
-        case .add:
-            if case .string(let x) = a, case .string(let y) = b { return .string(x + y) }
-            throw ScriptError("Operands must be two numbers or two strings.", line: line)
-        default:
-            throw ScriptError("Operands must be numbers.", line: line)
-        }
+    override func eval(_ frame: Frame) throws -> Value {
+        try op.apply(try left.eval(frame), .number(right), line: line)
+    }
+
+    override func evalAsync(_ frame: Frame) async throws -> Value {
+        try op.apply(try await left.value(frame), .number(right), line: line)
     }
 }
 
