@@ -2,5 +2,7 @@ import Foundation
 
 /// Which sanitizer the tests run under: `scripts/sanitizers` says so in `SCR_SANITIZER`.
 enum Sanitizer {
-    static let isThread = ProcessInfo.processInfo.environment["SCR_SANITIZER"] == "thread"
+    private static let name = ProcessInfo.processInfo.environment["SCR_SANITIZER"]
+    static let isThread = name == "thread"
+    static let isAny = name != nil
 }
