@@ -1,10 +1,10 @@
 /// The storage of a script map: keys in insertion order, found through hash tables of positions.
-/// Numbers and strings, the usual keys, each have a table of their own: a Swift dictionary keyed by
-/// the `Value` enum takes about 500 ns an insert here, one keyed by `String` far less, and numbers
-/// have a table without SipHash.
+/// Numbers and strings, the usual keys, each have a table of their own without SipHash
+/// (`NumberTable`, `StringTable`): a Swift dictionary keyed by the `Value` enum takes about 500 ns an
+/// insert here. Other keys (objects, booleans, nil) are in a Swift dictionary.
 struct OrderedMap: Sequence {
     private var numbers = NumberTable()
-    private var strings: [String: Int] = [:]
+    private var strings = StringTable()
     private var others: [Value: Int] = [:]
     private(set) var keys: [Value] = []
     private(set) var values: [Value] = []
@@ -34,7 +34,7 @@ struct OrderedMap: Sequence {
         keys.remove(at: position)
         let value = values.remove(at: position)
         numbers = NumberTable()
-        strings = [:]
+        strings = StringTable()
         others = [:]
         for index in keys.indices { setPosition(index, for: keys[index]) }
         return value
@@ -78,11 +78,7 @@ struct OrderedMap: Sequence {
         case .number(let n):
             return numbers.findOrInsert(n == 0 ? 0 : n, position)
         case .string(let s):
-            if let existing = strings.updateValue(position, forKey: s) {
-                strings[s] = existing
-                return existing
-            }
-            return nil
+            return strings.findOrInsert(s, position)
         default:
             if let existing = others.updateValue(position, forKey: key) {
                 others[key] = existing
@@ -96,7 +92,7 @@ struct OrderedMap: Sequence {
     private mutating func setPosition(_ position: Int, for key: Value) {
         switch key {
         case .number(let n): numbers.set(n == 0 ? 0 : n, position)
-        case .string(let s): strings[s] = position
+        case .string(let s): strings.set(s, position)
         default: others[key] = position
         }
     }
