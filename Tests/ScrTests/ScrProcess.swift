@@ -6,6 +6,8 @@ enum ScrProcess {
         let stdout: String
         let stderr: String
         let status: Int32
+        /// The child's peak resident memory in bytes, as last seen before it ended.
+        let peakMemory: Int
     }
 
     static let executable: URL = {
@@ -51,10 +53,25 @@ enum ScrProcess {
         DispatchQueue.global().asyncAfter(deadline: .now() + 60) {
             if process.isRunning { process.terminate() }
         }
+        var peakMemory = 0
+        while process.isRunning {
+            peakMemory = max(peakMemory, highWaterMark(of: process.processIdentifier) ?? 0)
+            usleep(5_000)
+        }
         process.waitUntilExit()
         return Result(
             stdout: try String(contentsOf: paths[1], encoding: .utf8),
             stderr: try String(contentsOf: paths[2], encoding: .utf8),
-            status: process.terminationStatus)
+            status: process.terminationStatus,
+            peakMemory: peakMemory)
+    }
+
+    /// A process's peak resident memory in bytes (`VmHWM`), while it runs.
+    private static func highWaterMark(of pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Int(line.split(separator: " ")[1])
+        else { return nil }
+        return kilobytes << 10
     }
 }

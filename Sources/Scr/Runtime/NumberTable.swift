@@ -6,7 +6,7 @@
 /// its tables), so there are no tombstones.
 struct NumberTable {
     private var keys: [UInt64] = []
-    private var positions: [Int] = []  // -1: empty.
+    private var positions: [Int32] = []  // -1: empty. (32 bits: a map of a million keys is 8 MB smaller.)
     private var used = 0
     private var shift = 64
 
@@ -32,7 +32,7 @@ struct NumberTable {
     subscript(key: Double) -> Int? {
         guard !positions.isEmpty else { return nil }
         let index = probe(key)
-        return positions[index] >= 0 ? positions[index] : nil
+        return positions[index] >= 0 ? Int(positions[index]) : nil
     }
 
     /// The position of `key`, after giving it `position` if it had none: one probe for a lookup that
@@ -40,9 +40,9 @@ struct NumberTable {
     mutating func findOrInsert(_ key: Double, _ position: Int) -> Int? {
         if used * 4 >= positions.count * 3 { grow() }
         let index = probe(key)
-        if positions[index] >= 0 { return positions[index] }
+        if positions[index] >= 0 { return Int(positions[index]) }
         keys[index] = key.bitPattern
-        positions[index] = position
+        positions[index] = Int32(position)
         used += 1
         return nil
     }
@@ -55,7 +55,7 @@ struct NumberTable {
             keys[index] = key.bitPattern
             used += 1
         }
-        positions[index] = position
+        positions[index] = Int32(position)
     }
 
     private mutating func grow() {
@@ -67,7 +67,7 @@ struct NumberTable {
         shift = 64 - capacity.trailingZeroBitCount
         used = 0
         for (bits, position) in zip(oldKeys, oldPositions) where position >= 0 {
-            set(Double(bitPattern: bits), position)
+            set(Double(bitPattern: bits), Int(position))
         }
     }
 }
