@@ -135,6 +135,31 @@ struct RemoteTests {
         #expect(try await interpreter.evaluate("len(results)") == 50)
     }
 
+    /// Output flowing to every client while a new one is answered its handshake must reach it framed,
+    /// after the answer, never as plain text (it used to, now and then: scripts/soak found it).
+    @Test func framedClientsConnectWhileOutputFlows() async throws {
+        let path = socketPath()
+        let (interpreter, server) = try await unixServer(path)
+        defer { Task { await server.close() } }
+        try await interpreter.run("""
+            async fun chatter() { while (true) { print "tick"; await sleep(0); } }
+            var chatterTask = spawn(chatter());
+            """)
+        for i in 0..<15 {
+            let backend = try RemoteBackend(address: .unix(path: path), token: nil)
+            backend.setOutput { _ in }
+            let watchdog = Task {
+                try await Task.sleep(nanoseconds: 10_000_000_000)
+                backend.disconnect()
+            }
+            let answer = await backend.run("\(i) + 1")
+            watchdog.cancel()
+            backend.disconnect()
+            #expect(answer == "\(i + 1)\n", "connection \(i): \(String(describing: answer))")
+        }
+        try await interpreter.run("chatterTask.cancel();")
+    }
+
     @Test func killedClientLeavesTheServerWorking() async throws {
         let path = socketPath()
         let (interpreter, server) = try await unixServer(path)

@@ -157,22 +157,27 @@ public final class RemoteBackend: REPLBackend, @unchecked Sendable {
 
     private func handshake(token: String?) throws {
         writeAll(Array((Message.handshakePrefix + (token ?? "-") + "\n").utf8))
-        var received: [UInt8] = []
+        // Before its answer, the server sends a prompt and the program's output as plain text,
+        // which a busy program makes long; only a server that never answers is given up on.
+        var line: [UInt8] = []
+        var skipped = 0
         var byte: UInt8 = 0
         while true {
             let count = read(socket, &byte, 1)
             if count < 0 && errno == EINTR { continue }
             guard count == 1 else {
-                let text = String(decoding: received, as: UTF8.self)
+                let text = String(decoding: line, as: UTF8.self)
                 throw RemoteError.rejected(text.contains("error:") ? text.trimmingSpaces : "connection closed")
             }
-            received.append(byte)
+            line.append(byte)
+            skipped += 1
             if byte == UInt8(ascii: "\n") {
-                let text = String(decoding: received, as: UTF8.self)
+                let text = String(decoding: line, as: UTF8.self)
                 if text.hasSuffix(Message.handshakeAccepted) { return }
                 if text.contains("error:") { throw RemoteError.rejected(text.trimmingSpaces) }
+                line = []
             }
-            if received.count > 4096 { throw RemoteError.rejected("unexpected answer") }
+            if skipped > Message.maximumLength { throw RemoteError.rejected("unexpected answer") }
         }
     }
 

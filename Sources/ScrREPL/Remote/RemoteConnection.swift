@@ -75,11 +75,16 @@ final class RemoteConnection: Sendable {
 
     /// Output of script code: as text, or as an output message.
     func sendOutput(_ text: String) {
-        guard channel.isWritable else { return }  // A client that does not read loses output, not memory.
-        if framed.load(ordering: .relaxed) {
-            send(Message(kind: .output, id: 0, payload: text))
-        } else {
-            write(text)
+        // Decided on the channel's event loop, where the protocol is chosen: output sent as plain
+        // text from another thread while the handshake is answered could reach a framed client after
+        // the answer, where it reads as a garbled message (seen in scripts/soak).
+        channel.eventLoop.execute { [self] in
+            guard channel.isWritable else { return }  // A client that does not read loses output, not memory.
+            if framed.load(ordering: .relaxed) {
+                send(Message(kind: .output, id: 0, payload: text))
+            } else {
+                write(text)
+            }
         }
     }
 
