@@ -213,6 +213,8 @@ struct RemoteTests {
         defer { Task { await server.close() } }
         let watcher = try SocketClient(unix: path)
         #expect(await watcher.expect(">>> "))
+        watcher.send("\n")  // Output goes to a client once its first line has chosen the protocol.
+        #expect(await watcher.expect(">>> >>> "))
         try await interpreter.run("async fun later() { await sleep(0.05); print \"broadcast\"; } spawn(later());")
         #expect(await watcher.expect("broadcast\n"))
     }

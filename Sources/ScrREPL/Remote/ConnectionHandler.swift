@@ -118,6 +118,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         mode = .plain
+        connection?.usePlainProtocol()
         if server.token != nil {
             try authenticate(line, context)
             connection?.sendPrompt()

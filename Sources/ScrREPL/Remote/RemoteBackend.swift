@@ -157,8 +157,7 @@ public final class RemoteBackend: REPLBackend, @unchecked Sendable {
 
     private func handshake(token: String?) throws {
         writeAll(Array((Message.handshakePrefix + (token ?? "-") + "\n").utf8))
-        // Before its answer, the server sends a prompt and the program's output as plain text,
-        // which a busy program makes long; only a server that never answers is given up on.
+        // Before its answer the server sends a prompt for plain-text clients, and nothing else.
         var line: [UInt8] = []
         var skipped = 0
         var byte: UInt8 = 0
@@ -177,7 +176,7 @@ public final class RemoteBackend: REPLBackend, @unchecked Sendable {
                 if text.contains("error:") { throw RemoteError.rejected(text.trimmingSpaces) }
                 line = []
             }
-            if skipped > Message.maximumLength { throw RemoteError.rejected("unexpected answer") }
+            if skipped > 4096 { throw RemoteError.rejected("unexpected answer") }
         }
     }
 

@@ -13,7 +13,8 @@ final class RemoteConnection: Sendable {
     private let server: REPLServer
     private let channel: any Channel
     private let session: Session
-    private let framed = Atomic<Bool>(false)
+    /// The protocol the client chose with its first line: 0 not yet, 1 plain text, 2 framed.
+    private let chosenProtocol = Atomic<UInt8>(0)
     private let inputs: AsyncStream<Input>.Continuation
     private let pendingCount = Atomic<Int>(0)
 
@@ -35,7 +36,11 @@ final class RemoteConnection: Sendable {
     }
 
     func useFramedProtocol() {
-        framed.store(true, ordering: .relaxed)
+        chosenProtocol.store(2, ordering: .relaxed)
+    }
+
+    func usePlainProtocol() {
+        chosenProtocol.store(1, ordering: .relaxed)
     }
 
     /// Queues an input; an interrupt or a completion request is answered at once instead.
@@ -77,13 +82,14 @@ final class RemoteConnection: Sendable {
     func sendOutput(_ text: String) {
         // Decided on the channel's event loop, where the protocol is chosen: output sent as plain
         // text from another thread while the handshake is answered could reach a framed client after
-        // the answer, where it reads as a garbled message (seen in scripts/soak).
+        // the answer, where it reads as a garbled message (seen in scripts/soak). A client that has
+        // not chosen yet gets none: a busy program would bury the handshake's answer in output.
         channel.eventLoop.execute { [self] in
             guard channel.isWritable else { return }  // A client that does not read loses output, not memory.
-            if framed.load(ordering: .relaxed) {
-                send(Message(kind: .output, id: 0, payload: text))
-            } else {
-                write(text)
+            switch chosenProtocol.load(ordering: .relaxed) {
+            case 2: send(Message(kind: .output, id: 0, payload: text))
+            case 1: write(text)
+            default: break
             }
         }
     }
