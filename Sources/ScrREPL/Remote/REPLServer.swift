@@ -42,7 +42,7 @@ public final class REPLServer: Sendable {
     public let boundAddress: RemoteAddress
     private let channel: any Channel
     private let group: MultiThreadedEventLoopGroup
-    let connections = Mutex<[ObjectIdentifier: RemoteConnection]>([:])
+    let connections = Locked<[ObjectIdentifier: RemoteConnection]>([:])
 
     private init(interpreter: Interpreter, options: REPLServerOptions, token: String?, boundAddress: RemoteAddress,
                  channel: any Channel, group: MultiThreadedEventLoopGroup) {
