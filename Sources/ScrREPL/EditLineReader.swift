@@ -14,7 +14,7 @@ import Darwin
 /// libedit keeps global state, so one reader exists at a time and all libedit calls happen on the
 /// thread that reads a line. Other threads hand it output and Ctrl-C through `lock` and a wake pipe.
 public final class EditLineReader: LineReader, @unchecked Sendable {
-    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let lock = Locked(())
     // Guarded by `lock`.
     private var prompting = false
     private var pendingOutput: [String] = []
@@ -27,7 +27,6 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     ///   - historyPath: where history is loaded from and saved to, if anywhere.
     ///   - completer: the completions of a word (a dotted name, possibly), asked on the reading thread.
     public init(historyPath: String?, completer: @escaping @Sendable (String) -> [String]) {
-        pthread_mutex_init(lock, nil)
         var fds: [Int32] = [0, 0]
         precondition(pipe(&fds) == 0, "cannot create a pipe")
         wakeRead = fds[0]
@@ -50,8 +49,6 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     deinit {
         closeDescriptor(wakeRead)
         closeDescriptor(wakeWrite)
-        pthread_mutex_destroy(lock)
-        lock.deallocate()
     }
 
     public func readLine(prompt: String) async -> LineReaderResult {
@@ -61,24 +58,24 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     }
 
     public func write(_ text: String) {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        if prompting {
-            pendingOutput.append(text)
-            wake()
-        } else {
-            StandardOutput.output.write(text)
-            StandardOutput.output.flush()
+        lock.withLock { _ in
+            if prompting {
+                pendingOutput.append(text)
+                wake()
+            } else {
+                StandardOutput.output.write(text)
+                StandardOutput.output.flush()
+            }
         }
     }
 
     public func cancelLine() -> Bool {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        guard prompting else { return false }
-        cancelRequested = true
-        wake()
-        return true
+        lock.withLock { _ in
+            guard prompting else { return false }
+            cancelRequested = true
+            wake()
+            return true
+        }
     }
 
     public func addHistory(_ line: String) {
@@ -140,12 +137,13 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     private func serviceWakeUp() -> Bool {
         var buffer = [UInt8](repeating: 0, count: 64)
         while read(wakeRead, &buffer, buffer.count) > 0 {}
-        pthread_mutex_lock(lock)
-        let output = pendingOutput.joined()
-        pendingOutput = []
-        let cancel = cancelRequested
-        cancelRequested = false
-        pthread_mutex_unlock(lock)
+        let (output, cancel) = lock.withLock { _ in
+            defer {
+                pendingOutput = []
+                cancelRequested = false
+            }
+            return (pendingOutput.joined(), cancelRequested)
+        }
         if !output.isEmpty { printAbovePrompt(output) }
         if cancel {
             rl_replace_line("", 0)
@@ -174,11 +172,11 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     }
 
     private func setPrompting(_ value: Bool) {
-        pthread_mutex_lock(lock)
-        prompting = value
-        let output = value ? [] : pendingOutput
-        if !value { pendingOutput = [] }
-        pthread_mutex_unlock(lock)
+        let output = lock.withLock { _ in
+            prompting = value
+            defer { if !value { pendingOutput = [] } }
+            return value ? [] : pendingOutput
+        }
         if !output.isEmpty {
             StandardOutput.output.write(output.joined())
             StandardOutput.output.flush()

@@ -4,9 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// A value behind a pthread mutex. Used instead of `Synchronization.Mutex` where threads contend
-/// hard: the toolchain's prebuilt Mutex locks without ThreadSanitizer seeing it, which then reports
-/// accesses made under the lock as races (`scripts/sanitizers`), while pthread locks it understands.
+/// A value (or, as `Locked(())`, the state of its owner) behind a pthread mutex. ThreadSanitizer
+/// understands pthread locks, while the toolchain's prebuilt `Synchronization.Mutex` locks unseen by
+/// it, so that accesses under that lock are reported as races (`scripts/sanitizers`).
 final class Locked<Value>: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     // Guarded by `mutex`.

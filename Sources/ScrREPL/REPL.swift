@@ -122,19 +122,12 @@ public final class REPL: Sendable {
 final class Execution: @unchecked Sendable {
     enum Interrupt { case idle, first, second }
 
-    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let lock = Locked(())
     // Guarded by `lock`.
     private var running = false
     private var lastInterrupt: UInt64?
     private var abandonWaiter: CheckedContinuation<Void, Never>?
     private var abandoned = false
-
-    init() { pthread_mutex_init(lock, nil) }
-
-    deinit {
-        pthread_mutex_destroy(lock)
-        lock.deallocate()
-    }
 
     func begin() {
         locked {
@@ -179,8 +172,6 @@ final class Execution: @unchecked Sendable {
     }
 
     private func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(lock)
-        defer { pthread_mutex_unlock(lock) }
-        return body()
+        lock.withLock { _ in body() }
     }
 }
