@@ -6,8 +6,8 @@ enum ScrProcess {
         let stdout: String
         let stderr: String
         let status: Int32
-        /// The child's peak resident memory in bytes, as last seen before it ended.
-        let peakMemory: Int
+        /// The child's peak resident memory in bytes, as last seen before it ended, if asked for.
+        let peakMemory: Int?
     }
 
     static let executable: URL = {
@@ -22,10 +22,12 @@ enum ScrProcess {
 
     /// Runs `scr arguments…` on a thread of its own, so that waiting for it does not hold one of the
     /// few threads of Swift's cooperative pool, which servers under test in this process need.
-    static func run(_ arguments: [String], stdin: String = "") async throws -> Result {
+    static func run(_ arguments: [String], stdin: String = "", measuringMemory: Bool = false) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
-                continuation.resume(with: Swift.Result { try run(blocking: arguments, stdin: stdin) })
+                continuation.resume(with: Swift.Result {
+                    try run(blocking: arguments, stdin: stdin, measuringMemory: measuringMemory)
+                })
             }
             thread.stackSize = 8 << 20
             thread.start()
@@ -34,7 +36,7 @@ enum ScrProcess {
 
     /// Runs `scr arguments…` to completion. Output goes to files, so neither stream can fill a pipe
     /// and stall the child while the other is read.
-    static func run(blocking arguments: [String], stdin: String = "") throws -> Result {
+    static func run(blocking arguments: [String], stdin: String = "", measuringMemory: Bool = false) throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("scr-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -53,9 +55,9 @@ enum ScrProcess {
         DispatchQueue.global().asyncAfter(deadline: .now() + 60) {
             if process.isRunning { process.terminate() }
         }
-        var peakMemory = 0
-        while process.isRunning {
-            peakMemory = max(peakMemory, highWaterMark(of: process.processIdentifier) ?? 0)
+        var peakMemory: Int?
+        while measuringMemory && process.isRunning {
+            peakMemory = max(peakMemory ?? 0, highWaterMark(of: process.processIdentifier) ?? 0)
             usleep(5_000)
         }
         process.waitUntilExit()
