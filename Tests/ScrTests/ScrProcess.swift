@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the `scr` binary that `swift build` put beside the test bundle.
 enum ScrProcess {
@@ -44,28 +45,46 @@ enum ScrProcess {
         try Data(stdin.utf8).write(to: paths[0])
         for path in paths.dropFirst() { _ = FileManager.default.createFile(atPath: path.path, contents: nil) }
 
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardInput = try FileHandle(forReadingFrom: paths[0])
-        process.standardOutput = try FileHandle(forWritingTo: paths[1])
-        process.standardError = try FileHandle(forWritingTo: paths[2])
-        try process.run()
+        let pid = try spawn(arguments, stdin: paths[0].path, stdout: paths[1].path, stderr: paths[2].path)
         // No test may hang the suite: a child still running after a minute is killed (and fails).
+        let finished = Mutex(false)
         DispatchQueue.global().asyncAfter(deadline: .now() + 60) {
-            if process.isRunning { process.terminate() }
+            finished.withLock { if !$0 { kill(pid, SIGTERM) } }
         }
         var peakMemory: Int?
-        while measuringMemory && process.isRunning {
-            peakMemory = max(peakMemory ?? 0, highWaterMark(of: process.processIdentifier) ?? 0)
+        var status: Int32 = 0
+        while measuringMemory && waitpid(pid, &status, WNOHANG) == 0 {
+            peakMemory = max(peakMemory ?? 0, highWaterMark(of: pid) ?? 0)
             usleep(5_000)
         }
-        process.waitUntilExit()
+        if !measuringMemory {
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }
+        finished.withLock { $0 = true }
         return Result(
             stdout: try String(contentsOf: paths[1], encoding: .utf8),
             stderr: try String(contentsOf: paths[2], encoding: .utf8),
-            status: process.terminationStatus,
+            // The exit status, or the signal that ended it (as Foundation's Process reports).
+            status: status & 0x7f == 0 ? (status >> 8) & 0xff : status & 0x7f,
             peakMemory: peakMemory)
+    }
+
+    /// Starts `scr arguments…` with its standard streams on the given files. With posix_spawn, not
+    /// Foundation's Process, whose `run()` reads past a buffer while listing /proc/self/fd and, now
+    /// and then, crashes the test process (AddressSanitizer shows the over-read every time).
+    private static func spawn(_ arguments: [String], stdin: String, stdout: String, stderr: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_TRUNC, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_TRUNC, 0)
+        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
+        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
+        return pid
     }
 
     /// A process's peak resident memory in bytes (`VmHWM`), while it runs.
