@@ -211,7 +211,11 @@ final class Analyzer {
         case .unary(let op, let operand):
             return UnaryNode(op.kind == .bang ? .not : .negate, expression(operand), line: op.line)
         case .binary(let left, let op, .literal(.number(let number), _)):
-            return NumberOperandNode(binaryOperator(op.kind), expression(left), number, line: op.line)
+            let left = expression(left)
+            if let local = left as? SlotGet {
+                return SlotNumberOperandNode(binaryOperator(op.kind), slot: local.slot, number, line: op.line)
+            }
+            return NumberOperandNode(binaryOperator(op.kind), left, number, line: op.line)
         case .binary(let left, let op, let right):
             return BinaryNode(binaryOperator(op.kind), expression(left), expression(right), line: op.line)
         case .logical(let left, let op, let right):

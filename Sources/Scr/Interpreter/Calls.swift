@@ -6,12 +6,10 @@ extension Runtime {
     @inline(__always)
     func invoke(_ closure: Closure, _ frame: Frame, line: Int) throws -> Value {
         let code = closure.code
-        for parameter in code.boxedParameters {
-            frame.declareBox(parameter.box, track(Box(frame[parameter.slot])))
-        }
+        if !code.boxedParameters.isEmpty { declareBoxedParameters(code, frame) }
         try checkStack(line: line)
         try checkInterrupt(line: line)
-        let result = try code.body.exec(frame)
+        let result = try code.run(frame)
         if code.kind == .initializer { return frame[0] }
         return result ?? .nil
     }
@@ -32,11 +30,15 @@ extension Runtime {
         return try invoke(closure, newFrame, line: line)
     }
 
+    private func declareBoxedParameters(_ code: FunctionCode, _ frame: Frame) {
+        for parameter in code.boxedParameters {
+            frame.declareBox(parameter.box, track(Box(frame[parameter.slot])))
+        }
+    }
+
     /// Makes the coroutine of a call of an async function, whose arguments are in `heap`.
     func coroutine(_ closure: Closure, _ heap: HeapFrame) -> Value {
-        for parameter in closure.code.boxedParameters {
-            heap.frame.declareBox(parameter.box, track(Box(heap.frame[parameter.slot])))
-        }
+        declareBoxedParameters(closure.code, heap.frame)
         return .coroutine(Coroutine(closure: closure, frame: heap, runtime: self))
     }
 

@@ -7,10 +7,15 @@ final class Runtime {
     let globals = Globals()
     let collector = Collector()
     /// The frames of synchronous calls.
-    let stack = FrameStack()
+    var stack = FrameStack()
     /// Captures of code that has none (top-level inputs).
     let noCaptures = UnsafeMutablePointer<Box>.allocate(capacity: 1)
     let executor: ScriptExecutor
+    /// The executor's stack limit, and the address of the interrupt flag's value: the checks on every
+    /// call read them as plain values, where reading through `executor` and `interruptRequested`
+    /// cost a retain and a release of each (6% of fib).
+    private let stackLimit: UInt
+    private let interruptTarget: UnsafePointer<Atomic<Int>>
     /// Where `print` writes.
     var writeOutput: (String) -> Void
     /// Where errors of background tasks and warnings go.
@@ -43,6 +48,8 @@ final class Runtime {
 
     init(executor: ScriptExecutor, writeOutput: @escaping (String) -> Void, writeError: @escaping (String) -> Void) {
         self.executor = executor
+        stackLimit = executor.stackLimit
+        interruptTarget = interruptRequested.address
         self.writeOutput = writeOutput
         self.writeError = writeError
         Natives.install(in: self)
@@ -90,7 +97,7 @@ final class Runtime {
     /// back-edges and calls, so even a `while (true) {}` that never awaits can be stopped.
     @inline(__always)
     func checkInterrupt(line: Int) throws {
-        if interruptRequested.target != 0 { try takeInterrupt(line: line) }
+        if interruptTarget.pointee.load(ordering: .relaxed) != 0 { try takeInterrupt(line: line) }
     }
 
     private func takeInterrupt(line: Int) throws {
@@ -122,7 +129,7 @@ final class Runtime {
     /// Throws `Stack overflow.` when the native stack is nearly used up.
     @inline(__always)
     func checkStack(line: Int) throws {
-        if currentStackAddress() < executor.stackLimit {
+        if currentStackAddress() < stackLimit {
             throw ScriptError("Stack overflow.", line: line)
         }
     }
@@ -156,17 +163,28 @@ struct CallContext {
 /// A flag the host sets from any thread and the interpreter polls on its hot paths:
 /// the id of the task the host wants interrupted, 0 for none, or `everyTask` once the interpreter
 /// is stopping, which nothing undoes.
-final class InterruptFlag: Sendable {
+final class InterruptFlag: @unchecked Sendable {
     private static let everyTask = -1
-    private let flag = Atomic<Int>(0)
+    /// Allocated apart so that the runtime can poll it through its address (see `Runtime.stackLimit`).
+    private let flag: UnsafeMutablePointer<Atomic<Int>> = {
+        let flag = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: 1)
+        flag.initialize(to: Atomic(0))
+        return flag
+    }()
 
-    @inline(__always) var target: Int { flag.load(ordering: .relaxed) }
+    deinit {
+        flag.deinitialize(count: 1)
+        flag.deallocate()
+    }
+
+    var address: UnsafePointer<Atomic<Int>> { UnsafePointer(flag) }
+    var target: Int { flag.pointee.load(ordering: .relaxed) }
     var isStopping: Bool { target == InterruptFlag.everyTask }
 
     func request(_ id: Int) {
         var current = target
         while current != InterruptFlag.everyTask {
-            let (exchanged, found) = flag.compareExchange(expected: current, desired: id, ordering: .relaxed)
+            let (exchanged, found) = flag.pointee.compareExchange(expected: current, desired: id, ordering: .relaxed)
             if exchanged { return }
             current = found
         }
@@ -174,8 +192,8 @@ final class InterruptFlag: Sendable {
 
     /// Takes back the request for task `id`; false if there was none.
     func clear(ifTarget id: Int) -> Bool {
-        flag.compareExchange(expected: id, desired: 0, ordering: .relaxed).exchanged
+        flag.pointee.compareExchange(expected: id, desired: 0, ordering: .relaxed).exchanged
     }
 
-    func stopEverything() { flag.store(InterruptFlag.everyTask, ordering: .relaxed) }
+    func stopEverything() { flag.pointee.store(InterruptFlag.everyTask, ordering: .relaxed) }
 }

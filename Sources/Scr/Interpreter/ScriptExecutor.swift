@@ -29,13 +29,14 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
     // array still held it would keep the runtime, and the runtime the executor, alive for ever.
     private var jobs: [Item?] = []
     private var head = 0
-    /// The lowest stack address script code may reach; set once by the thread before any job runs.
+    /// The lowest stack address script code may reach: the thread reports it before `init` returns.
     private(set) nonisolated(unsafe) var stackLimit: UInt = 0
 
     public init() {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(condition, nil)
         startThread()
+        waitForStackLimit()
     }
 
     deinit {
@@ -95,9 +96,18 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
     /// The name of the executor's thread, as tools (and tests) see it.
     public static let threadName = "scr-executor"
 
+    private func waitForStackLimit() {
+        pthread_mutex_lock(mutex)
+        while stackLimit == 0 { pthread_cond_wait(condition, mutex) }
+        pthread_mutex_unlock(mutex)
+    }
+
     private func runJobs() {
         nameThread()
+        pthread_mutex_lock(mutex)
         stackLimit = currentStackAddress() - UInt(ScriptExecutor.stackSize) + UInt(ScriptExecutor.stackMargin)
+        pthread_cond_broadcast(condition)
+        pthread_mutex_unlock(mutex)
         while true {
             switch nextItem() {
             case .job(let job):

