@@ -223,10 +223,17 @@ final class Analyzer {
         case .call(let callee, let paren, let arguments):
             return call(callee, paren, arguments)
         case .get(let object, let name):
-            return GetNode(runtime: runtime, object: expression(object), name: name)
-        case .set(let object, let name, let value):
-            return SetNode(object: expression(object), name: name, symbol: runtime.symbols.intern(name.lexeme),
-                           value: expression(value))
+            let object = expression(object)
+            if let local = object as? SlotGet { return LocalGetNode(runtime: runtime, slot: local.slot, name: name) }
+            return GetNode(runtime: runtime, object: object, name: name)
+        case .set(let objectExpr, let name, let valueExpr):
+            let object = expression(objectExpr)
+            let value = expression(valueExpr)
+            let symbol = runtime.symbols.intern(name.lexeme)
+            if let local = object as? SlotGet, valueExpr.assignsNoVariable, !value.suspends {
+                return LocalSetNode(slot: local.slot, name: name, symbol: symbol, value: value)
+            }
+            return SetNode(object: object, name: name, symbol: symbol, value: value)
         case .index(let object, let bracket, let index):
             return IndexNode(object: expression(object), index: expression(index), line: bracket.line)
         case .indexSet(let object, let bracket, let index, let value):

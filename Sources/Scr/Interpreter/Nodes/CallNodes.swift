@@ -67,19 +67,22 @@ final class InvokeNode: Expression {
     private var cachedClassID = 0
     private var cachedMethod: Unmanaged<Closure>?
 
+    /// The method to call on `instance`, unless a field of the same name shadows it.
     @inline(__always)
     private func method(of instance: Instance) -> Unmanaged<Closure>? {
-        if instance.klass.id == cachedClassID { return cachedMethod }
-        guard let method = instance.klass.findMethod(symbol) else { return nil }
-        cachedClassID = instance.klass.id
-        cachedMethod = Unmanaged.passUnretained(method)
+        let klass = instance.klass
+        if klass.hasFieldsNamedLikeMethods, instance.field(symbol) != nil { return nil }
+        if klass.id != cachedClassID {
+            guard let method = klass.findMethod(symbol) else { return nil }
+            cachedClassID = klass.id
+            cachedMethod = Unmanaged.passUnretained(method)
+        }
         return cachedMethod
     }
 
     override func eval(_ frame: Frame) throws -> Value {
         let receiver = try object.eval(frame)
-        if case .instance(let instance) = receiver, instance.fields.isEmpty || instance.field(symbol) == nil,
-           let cached = method(of: instance) {
+        if case .instance(let instance) = receiver, let cached = method(of: instance) {
             let result = try cached._withUnsafeGuaranteedRef { method -> Value? in
                 guard method.code.arity == arguments.count, !method.code.isAsync else { return nil }
                 return try runtime.invoke(method, receiver: receiver, arguments: arguments, from: frame, line: line)

@@ -13,20 +13,71 @@ final class GetNode: Expression {
         super.init(suspends: object.suspends)
     }
 
-    /// Where the field was last found: instances of one class usually agree.
-    private var cachedIndex = 0
+    private var cache = FieldCache()
 
     override func eval(_ frame: Frame) throws -> Value {
         let object = try object.eval(frame)
-        if case .instance(let instance) = object, let index = instance.index(of: symbol, hint: cachedIndex) {
-            cachedIndex = index
-            return instance.value(at: index)
+        if case .instance(let instance) = object, let position = cache.position(of: symbol, in: instance.klass),
+           let field = instance[position] {
+            return field
         }
         return try runtime.property(of: object, symbol, name)
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
         try runtime.property(of: await object.value(frame), symbol, name)
+    }
+}
+
+/// `local.name` (`this.name` most often): the instance is read where it lies in the frame, so it
+/// is not retained and released for each read (method_call: 10% faster).
+final class LocalGetNode: Expression {
+    let runtime: Runtime
+    let slot: Int
+    let name: Token
+    let symbol: Int
+    private var cache = FieldCache()
+
+    init(runtime: Runtime, slot: Int, name: Token) {
+        self.runtime = runtime
+        self.slot = slot
+        self.name = name
+        self.symbol = runtime.symbols.intern(name.lexeme)
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        if case .instance(let instance) = frame.slots[slot],
+           let position = cache.position(of: symbol, in: instance.klass), let field = instance[position] {
+            return field
+        }
+        return try runtime.property(of: frame[slot], symbol, name)
+    }
+}
+
+/// `local.name = value`, for a value that cannot assign the local (see `Expr.assignsNoVariable`): the
+/// instance then stays in its slot, which keeps it alive, and is not retained for the assignment.
+final class LocalSetNode: Expression {
+    let slot: Int
+    let name: Token
+    let symbol: Int
+    let value: Expression
+    private var cache = FieldCache()
+
+    init(slot: Int, name: Token, symbol: Int, value: Expression) {
+        self.slot = slot
+        self.name = name
+        self.symbol = symbol
+        self.value = value
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        guard case .instance(let instance) = frame.slots[slot] else {
+            throw ScriptError("Only instances have fields.", line: name.line)
+        }
+        let unretained = Unmanaged.passUnretained(instance)
+        let value = try value.eval(frame)
+        unretained._withUnsafeGuaranteedRef { $0[cache.positionForSetting(symbol, in: $0.klass)] = value }
+        return value
     }
 }
 
@@ -45,12 +96,12 @@ final class SetNode: Expression {
         super.init(suspends: object.suspends || value.suspends)
     }
 
-    private var cachedIndex = 0
+    private var cache = FieldCache()
 
     override func eval(_ frame: Frame) throws -> Value {
         let instance = try self.instance(object.eval(frame))
         let value = try value.eval(frame)
-        cachedIndex = instance.setField(symbol, value, hint: cachedIndex)
+        instance[cache.positionForSetting(symbol, in: instance.klass)] = value
         return value
     }
 
