@@ -5,7 +5,11 @@ extension Runtime {
     /// must then be a `HeapFrame`.
     @inline(__always)
     func invoke(_ closure: Closure, _ frame: Frame, line: Int) throws -> Value {
-        let code = closure.code
+        try closure.withCode { try run($0, frame, line: line) }
+    }
+
+    @inline(__always)
+    private func run(_ code: FunctionCode, _ frame: Frame, line: Int) throws -> Value {
         if !code.boxedParameters.isEmpty { declareBoxedParameters(code, frame) }
         try checkStack(line: line)
         try checkInterrupt(line: line)
@@ -22,12 +26,14 @@ extension Runtime {
     {
         let mark = stack.mark
         defer { stack.pop(to: mark) }
-        let newFrame = try stack.push(closure.code, captures: closure.captures, line: line)
-        newFrame[0] = receiver
-        for i in arguments.indices {
-            newFrame[i + 1] = try arguments.with(i) { try $0.eval(frame) }
+        return try closure.withCode { code in
+            let newFrame = try stack.push(code, captures: closure.captures, line: line)
+            newFrame[0] = receiver
+            for i in arguments.indices {
+                newFrame[i + 1] = try arguments.with(i) { try $0.eval(frame) }
+            }
+            return try run(code, newFrame, line: line)
         }
-        return try invoke(closure, newFrame, line: line)
     }
 
     private func declareBoxedParameters(_ code: FunctionCode, _ frame: Frame) {
@@ -97,14 +103,6 @@ extension Runtime {
 
     /// Makes a closure of `code` in `frame`, capturing what it refers to.
     func makeClosure(_ code: FunctionCode, in frame: Frame) -> Closure {
-        var captures: [Box] = []
-        captures.reserveCapacity(code.captureSources.count)
-        for source in code.captureSources {
-            switch source {
-            case .box(let index): captures.append(frame.box(index))
-            case .capture(let index): captures.append(frame.capture(index))
-            }
-        }
-        return track(Closure(code: code, captures: captures))
+        track(Closure(code: code, capturingFrom: frame))
     }
 }

@@ -14,25 +14,36 @@ final class CallNode: Expression {
     }
 
     override func eval(_ frame: Frame) throws -> Value {
-        let callee = try self.callee.eval(frame)
-        // The common case: a script function with the right number of arguments. They are evaluated
-        // straight into the new frame, with no array in between.
-        if case .function(let closure) = callee, closure.code.arity == arguments.count {
-            let code = closure.code
-            if code.isAsync {
-                let heap = HeapFrame(code, captures: closure.captures)
-                for i in arguments.indices { heap.frame[i + 1] = try arguments.with(i) { try $0.eval(frame) } }
-                return runtime.coroutine(closure, heap)
-            }
-            return try runtime.invoke(closure, receiver: .nil, arguments: arguments, from: frame, line: line)
+        // Switching on the callee as it comes moves the closure or class out of it: binding it from a
+        // variable would copy it, a retain and a release more on every call.
+        switch try callee.eval(frame) {
+        case .function(let closure) where closure.code.arity == arguments.count:
+            return try call(closure, frame)
+        case .class(let klass) where klass.initializer?.code.arity == arguments.count:
+            return try instantiate(klass, klass.initializer.unsafelyUnwrapped, frame)
+        case let callee:
+            return try runtime.call(callee, arguments.values(frame), line: line)
         }
-        if case .class(let klass) = callee, let initializer = klass.initializer,
-           initializer.code.arity == arguments.count {
-            let instance = Value.instance(runtime.track(Instance(klass: klass)))
-            _ = try runtime.invoke(initializer, receiver: instance, arguments: arguments, from: frame, line: line)
-            return instance
+    }
+
+    /// A script function with the right number of arguments, the common case: they are evaluated
+    /// straight into the new frame, with no array in between.
+    @inline(__always)
+    private func call(_ closure: Closure, _ frame: Frame) throws -> Value {
+        let code = closure.code
+        if code.isAsync {
+            let heap = HeapFrame(code, captures: closure.captures)
+            for i in arguments.indices { heap.frame[i + 1] = try arguments.with(i) { try $0.eval(frame) } }
+            return runtime.coroutine(closure, heap)
         }
-        return try runtime.call(callee, arguments.values(frame), line: line)
+        return try runtime.invoke(closure, receiver: .nil, arguments: arguments, from: frame, line: line)
+    }
+
+    @inline(__always)
+    private func instantiate(_ klass: ClassObject, _ initializer: Closure, _ frame: Frame) throws -> Value {
+        let instance = Value.instance(runtime.track(Instance(klass: klass)))
+        _ = try runtime.invoke(initializer, receiver: instance, arguments: arguments, from: frame, line: line)
+        return instance
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
