@@ -224,16 +224,10 @@ final class Analyzer {
             return call(callee, paren, arguments)
         case .get(let object, let name):
             let object = expression(object)
-            if let local = object as? SlotGet { return LocalGetNode(runtime: runtime, slot: local.slot, name: name) }
+            if let place = VariablePlace(of: object) { return VariableGetNode(runtime: runtime, object: place, name: name) }
             return GetNode(runtime: runtime, object: object, name: name)
         case .set(let objectExpr, let name, let valueExpr):
-            let object = expression(objectExpr)
-            let value = expression(valueExpr)
-            let symbol = runtime.symbols.intern(name.lexeme)
-            if let local = object as? SlotGet, valueExpr.assignsNoVariable, !value.suspends {
-                return LocalSetNode(slot: local.slot, name: name, symbol: symbol, value: value)
-            }
-            return SetNode(object: object, name: name, symbol: symbol, value: value)
+            return propertySet(expression(objectExpr), name, valueExpr)
         case .index(let object, let bracket, let index):
             return IndexNode(object: expression(object), index: expression(index), line: bracket.line)
         case .indexSet(let object, let bracket, let index, let value):
@@ -317,6 +311,20 @@ final class Analyzer {
         case .bangEqual: .notEqual
         default: preconditionFailure("not a binary operator: \(kind)")
         }
+    }
+
+    /// `object.name = value`, reading the object in place when it is a variable the value cannot assign.
+    private func propertySet(_ object: Expression, _ name: Token, _ valueExpr: Expr) -> Expression {
+        let value = expression(valueExpr)
+        let symbol = runtime.symbols.intern(name.lexeme)
+        if let place = VariablePlace(of: object), !value.suspends {
+            let mayAssign = switch place {
+            case .slot: valueExpr.mayAssignLocals
+            case .global: valueExpr.mayAssignGlobals
+            }
+            if !mayAssign { return VariableSetNode(object: place, name: name, symbol: symbol, value: value) }
+        }
+        return SetNode(object: object, name: name, symbol: symbol, value: value)
     }
 
     // MARK: Variables

@@ -1,25 +1,29 @@
 extension Expr {
-    /// Whether evaluating the expression leaves every variable as it was: it contains no assignment and
-    /// no `await` (the REPL an await can open may assign). Calls cannot change the caller's locals that
-    /// live in slots, for no other function sees those; the property nodes that read their object in
-    /// place rely on this.
-    var assignsNoVariable: Bool {
+    /// Whether evaluating the expression may assign a local variable of its function: it holds an
+    /// assignment or an `await` (the REPL an await can open may assign locals). Calls cannot, for a
+    /// local that lives in a slot is seen by no other function. The property nodes that read their
+    /// object in place rely on this.
+    var mayAssignLocals: Bool { mayAssign(throughCalls: false) }
+
+    /// Whether evaluating the expression may assign a global: as `mayAssignLocals`, and any call may.
+    var mayAssignGlobals: Bool { mayAssign(throughCalls: true) }
+
+    private func mayAssign(throughCalls: Bool) -> Bool {
+        func any(_ expressions: Expr...) -> Bool {
+            expressions.contains { $0.mayAssign(throughCalls: throughCalls) }
+        }
         switch self {
-        case .literal, .variable, .this, .superGet: true
-        case .assign, .await: false
-        case .grouping(let inner), .unary(_, let inner), .get(let inner, _): inner.assignsNoVariable
+        case .literal, .variable, .this, .superGet: return false
+        case .assign, .await: return true
+        case .grouping(let inner), .unary(_, let inner), .get(let inner, _): return any(inner)
         case .binary(let left, _, let right), .logical(let left, _, let right), .index(let left, _, let right):
-            left.assignsNoVariable && right.assignsNoVariable
+            return any(left, right)
         case .call(let callee, _, let arguments):
-            callee.assignsNoVariable && arguments.allSatisfy(\.assignsNoVariable)
-        case .set(let object, _, let value):
-            object.assignsNoVariable && value.assignsNoVariable
-        case .indexSet(let object, _, let index, let value):
-            object.assignsNoVariable && index.assignsNoVariable && value.assignsNoVariable
-        case .list(_, let elements):
-            elements.allSatisfy(\.assignsNoVariable)
-        case .map(_, let entries):
-            entries.allSatisfy { $0.key.assignsNoVariable && $0.value.assignsNoVariable }
+            return throughCalls || any(callee) || arguments.contains { any($0) }
+        case .set(let object, _, let value): return any(object, value)
+        case .indexSet(let object, _, let index, let value): return any(object, index, value)
+        case .list(_, let elements): return elements.contains { any($0) }
+        case .map(_, let entries): return entries.contains { any($0.key, $0.value) }
         }
     }
 }

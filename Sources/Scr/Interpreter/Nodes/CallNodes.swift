@@ -56,6 +56,8 @@ final class CallNode: Expression {
 final class InvokeNode: Expression {
     let runtime: Runtime
     let object: Expression
+    /// Where the receiver lies, when it is a variable: it is then read in place (see `VariablePlace`).
+    private let receiverPlace: VariablePlace?
     let name: Token
     let symbol: Int
     let arguments: NodeList<Expression>
@@ -64,6 +66,7 @@ final class InvokeNode: Expression {
     init(runtime: Runtime, object: Expression, name: Token, arguments: [Expression], line: Int) {
         self.runtime = runtime
         self.object = object
+        receiverPlace = VariablePlace(of: object)
         self.name = name
         self.symbol = runtime.symbols.intern(name.lexeme)
         self.arguments = NodeList(arguments)
@@ -92,14 +95,33 @@ final class InvokeNode: Expression {
     }
 
     override func eval(_ frame: Frame) throws -> Value {
-        let receiver = try object.eval(frame)
-        if case .instance(let instance) = receiver, let cached = method(of: instance) {
-            let result = try cached._withUnsafeGuaranteedRef { method -> Value? in
-                guard method.code.arity == arguments.count, !method.code.isAsync else { return nil }
-                return try runtime.invoke(method, receiver: receiver, arguments: arguments, from: frame, line: line)
+        if let place = receiverPlace {
+            if let instance = place.instance(in: frame),
+               let result = try instance._withUnsafeGuaranteedRef({ try callMethod(of: $0, frame) }) {
+                return result
             }
-            if let result { return result }
+            return try callProperty(of: place.value(in: frame), frame)
         }
+        let receiver = try object.eval(frame)
+        if case .instance(let instance) = receiver, let result = try callMethod(of: instance, frame) {
+            return result
+        }
+        return try callProperty(of: receiver, frame)
+    }
+
+    /// Calls the method `instance` has by this name, when it is a synchronous script method that takes
+    /// this many arguments; nil otherwise.
+    @inline(__always)
+    private func callMethod(of instance: Instance, _ frame: Frame) throws -> Value? {
+        try method(of: instance)?._withUnsafeGuaranteedRef { method -> Value? in
+            guard method.code.arity == arguments.count, !method.code.isAsync else { return nil }
+            return try runtime.invoke(method, receiver: .instance(instance), arguments: arguments, from: frame,
+                                      line: line)
+        }
+    }
+
+    /// The general case: whatever the property is (a field holding a function, say), call it.
+    private func callProperty(of receiver: Value, _ frame: Frame) throws -> Value {
         if case .instance = receiver {
             let callee = try runtime.property(of: receiver, symbol, name)
             return try runtime.call(callee, arguments.values(frame), line: line)

@@ -1,0 +1,40 @@
+/// A variable that a node reads where it lies instead of evaluating a child node for it: a local's
+/// slot or a global's cell. Reading the instance a variable holds this way costs no reference
+/// counting, for the variable keeps it alive; evaluating a node would copy it (a retain) and destroy
+/// the copy (a release). Property reads, writes and method calls on `this`, locals and globals use it.
+enum VariablePlace {
+    case slot(Int)
+    case global(Globals.Cell, name: Token)
+
+    /// The place of the variable `node` reads, if it reads one.
+    init?(of node: Expression) {
+        switch node {
+        case let local as SlotGet: self = .slot(local.slot)
+        case let global as GlobalGet: self = .global(global.cell, name: global.name)
+        default: return nil
+        }
+    }
+
+    /// The instance the variable holds, unretained; nil if it holds something else.
+    @inline(__always)
+    func instance(in frame: Frame) -> Unmanaged<Instance>? {
+        switch self {
+        case .slot(let slot):
+            if case .instance(let instance) = frame.slots[slot] { return Unmanaged.passUnretained(instance) }
+        case .global(let cell, _):
+            if case .instance(let instance)? = cell.pointee { return Unmanaged.passUnretained(instance) }
+        }
+        return nil
+    }
+
+    /// The variable's value, as evaluating it would give it (an undefined global is an error).
+    func value(in frame: Frame) throws -> Value {
+        switch self {
+        case .slot(let slot):
+            return frame[slot]
+        case .global(let cell, let name):
+            if let value = cell.pointee { return value }
+            throw ScriptError("Undefined variable '\(name.lexeme)'.", line: name.line)
+        }
+    }
+}
