@@ -27,10 +27,15 @@ extension Runtime {
         let mark = stack.mark
         defer { stack.pop(to: mark) }
         return try closure.withCode { code in
-            let newFrame = try stack.push(code, captures: closure.captures, line: line)
-            newFrame[0] = receiver
+            let newFrame = try stack.push(code, captures: closure.captures, firstNil: arguments.count + 1, line: line)
+            newFrame.slots.initialize(to: receiver)
             for i in arguments.indices {
-                newFrame[i + 1] = try arguments.with(i) { try $0.eval(frame) }
+                do {
+                    (newFrame.slots + i + 1).initialize(to: try arguments.with(i) { try $0.eval(frame) })
+                } catch {
+                    (newFrame.slots + i + 1).initialize(repeating: .nil, count: arguments.count - i)
+                    throw error
+                }
             }
             return try run(code, newFrame, line: line)
         }
@@ -80,9 +85,9 @@ extension Runtime {
         }
         let mark = stack.mark
         defer { stack.pop(to: mark) }
-        let frame = try stack.push(code, captures: closure.captures, line: line)
-        frame[0] = receiver
-        for (i, argument) in arguments.enumerated() { frame[i + 1] = argument }
+        let frame = try stack.push(code, captures: closure.captures, firstNil: arguments.count + 1, line: line)
+        frame.slots.initialize(to: receiver)
+        (frame.slots + 1).initialize(from: arguments, count: arguments.count)
         return try invoke(closure, frame, line: line)
     }
 

@@ -56,16 +56,19 @@ struct FrameStack: ~Copyable {
 
     var mark: Mark { Mark(values: valueTop, boxes: boxTop) }
 
-    /// A fresh frame for `code`, with every slot nil.
+    /// A fresh frame for `code`, with every slot from `firstNil` on nil: the caller initializes the
+    /// ones before (the receiver and arguments), which then need not be destroyed first.
     @inline(__always)
-    mutating func push(_ code: FunctionCode, captures: UnsafeMutablePointer<Box>, line: Int) throws -> Frame {
+    mutating func push(_ code: FunctionCode, captures: UnsafeMutablePointer<Box>, firstNil: Int, line: Int)
+        throws -> Frame
+    {
         guard valueTop + code.slotCount <= FrameStack.valueCapacity,
               boxTop + code.boxCount <= FrameStack.boxCapacity
         else {
             throw ScriptError("Stack overflow.", line: line)
         }
         let frame = Frame(slots: values + valueTop, boxes: boxes + boxTop, captures: captures)
-        frame.slots.initialize(repeating: .nil, count: code.slotCount)
+        (frame.slots + firstNil).initialize(repeating: .nil, count: code.slotCount - firstNil)
         if code.boxCount > 0 { frame.boxes.initialize(repeating: nil, count: code.boxCount) }
         valueTop += code.slotCount
         boxTop += code.boxCount
