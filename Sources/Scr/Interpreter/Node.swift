@@ -18,6 +18,11 @@ class Expression {
     func evalAsync(_ frame: Frame) async throws -> Value {
         try eval(frame)
     }
+
+    /// Whether the value is truthy, for conditions: a comparison answers without making a value.
+    func test(_ frame: Frame) throws -> Bool {
+        try eval(frame).isTruthy
+    }
 }
 
 /// A statement of the analysed program. `exec` returns nil when the statement completes, or the

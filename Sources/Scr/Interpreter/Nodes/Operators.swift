@@ -89,6 +89,11 @@ final class BinaryNode: Expression {
         return try op.apply(a, try right.eval(frame), line: line)
     }
 
+    override func test(_ frame: Frame) throws -> Bool {
+        let a = try left.eval(frame)
+        return try op.apply(a, try right.eval(frame), line: line).isTruthy
+    }
+
     override func evalAsync(_ frame: Frame) async throws -> Value {
         let a = try await left.value(frame)
         return try op.apply(a, try await right.value(frame), line: line)
@@ -115,6 +120,10 @@ final class NumberOperandNode: Expression {
         try op.apply(try left.eval(frame), .number(right), line: line)
     }
 
+    override func test(_ frame: Frame) throws -> Bool {
+        try op.apply(try left.eval(frame), .number(right), line: line).isTruthy
+    }
+
     override func evalAsync(_ frame: Frame) async throws -> Value {
         try op.apply(try await left.value(frame), .number(right), line: line)
     }
@@ -138,6 +147,11 @@ final class SlotNumberOperandNode: Expression {
     override func eval(_ frame: Frame) throws -> Value {
         if case .number(let x) = frame.slots[slot] { return op.apply(x, right) }
         return try op.apply(frame[slot], .number(right), line: line)
+    }
+
+    override func test(_ frame: Frame) throws -> Bool {
+        if case .number(let x) = frame.slots[slot] { return op.apply(x, right).isTruthy }
+        return try op.apply(frame[slot], .number(right), line: line).isTruthy
     }
 }
 

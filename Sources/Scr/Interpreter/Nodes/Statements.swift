@@ -79,7 +79,7 @@ final class IfStatement: Statement {
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
-        if try condition.eval(frame).isTruthy { return try then.exec(frame) }
+        if try condition.test(frame) { return try then.exec(frame) }
         return try otherwise?.exec(frame)
     }
 
@@ -106,7 +106,7 @@ final class WhileStatement: Statement {
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
-        while try condition.eval(frame).isTruthy {
+        while try condition.test(frame) {
             if let result = try body.exec(frame) { return result }
             try runtime.checkInterrupt(line: line)
         }
