@@ -103,7 +103,7 @@ extension ScrValue {
         case .nil: self = .nil
         case .bool(let b): self = .bool(b)
         case .number(let n): self = .number(n)
-        case .string(let s): self = .string(s)
+        case .string(let s): self = .string(s.value)
         case .list(let list) where depth > 0:
             self = .list(list.elements.map { ScrValue($0, depth: depth - 1) })
         case .map(let map) where depth > 0:

@@ -42,7 +42,7 @@ public final class ScriptError: Error {
     /// The text shown for an uncaught error: the `message` field of an error instance, or the value.
     private static func message(of value: Value) -> String {
         if case .instance(let instance) = value, case .string(let text)? = instance.field(Symbols.messageSymbol) {
-            return text
+            return text.value
         }
         return value.description
     }

@@ -9,7 +9,7 @@ extension Natives {
                 case .number: return arguments[0]
                 case .bool(let b): return .number(b ? 1 : 0)
                 case .string(let text):
-                    let trimmed = text.trimmingWhitespace
+                    let trimmed = text.value.trimmingWhitespace
                     guard let number = Double(trimmed), !trimmed.isEmpty else {
                         throw context.error("Can't convert \(arguments[0].repr) to a number.")
                     }
@@ -20,7 +20,7 @@ extension Natives {
             },
             NativeFunction("len", arity: 1) { arguments, context in
                 switch arguments[0] {
-                case .string(let text): return .number(Double(text.count))
+                case .string(let text): return .number(Double(text.value.count))
                 case .list(let list): return .number(Double(list.elements.count))
                 case .map(let map): return .number(Double(map.entries.count))
                 default: throw context.error("len() takes a string, list or map, not \(arguments[0].typeName).")

@@ -61,6 +61,12 @@ public final class BoundMethod: CollectedObject {
     }
 }
 
+/// A string value's text (see `Value` for why strings are objects).
+public final class StringObject {
+    let value: String
+    init(_ value: String) { self.value = value }
+}
+
 /// A function implemented in Swift.
 public final class NativeFunction {
     /// What a native does with its arguments. It runs on the interpreter's executor.

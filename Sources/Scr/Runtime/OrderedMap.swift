@@ -65,7 +65,7 @@ struct OrderedMap: Sequence {
     private func position(of key: Value) -> Int? {
         switch key {
         case .number(let n): numbers[n == 0 ? 0 : n]  // 0 and -0 are one key.
-        case .string(let s): strings[s]
+        case .string(let s): strings[s.value]
         default: others[key]
         }
     }
@@ -78,7 +78,7 @@ struct OrderedMap: Sequence {
         case .number(let n):
             return numbers.findOrInsert(n == 0 ? 0 : n, position)
         case .string(let s):
-            return strings.findOrInsert(s, position)
+            return strings.findOrInsert(s.value, position)
         default:
             if let existing = others.updateValue(position, forKey: key) {
                 others[key] = existing
@@ -92,7 +92,7 @@ struct OrderedMap: Sequence {
     private mutating func setPosition(_ position: Int, for key: Value) {
         switch key {
         case .number(let n): numbers.set(n == 0 ? 0 : n, position)
-        case .string(let s): strings.set(s, position)
+        case .string(let s): strings.set(s.value, position)
         default: others[key] = position
         }
     }

@@ -16,7 +16,7 @@ extension Value {
         case .nil: return "nil"
         case .bool(let b): return b ? "true" : "false"
         case .number(let n): return NumberFormatting.format(n)
-        case .string(let s): return quoted ? quote(s) : s
+        case .string(let s): return quoted ? quote(s.value) : s.value
         case .function(let closure): return "<fn \(closure.code.name)>"
         case .boundMethod(let bound): return "<fn \(bound.method.code.name)>"
         case .native: return "<native fn>"

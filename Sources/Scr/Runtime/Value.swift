@@ -1,9 +1,13 @@
 /// A script value. Objects are reference types; everything else is stored inline.
+///
+/// Strings are objects too: with every payload a single word, a value is 9 bytes (16 with padding,
+/// against 24 with a Swift `String` inline), and copying one is a range check and a retain rather
+/// than a jump through a table of cases. Frames, fields and lists are a third smaller for it.
 public enum Value {
     case `nil`
     case bool(Bool)
     case number(Double)
-    case string(String)
+    case string(StringObject)
     case function(Closure)
     case boundMethod(BoundMethod)
     case native(NativeFunction)
@@ -13,6 +17,10 @@ public enum Value {
     case map(MapObject)
     case coroutine(Coroutine)
     case task(TaskObject)
+
+    /// A string value.
+    @inline(__always)
+    static func string(_ text: String) -> Value { .string(StringObject(text)) }
 
     /// Lox truthiness: only `nil` and `false` are false.
     @inline(__always)
@@ -51,7 +59,7 @@ extension Value: Equatable {
         case .nil: if case .nil = b { return true }
         case .bool(let x): if case .bool(let y) = b { return x == y }
         case .number(let x): if case .number(let y) = b { return x == y }
-        case .string(let x): if case .string(let y) = b { return x == y }
+        case .string(let x): if case .string(let y) = b { return x === y || x.value == y.value }
         case .function(let x): if case .function(let y) = b { return x === y }
         case .boundMethod(let x): if case .boundMethod(let y) = b { return x === y }
         case .native(let x): if case .native(let y) = b { return x === y }
@@ -72,7 +80,7 @@ extension Value: Hashable {
         case .nil: hasher.combine(0)
         case .bool(let b): hasher.combine(b)
         case .number(let n): hasher.combine(n == 0 ? 0 : n)  // 0 and -0 are equal keys.
-        case .string(let s): hasher.combine(s)
+        case .string(let s): hasher.combine(s.value)
         case .function(let o): hasher.combine(ObjectIdentifier(o))
         case .boundMethod(let o): hasher.combine(ObjectIdentifier(o))
         case .native(let o): hasher.combine(ObjectIdentifier(o))

@@ -50,7 +50,7 @@ final class ForInStatement: Statement {
         case .map(let map):
             return AnyIterator(map.entries.keys.makeIterator())
         case .string(let text):
-            return AnyIterator(text.lazy.map { Value.string(String($0)) }.makeIterator())
+            return AnyIterator(text.value.lazy.map { Value.string(String($0)) }.makeIterator())
         default:
             throw ScriptError("Can only iterate over lists, maps and strings.", line: line)
         }

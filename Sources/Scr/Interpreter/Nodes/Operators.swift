@@ -63,7 +63,7 @@ final class BinaryNode: Expression {
             case .equal: return .bool(a == b)
             case .notEqual: return .bool(a != b)
             case .add:
-                if case .string(let x) = a, case .string(let y) = b { return .string(x + y) }
+                if case .string(let x) = a, case .string(let y) = b { return .string(x.value + y.value) }
                 throw ScriptError("Operands must be two numbers or two strings.", line: line)
             default:
                 throw ScriptError("Operands must be numbers.", line: line)

@@ -45,7 +45,7 @@ struct MethodCall {
         guard case .string(let text) = arguments[index] else {
             throw error("\(name)() takes a string as its \(what), not \(arguments[index].typeName).")
         }
-        return text
+        return text.value
     }
 
     func integer(_ index: Int, _ what: String) throws -> Int {
@@ -64,7 +64,7 @@ extension Runtime {
         switch receiver {
         case .list(let list): return try list.call(call)
         case .map(let map): return try map.call(call)
-        case .string(let text): return try StringMethods.call(text, call)
+        case .string(let text): return try StringMethods.call(text.value, call)
         case .task(let task): return try task.call(call)
         default: return nil
         }

@@ -75,7 +75,7 @@ enum Comparison {
     static func less(_ a: Value, _ b: Value, line: Int) throws -> Bool {
         switch (a, b) {
         case (.number(let x), .number(let y)): return x < y
-        case (.string(let x), .string(let y)): return x < y
+        case (.string(let x), .string(let y)): return x.value < y.value
         default: throw ScriptError("Can't compare \(a.typeName) with \(b.typeName).", line: line)
         }
     }
