@@ -29,7 +29,7 @@ public final class Closure: CollectedObject {
     }
 
     /// Calls `body` with the closure's code without retaining it: the closure keeps it alive, and
-    /// every call goes through here (a retain and a release fewer per call: fib 5% faster).
+    /// every call goes through here (a retain and a release fewer per call).
     @inline(__always)
     func withCode<T>(_ body: (FunctionCode) throws -> T) rethrows -> T {
         try Unmanaged.passUnretained(code)._withUnsafeGuaranteedRef(body)
@@ -144,8 +144,8 @@ public final class ClassObject: CollectedObject {
 
 /// An instance of a class. Its fields are stored by their position in the class's field layout
 /// (`ClassObject.fieldPosition`), nil where this instance has set none. The first two are stored in the
-/// object itself: most instances have few fields, and one allocation per instance instead of two made
-/// binary_trees 10% faster and 8 MB smaller.
+/// object itself: most instances have few fields, and one allocation per instance instead of two (with
+/// the layout shared by the class) made binary_trees a quarter faster and 6 MiB smaller.
 public final class Instance: CollectedObject {
     let klass: ClassObject
     private var field0: Value?

@@ -30,7 +30,7 @@ final class GetNode: Expression {
 }
 
 /// `variable.name` (`this.name` most often), with the instance read where the variable holds it
-/// (see `VariablePlace`; method_call: 10% faster).
+/// (see `VariablePlace`).
 final class VariableGetNode: Expression {
     let runtime: Runtime
     let object: VariablePlace
@@ -74,7 +74,7 @@ final class VariableSetNode: Expression {
 
     override func eval(_ frame: Frame) throws -> Value {
         guard let instance = object.instance(in: frame) else {
-            _ = try object.value(in: frame)
+            _ = try object.value(in: frame)  // An undefined global is that error first.
             throw ScriptError("Only instances have fields.", line: name.line)
         }
         let value = try value.eval(frame)
