@@ -1,101 +1,144 @@
-/// Collects every name used inside the functions nested in a body: the locals that might be captured.
+/// Collects the names that the functions nested in a body use without declaring them: the locals of
+/// the body they might capture. Names are followed the way analysis resolves them — in order, block
+/// by block — so that a nested function's own locals (an `i`, a `result`) do not make the enclosing
+/// function's locals of the same name boxed. Where it is unsure it may answer too many names, never
+/// too few: analysis relies on every captured local being boxed.
 enum InnerNames {
     static func collect(in body: [Stmt]) -> Set<String> {
-        var names = Set<String>()
-        for statement in body { inner(statement, &names) }
-        return names
+        var free = FreeNames()
+        for statement in body { inner(statement, &free) }
+        return free.names
     }
 
     /// Walks a body of the function itself, looking for nested functions.
-    private static func inner(_ statement: Stmt, _ names: inout Set<String>) {
+    private static func inner(_ statement: Stmt, _ free: inout FreeNames) {
         switch statement {
         case .function(let function):
-            all(function.body, &names)
+            free.function(function)
         case .class(let declaration):
-            for method in declaration.methods { all(method.body, &names) }
+            // `super` is then a local of the body itself, which the methods capture.
+            free.methods(of: declaration, superIsOwn: false)
         case .block(let statements):
-            for statement in statements { inner(statement, &names) }
+            for statement in statements { inner(statement, &free) }
         case .if(_, _, let then, let otherwise):
-            inner(then, &names)
-            if let otherwise { inner(otherwise, &names) }
+            inner(then, &free)
+            if let otherwise { inner(otherwise, &free) }
         case .while(_, _, let body), .forIn(_, _, _, let body):
-            inner(body, &names)
+            inner(body, &free)
         case .try(let tryStatement):
-            for statement in tryStatement.body { inner(statement, &names) }
-            for statement in tryStatement.catchBody ?? [] { inner(statement, &names) }
-            for statement in tryStatement.finallyBody ?? [] { inner(statement, &names) }
+            for statement in tryStatement.body { inner(statement, &free) }
+            for statement in tryStatement.catchBody ?? [] { inner(statement, &free) }
+            for statement in tryStatement.finallyBody ?? [] { inner(statement, &free) }
         default:
             break
         }
     }
+}
 
-    /// Every name used anywhere in a nested function's body.
-    private static func all(_ body: [Stmt], _ names: inout Set<String>) {
-        for statement in body { all(statement, &names) }
+/// The free names of nested functions: every name used where none of the function's own scopes (nor
+/// those of functions between it and the body being analysed) declares it.
+private struct FreeNames {
+    private(set) var names = Set<String>()
+    private var scopes: [Set<String>] = []
+
+    mutating func function(_ function: FunctionDecl, isMethod: Bool = false) {
+        scopes.append(Set(function.params.map(\.lexeme) + (isMethod ? ["this"] : [])))
+        for child in function.body { statement(child) }
+        scopes.removeLast()
     }
 
-    private static func all(_ statement: Stmt, _ names: inout Set<String>) {
+    /// The methods of a class. A subclass declares `super` in the function that declares the class:
+    /// `superIsOwn` says whether that is a function nested in the body (not the body itself).
+    mutating func methods(of declaration: ClassDecl, superIsOwn: Bool) {
+        let declaresSuper = superIsOwn && declaration.superclass != nil
+        if let superclass = declaration.superclass { use(superclass.lexeme) }
+        if declaresSuper { scopes.append(["super"]) }
+        for method in declaration.methods { function(method, isMethod: true) }
+        if declaresSuper { scopes.removeLast() }
+    }
+
+    private mutating func declare(_ name: String) {
+        scopes[scopes.count - 1].insert(name)
+    }
+
+    private mutating func use(_ name: String) {
+        if !scopes.contains(where: { $0.contains(name) }) { names.insert(name) }
+    }
+
+    private mutating func scope(declaring declared: Set<String> = [], _ statements: [Stmt]) {
+        scopes.append(declared)
+        for child in statements { statement(child) }
+        scopes.removeLast()
+    }
+
+    private mutating func statement(_ statement: Stmt) {
         switch statement {
         case .expression(let expr), .print(_, let expr), .throw(_, let expr):
-            all(expr, &names)
-        case .variable(_, let initializer):
-            if let initializer { all(initializer, &names) }
+            expression(expr)
+        case .variable(let name, let initializer):
+            if let initializer { expression(initializer) }
+            declare(name.lexeme)
         case .block(let statements):
-            all(statements, &names)
+            scope(statements)
         case .if(_, let condition, let then, let otherwise):
-            all(condition, &names)
-            all(then, &names)
-            if let otherwise { all(otherwise, &names) }
+            expression(condition)
+            scope([then])
+            if let otherwise { scope([otherwise]) }
         case .while(_, let condition, let body):
-            all(condition, &names)
-            all(body, &names)
-        case .forIn(_, _, let iterable, let body):
-            all(iterable, &names)
-            all(body, &names)
+            expression(condition)
+            scope([body])
+        case .forIn(_, let variable, let iterable, let body):
+            expression(iterable)
+            scope(declaring: [variable.lexeme], [body])
         case .function(let function):
-            all(function.body, &names)
+            declare(function.name.lexeme)
+            self.function(function)
         case .class(let declaration):
-            if let superclass = declaration.superclass { names.insert(superclass.lexeme) }
-            for method in declaration.methods { all(method.body, &names) }
+            declare(declaration.name.lexeme)
+            methods(of: declaration, superIsOwn: true)
         case .return(_, let value):
-            if let value { all(value, &names) }
+            if let value { expression(value) }
         case .try(let tryStatement):
-            all(tryStatement.body, &names)
-            all(tryStatement.catchBody ?? [], &names)
-            all(tryStatement.finallyBody ?? [], &names)
+            scope(tryStatement.body)
+            if let catchBody = tryStatement.catchBody {
+                scope(declaring: Set(tryStatement.catchName.map { [$0.lexeme] } ?? []), catchBody)
+            }
+            if let finallyBody = tryStatement.finallyBody { scope(finallyBody) }
         case .import:
             break
         }
     }
 
-    private static func all(_ expr: Expr, _ names: inout Set<String>) {
+    private mutating func expression(_ expr: Expr) {
         switch expr {
         case .literal: break
-        case .variable(let name): names.insert(name.lexeme)
+        case .variable(let name): use(name.lexeme)
         case .assign(let name, let value):
-            names.insert(name.lexeme)
-            all(value, &names)
-        case .this: names.insert("this")
-        case .superGet: names.formUnion(["super", "this"])
+            use(name.lexeme)
+            expression(value)
+        case .this: use("this")
+        case .superGet:
+            use("super")
+            use("this")
         case .grouping(let inner), .unary(_, let inner), .await(_, let inner), .get(let inner, _):
-            all(inner, &names)
+            expression(inner)
         case .binary(let left, _, let right), .logical(let left, _, let right),
              .set(let left, _, let right), .index(let left, _, let right):
-            all(left, &names)
-            all(right, &names)
+            expression(left)
+            expression(right)
         case .indexSet(let object, _, let index, let value):
-            all(object, &names)
-            all(index, &names)
-            all(value, &names)
+            expression(object)
+            expression(index)
+            expression(value)
         case .call(let callee, _, let arguments):
-            all(callee, &names)
-            for argument in arguments { all(argument, &names) }
+            expression(callee)
+            for argument in arguments { expression(argument) }
         case .list(_, let elements):
-            for element in elements { all(element, &names) }
+            for element in elements { expression(element) }
         case .map(_, let entries):
             for entry in entries {
-                all(entry.key, &names)
-                all(entry.value, &names)
+                expression(entry.key)
+                expression(entry.value)
             }
         }
     }

@@ -78,10 +78,8 @@ struct FrameStack: ~Copyable {
     /// Releases every frame pushed since `mark`.
     @inline(__always)
     mutating func pop(to mark: Mark) {
-        // One at a time: `deinitialize(count:)` on many goes through the generic value witness for
-        // every element, which took 2.5% of method_call.
-        for slot in (values + mark.values)..<(values + valueTop) { slot.deinitialize(count: 1) }
-        for box in (boxes + mark.boxes)..<(boxes + boxTop) { box.deinitialize(count: 1) }
+        (values + mark.values).destroy(count: valueTop - mark.values)
+        (boxes + mark.boxes).destroy(count: boxTop - mark.boxes)
         valueTop = mark.values
         boxTop = mark.boxes
     }
@@ -96,17 +94,17 @@ final class HeapFrame {
     init(_ code: FunctionCode, captures: UnsafeMutablePointer<Box>) {
         slotCount = code.slotCount
         boxCount = code.boxCount
-        let slots = UnsafeMutablePointer<Value>.allocate(capacity: slotCount)
+        let slots = Buffer.allocate(Value.self, capacity: slotCount)
         slots.initialize(repeating: .nil, count: slotCount)
-        let boxes = UnsafeMutablePointer<Box?>.allocate(capacity: max(boxCount, 1))
+        let boxes = Buffer.allocate(Box?.self, capacity: boxCount)
         boxes.initialize(repeating: nil, count: boxCount)
         frame = Frame(slots: slots, boxes: boxes, captures: captures)
     }
 
     deinit {
-        frame.slots.deinitialize(count: slotCount)
-        frame.slots.deallocate()
-        frame.boxes.deinitialize(count: boxCount)
-        frame.boxes.deallocate()
+        frame.slots.destroy(count: slotCount)
+        Buffer.deallocate(frame.slots)
+        frame.boxes.destroy(count: boxCount)
+        Buffer.deallocate(frame.boxes)
     }
 }

@@ -19,7 +19,7 @@ public final class Closure: CollectedObject {
     /// A closure of `code` made in `frame`, which holds what it captures.
     init(code: FunctionCode, capturingFrom frame: Frame) {
         self.code = code
-        captures = UnsafeMutablePointer<Box>.allocate(capacity: max(code.captureSources.count, 1))
+        captures = Buffer.allocate(Box.self, capacity: code.captureSources.count)
         for (index, source) in code.captureSources.enumerated() {
             switch source {
             case .box(let box): (captures + index).initialize(to: frame.box(box))
@@ -36,8 +36,8 @@ public final class Closure: CollectedObject {
     }
 
     deinit {
-        captures.deinitialize(count: code.captureSources.count)
-        captures.deallocate()
+        captures.destroy(count: code.captureSources.count)
+        Buffer.deallocate(captures)
     }
 
     override func forEachReference(_ visit: inout Traversal) {
