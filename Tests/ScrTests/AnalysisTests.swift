@@ -29,9 +29,9 @@ struct AnalysisTests {
 
     @Test func closuresRecordWhatTheyCapture() throws {
         let code = try analyze("fun outer() { var x = 1; fun inner() { return x; } return inner; }").get()
-        guard case let declaration as Declaration = code.body.statements[0],
+        guard case let declaration as Declaration = code.body,
               let closure = declaration.initializer as? ClosureNode,
-              case let inner as Declaration = closure.code.body.statements[1],
+              case let inner as Declaration = (closure.code.body as? Block)?.statements[1],
               let innerClosure = inner.initializer as? ClosureNode
         else {
             Issue.record("unexpected shape")
@@ -39,6 +39,22 @@ struct AnalysisTests {
         }
         #expect(closure.code.boxCount == 1)
         #expect(innerClosure.code.captureSources.count == 1)
+    }
+
+    @Test func onlyFreeNamesOfInnerFunctionsBoxLocals() throws {
+        func outerBoxCount(_ source: String) throws -> Int? {
+            guard case let declaration as Declaration = try analyze(source).get().body,
+                  let closure = declaration.initializer as? ClosureNode else { return nil }
+            return closure.code.boxCount
+        }
+        // The inner function's own `x` (a parameter, a local, a loop variable) is not the outer one.
+        #expect(try outerBoxCount("fun f() { var x = 1; fun g(x) { return x; } return x; }") == 0)
+        #expect(try outerBoxCount("fun f() { var x = 1; fun g() { var x = 2; return x; } return x; }") == 0)
+        #expect(try outerBoxCount("fun f() { var x = 1; fun g() { for (var x in []) print x; } return x; }") == 0)
+        // Used before the inner function declares its own, or in a function nested deeper: captured.
+        #expect(try outerBoxCount("fun f() { var x = 1; fun g() { print x; var x = 2; } return x; }") == 1)
+        #expect(try outerBoxCount("fun f() { var x = 1; fun g() { fun h() { return x; } } return x; }") == 1)
+        #expect(try outerBoxCount("fun f() { var x = 1; fun g() { { var x; } return x; } return x; }") == 1)
     }
 
     @Test func resolverErrors() {
@@ -65,9 +81,10 @@ struct AnalysisTests {
     }
 
     @Test func replModeReturnsTheLastExpression() throws {
-        let code = try analyze("1 + 2;", mode: .repl).get()
-        #expect(code.body.statements.last is ReturnStatement)
-        let assignment = try analyze("var a; a = 2;", mode: .repl).get()
-        #expect(!(assignment.body.statements.last is ReturnStatement))
+        // A body of one statement is that statement, not a block around it.
+        func last(_ body: Statement) -> Statement? { (body as? Block)?.statements.last ?? body }
+        #expect(try last(analyze("1 + 2;", mode: .repl).get().body) is ReturnStatement)
+        #expect(try last(analyze("print 0; 1 + 2;", mode: .repl).get().body) is ReturnStatement)
+        #expect(try !(last(analyze("var a; a = 2;", mode: .repl).get().body) is ReturnStatement))
     }
 }

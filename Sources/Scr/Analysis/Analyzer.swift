@@ -42,7 +42,7 @@ final class Analyzer {
         let scope = analyzer.function
         return .success(FunctionCode(
             name: "script", kind: .script, isAsync: true, arity: 0, line: 1, slotCount: scope.slotCount,
-            boxCount: scope.boxCount, boxedParameters: [], captureSources: [], body: Block(nodes)))
+            boxCount: scope.boxCount, boxedParameters: [], captureSources: [], body: Block.of(nodes)))
     }
 
     // MARK: Statements
@@ -88,10 +88,10 @@ final class Analyzer {
         }
     }
 
-    private func block(_ statements: [Stmt]) -> Block {
+    private func block(_ statements: [Stmt]) -> Statement {
         function.beginBlock()
         defer { function.endBlock() }
-        return Block(statements.map { statement($0) })
+        return Block.of(statements.map { statement($0) })
     }
 
     private func forIn(_ keyword: Token, _ variable: Token, _ iterable: Expr, _ body: Stmt) -> Statement {
@@ -190,7 +190,7 @@ final class Analyzer {
             name: declaration.name.lexeme, kind: kind, isAsync: declaration.isAsync,
             arity: declaration.params.count, line: declaration.name.line, slotCount: scope.slotCount,
             boxCount: scope.boxCount, boxedParameters: boxedParameters, captureSources: scope.captureSources,
-            body: Block(body))
+            body: Block.of(body))
     }
 
     // MARK: Expressions

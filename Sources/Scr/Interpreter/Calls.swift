@@ -18,27 +18,30 @@ extension Runtime {
         return result ?? .nil
     }
 
-    /// Calls a synchronous closure whose arity matches: its frame is pushed on the stack, and the
-    /// arguments are evaluated (in the caller's frame) straight into it, with no array in between.
+    /// Calls a synchronous closure whose arity matches: its frame is pushed on the stack, the receiver
+    /// is moved into it, and the arguments are evaluated (in the caller's frame) straight into it, with
+    /// no array in between. The closure is unretained: the caller keeps it alive.
     @inline(__always)
-    func invoke(_ closure: Closure, receiver: Value, arguments: NodeList<Expression>, from frame: Frame, line: Int)
-        throws -> Value
+    func invoke(_ closure: Unmanaged<Closure>, receiver: consuming Value, arguments: NodeList<Expression>,
+                from frame: Frame, line: Int) throws -> Value
     {
         let mark = stack.mark
         defer { stack.pop(to: mark) }
-        return try closure.withCode { code in
-            let newFrame = try stack.push(code, captures: closure.captures, firstNil: arguments.count + 1, line: line)
-            newFrame.slots.initialize(to: receiver)
-            for i in arguments.indices {
-                do {
-                    (newFrame.slots + i + 1).initialize(to: try arguments.with(i) { try $0.eval(frame) })
-                } catch {
-                    (newFrame.slots + i + 1).initialize(repeating: .nil, count: arguments.count - i)
-                    throw error
-                }
+        let newFrame = try closure._withUnsafeGuaranteedRef { closure in
+            try closure.withCode { code in
+                try stack.push(code, captures: closure.captures, firstNil: arguments.count + 1, line: line)
             }
-            return try run(code, newFrame, line: line)
         }
+        newFrame.slots.initialize(to: receiver)
+        for i in arguments.indices {
+            do {
+                (newFrame.slots + i + 1).initialize(to: try arguments.with(i) { try $0.eval(frame) })
+            } catch {
+                (newFrame.slots + i + 1).initialize(repeating: .nil, count: arguments.count - i)
+                throw error
+            }
+        }
+        return try closure._withUnsafeGuaranteedRef { try invoke($0, newFrame, line: line) }
     }
 
     private func declareBoxedParameters(_ code: FunctionCode, _ frame: Frame) {

@@ -22,11 +22,11 @@ final class FunctionCode {
     /// Parameters that inner functions capture: copied from their slot into a box on entry.
     let boxedParameters: [(slot: Int, box: Int)]
     let captureSources: [CaptureSource]
-    let body: Block
-    private let unretainedBody: Unmanaged<Block>
+    let body: Statement
+    private let unretainedBody: Unmanaged<Statement>
 
     init(name: String, kind: Kind, isAsync: Bool, arity: Int, line: Int, slotCount: Int, boxCount: Int,
-         boxedParameters: [(slot: Int, box: Int)], captureSources: [CaptureSource], body: Block) {
+         boxedParameters: [(slot: Int, box: Int)], captureSources: [CaptureSource], body: Statement) {
         self.name = name
         self.kind = kind
         self.isAsync = isAsync

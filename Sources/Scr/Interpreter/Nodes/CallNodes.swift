@@ -36,13 +36,15 @@ final class CallNode: Expression {
             for i in arguments.indices { heap.frame[i + 1] = try arguments.with(i) { try $0.eval(frame) } }
             return runtime.coroutine(closure, heap)
         }
-        return try runtime.invoke(closure, receiver: .nil, arguments: arguments, from: frame, line: line)
+        return try runtime.invoke(Unmanaged.passUnretained(closure), receiver: .nil, arguments: arguments, from: frame,
+                                  line: line)
     }
 
     @inline(__always)
     private func instantiate(_ klass: ClassObject, _ initializer: Closure, _ frame: Frame) throws -> Value {
         let instance = Value.instance(runtime.track(Instance(klass: klass)))
-        _ = try runtime.invoke(initializer, receiver: instance, arguments: arguments, from: frame, line: line)
+        _ = try runtime.invoke(Unmanaged.passUnretained(initializer), receiver: instance, arguments: arguments,
+                               from: frame, line: line)
         return instance
     }
 
@@ -81,13 +83,15 @@ final class InvokeNode: Expression {
     private var cachedClassID = 0
     private var cachedMethod: Unmanaged<Closure>?
 
-    /// The method to call on `instance`, unless a field of the same name shadows it.
+    /// The method to call on `instance` the fast way: a synchronous script method that takes this many
+    /// arguments and that no field of the same name shadows; nil otherwise.
     @inline(__always)
     private func method(of instance: Instance) -> Unmanaged<Closure>? {
         let klass = instance.klass
         if klass.hasFieldsNamedLikeMethods, instance.field(symbol) != nil { return nil }
         if klass.id != cachedClassID {
-            guard let method = klass.findMethod(symbol) else { return nil }
+            guard let method = klass.findMethod(symbol), method.code.arity == arguments.count, !method.code.isAsync
+            else { return nil }
             cachedClassID = klass.id
             cachedMethod = Unmanaged.passUnretained(method)
         }
@@ -97,27 +101,22 @@ final class InvokeNode: Expression {
     override func eval(_ frame: Frame) throws -> Value {
         if let place = receiverPlace {
             if let instance = place.instance(in: frame),
-               let result = try instance._withUnsafeGuaranteedRef({ try callMethod(of: $0, frame) }) {
-                return result
+               let method = instance._withUnsafeGuaranteedRef({ self.method(of: $0) }) {
+                return try call(method, on: .instance(instance.takeUnretainedValue()), frame)
             }
             return try callProperty(of: place.value(in: frame), frame)
         }
         let receiver = try object.eval(frame)
-        if case .instance(let instance) = receiver, let result = try callMethod(of: instance, frame) {
-            return result
+        if case .instance(let instance) = receiver, let method = method(of: instance) {
+            return try call(method, on: receiver, frame)
         }
         return try callProperty(of: receiver, frame)
     }
 
-    /// Calls the method `instance` has by this name, when it is a synchronous script method that takes
-    /// this many arguments; nil otherwise.
+    /// The receiver is handed over to the new frame, not copied into it.
     @inline(__always)
-    private func callMethod(of instance: Instance, _ frame: Frame) throws -> Value? {
-        try method(of: instance)?._withUnsafeGuaranteedRef { method -> Value? in
-            guard method.code.arity == arguments.count, !method.code.isAsync else { return nil }
-            return try runtime.invoke(method, receiver: .instance(instance), arguments: arguments, from: frame,
-                                      line: line)
-        }
+    private func call(_ method: Unmanaged<Closure>, on receiver: consuming Value, _ frame: Frame) throws -> Value {
+        try runtime.invoke(method, receiver: receiver, arguments: arguments, from: frame, line: line)
     }
 
     /// The general case: whatever the property is (a field holding a function, say), call it.
