@@ -22,6 +22,20 @@ public enum Value {
     @inline(__always)
     static func string(_ text: String) -> Value { .string(StringObject(text)) }
 
+    /// The function the value holds, unretained: the value keeps it alive. Nil for other values.
+    @inline(__always)
+    var unretainedFunction: Unmanaged<Closure>? {
+        if case .function(let closure) = self { return Unmanaged.passUnretained(closure) }
+        return nil
+    }
+
+    /// The class the value holds, unretained: the value keeps it alive. Nil for other values.
+    @inline(__always)
+    var unretainedClass: Unmanaged<ClassObject>? {
+        if case .class(let klass) = self { return Unmanaged.passUnretained(klass) }
+        return nil
+    }
+
     /// Lox truthiness: only `nil` and `false` are false.
     @inline(__always)
     var isTruthy: Bool {
