@@ -18,6 +18,7 @@ final class Analyzer {
     /// For a REPL opened inside a function: that function's locals.
     private let outer: OuterScope?
     private var diagnostics: [Diagnostic] = []
+    private var stringLiterals: [String: StringObject] = [:]
     private var function: FunctionScope
     private var currentClass = ClassKind.none
 
@@ -50,7 +51,9 @@ final class Analyzer {
     private func statement(_ stmt: Stmt) -> Statement {
         switch stmt {
         case .expression(let expr):
-            return ExpressionStatement(expression(expr))
+            let node = expression(expr)
+            if let assignment = node as? Assignment, !assignment.suspends { return AssignmentStatement(assignment) }
+            return ExpressionStatement(node)
         case .print(_, let expr):
             return PrintStatement(runtime: runtime, expression(expr))
         case .variable(let name, let initializer):
@@ -198,7 +201,7 @@ final class Analyzer {
     private func expression(_ expr: Expr) -> Expression {
         switch expr {
         case .literal(let literal, _):
-            return ConstantNode(literal.value)
+            return ConstantNode(constant(literal))
         case .grouping(let inner):
             return expression(inner)
         case .variable(let name):
@@ -381,13 +384,19 @@ final class Analyzer {
     }
 }
 
-private extension Literal {
-    var value: Value {
-        switch self {
-        case .nil: .nil
-        case .bool(let b): .bool(b)
-        case .number(let n): .number(n)
-        case .string(let s): .string(s)
+extension Analyzer {
+    /// A literal's value. Equal string literals of one input share one string object, as equal
+    /// constants of a code object do in CPython: comparing them is then a pointer comparison.
+    private func constant(_ literal: Literal) -> Value {
+        switch literal {
+        case .nil: return .nil
+        case .bool(let b): return .bool(b)
+        case .number(let n): return .number(n)
+        case .string(let text):
+            if let string = stringLiterals[text] { return .string(string) }
+            let string = StringObject(text)
+            stringLiterals[text] = string
+            return .string(string)
         }
     }
 }

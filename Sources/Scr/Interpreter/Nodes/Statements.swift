@@ -18,6 +18,21 @@ final class ExpressionStatement: Statement {
     }
 }
 
+/// `name = value;`, the commonest statement of loops.
+final class AssignmentStatement: Statement {
+    let assignment: Assignment
+
+    init(_ assignment: Assignment) {
+        self.assignment = assignment
+        super.init()
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? {
+        try assignment.assign(frame)
+        return nil
+    }
+}
+
 /// `print expression;`
 final class PrintStatement: Statement {
     let runtime: Runtime

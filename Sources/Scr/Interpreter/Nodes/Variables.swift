@@ -90,6 +90,11 @@ class Assignment: Expression {
         return value
     }
 
+    /// Runs the assignment as a statement: the value is stored, not copied to be returned as well.
+    final func assign(_ frame: Frame) throws {
+        try store(value.eval(frame), frame)
+    }
+
     final override func evalAsync(_ frame: Frame) async throws -> Value {
         let value = try await value.value(frame)
         try store(value, frame)
