@@ -81,8 +81,10 @@ struct AnalysisTests {
     }
 
     @Test func replModeReturnsTheLastExpression() throws {
-        // A body of one statement is that statement, not a block around it.
-        func last(_ body: Statement) -> Statement? { (body as? Block)?.statements.last ?? body }
+        // A body of one statement is that statement; of two, a pair.
+        func last(_ body: Statement) -> Statement? {
+            (body as? Block)?.statements.last ?? (body as? Pair)?.second ?? body
+        }
         #expect(try last(analyze("1 + 2;", mode: .repl).get().body) is ReturnStatement)
         #expect(try last(analyze("print 0; 1 + 2;", mode: .repl).get().body) is ReturnStatement)
         #expect(try !(last(analyze("var a; a = 2;", mode: .repl).get().body) is ReturnStatement))

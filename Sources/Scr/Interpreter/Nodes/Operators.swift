@@ -86,7 +86,9 @@ final class BinaryNode: Expression {
 
     override func eval(_ frame: Frame) throws -> Value {
         let a = try left.eval(frame)
-        return try op.apply(a, try right.eval(frame), line: line)
+        let b = try right.eval(frame)
+        if case .number(let x) = a, case .number(let y) = b { return op.apply(x, y) }
+        return try op.apply(a, b, line: line)
     }
 
     override func test(_ frame: Frame) throws -> Bool {
