@@ -15,6 +15,13 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(at: path) }
         let result = try await ScrProcess.run([path.path, "one", "--two", "3"])
         #expect(result.stdout == "[\"one\", \"--two\", \"3\"]\n3\n")
+        // The same through the `run` subcommand, which the argument parser handles (a bare file
+        // skips it).
+        let viaParser = try await ScrProcess.run(["run", path.path, "one", "--two", "3"])
+        #expect(viaParser.stdout == result.stdout)
+        let missing = try await ScrProcess.run(["/nonexistent/file.scr"])
+        #expect(missing.status == 66)
+        #expect(missing.stderr.contains("can't open file"))
     }
 
     @Test func compileErrorFromTheCommandLine() async throws {
