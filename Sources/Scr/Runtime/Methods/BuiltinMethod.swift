@@ -1,6 +1,6 @@
 /// The methods of strings, lists, maps and tasks. Their names are interned first, right after `init`
 /// and `message`, so a call site's symbol maps to a method with a subtraction, not a string lookup.
-enum BuiltinMethod: Int, CaseIterable {
+enum BuiltinMethod: String, CaseIterable {
     // Lists.
     case push, pop, insert, remove, contains, indexOf, slice, join, sort, reverse, map, filter
     // Maps.
@@ -11,12 +11,16 @@ enum BuiltinMethod: Int, CaseIterable {
     case cancel, done
 
     static let firstSymbol = 2
+    private static let bySymbol = allCases
 
     init?(symbol: Int) {
-        self.init(rawValue: symbol - BuiltinMethod.firstSymbol)
+        let index = symbol - BuiltinMethod.firstSymbol
+        guard BuiltinMethod.bySymbol.indices.contains(index) else { return nil }
+        self = BuiltinMethod.bySymbol[index]
     }
 
-    var name: String { String(describing: self) }
+    /// The name: the raw value. (`String(describing:)` reflects: 2.6 million instructions at every start.)
+    var name: String { rawValue }
 }
 
 /// What a built-in method receives.
