@@ -26,22 +26,30 @@ extension Runtime {
                 from frame: Frame, line: Int) throws -> Value
     {
         let mark = stack.mark
-        defer { stack.pop(to: mark) }
         let newFrame = try closure._withUnsafeGuaranteedRef { closure in
             try closure.withCode { code in
                 try stack.push(code, captures: closure.captures, firstNil: arguments.count + 1, line: line)
             }
         }
         newFrame.slots.initialize(to: receiver)
-        for i in arguments.indices {
-            do {
-                (newFrame.slots + i + 1).initialize(to: try arguments.with(i) { try $0.eval(frame) })
-            } catch {
-                (newFrame.slots + i + 1).initialize(repeating: .nil, count: arguments.count - i)
-                throw error
+        // The frame is popped on both ways out rather than in a `defer`, which the compiler makes a
+        // function of its own: 15 instructions more per call.
+        do {
+            for i in arguments.indices {
+                do {
+                    (newFrame.slots + i + 1).initialize(to: try arguments.with(i) { try $0.eval(frame) })
+                } catch {
+                    (newFrame.slots + i + 1).initialize(repeating: .nil, count: arguments.count - i)
+                    throw error
+                }
             }
+            let result = try closure._withUnsafeGuaranteedRef { try invoke($0, newFrame, line: line) }
+            stack.pop(to: mark)
+            return result
+        } catch {
+            stack.pop(to: mark)
+            throw error
         }
-        return try closure._withUnsafeGuaranteedRef { try invoke($0, newFrame, line: line) }
     }
 
     private func declareBoxedParameters(_ code: FunctionCode, _ frame: Frame) {
