@@ -213,6 +213,8 @@ final class Analyzer {
             return assignment(name, expression(value))
         case .unary(let op, let operand):
             return UnaryNode(op.kind == .bang ? .not : .negate, expression(operand), line: op.line)
+        case .binary(let left, let op, .literal(.nil, _)) where op.kind == .equalEqual || op.kind == .bangEqual:
+            return NilTestNode(expression(left), isEqual: op.kind == .equalEqual)
         case .binary(let left, let op, .literal(.number(let number), _)):
             let left = expression(left)
             if let local = left as? SlotGet {

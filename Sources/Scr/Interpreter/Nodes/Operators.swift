@@ -157,6 +157,34 @@ final class SlotNumberOperandNode: Expression {
     }
 }
 
+/// `operand == nil` and `operand != nil`, the test that ends most walks of linked structures:
+/// no nil to evaluate, no general equality to run.
+final class NilTestNode: Expression {
+    let operand: Expression
+    let isEqual: Bool
+
+    init(_ operand: Expression, isEqual: Bool) {
+        self.operand = operand
+        self.isEqual = isEqual
+        super.init(suspends: operand.suspends)
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        .bool(try test(frame))
+    }
+
+    override func evalAsync(_ frame: Frame) async throws -> Value {
+        let value = try await operand.value(frame)
+        if case .nil = value { return .bool(isEqual) }
+        return .bool(!isEqual)
+    }
+
+    override func test(_ frame: Frame) throws -> Bool {
+        if case .nil = try operand.eval(frame) { return isEqual }
+        return !isEqual
+    }
+}
+
 /// `and` / `or`: the right operand runs only when the left does not decide.
 final class LogicalNode: Expression {
     let isAnd: Bool
