@@ -39,7 +39,7 @@ final class OuterSet: Assignment {
         super.init(value: value)
     }
 
-    override func store(_ value: Value, _ frame: Frame) throws {
+    override func store(_ value: consuming Value, _ frame: Frame) throws {
         location.assign(value, in: scope.frame)
     }
 }

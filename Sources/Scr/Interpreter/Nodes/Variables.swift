@@ -101,7 +101,7 @@ class Assignment: Expression {
         return value
     }
 
-    func store(_ value: Value, _ frame: Frame) throws {
+    func store(_ value: consuming Value, _ frame: Frame) throws {
         fatalError("abstract")
     }
 }
@@ -112,7 +112,7 @@ final class SlotSet: Assignment {
         self.slot = slot
         super.init(value: value)
     }
-    override func store(_ value: Value, _ frame: Frame) throws { frame[slot] = value }
+    override func store(_ value: consuming Value, _ frame: Frame) throws { frame[slot] = value }
 }
 
 final class BoxSet: Assignment {
@@ -121,7 +121,7 @@ final class BoxSet: Assignment {
         self.index = index
         super.init(value: value)
     }
-    override func store(_ value: Value, _ frame: Frame) throws { frame.box(index).value = value }
+    override func store(_ value: consuming Value, _ frame: Frame) throws { frame.box(index).value = value }
 }
 
 final class CaptureSet: Assignment {
@@ -130,7 +130,7 @@ final class CaptureSet: Assignment {
         self.index = index
         super.init(value: value)
     }
-    override func store(_ value: Value, _ frame: Frame) throws { frame.capture(index).value = value }
+    override func store(_ value: consuming Value, _ frame: Frame) throws { frame.capture(index).value = value }
 }
 
 final class GlobalSet: Assignment {
@@ -143,7 +143,7 @@ final class GlobalSet: Assignment {
         super.init(value: value)
     }
 
-    override func store(_ value: Value, _ frame: Frame) throws {
+    override func store(_ value: consuming Value, _ frame: Frame) throws {
         guard cell.pointee != nil else {
             throw ScriptError("Undefined variable '\(name.lexeme)'.", line: name.line)
         }
