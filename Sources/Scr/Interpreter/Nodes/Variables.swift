@@ -7,7 +7,7 @@ enum VariableLocation {
     case global(Globals.Cell)
 
     /// Runs a declaration: a boxed local gets a fresh box each time its declaration runs.
-    func declare(_ value: Value, in frame: Frame, _ runtime: Runtime) {
+    func declare(_ value: consuming Value, in frame: Frame, _ runtime: Runtime) {
         switch self {
         case .slot(let slot): frame[slot] = value
         case .box(let index): frame.declareBox(index, runtime.track(Box(value)))
@@ -17,7 +17,7 @@ enum VariableLocation {
     }
 
     /// Assigns a variable whose declaration has run.
-    func assign(_ value: Value, in frame: Frame) {
+    func assign(_ value: consuming Value, in frame: Frame) {
         switch self {
         case .slot(let slot): frame[slot] = value
         case .box(let index): frame.box(index).value = value
