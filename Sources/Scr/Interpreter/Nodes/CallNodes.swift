@@ -1,5 +1,5 @@
 /// `callee(arguments)`.
-final class CallNode: Expression {
+final class CallNode: Expression, ArgumentArrayCallSite {
     let runtime: Runtime
     let callee: Expression
     let arguments: NodeList<Expression>
@@ -32,8 +32,10 @@ final class CallNode: Expression {
         if case .function(let closure) = callee, closure.code.arity == arguments.count {
             return try coroutine(closure, frame)
         }
-        return try runtime.call(callee, arguments.values(frame), line: line)
+        return try withArgumentArray(frame) { try runtime.call(callee, $0, line: line) }
     }
+
+    var spareArguments = SpareArray()
 
     @inline(__always)
     private func synchronousFunction(_ callee: Value) -> Unmanaged<Closure>? {
@@ -74,7 +76,7 @@ final class CallNode: Expression {
 }
 
 /// `object.name(arguments)`: a method call that skips making a bound method.
-final class InvokeNode: Expression {
+final class InvokeNode: Expression, ArgumentArrayCallSite {
     let runtime: Runtime
     let object: Expression
     /// Where the receiver lies, when it is a variable: it is then read in place (see `VariablePlace`).
@@ -142,10 +144,12 @@ final class InvokeNode: Expression {
     private func callProperty(of receiver: Value, _ frame: Frame) throws -> Value {
         if case .instance = receiver {
             let callee = try runtime.property(of: receiver, symbol, name)
-            return try runtime.call(callee, arguments.values(frame), line: line)
+            return try withArgumentArray(frame) { try runtime.call(callee, $0, line: line) }
         }
-        return try runtime.invokeBuiltin(receiver, symbol, name, arguments.values(frame), line: line)
+        return try withArgumentArray(frame) { try runtime.invokeBuiltin(receiver, symbol, name, $0, line: line) }
     }
+
+    var spareArguments = SpareArray()
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
         let receiver = try await object.value(frame)
@@ -234,5 +238,23 @@ final class ClosureNode: Expression {
 
     override func eval(_ frame: Frame) throws -> Value {
         .function(runtime.makeClosure(code, in: frame))
+    }
+}
+
+/// A call site some of whose calls take their arguments in an array (natives, built-in methods).
+protocol ArgumentArrayCallSite: AnyObject {
+    var arguments: NodeList<Expression> { get }
+    var spareArguments: SpareArray { get set }
+}
+
+extension ArgumentArrayCallSite {
+    /// Calls `body` with the arguments in an array: the one the call site keeps, if it is free.
+    @inline(__always)
+    func withArgumentArray(_ frame: Frame, _ body: ([Value]) throws -> Value) throws -> Value {
+        var values = spareArguments.take()
+        try arguments.values(frame, into: &values)
+        let result = try body(values)
+        spareArguments.giveBack(&values)
+        return result
     }
 }
