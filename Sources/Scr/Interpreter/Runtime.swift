@@ -13,7 +13,7 @@ final class Runtime {
     let executor: ScriptExecutor
     /// The executor's stack limit, and the address of the interrupt flag's value: the checks on every
     /// call read them as plain values, where reading through `executor` and `interruptRequested`
-    /// cost a retain and a release of each (6% of fib).
+    /// cost a retain and a release of each.
     private let stackLimit: UInt
     private let interruptTarget: UnsafePointer<Atomic<Int>>
     /// Where `print` writes.
