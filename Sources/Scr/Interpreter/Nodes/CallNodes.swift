@@ -4,6 +4,7 @@ final class CallNode: Expression, ArgumentArrayCallSite {
     let callee: Expression
     let arguments: NodeList<Expression>
     let line: Int
+    var spareArguments = SpareArray()
 
     init(runtime: Runtime, callee: Expression, arguments: [Expression], line: Int) {
         self.runtime = runtime
@@ -34,8 +35,6 @@ final class CallNode: Expression, ArgumentArrayCallSite {
         }
         return try withArgumentArray(frame) { try runtime.call(callee, $0, line: line) }
     }
-
-    var spareArguments = SpareArray()
 
     @inline(__always)
     private func synchronousFunction(_ callee: Value) -> Unmanaged<Closure>? {
@@ -85,6 +84,7 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
     let symbol: Int
     let arguments: NodeList<Expression>
     let line: Int
+    var spareArguments = SpareArray()
 
     init(runtime: Runtime, object: Expression, name: Token, arguments: [Expression], line: Int) {
         self.runtime = runtime
@@ -148,8 +148,6 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
         }
         return try withArgumentArray(frame) { try runtime.invokeBuiltin(receiver, symbol, name, $0, line: line) }
     }
-
-    var spareArguments = SpareArray()
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
         let receiver = try await object.value(frame)
