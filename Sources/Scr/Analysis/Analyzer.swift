@@ -217,12 +217,21 @@ final class Analyzer {
             return NilTestNode(expression(left), isEqual: op.kind == .equalEqual)
         case .binary(let left, let op, .literal(.number(let number), _)):
             let left = expression(left)
-            if let local = left as? SlotGet {
-                return SlotNumberOperandNode(binaryOperator(op.kind), slot: local.slot, number, line: op.line)
+            switch VariablePlace(of: left) {
+            case .slot(let slot)?:
+                return SlotNumberOperandNode(binaryOperator(op.kind), slot: slot, number, line: op.line)
+            case let place?:
+                return GlobalNumberOperandNode(binaryOperator(op.kind), place, number, line: op.line)
+            case nil:
+                break
             }
             return NumberOperandNode(binaryOperator(op.kind), left, number, line: op.line)
         case .binary(let left, let op, let right):
-            return BinaryNode(binaryOperator(op.kind), expression(left), expression(right), line: op.line)
+            let (left, right) = (expression(left), expression(right))
+            if let leftPlace = VariablePlace(of: left), let rightPlace = VariablePlace(of: right) {
+                return VariablesBinaryNode(binaryOperator(op.kind), leftPlace, rightPlace, line: op.line)
+            }
+            return BinaryNode(binaryOperator(op.kind), left, right, line: op.line)
         case .logical(let left, let op, let right):
             return LogicalNode(isAnd: op.kind == .and, expression(left), expression(right))
         case .call(let callee, let paren, let arguments):

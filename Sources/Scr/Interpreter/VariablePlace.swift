@@ -28,6 +28,18 @@ enum VariablePlace {
         return nil
     }
 
+    /// The number the variable holds; nil if it holds something else or is an undefined global.
+    @inline(__always)
+    func number(in frame: Frame) -> Double? {
+        switch self {
+        case .slot(let slot):
+            if case .number(let number) = frame.slots[slot] { return number }
+        case .global(let cell, _):
+            if case .number(let number)? = cell.pointee { return number }
+        }
+        return nil
+    }
+
     /// The variable's value, as evaluating it would give it (an undefined global is an error).
     func value(in frame: Frame) throws -> Value {
         switch self {

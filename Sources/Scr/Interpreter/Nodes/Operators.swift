@@ -157,6 +157,53 @@ final class SlotNumberOperandNode: Expression {
     }
 }
 
+/// `global op number` (`count + 1`), the operand read where the global holds it.
+final class GlobalNumberOperandNode: Expression {
+    let op: BinaryNode.Operator
+    let left: VariablePlace
+    let right: Double
+    let line: Int
+
+    init(_ op: BinaryNode.Operator, _ left: VariablePlace, _ right: Double, line: Int) {
+        self.op = op
+        self.left = left
+        self.right = right
+        self.line = line
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        if let x = left.number(in: frame) { return op.apply(x, right) }
+        return try op.apply(left.value(in: frame), .number(right), line: line)
+    }
+}
+
+/// `variable op variable` (`sum + i`, `a == b`), both read where the variables hold them.
+final class VariablesBinaryNode: Expression {
+    let op: BinaryNode.Operator
+    let left: VariablePlace
+    let right: VariablePlace
+    let line: Int
+
+    init(_ op: BinaryNode.Operator, _ left: VariablePlace, _ right: VariablePlace, line: Int) {
+        self.op = op
+        self.left = left
+        self.right = right
+        self.line = line
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        if let x = left.number(in: frame), let y = right.number(in: frame) { return op.apply(x, y) }
+        let a = try left.value(in: frame)
+        return try op.apply(a, right.value(in: frame), line: line)
+    }
+
+    override func test(_ frame: Frame) throws -> Bool {
+        if let x = left.number(in: frame), let y = right.number(in: frame) { return op.apply(x, y).isTruthy }
+        let a = try left.value(in: frame)
+        return try op.apply(a, right.value(in: frame), line: line).isTruthy
+    }
+}
+
 /// `operand == nil` and `operand != nil`, the test that ends most walks of linked structures:
 /// no nil to evaluate, no general equality to run.
 final class NilTestNode: Expression {
