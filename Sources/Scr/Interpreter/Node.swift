@@ -20,6 +20,8 @@ class Expression {
     }
 
     /// Whether the value is truthy, for conditions: a comparison answers without making a value.
+    /// The operator nodes restate their `eval` in their `test` rather than call it, which the compiler
+    /// does not inline there (calling it costs fib 2% and loop 5% more instructions).
     func test(_ frame: Frame) throws -> Bool {
         try eval(frame).isTruthy
     }

@@ -221,13 +221,16 @@ final class NilTestNode: Expression {
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
-        let value = try await operand.value(frame)
-        if case .nil = value { return .bool(isEqual) }
-        return .bool(!isEqual)
+        .bool(answer(for: try await operand.value(frame)))
     }
 
     override func test(_ frame: Frame) throws -> Bool {
-        if case .nil = try operand.eval(frame) { return isEqual }
+        answer(for: try operand.eval(frame))
+    }
+
+    @inline(__always)
+    private func answer(for value: Value) -> Bool {
+        if case .nil = value { return isEqual }
         return !isEqual
     }
 }
