@@ -183,8 +183,10 @@ final class Analyzer {
         }
         var boxedParameters: [(slot: Int, box: Int)] = []
         for (index, parameter) in declaration.params.enumerated() {
-            let location = declare(parameter)
-            define(parameter)
+            guard let location = scope.declareParameter(parameter.lexeme, slot: index + 1) else {
+                error(parameter, "Already a variable with this name in this scope.")
+                continue
+            }
             if case .box(let box) = location { boxedParameters.append((slot: index + 1, box: box)) }
         }
         let body = prologue + declaration.body.map { statement($0) }

@@ -50,9 +50,7 @@ final class FunctionScope {
         guard blocks[blocks.count - 1][name] == nil else { return nil }
         let location: VariableLocation
         if namesUsedByInnerFunctions.contains(name) {
-            location = .box(nextBox)
-            nextBox += 1
-            boxCount = max(boxCount, nextBox)
+            location = newBox()
         } else {
             location = .slot(nextSlot)
             nextSlot += 1
@@ -62,17 +60,34 @@ final class FunctionScope {
         return location
     }
 
+    /// Declares parameter number `slot` (from 1): its argument arrives in that slot, where the caller
+    /// put it, whether or not inner functions capture it. A captured parameter is copied from there into
+    /// a box on entry (`FunctionCode.boxedParameters`), and its slot stays reserved, so that the next
+    /// parameter's slot is still the one its argument arrives in.
+    func declareParameter(_ name: String, slot: Int) -> VariableLocation? {
+        nextSlot = max(nextSlot, slot + 1)
+        slotCount = max(slotCount, nextSlot)
+        guard blocks[blocks.count - 1][name] == nil else { return nil }
+        let location = namesUsedByInnerFunctions.contains(name) ? newBox() : .slot(slot)
+        blocks[blocks.count - 1][name] = Local(location: location, isDefined: true)
+        return location
+    }
+
     /// Declares the receiver (`this`) of a method: always slot 0, boxed too if inner functions use it.
     func declareReceiver() -> VariableLocation {
         if namesUsedByInnerFunctions.contains("this") {
-            let location = VariableLocation.box(nextBox)
-            nextBox += 1
-            boxCount = max(boxCount, nextBox)
+            let location = newBox()
             blocks[blocks.count - 1]["this"] = Local(location: location, isDefined: true)
             return location
         }
         blocks[blocks.count - 1]["this"] = Local(location: .slot(0), isDefined: true)
         return .slot(0)
+    }
+
+    private func newBox() -> VariableLocation {
+        nextBox += 1
+        boxCount = max(boxCount, nextBox)
+        return .box(nextBox - 1)
     }
 
     func define(_ name: String) {
