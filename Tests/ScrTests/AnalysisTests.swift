@@ -29,9 +29,9 @@ struct AnalysisTests {
 
     @Test func closuresRecordWhatTheyCapture() throws {
         let code = try analyze("fun outer() { var x = 1; fun inner() { return x; } return inner; }").get()
-        guard case let declaration as Declaration = code.body,
+        guard case let declaration as DeclarationStatement = code.body,
               let closure = declaration.initializer as? ClosureNode,
-              case let inner as Declaration = (closure.code.body as? Block)?.statements[1],
+              case let inner as DeclarationStatement = (closure.code.body as? BlockStatement)?.statements[1],
               let innerClosure = inner.initializer as? ClosureNode
         else {
             Issue.record("unexpected shape")
@@ -43,7 +43,7 @@ struct AnalysisTests {
 
     @Test func onlyFreeNamesOfInnerFunctionsBoxLocals() throws {
         func outerBoxCount(_ source: String) throws -> Int? {
-            guard case let declaration as Declaration = try analyze(source).get().body,
+            guard case let declaration as DeclarationStatement = try analyze(source).get().body,
                   let closure = declaration.initializer as? ClosureNode else { return nil }
             return closure.code.boxCount
         }
@@ -83,7 +83,7 @@ struct AnalysisTests {
     @Test func replModeReturnsTheLastExpression() throws {
         // A body of one statement is that statement; of two, a pair.
         func last(_ body: Statement) -> Statement? {
-            (body as? Block)?.statements.last ?? (body as? Pair)?.second ?? body
+            (body as? BlockStatement)?.statements.last ?? (body as? PairStatement)?.second ?? body
         }
         #expect(try last(analyze("1 + 2;", mode: .repl).get().body) is ReturnStatement)
         #expect(try last(analyze("print 0; 1 + 2;", mode: .repl).get().body) is ReturnStatement)

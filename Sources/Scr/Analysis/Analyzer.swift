@@ -43,7 +43,7 @@ final class Analyzer {
         let scope = analyzer.function
         return .success(FunctionCode(
             name: "script", kind: .script, isAsync: true, arity: 0, line: 1, slotCount: scope.slotCount,
-            boxCount: scope.boxCount, boxedParameters: [], captureSources: [], body: Block.of(nodes)))
+            boxCount: scope.boxCount, boxedParameters: [], captureSources: [], body: BlockStatement.of(nodes)))
     }
 
     // MARK: Statements
@@ -52,7 +52,7 @@ final class Analyzer {
         switch stmt {
         case .expression(let expr):
             let node = expression(expr)
-            if let assignment = node as? Assignment, !assignment.suspends { return AssignmentStatement(assignment) }
+            if let assignment = node as? AssignmentNode, !assignment.suspends { return AssignmentStatement(assignment) }
             return ExpressionStatement(node)
         case .print(_, let expr):
             return PrintStatement(runtime: runtime, expression(expr))
@@ -60,7 +60,7 @@ final class Analyzer {
             let location = declare(name)
             let value = initializer.map { expression($0) }
             define(name)
-            return Declaration(runtime: runtime, location, initializer: value)
+            return DeclarationStatement(runtime: runtime, location, initializer: value)
         case .block(let statements):
             return block(statements)
         case .if(_, let condition, let then, let otherwise):
@@ -75,7 +75,7 @@ final class Analyzer {
             let location = declare(declaration.name)
             define(declaration.name)
             let code = function(declaration, kind: .function)
-            return Declaration(runtime: runtime, location, initializer: ClosureNode(runtime: runtime, code: code))
+            return DeclarationStatement(runtime: runtime, location, initializer: ClosureNode(runtime: runtime, code: code))
         case .class(let declaration):
             return classDeclaration(declaration)
         case .return(let keyword, let value):
@@ -94,7 +94,7 @@ final class Analyzer {
     private func block(_ statements: [Stmt]) -> Statement {
         function.beginBlock()
         defer { function.endBlock() }
-        return Block.of(statements.map { statement($0) })
+        return BlockStatement.of(statements.map { statement($0) })
     }
 
     private func forIn(_ keyword: Token, _ variable: Token, _ iterable: Expr, _ body: Stmt) -> Statement {
@@ -143,7 +143,7 @@ final class Analyzer {
 
         let location = declare(declaration.name)
         define(declaration.name)
-        let declareName = Declaration(runtime: runtime, location, initializer: nil)
+        let declareName = DeclarationStatement(runtime: runtime, location, initializer: nil)
 
         var superclass: (expression: Expression, name: Token, location: VariableLocation)?
         if let superclassName = declaration.superclass {
@@ -158,13 +158,13 @@ final class Analyzer {
             superclass = (value, superclassName, superLocation)
         }
         let methods = declaration.methods.map { method in
-            ClassNode.Method(symbol: runtime.symbols.intern(method.name.lexeme),
+            ClassStatement.Method(symbol: runtime.symbols.intern(method.name.lexeme),
                              code: function(method, kind: method.name.lexeme == "init" ? .initializer : .method))
         }
         if superclass != nil { function.endBlock() }
-        let node = ClassNode(runtime: runtime, name: declaration.name.lexeme, location: location,
+        let node = ClassStatement(runtime: runtime, name: declaration.name.lexeme, location: location,
                              superclass: superclass, methods: methods)
-        return Block([declareName, node])
+        return BlockStatement([declareName, node])
     }
 
     /// Analyses a function or method body in a scope of its own.
@@ -178,7 +178,7 @@ final class Analyzer {
         var prologue: [Statement] = []
         if kind == .method || kind == .initializer {
             if case .box(let box) = scope.declareReceiver() {
-                prologue.append(BoxReceiver(runtime: runtime, box: box))
+                prologue.append(BoxReceiverStatement(runtime: runtime, box: box))
             }
         }
         var boxedParameters: [(slot: Int, box: Int)] = []
@@ -195,7 +195,7 @@ final class Analyzer {
             name: declaration.name.lexeme, kind: kind, isAsync: declaration.isAsync,
             arity: declaration.params.count, line: declaration.name.line, slotCount: scope.slotCount,
             boxCount: scope.boxCount, boxedParameters: boxedParameters, captureSources: scope.captureSources,
-            body: Block.of(body))
+            body: BlockStatement.of(body))
     }
 
     // MARK: Expressions
@@ -221,17 +221,17 @@ final class Analyzer {
             let left = expression(left)
             switch VariablePlace(of: left) {
             case .slot(let slot)?:
-                return SlotNumberOperandNode(binaryOperator(op.kind), slot: slot, number, line: op.line)
+                return SlotNumberBinaryNode(binaryOperator(op.kind), slot: slot, number, line: op.line)
             case let place?:
-                return GlobalNumberOperandNode(binaryOperator(op.kind), place, number, line: op.line)
+                return PlaceNumberBinaryNode(binaryOperator(op.kind), place, number, line: op.line)
             case nil:
                 break
             }
-            return NumberOperandNode(binaryOperator(op.kind), left, number, line: op.line)
+            return NumberBinaryNode(binaryOperator(op.kind), left, number, line: op.line)
         case .binary(let left, let op, let right):
             let (left, right) = (expression(left), expression(right))
             if let leftPlace = VariablePlace(of: left), let rightPlace = VariablePlace(of: right) {
-                return VariablesBinaryNode(binaryOperator(op.kind), leftPlace, rightPlace, line: op.line)
+                return PlacesBinaryNode(binaryOperator(op.kind), leftPlace, rightPlace, line: op.line)
             }
             return BinaryNode(binaryOperator(op.kind), left, right, line: op.line)
         case .logical(let left, let op, let right):
@@ -240,8 +240,8 @@ final class Analyzer {
             return call(callee, paren, arguments)
         case .get(let object, let name):
             let object = expression(object)
-            if let place = VariablePlace(of: object) { return VariableGetNode(runtime: runtime, object: place, name: name) }
-            return GetNode(runtime: runtime, object: object, name: name)
+            if let place = VariablePlace(of: object) { return PlacePropertyGetNode(runtime: runtime, object: place, name: name) }
+            return PropertyGetNode(runtime: runtime, object: object, name: name)
         case .set(let objectExpr, let name, let valueExpr):
             return propertySet(expression(objectExpr), name, valueExpr)
         case .index(let object, let bracket, let index):
@@ -265,9 +265,9 @@ final class Analyzer {
             }
             return AwaitNode(runtime: runtime, operand: awaited(operand), line: keyword.line)
         case .list(_, let elements):
-            return ListLiteral(runtime: runtime, elements.map { expression($0) })
+            return ListNode(runtime: runtime, elements.map { expression($0) })
         case .map(_, let entries):
-            return MapLiteral(runtime: runtime, entries.map { (expression($0.key), expression($0.value)) })
+            return MapNode(runtime: runtime, entries.map { (expression($0.key), expression($0.value)) })
         }
     }
 
@@ -338,32 +338,32 @@ final class Analyzer {
             case .slot: valueExpr.mayAssignLocals
             case .global: valueExpr.mayAssignGlobals
             }
-            if !mayAssign { return VariableSetNode(object: place, name: name, symbol: symbol, value: value) }
+            if !mayAssign { return PlacePropertySetNode(object: place, name: name, symbol: symbol, value: value) }
         }
-        return SetNode(object: object, name: name, symbol: symbol, value: value)
+        return PropertySetNode(object: object, name: name, symbol: symbol, value: value)
     }
 
     // MARK: Variables
 
     private func variable(_ name: Token) -> Expression {
-        if let (scope, location) = outerVariable(name.lexeme) { return OuterGet(scope: scope, location: location) }
+        if let (scope, location) = outerVariable(name.lexeme) { return OuterGetNode(scope: scope, location: location) }
         return switch resolve(name.lexeme) {
-        case .slot(let slot): SlotGet(slot)
-        case .box(let index): BoxGet(index)
-        case .capture(let index): CaptureGet(index)
-        case .global(let cell): GlobalGet(cell: cell, name: name)
+        case .slot(let slot): SlotGetNode(slot)
+        case .box(let index): BoxGetNode(index)
+        case .capture(let index): CaptureGetNode(index)
+        case .global(let cell): GlobalGetNode(cell: cell, name: name)
         }
     }
 
     private func assignment(_ name: Token, _ value: Expression) -> Expression {
         if let (scope, location) = outerVariable(name.lexeme) {
-            return OuterSet(scope: scope, location: location, value: value)
+            return OuterSetNode(scope: scope, location: location, value: value)
         }
         return switch resolve(name.lexeme) {
-        case .slot(let slot): SlotSet(slot, value: value)
-        case .box(let index): BoxSet(index, value: value)
-        case .capture(let index): CaptureSet(index, value: value)
-        case .global(let cell): GlobalSet(cell: cell, name: name, value: value)
+        case .slot(let slot): SlotSetNode(slot, value: value)
+        case .box(let index): BoxSetNode(index, value: value)
+        case .capture(let index): CaptureSetNode(index, value: value)
+        case .global(let cell): GlobalSetNode(cell: cell, name: name, value: value)
         }
     }
 
@@ -424,7 +424,7 @@ private extension Expr {
 }
 
 /// Copies a method's receiver from slot 0 into the box inner functions capture it from.
-final class BoxReceiver: Statement {
+final class BoxReceiverStatement: Statement {
     let runtime: Runtime
     let box: Int
     init(runtime: Runtime, box: Int) {

@@ -14,7 +14,7 @@ final class OuterScope {
 }
 
 /// Reads a local of the function a REPL was opened in.
-final class OuterGet: Expression {
+final class OuterGetNode: Expression {
     let scope: OuterScope
     let location: VariableLocation
 
@@ -29,7 +29,7 @@ final class OuterGet: Expression {
 }
 
 /// Assigns a local of the function a REPL was opened in.
-final class OuterSet: Assignment {
+final class OuterSetNode: AssignmentNode {
     let scope: OuterScope
     let location: VariableLocation
 

@@ -10,8 +10,8 @@ enum VariablePlace {
     /// The place of the variable `node` reads, if it reads one.
     init?(of node: Expression) {
         switch node {
-        case let local as SlotGet: self = .slot(local.slot)
-        case let global as GlobalGet: self = .global(global.cell, name: global.name)
+        case let local as SlotGetNode: self = .slot(local.slot)
+        case let global as GlobalGetNode: self = .global(global.cell, name: global.name)
         default: return nil
         }
     }

@@ -1,5 +1,5 @@
 /// `[a, b, c]`
-final class ListLiteral: Expression {
+final class ListNode: Expression {
     let runtime: Runtime
     let elements: [Expression]
 
@@ -24,7 +24,7 @@ final class ListLiteral: Expression {
 }
 
 /// `{key: value, …}`
-final class MapLiteral: Expression {
+final class MapNode: Expression {
     let runtime: Runtime
     let entries: [(key: Expression, value: Expression)]
 

@@ -104,7 +104,7 @@ final class BinaryNode: Expression {
 
 /// `left op number`, the shape of most loop conditions, counters and recursions (`i < n`, `i + 1`,
 /// `n - 1`): the number is in the node, not in a node of its own to evaluate.
-final class NumberOperandNode: Expression {
+final class NumberBinaryNode: Expression {
     let op: BinaryNode.Operator
     let left: Expression
     let right: Double
@@ -133,7 +133,7 @@ final class NumberOperandNode: Expression {
 
 /// `local op number` (`n - 1`, `i < 10`): the operand is read where it lies in the frame, with no
 /// node to call and no copy of the value to make and destroy (fib: 6% faster).
-final class SlotNumberOperandNode: Expression {
+final class SlotNumberBinaryNode: Expression {
     let op: BinaryNode.Operator
     let slot: Int
     let right: Double
@@ -158,7 +158,7 @@ final class SlotNumberOperandNode: Expression {
 }
 
 /// `global op number` (`count + 1`), the operand read where the global holds it.
-final class GlobalNumberOperandNode: Expression {
+final class PlaceNumberBinaryNode: Expression {
     let op: BinaryNode.Operator
     let left: VariablePlace
     let right: Double
@@ -178,7 +178,7 @@ final class GlobalNumberOperandNode: Expression {
 }
 
 /// `variable op variable` (`sum + i`, `a == b`), both read where the variables hold them.
-final class VariablesBinaryNode: Expression {
+final class PlacesBinaryNode: Expression {
     let op: BinaryNode.Operator
     let left: VariablePlace
     let right: VariablePlace

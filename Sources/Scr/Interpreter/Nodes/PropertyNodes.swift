@@ -1,5 +1,5 @@
 /// `object.name`.
-final class GetNode: Expression {
+final class PropertyGetNode: Expression {
     let runtime: Runtime
     let object: Expression
     let name: Token
@@ -31,7 +31,7 @@ final class GetNode: Expression {
 
 /// `variable.name` (`this.name` most often), with the instance read where the variable holds it
 /// (see `VariablePlace`).
-final class VariableGetNode: Expression {
+final class PlacePropertyGetNode: Expression {
     let runtime: Runtime
     let object: VariablePlace
     let name: Token
@@ -58,7 +58,7 @@ final class VariableGetNode: Expression {
 /// `variable.name = value`, with the instance read where the variable holds it (see `VariablePlace`),
 /// for a value that cannot assign the variable (`Expr.mayAssignLocals`, `mayAssignGlobals`): the
 /// variable then keeps the instance alive until the value is stored.
-final class VariableSetNode: Expression {
+final class PlacePropertySetNode: Expression {
     let object: VariablePlace
     let name: Token
     let symbol: Int
@@ -84,7 +84,7 @@ final class VariableSetNode: Expression {
 }
 
 /// `object.name = value`. As in jlox, the object must be an instance before the value is evaluated.
-final class SetNode: Expression {
+final class PropertySetNode: Expression {
     let object: Expression
     let name: Token
     let symbol: Int

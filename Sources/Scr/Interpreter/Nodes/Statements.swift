@@ -20,9 +20,9 @@ final class ExpressionStatement: Statement {
 
 /// `name = value;`, the commonest statement of loops.
 final class AssignmentStatement: Statement {
-    let assignment: Assignment
+    let assignment: AssignmentNode
 
-    init(_ assignment: Assignment) {
+    init(_ assignment: AssignmentNode) {
         self.assignment = assignment
         super.init()
     }
@@ -56,7 +56,7 @@ final class PrintStatement: Statement {
 }
 
 /// `{ statements }`. Scopes were resolved to slots by analysis, so a block only sequences.
-final class Block: Statement {
+final class BlockStatement: Statement {
     private let list: NodeList<Statement>
     var statements: [Statement] { list.nodes }
 
@@ -80,21 +80,21 @@ final class Block: Statement {
     }
 }
 
-extension Block {
+extension BlockStatement {
     /// The statements in sequence: the one statement itself when there is one, for running a block
     /// costs a call of its own (30 instructions; a method whose body is a `return` runs 5% faster).
     static func of(_ statements: [Statement]) -> Statement {
         switch statements.count {
         case 1: statements[0]
-        case 2: Pair(statements[0], statements[1])
-        default: Block(statements)
+        case 2: PairStatement(statements[0], statements[1])
+        default: BlockStatement(statements)
         }
     }
 }
 
 /// Two statements in sequence, the commonest block (a loop's body and its increment, a function's
 /// guard and its return), run without a loop over a list: 20 instructions fewer each time.
-final class Pair: Statement {
+final class PairStatement: Statement {
     let first: Statement
     let second: Statement
 

@@ -42,25 +42,25 @@ final class ConstantNode: Expression {
     override func eval(_ frame: Frame) throws -> Value { value }
 }
 
-final class SlotGet: Expression {
+final class SlotGetNode: Expression {
     let slot: Int
     init(_ slot: Int) { self.slot = slot }
     override func eval(_ frame: Frame) throws -> Value { frame[slot] }
 }
 
-final class BoxGet: Expression {
+final class BoxGetNode: Expression {
     let index: Int
     init(_ index: Int) { self.index = index }
     override func eval(_ frame: Frame) throws -> Value { frame.box(index).value }
 }
 
-final class CaptureGet: Expression {
+final class CaptureGetNode: Expression {
     let index: Int
     init(_ index: Int) { self.index = index }
     override func eval(_ frame: Frame) throws -> Value { frame.capture(index).value }
 }
 
-final class GlobalGet: Expression {
+final class GlobalGetNode: Expression {
     let cell: Globals.Cell
     let name: Token
 
@@ -75,8 +75,8 @@ final class GlobalGet: Expression {
     }
 }
 
-/// Assignment to any variable: `name = value`, whose value is the expression's value.
-class Assignment: Expression {
+/// AssignmentNode to any variable: `name = value`, whose value is the expression's value.
+class AssignmentNode: Expression {
     let value: Expression
 
     init(value: Expression) {
@@ -106,7 +106,7 @@ class Assignment: Expression {
     }
 }
 
-final class SlotSet: Assignment {
+final class SlotSetNode: AssignmentNode {
     let slot: Int
     init(_ slot: Int, value: Expression) {
         self.slot = slot
@@ -115,7 +115,7 @@ final class SlotSet: Assignment {
     override func store(_ value: consuming Value, _ frame: Frame) throws { frame[slot] = value }
 }
 
-final class BoxSet: Assignment {
+final class BoxSetNode: AssignmentNode {
     let index: Int
     init(_ index: Int, value: Expression) {
         self.index = index
@@ -124,7 +124,7 @@ final class BoxSet: Assignment {
     override func store(_ value: consuming Value, _ frame: Frame) throws { frame.box(index).value = value }
 }
 
-final class CaptureSet: Assignment {
+final class CaptureSetNode: AssignmentNode {
     let index: Int
     init(_ index: Int, value: Expression) {
         self.index = index
@@ -133,7 +133,7 @@ final class CaptureSet: Assignment {
     override func store(_ value: consuming Value, _ frame: Frame) throws { frame.capture(index).value = value }
 }
 
-final class GlobalSet: Assignment {
+final class GlobalSetNode: AssignmentNode {
     let cell: Globals.Cell
     let name: Token
 
@@ -152,7 +152,7 @@ final class GlobalSet: Assignment {
 }
 
 /// `var name = initializer;` (and the implicit declarations of functions and classes).
-final class Declaration: Statement {
+final class DeclarationStatement: Statement {
     let runtime: Runtime
     let location: VariableLocation
     let initializer: Expression?

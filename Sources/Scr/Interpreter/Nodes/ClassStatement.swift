@@ -1,6 +1,6 @@
 /// `class Name < Superclass { methods }`. The name is declared (as nil) before this runs, so that
 /// methods can refer to the class; this node makes the class and assigns it.
-final class ClassNode: Statement {
+final class ClassStatement: Statement {
     struct Method {
         let symbol: Int
         let code: FunctionCode
