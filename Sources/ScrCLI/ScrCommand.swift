@@ -44,6 +44,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customShort("i"), help: "Run the REPL on standard input without line editing (for pipes and tests).")
     var interactive = false
 
+    @Flag(help: "Print the nodes the script analyses to, one statement a line, and do not run it.")
+    var dumpNodes = false
+
+    @Flag(help: "Run on the generic nodes only, without the specialised fast paths (for testing them).")
+    var genericNodes = false
+
     @Argument(help: "The script to run; with none, the REPL (or standard input when it is not a terminal).")
     var file: String?
 
@@ -52,17 +58,20 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let status: Int32
-        if let code {
-            status = await ScriptRunner.run(source: code, path: nil)
+        let interpreter = Interpreter(specializedNodes: genericNodes ? false : nil)
+        if dumpNodes {
+            status = await ScriptRunner.dumpNodes(code.map { .code($0) } ?? file.map { .file($0) } ?? .standardInput,
+                                                  with: interpreter)
+        } else if let code {
+            status = await ScriptRunner.run(source: code, path: nil, with: interpreter)
         } else if let file {
-            status = await ScriptRunner.runFile(file, arguments: arguments)
+            status = await ScriptRunner.runFile(file, arguments: arguments, with: interpreter)
         } else if interactive || isatty(0) == 1 {
-            let interpreter = Interpreter()
             interpreter.enableScriptREPL()
             await REPL.standard(for: interpreter, lineEditing: !interactive).run()
             status = 0
         } else {
-            status = await ScriptRunner.runStandardInput()
+            status = await ScriptRunner.runStandardInput(with: interpreter)
         }
         RunCommand.exit(status)
     }

@@ -27,10 +27,38 @@ enum ScriptRunner {
         }
     }
 
-    static func runStandardInput() async -> Int32 {
+    static func runStandardInput(with interpreter: Interpreter? = nil) async -> Int32 {
+        await run(source: readStandardInput(), path: nil, with: interpreter)
+    }
+
+    private static func readStandardInput() -> String {
         var bytes: [UInt8] = []
         while let line = readLine(strippingNewline: false) { bytes.append(contentsOf: line.utf8) }
-        return await run(source: String(decoding: bytes, as: UTF8.self), path: nil)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    enum Source {
+        case file(String), code(String), standardInput
+    }
+
+    /// `scr --dump-nodes`: prints what the source analyses to, without running it.
+    static func dumpNodes(_ source: Source, with interpreter: Interpreter) async -> Int32 {
+        do {
+            let text: String
+            switch source {
+            case .file(let path): text = try await interpreter.dumpNodes(try SourceFile.read(path), path: path)
+            case .code(let code): text = try await interpreter.dumpNodes(code)
+            case .standardInput: text = try await interpreter.dumpNodes(readStandardInput())
+            }
+            StandardOutput.output.write(text)
+            return 0
+        } catch let error as CompileError {
+            reportError(error.description)
+            return compileErrorStatus
+        } catch {
+            reportError("scr: \(error)")
+            return fileErrorStatus
+        }
     }
 
     static func run(source: String, path: String?, with existing: Interpreter? = nil, waitForTasks: Bool = true)

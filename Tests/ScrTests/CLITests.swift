@@ -92,10 +92,35 @@ struct CLITests {
         #expect(result.stdout.count == 2 * 1_200_000)
     }
 
+    @Test func outputComesBeforeTheErrorThatFollowsIt() async throws {
+        // Standard output is buffered when it is not a terminal; it is written out before any error
+        // report, so that one file (or a terminal) shows them in the program's order.
+        let result = try await ScrProcess.run(["-c", """
+            print "first";
+            async fun task() { print "in the task"; nil + 1; }
+            spawn(task());
+            await sleep(0.01);
+            print "second";
+            nil.field;
+            """], mergingErrors: true)
+        #expect(result.stdout == """
+            first
+            in the task
+            Operands must be two numbers or two strings.
+            [line 2]
+              in task task
+            second
+            Only instances have properties.
+            [line 6]
+
+            """)
+        #expect(result.status == 70)
+    }
+
     @Test func deeplyNestedInputIsACompileError() async throws {
         let source = String(repeating: "(", count: 100_000) + String(repeating: ")", count: 100_000) + ";"
         let result = try await ScrProcess.run([], stdin: source)
         #expect(result.status == 65)
-        #expect(result.stderr.hasPrefix("[line 1] Error at '(': Too much nesting."))
+        #expect(result.stderr == "[line 1] Error at '(': Too much nesting.\n")
     }
 }

@@ -12,6 +12,12 @@ import Testing
 /// - `// stderr: TEXT` — a line of standard error, as is.
 /// - `// exit: N` — the exit status, when it is none of the above.
 /// - `// stdin: TEXT` — a line fed to standard input.
+/// - `// nodes: TEXT` — `scr --dump-nodes` shows a statement of this line as TEXT (a line of the dump,
+///   without its line number, indentation and `label: `): it pins the node chosen for a shape. Other
+///   markers may follow on the line (`// nodes: TEXT // expect: 1`).
+///
+/// Every program runs twice: as `scr` runs it, and on the generic nodes only (`--generic-nodes`),
+/// which must give the same output (see NodeSelection).
 struct GoldenTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("golden")
@@ -44,6 +50,32 @@ struct GoldenTests {
         #expect(result.stdout == expected.stdout, "stdout of \(file)")
         #expect(result.stderr == expected.stderr, "stderr of \(file)")
         #expect(result.status == expected.status, "exit status of \(file)")
+        if !expected.nodes.isEmpty { try await checkNodes(expected.nodes, of: path, file) }
+    }
+
+    @Test(arguments: files)
+    func goldenOnGenericNodes(_ file: String) async throws {
+        let path = GoldenTests.directory.appendingPathComponent(file).path
+        let expected = try Expectations(source: String(contentsOfFile: path, encoding: .utf8))
+        let result = try await ScrProcess.run(["--generic-nodes", path], stdin: expected.stdin)
+        #expect(result.stdout == expected.stdout, "stdout of \(file) on generic nodes")
+        #expect(result.stderr == expected.stderr, "stderr of \(file) on generic nodes")
+        #expect(result.status == expected.status, "exit status of \(file) on generic nodes")
+    }
+
+    private func checkNodes(_ nodes: [(line: Int, text: String)], of path: String, _ file: String) async throws {
+        let dump = try await ScrProcess.run(["--dump-nodes", path])
+        #expect(dump.status == 0, "scr --dump-nodes \(file): \(dump.stderr)")
+        let statements = dump.stdout.split(separator: "\n").map { line -> (line: Int, text: String) in
+            let trimmed = line.drop { $0 == " " }
+            let number = trimmed.prefix { $0.isNumber }
+            return (Int(number) ?? 0, trimmed.dropFirst(number.count).trimmingCharacters(in: .whitespaces))
+        }
+        for node in nodes {
+            let found = statements.contains { $0.line == node.line && ($0.text == node.text || $0.text.hasSuffix(": " + node.text)) }
+            let onLine = statements.filter { $0.line == node.line }.map(\.text).joined(separator: "\n  ")
+            #expect(found, "\(file):\(node.line): no statement dumps as \(node.text); the line dumps as:\n  \(onLine)")
+        }
     }
 }
 
@@ -53,12 +85,16 @@ struct Expectations {
     var stderr = ""
     var stdin = ""
     var status: Int32 = 0
+    var nodes: [(line: Int, text: String)] = []
 
     init(source: String) {
         var explicitStatus: Int32?
         for (index, line) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let number = index + 1
             let line = String(line)
+            if let text = line.after(marker: "// nodes: ") {
+                nodes.append((number, text.components(separatedBy: " // ")[0]))
+            }
             if let text = line.after(marker: "// expect: ") {
                 stdout += text + "\n"
             } else if let message = line.after(marker: "// expect runtime error: ") {

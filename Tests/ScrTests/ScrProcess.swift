@@ -23,11 +23,15 @@ enum ScrProcess {
 
     /// Runs `scr arguments…` on a thread of its own, so that waiting for it does not hold one of the
     /// few threads of Swift's cooperative pool, which servers under test in this process need.
-    static func run(_ arguments: [String], stdin: String = "", measuringMemory: Bool = false) async throws -> Result {
+    /// With `mergingErrors`, standard error goes where standard output goes (as on a terminal), and
+    /// `stdout` holds both in the order they were written.
+    static func run(_ arguments: [String], stdin: String = "", measuringMemory: Bool = false,
+                    mergingErrors: Bool = false) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 continuation.resume(with: Swift.Result {
-                    try run(blocking: arguments, stdin: stdin, measuringMemory: measuringMemory)
+                    try run(blocking: arguments, stdin: stdin, measuringMemory: measuringMemory,
+                            mergingErrors: mergingErrors)
                 })
             }
             thread.stackSize = 8 << 20
@@ -37,7 +41,8 @@ enum ScrProcess {
 
     /// Runs `scr arguments…` to completion. Output goes to files, so neither stream can fill a pipe
     /// and stall the child while the other is read.
-    static func run(blocking arguments: [String], stdin: String = "", measuringMemory: Bool = false) throws -> Result {
+    static func run(blocking arguments: [String], stdin: String = "", measuringMemory: Bool = false,
+                    mergingErrors: Bool = false) throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("scr-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -45,7 +50,8 @@ enum ScrProcess {
         try Data(stdin.utf8).write(to: paths[0])
         for path in paths.dropFirst() { _ = FileManager.default.createFile(atPath: path.path, contents: nil) }
 
-        let pid = try spawn(arguments, stdin: paths[0].path, stdout: paths[1].path, stderr: paths[2].path)
+        let pid = try spawn(arguments, stdin: paths[0].path, stdout: paths[1].path,
+                            stderr: mergingErrors ? nil : paths[2].path)
         // No test may hang the suite: a child still running after a minute is killed (and fails).
         let finished = Mutex(false)
         DispatchQueue.global().asyncAfter(deadline: .now() + 60) {
@@ -72,13 +78,17 @@ enum ScrProcess {
     /// Starts `scr arguments…` with its standard streams on the given files. With posix_spawn, not
     /// Foundation's Process, whose `run()` reads past a buffer while listing /proc/self/fd and, now
     /// and then, crashes the test process (AddressSanitizer shows the over-read every time).
-    private static func spawn(_ arguments: [String], stdin: String, stdout: String, stderr: String) throws -> pid_t {
+    private static func spawn(_ arguments: [String], stdin: String, stdout: String, stderr: String?) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_TRUNC, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_TRUNC, 0)
+        if let stderr {
+            posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_TRUNC, 0)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0

@@ -5,8 +5,10 @@ public indirect enum Expr: Sendable {
     case variable(Token)
     case assign(Token, Expr)
     case unary(Token, Expr)
-    case binary(Expr, Token, Expr)
-    case logical(Expr, Token, Expr)
+    /// `left op₁ e₁ op₂ e₂ …`: operators of one precedence level, applied from left to right.
+    case binary(Expr, [ChainLink])
+    /// `left and e₁ and e₂ …` (or `or`): one operator throughout.
+    case logical(Expr, [ChainLink])
     case call(Expr, paren: Token, arguments: [Expr])
     case get(Expr, name: Token)
     case set(Expr, name: Token, value: Expr)
@@ -17,6 +19,12 @@ public indirect enum Expr: Sendable {
     case await(Token, Expr)
     case list(Token, [Expr])
     case map(Token, [MapEntry])
+}
+
+/// One operator of a chain and its right operand.
+public struct ChainLink: Sendable {
+    public let op: Token
+    public let operand: Expr
 }
 
 public struct MapEntry: Sendable {
@@ -30,4 +38,20 @@ public enum Literal: Sendable, Equatable {
     case bool(Bool)
     case number(Double)
     case string(String)
+}
+
+extension Expr {
+    /// The line the expression starts on (its leftmost token's).
+    public var line: Int {
+        switch self {
+        case .literal(_, let token), .variable(let token), .assign(let token, _), .unary(let token, _),
+             .this(let token), .superGet(let token, _), .await(let token, _):
+            return token.line
+        case .grouping(let inner), .binary(let inner, _), .logical(let inner, _), .call(let inner, _, _),
+             .get(let inner, _), .set(let inner, _, _), .index(let inner, _, _), .indexSet(let inner, _, _, _):
+            return inner.line
+        case .list(let token, _), .map(let token, _):
+            return token.line
+        }
+    }
 }

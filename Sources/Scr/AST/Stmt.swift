@@ -38,3 +38,20 @@ public struct TryStmt: Sendable {
     public let catchBody: [Stmt]?
     public let finallyBody: [Stmt]?
 }
+
+extension Stmt {
+    /// The line the statement starts on.
+    public var line: Int {
+        switch self {
+        case .expression(let expr): expr.line
+        case .print(let token, _), .if(let token, _, _, _), .while(let token, _, _), .forIn(let token, _, _, _),
+             .return(let token, _), .throw(let token, _), .import(let token, _):
+            token.line
+        case .variable(let name, _): name.line
+        case .block(let statements): statements.first?.line ?? 0
+        case .function(let declaration): declaration.name.line
+        case .class(let declaration): declaration.name.line
+        case .try(let statement): statement.keyword.line
+        }
+    }
+}

@@ -1,6 +1,6 @@
 /// The analysis pass: resolves every variable to a slot, box, capture or global; reports jlox's
-/// resolver errors and misplaced `await`s; and lowers the AST to the interpreter's nodes, which know
-/// whether they can suspend.
+/// resolver errors and misplaced `await`s; and lowers the AST to the interpreter's nodes, asking
+/// `NodeSelection` which node each construct becomes.
 final class Analyzer {
     /// How a top-level input is used.
     enum Mode {
@@ -13,6 +13,7 @@ final class Analyzer {
     private enum ClassKind { case none, plain, subclass }
 
     private let runtime: Runtime
+    private let select: NodeSelection
     /// The directory of the file being analysed: imports are relative to it.
     private let directory: String
     /// For a REPL opened inside a function: that function's locals.
@@ -20,13 +21,17 @@ final class Analyzer {
     private var diagnostics: [Diagnostic] = []
     private var stringLiterals: [String: StringObject] = [:]
     private var function: FunctionScope
+    /// What nested functions use, for boxing the locals they capture; nil when every local is boxed.
+    private let innerNames: InnerNames?
     private var currentClass = ClassKind.none
 
     private init(runtime: Runtime, body: [Stmt], directory: String, outer: OuterScope?) {
         self.runtime = runtime
+        select = NodeSelection(runtime: runtime, specialize: runtime.specializesNodes)
         self.directory = directory
         self.outer = outer
-        function = FunctionScope(enclosing: nil, kind: .script, isAsync: true, body: body)
+        innerNames = select.specialize ? InnerNames() : nil
+        function = FunctionScope(enclosing: nil, kind: .script, isAsync: true, body: body, innerNames: innerNames)
     }
 
     /// Analyses a whole top-level input into the code of a script function.
@@ -37,13 +42,14 @@ final class Analyzer {
         var nodes = statements.map { analyzer.statement($0) }
         if mode == .repl, case .expression(let expr)? = statements.last, !expr.isAssignment,
            let last = nodes.last as? ExpressionStatement {
-            nodes[nodes.count - 1] = ReturnStatement(last.expression)
+            nodes[nodes.count - 1] = ReturnStatement(last.expression, line: last.line)
         }
         guard analyzer.diagnostics.isEmpty else { return .failure(CompileError(analyzer.diagnostics)) }
         let scope = analyzer.function
         return .success(FunctionCode(
             name: "script", kind: .script, isAsync: true, arity: 0, line: 1, slotCount: scope.slotCount,
-            boxCount: scope.boxCount, boxedParameters: [], captureSources: [], body: BlockStatement.of(nodes)))
+            boxCount: scope.boxCount, boxedParameters: [], captureSources: [],
+            body: analyzer.select.sequence(nodes, line: 1)))
     }
 
     // MARK: Statements
@@ -51,21 +57,19 @@ final class Analyzer {
     private func statement(_ stmt: Stmt) -> Statement {
         switch stmt {
         case .expression(let expr):
-            let node = expression(expr)
-            if let assignment = node as? AssignmentNode, !assignment.suspends { return AssignmentStatement(assignment) }
-            return ExpressionStatement(node)
-        case .print(_, let expr):
-            return PrintStatement(runtime: runtime, expression(expr))
+            return select.expressionStatement(expression(expr), line: expr.line)
+        case .print(let keyword, let expr):
+            return PrintStatement(runtime: runtime, expression(expr), line: keyword.line)
         case .variable(let name, let initializer):
             let location = declare(name)
             let value = initializer.map { expression($0) }
             define(name)
-            return DeclarationStatement(runtime: runtime, location, initializer: value)
+            return DeclarationStatement(runtime: runtime, name.lexeme, location, initializer: value, line: name.line)
         case .block(let statements):
-            return block(statements)
-        case .if(_, let condition, let then, let otherwise):
+            return block(statements, line: stmt.line)
+        case .if(let keyword, let condition, let then, let otherwise):
             return IfStatement(condition: expression(condition), then: statement(then),
-                               otherwise: otherwise.map { statement($0) })
+                               otherwise: otherwise.map { statement($0) }, line: keyword.line)
         case .while(let keyword, let condition, let body):
             return WhileStatement(runtime: runtime, condition: expression(condition), body: statement(body),
                                   line: keyword.line)
@@ -75,7 +79,8 @@ final class Analyzer {
             let location = declare(declaration.name)
             define(declaration.name)
             let code = function(declaration, kind: .function)
-            return DeclarationStatement(runtime: runtime, location, initializer: ClosureNode(runtime: runtime, code: code))
+            return DeclarationStatement(runtime: runtime, declaration.name.lexeme, location,
+                                        initializer: ClosureNode(runtime: runtime, code: code), line: declaration.name.line)
         case .class(let declaration):
             return classDeclaration(declaration)
         case .return(let keyword, let value):
@@ -91,10 +96,10 @@ final class Analyzer {
         }
     }
 
-    private func block(_ statements: [Stmt]) -> Statement {
+    private func block(_ statements: [Stmt], line: Int) -> Statement {
         function.beginBlock()
         defer { function.endBlock() }
-        return BlockStatement.of(statements.map { statement($0) })
+        return select.sequence(statements.map { statement($0) }, line: line)
     }
 
     private func forIn(_ keyword: Token, _ variable: Token, _ iterable: Expr, _ body: Stmt) -> Statement {
@@ -115,13 +120,14 @@ final class Analyzer {
             if function.kind == .initializer {
                 error(keyword, "Can't return a value from an initializer.")
             }
-            return ReturnStatement(expression(value))
+            return ReturnStatement(expression(value), line: keyword.line)
         }
-        return ReturnStatement(ConstantNode(.nil))
+        return ReturnStatement(ConstantNode(.nil), line: keyword.line)
     }
 
     private func tryStatement(_ stmt: TryStmt) -> Statement {
-        let body = block(stmt.body)
+        let line = stmt.keyword.line
+        let body = block(stmt.body, line: line)
         var handler: (location: VariableLocation?, body: Statement)?
         if let catchBody = stmt.catchBody {
             function.beginBlock()
@@ -130,10 +136,11 @@ final class Analyzer {
                 define(name)
                 return location
             }
-            handler = (location, block(catchBody))
+            handler = (location, block(catchBody, line: line))
             function.endBlock()
         }
-        return TryStatement(runtime: runtime, body: body, handler: handler, cleanup: stmt.finallyBody.map { block($0) })
+        return TryStatement(runtime: runtime, body: body, handler: handler,
+                            cleanup: stmt.finallyBody.map { block($0, line: line) }, line: line)
     }
 
     private func classDeclaration(_ declaration: ClassDecl) -> Statement {
@@ -141,9 +148,11 @@ final class Analyzer {
         currentClass = .plain
         defer { currentClass = enclosingClass }
 
+        let line = declaration.name.line
         let location = declare(declaration.name)
         define(declaration.name)
-        let declareName = DeclarationStatement(runtime: runtime, location, initializer: nil)
+        let declareName = DeclarationStatement(runtime: runtime, declaration.name.lexeme, location, initializer: nil,
+                                               line: line)
 
         var superclass: (expression: Expression, name: Token, location: VariableLocation)?
         if let superclassName = declaration.superclass {
@@ -159,26 +168,27 @@ final class Analyzer {
         }
         let methods = declaration.methods.map { method in
             ClassStatement.Method(symbol: runtime.symbols.intern(method.name.lexeme),
-                             code: function(method, kind: method.name.lexeme == "init" ? .initializer : .method))
+                                  code: function(method, kind: method.name.lexeme == "init" ? .initializer : .method))
         }
         if superclass != nil { function.endBlock() }
         let node = ClassStatement(runtime: runtime, name: declaration.name.lexeme, location: location,
-                             superclass: superclass, methods: methods)
-        return BlockStatement([declareName, node])
+                                  superclass: superclass, methods: methods, line: line)
+        return BlockStatement([declareName, node], line: line)
     }
 
     /// Analyses a function or method body in a scope of its own.
     private func function(_ declaration: FunctionDecl, kind: FunctionCode.Kind) -> FunctionCode {
         let scope = FunctionScope(enclosing: function, kind: kind, isAsync: declaration.isAsync,
-                                  body: declaration.body)
+                                  body: declaration.body, innerNames: innerNames)
         function = scope
         defer { function = scope.enclosing! }
 
+        let line = declaration.name.line
         scope.beginBlock()
         var prologue: [Statement] = []
         if kind == .method || kind == .initializer {
             if case .box(let box) = scope.declareReceiver() {
-                prologue.append(BoxReceiverStatement(runtime: runtime, box: box))
+                prologue.append(BoxReceiverStatement(runtime: runtime, box: box, line: line))
             }
         }
         var boxedParameters: [(slot: Int, box: Int)] = []
@@ -193,77 +203,49 @@ final class Analyzer {
         scope.endBlock()
         return FunctionCode(
             name: declaration.name.lexeme, kind: kind, isAsync: declaration.isAsync,
-            arity: declaration.params.count, line: declaration.name.line, slotCount: scope.slotCount,
+            arity: declaration.params.count, line: line, slotCount: scope.slotCount,
             boxCount: scope.boxCount, boxedParameters: boxedParameters, captureSources: scope.captureSources,
-            body: BlockStatement.of(body))
+            body: select.sequence(body, line: line))
     }
 
     // MARK: Expressions
 
+    /// Each kind of expression has a function of its own, so that this one, which recursion goes
+    /// through at every level of nesting, keeps a small native frame (see docs/internals.md, "Depth").
     private func expression(_ expr: Expr) -> Expression {
         switch expr {
         case .literal(let literal, _):
-            return ConstantNode(constant(literal))
+            return select.constant(literal, strings: &stringLiterals)
         case .grouping(let inner):
             return expression(inner)
         case .variable(let name):
-            if !function.isGlobalScope && function.isBeingInitialized(name.lexeme) {
-                error(name, "Can't read local variable in its own initializer.")
-            }
-            return variable(name)
+            return variableReference(name)
         case .assign(let name, let value):
             return assignment(name, expression(value))
         case .unary(let op, let operand):
             return UnaryNode(op.kind == .bang ? .not : .negate, expression(operand), line: op.line)
-        case .binary(let left, let op, .literal(.nil, _)) where op.kind == .equalEqual || op.kind == .bangEqual:
-            return NilTestNode(expression(left), isEqual: op.kind == .equalEqual)
-        case .binary(let left, let op, .literal(.number(let number), _)):
-            let left = expression(left)
-            switch VariablePlace(of: left) {
-            case .slot(let slot)?:
-                return SlotNumberBinaryNode(binaryOperator(op.kind), slot: slot, number, line: op.line)
-            case let place?:
-                return PlaceNumberBinaryNode(binaryOperator(op.kind), place, number, line: op.line)
-            case nil:
-                break
-            }
-            return NumberBinaryNode(binaryOperator(op.kind), left, number, line: op.line)
-        case .binary(let left, let op, let right):
-            let (left, right) = (expression(left), expression(right))
-            if let leftPlace = VariablePlace(of: left), let rightPlace = VariablePlace(of: right) {
-                return PlacesBinaryNode(binaryOperator(op.kind), leftPlace, rightPlace, line: op.line)
-            }
-            return BinaryNode(binaryOperator(op.kind), left, right, line: op.line)
-        case .logical(let left, let op, let right):
-            return LogicalNode(isAnd: op.kind == .and, expression(left), expression(right))
+        case .binary(let left, let links):
+            return binary(left, links)
+        case .logical(let left, let links):
+            return LogicalNode(isAnd: links[0].op.kind == .and,
+                               [expression(left)] + links.map { expression($0.operand) })
         case .call(let callee, let paren, let arguments):
             return call(callee, paren, arguments)
         case .get(let object, let name):
-            let object = expression(object)
-            if let place = VariablePlace(of: object) { return PlacePropertyGetNode(runtime: runtime, object: place, name: name) }
-            return PropertyGetNode(runtime: runtime, object: object, name: name)
-        case .set(let objectExpr, let name, let valueExpr):
-            return propertySet(expression(objectExpr), name, valueExpr)
+            return select.get(expression(object), name)
+        case .set(let object, let name, let value):
+            return select.set(expression(object), name, expression(value), valueExpr: value)
         case .index(let object, let bracket, let index):
             return IndexNode(object: expression(object), index: expression(index), line: bracket.line)
         case .indexSet(let object, let bracket, let index, let value):
             return IndexSetNode(object: expression(object), index: expression(index), value: expression(value),
                                 line: bracket.line)
         case .this(let keyword):
-            if currentClass == .none {
-                error(keyword, "Can't use 'this' outside of a class.")
-                return ConstantNode(.nil)
-            }
-            return variable(keyword)
+            return this(keyword)
         case .superGet(let keyword, let method):
-            guard let (superclass, receiver) = superAccess(keyword) else { return ConstantNode(.nil) }
-            return SuperGetNode(runtime: runtime, superclass: superclass, receiver: receiver, name: method,
-                                symbol: runtime.symbols.intern(method.lexeme))
+            return superGet(keyword, method)
         case .await(let keyword, let operand):
-            if !function.isAsync {
-                error(keyword, "Can't use 'await' outside an async function.")
-            }
-            return AwaitNode(runtime: runtime, operand: awaited(operand), line: keyword.line)
+            return awaitExpression(keyword, operand)
         case .list(_, let elements):
             return ListNode(runtime: runtime, elements.map { expression($0) })
         case .map(_, let entries):
@@ -271,21 +253,52 @@ final class Analyzer {
         }
     }
 
+    private func variableReference(_ name: Token) -> Expression {
+        if !function.isGlobalScope && function.isBeingInitialized(name.lexeme) {
+            error(name, "Can't read local variable in its own initializer.")
+        }
+        return variable(name)
+    }
+
+    private func binary(_ left: Expr, _ links: [ChainLink]) -> Expression {
+        let left = expression(left)
+        return select.chain(left, links.map { (op: $0.op, operand: expression($0.operand)) })
+    }
+
     private func call(_ callee: Expr, _ paren: Token, _ arguments: [Expr]) -> Expression {
         switch callee {
         case .get(let object, let name):
             let object = expression(object)
-            return InvokeNode(runtime: runtime, object: object, name: name,
-                              arguments: arguments.map { expression($0) }, line: paren.line)
+            return select.invoke(object, name, arguments.map { expression($0) }, line: paren.line)
         case .superGet(let keyword, let method):
             guard let (superclass, receiver) = superAccess(keyword) else { return ConstantNode(.nil) }
             return SuperInvokeNode(runtime: runtime, superclass: superclass, receiver: receiver, name: method,
                                    arguments: arguments.map { expression($0) }, line: paren.line)
         default:
             let callee = expression(callee)
-            return CallNode(runtime: runtime, callee: callee, arguments: arguments.map { expression($0) },
-                            line: paren.line)
+            return select.call(callee, arguments.map { expression($0) }, line: paren.line)
         }
+    }
+
+    private func this(_ keyword: Token) -> Expression {
+        if currentClass == .none {
+            error(keyword, "Can't use 'this' outside of a class.")
+            return ConstantNode(.nil)
+        }
+        return variable(keyword)
+    }
+
+    private func superGet(_ keyword: Token, _ method: Token) -> Expression {
+        guard let (superclass, receiver) = superAccess(keyword) else { return ConstantNode(.nil) }
+        return SuperGetNode(runtime: runtime, superclass: superclass, receiver: receiver, name: method,
+                            symbol: runtime.symbols.intern(method.lexeme))
+    }
+
+    private func awaitExpression(_ keyword: Token, _ operand: Expr) -> Expression {
+        if !function.isAsync {
+            error(keyword, "Can't use 'await' outside an async function.")
+        }
+        return AwaitNode(runtime: runtime, operand: awaited(operand), line: keyword.line)
     }
 
     /// The operand of an `await`; `await repl()` opens a REPL that sees the locals here.
@@ -313,58 +326,18 @@ final class Analyzer {
         }
     }
 
-    private func binaryOperator(_ kind: TokenKind) -> BinaryNode.Operator {
-        switch kind {
-        case .plus: .add
-        case .minus: .subtract
-        case .star: .multiply
-        case .slash: .divide
-        case .less: .less
-        case .lessEqual: .lessEqual
-        case .greater: .greater
-        case .greaterEqual: .greaterEqual
-        case .equalEqual: .equal
-        case .bangEqual: .notEqual
-        default: preconditionFailure("not a binary operator: \(kind)")
-        }
-    }
-
-    /// `object.name = value`, reading the object in place when it is a variable the value cannot assign.
-    private func propertySet(_ object: Expression, _ name: Token, _ valueExpr: Expr) -> Expression {
-        let value = expression(valueExpr)
-        let symbol = runtime.symbols.intern(name.lexeme)
-        if let place = VariablePlace(of: object), !value.suspends {
-            let mayAssign = switch place {
-            case .slot: valueExpr.mayAssignLocals
-            case .global: valueExpr.mayAssignGlobals
-            }
-            if !mayAssign { return PlacePropertySetNode(object: place, name: name, symbol: symbol, value: value) }
-        }
-        return PropertySetNode(object: object, name: name, symbol: symbol, value: value)
-    }
-
     // MARK: Variables
 
     private func variable(_ name: Token) -> Expression {
         if let (scope, location) = outerVariable(name.lexeme) { return OuterGetNode(scope: scope, location: location) }
-        return switch resolve(name.lexeme) {
-        case .slot(let slot): SlotGetNode(slot)
-        case .box(let index): BoxGetNode(index)
-        case .capture(let index): CaptureGetNode(index)
-        case .global(let cell): GlobalGetNode(cell: cell, name: name)
-        }
+        return select.read(resolve(name.lexeme), name)
     }
 
     private func assignment(_ name: Token, _ value: Expression) -> Expression {
         if let (scope, location) = outerVariable(name.lexeme) {
             return OuterSetNode(scope: scope, location: location, value: value)
         }
-        return switch resolve(name.lexeme) {
-        case .slot(let slot): SlotSetNode(slot, value: value)
-        case .box(let index): BoxSetNode(index, value: value)
-        case .capture(let index): CaptureSetNode(index, value: value)
-        case .global(let cell): GlobalSetNode(cell: cell, name: name, value: value)
-        }
+        return select.assign(resolve(name.lexeme), name, value)
     }
 
     /// A name of the function a REPL was opened in, if the input itself does not declare it. Functions
@@ -397,42 +370,11 @@ final class Analyzer {
     }
 }
 
-extension Analyzer {
-    /// A literal's value. Equal string literals of one input share one string object, as equal
-    /// constants of a code object do in CPython: comparing them is then a pointer comparison.
-    private func constant(_ literal: Literal) -> Value {
-        switch literal {
-        case .nil: return .nil
-        case .bool(let b): return .bool(b)
-        case .number(let n): return .number(n)
-        case .string(let text):
-            if let string = stringLiterals[text] { return .string(string) }
-            let string = StringObject(text)
-            stringLiterals[text] = string
-            return .string(string)
-        }
-    }
-}
-
 private extension Expr {
     var isAssignment: Bool {
         switch self {
         case .assign, .set, .indexSet: true
         default: false
         }
-    }
-}
-
-/// Copies a method's receiver from slot 0 into the box inner functions capture it from.
-final class BoxReceiverStatement: Statement {
-    let runtime: Runtime
-    let box: Int
-    init(runtime: Runtime, box: Int) {
-        self.runtime = runtime
-        self.box = box
-    }
-    override func exec(_ frame: Frame) throws -> Value? {
-        frame.declareBox(box, runtime.track(Box(frame[0])))
-        return nil
     }
 }

@@ -16,7 +16,9 @@ extension Expr {
         case .literal, .variable, .this, .superGet: return false
         case .assign, .await: return true
         case .grouping(let inner), .unary(_, let inner), .get(let inner, _): return any(inner)
-        case .binary(let left, _, let right), .logical(let left, _, let right), .index(let left, _, let right):
+        case .binary(let left, let links), .logical(let left, let links):
+            return any(left) || links.contains { any($0.operand) }
+        case .index(let left, _, let right):
             return any(left, right)
         case .call(let callee, _, let arguments):
             return throughCalls || any(callee) || arguments.contains { any($0) }

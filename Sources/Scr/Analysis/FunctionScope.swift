@@ -12,6 +12,9 @@ final class FunctionScope {
     /// Names used inside functions nested in this one: a local with such a name is boxed, so closures
     /// can share it. (A superset of what is really captured, and cheap to compute.)
     private let namesUsedByInnerFunctions: Set<String>
+    /// Every local in a box, as jlox's environments hold every variable: the generic representation
+    /// (see `NodeSelection`).
+    private let boxesEveryLocal: Bool
 
     private var blocks: [[String: Local]] = []
     private var nextSlot = 1  // Slot 0 holds the receiver of a method.
@@ -21,11 +24,19 @@ final class FunctionScope {
     private(set) var captureSources: [FunctionCode.CaptureSource] = []
     private var captureIndex: [String: Int] = [:]
 
-    init(enclosing: FunctionScope?, kind: FunctionCode.Kind, isAsync: Bool, body: [Stmt]) {
+    /// A scope for a function whose body is `body`; `innerNames` finds what its nested functions use,
+    /// and is nil when every local is boxed anyway.
+    init(enclosing: FunctionScope?, kind: FunctionCode.Kind, isAsync: Bool, body: [Stmt], innerNames: InnerNames?) {
         self.enclosing = enclosing
         self.kind = kind
         self.isAsync = isAsync
-        namesUsedByInnerFunctions = InnerNames.collect(in: body)
+        boxesEveryLocal = innerNames == nil
+        namesUsedByInnerFunctions = innerNames?.usedByFunctions(in: body) ?? []
+    }
+
+    /// Whether a local named `name` lives in a box.
+    private func isBoxed(_ name: String) -> Bool {
+        boxesEveryLocal || namesUsedByInnerFunctions.contains(name)
     }
 
     /// Top-level code outside any block declares globals.
@@ -49,7 +60,7 @@ final class FunctionScope {
     func declare(_ name: String) -> VariableLocation? {
         guard blocks[blocks.count - 1][name] == nil else { return nil }
         let location: VariableLocation
-        if namesUsedByInnerFunctions.contains(name) {
+        if isBoxed(name) {
             location = newBox()
         } else {
             location = .slot(nextSlot)
@@ -68,14 +79,14 @@ final class FunctionScope {
         nextSlot = max(nextSlot, slot + 1)
         slotCount = max(slotCount, nextSlot)
         guard blocks[blocks.count - 1][name] == nil else { return nil }
-        let location = namesUsedByInnerFunctions.contains(name) ? newBox() : .slot(slot)
+        let location = isBoxed(name) ? newBox() : .slot(slot)
         blocks[blocks.count - 1][name] = Local(location: location, isDefined: true)
         return location
     }
 
     /// Declares the receiver (`this`) of a method: always slot 0, boxed too if inner functions use it.
     func declareReceiver() -> VariableLocation {
-        if namesUsedByInnerFunctions.contains("this") {
+        if isBoxed("this") {
             let location = newBox()
             blocks[blocks.count - 1]["this"] = Local(location: location, isDefined: true)
             return location

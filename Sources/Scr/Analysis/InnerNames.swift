@@ -1,59 +1,87 @@
-/// Collects the names that the functions nested in a body use without declaring them: the locals of
+/// Finds the names that the functions nested in a body use without declaring them: the locals of
 /// the body they might capture. Names are followed the way analysis resolves them — in order, block
 /// by block — so that a nested function's own locals (an `i`, a `result`) do not make the enclosing
 /// function's locals of the same name boxed. Where it is unsure it may answer too many names, never
 /// too few: analysis relies on every captured local being boxed.
-enum InnerNames {
-    static func collect(in body: [Stmt]) -> Set<String> {
-        var free = FreeNames()
-        for statement in body { inner(statement, &free) }
-        return free.names
+///
+/// Each function's free names are found once and remembered, so that analysing functions nested n
+/// deep walks each of them once, not n times.
+final class InnerNames {
+    /// The free names of each function seen, by the offset of its name in the source.
+    private var freeNames: [Int: Set<String>] = [:]
+
+    /// The names that functions nested in `body` (at any depth) use free.
+    func usedByFunctions(in body: [Stmt]) -> Set<String> {
+        var names = Set<String>()
+        for statement in body { inner(statement, &names) }
+        return names
     }
 
-    /// Walks a body of the function itself, looking for nested functions.
-    private static func inner(_ statement: Stmt, _ free: inout FreeNames) {
+    /// Walks a statement of the body itself, looking for nested functions.
+    private func inner(_ statement: Stmt, _ names: inout Set<String>) {
         switch statement {
         case .function(let function):
-            free.function(function)
+            names.formUnion(free(function))
         case .class(let declaration):
             // `super` is then a local of the body itself, which the methods capture.
-            free.methods(of: declaration, superIsOwn: false)
+            var walk = FreeNames(innerNames: self)
+            walk.methods(of: declaration, superIsOwn: false)
+            names.formUnion(walk.names)
         case .block(let statements):
-            for statement in statements { inner(statement, &free) }
+            for statement in statements { inner(statement, &names) }
         case .if(_, _, let then, let otherwise):
-            inner(then, &free)
-            if let otherwise { inner(otherwise, &free) }
+            inner(then, &names)
+            if let otherwise { inner(otherwise, &names) }
         case .while(_, _, let body), .forIn(_, _, _, let body):
-            inner(body, &free)
+            inner(body, &names)
         case .try(let tryStatement):
-            for statement in tryStatement.body { inner(statement, &free) }
-            for statement in tryStatement.catchBody ?? [] { inner(statement, &free) }
-            for statement in tryStatement.finallyBody ?? [] { inner(statement, &free) }
+            for statement in tryStatement.body { inner(statement, &names) }
+            for statement in tryStatement.catchBody ?? [] { inner(statement, &names) }
+            for statement in tryStatement.finallyBody ?? [] { inner(statement, &names) }
         default:
             break
         }
     }
+
+    /// The names `function` (or a function nested in it) uses that it does not declare.
+    fileprivate func free(_ function: FunctionDecl, isMethod: Bool = false) -> Set<String> {
+        let key = function.name.offset
+        if let names = freeNames[key] { return names }
+        var walk = FreeNames(innerNames: self)
+        walk.function(function, isMethod: isMethod)
+        freeNames[key] = walk.names
+        return walk.names
+    }
 }
 
-/// The free names of nested functions: every name used where none of the function's own scopes (nor
-/// those of functions between it and the body being analysed) declares it.
+/// The free names of one function: every name used where none of its scopes declares it. A function
+/// nested in it contributes its own free names (found once, by `InnerNames`), less those this one
+/// declares at that point.
 private struct FreeNames {
+    let innerNames: InnerNames
     private(set) var names = Set<String>()
     private var scopes: [Set<String>] = []
 
-    mutating func function(_ function: FunctionDecl, isMethod: Bool = false) {
+    init(innerNames: InnerNames) {
+        self.innerNames = innerNames
+    }
+
+    mutating func function(_ function: FunctionDecl, isMethod: Bool) {
         scopes.append(Set(function.params.map(\.lexeme) + (isMethod ? ["this"] : [])))
         for child in function.body { statement(child) }
         scopes.removeLast()
     }
 
     /// The methods of a class. A subclass declares `super` in the function that declares the class:
-    /// `superIsOwn` says whether that is a function nested in the body (not the body itself).
+    /// `superIsOwn` says whether that is the function being walked (not the body that `InnerNames`
+    /// collects for).
     mutating func methods(of declaration: ClassDecl, superIsOwn: Bool) {
         let declaresSuper = superIsOwn && declaration.superclass != nil
         if let superclass = declaration.superclass { use(superclass.lexeme) }
         if declaresSuper { scopes.append(["super"]) }
-        for method in declaration.methods { function(method, isMethod: true) }
+        for method in declaration.methods {
+            for name in innerNames.free(method, isMethod: true) { use(name) }
+        }
         if declaresSuper { scopes.removeLast() }
     }
 
@@ -92,7 +120,7 @@ private struct FreeNames {
             scope(declaring: [variable.lexeme], [body])
         case .function(let function):
             declare(function.name.lexeme)
-            self.function(function)
+            for name in innerNames.free(function) { use(name) }
         case .class(let declaration):
             declare(declaration.name.lexeme)
             methods(of: declaration, superIsOwn: true)
@@ -122,8 +150,10 @@ private struct FreeNames {
             use("this")
         case .grouping(let inner), .unary(_, let inner), .await(_, let inner), .get(let inner, _):
             expression(inner)
-        case .binary(let left, _, let right), .logical(let left, _, let right),
-             .set(let left, _, let right), .index(let left, _, let right):
+        case .binary(let left, let links), .logical(let left, let links):
+            expression(left)
+            for link in links { expression(link.operand) }
+        case .set(let left, _, let right), .index(let left, _, let right):
             expression(left)
             expression(right)
         case .indexSet(let object, _, let index, let value):

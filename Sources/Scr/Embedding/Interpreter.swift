@@ -12,12 +12,17 @@ public final class Interpreter: Sendable {
     let runtime: Confined<Runtime>
 
     /// Makes an interpreter that prints to `output` and reports background errors to `errors`.
+    ///
+    /// - Parameter specializedNodes: false runs every program on the generic nodes, the plain path
+    ///   that the specialised ones must agree with (docs/internals.md); nil (the default) specialises
+    ///   unless the environment variable `SCR_GENERIC_NODES` is set.
     public init(
         output: @escaping @Sendable (String) -> Void = { StandardOutput.output.write($0) },
         errors: @escaping @Sendable (String) -> Void = {
             StandardOutput.output.flush()
             StandardOutput.error.write($0)
-        }
+        },
+        specializedNodes: Bool? = nil
     ) {
         let executor = ScriptExecutor()
         self.executor = executor
@@ -26,7 +31,8 @@ public final class Interpreter: Sendable {
         self.output = outputSink
         self.errors = errorSink
         let runtime = Runtime(executor: executor, writeOutput: { outputSink.write($0) },
-                              writeError: { errorSink.write($0) })
+                              writeError: { errorSink.write($0) },
+                              specializesNodes: specializedNodes ?? Runtime.specializesNodesByDefault)
         runtime.flushOutput = { StandardOutput.output.flush() }
         self.runtime = Confined(runtime)
         runtime.interpreter = self
@@ -57,6 +63,16 @@ public final class Interpreter: Sendable {
                                                directory: path.map(SourceFile.directory(of:)) ?? ".")
             return try await runtime.runTopLevel(code)
         }
+    }
+
+    /// The nodes a program analyses to, one statement a line (see docs/internals.md, "Node dump"),
+    /// without running it. Compile errors throw a `CompileError`.
+    public func dumpNodes(_ source: String, path: String? = nil) async throws -> String {
+        try await onExecutor { runtime in
+            let code = try Interpreter.compile(source, runtime: runtime, mode: .script,
+                                               directory: path.map(SourceFile.directory(of:)) ?? ".")
+            return NodeDump.text(of: code)
+        }.value
     }
 
     /// Waits until every spawned task has finished. Returns false if any of them died of an error

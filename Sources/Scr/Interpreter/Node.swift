@@ -25,14 +25,20 @@ class Expression {
     func test(_ frame: Frame) throws -> Bool {
         try eval(frame).isTruthy
     }
+
+    /// The node's fields and children, for the node dump.
+    func dumpFields(_ dump: inout NodeDump) -> [String] { [] }
 }
 
 /// A statement of the analysed program. `exec` returns nil when the statement completes, or the
 /// value being returned when a `return` runs.
 class Statement {
+    /// The line the statement starts on.
+    let line: Int
     let suspends: Bool
 
-    init(suspends: Bool = false) {
+    init(line: Int, suspends: Bool = false) {
+        self.line = line
         self.suspends = suspends
     }
 
@@ -43,6 +49,10 @@ class Statement {
     func execAsync(_ frame: Frame) async throws -> Value? {
         try exec(frame)
     }
+
+    /// The statement's fields, for the node dump (`NodeDump`), and the statements it holds.
+    func dumpFields(_ dump: inout NodeDump) -> [String] { [] }
+    var dumpNested: [(label: String?, statement: Statement)] { [] }
 }
 
 extension Expression {

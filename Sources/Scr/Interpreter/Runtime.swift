@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// The state shared by all the code one interpreter runs: globals, interned names, output, and the
@@ -11,6 +16,8 @@ final class Runtime {
     /// Captures of code that has none (top-level inputs).
     let noCaptures = UnsafeMutablePointer<Box>.allocate(capacity: 1)
     let executor: ScriptExecutor
+    /// Whether analysis picks specialised nodes (see `NodeSelection`).
+    let specializesNodes: Bool
     /// The executor's stack limit, and the address of the interrupt flag's value: the checks on every
     /// call read them as plain values, where reading through `executor` and `interruptRequested`
     /// cost a retain and a release of each.
@@ -46,8 +53,10 @@ final class Runtime {
     /// The class of the values runtime errors are caught as: instances with a `message` field.
     private(set) lazy var errorClass = ClassObject(name: "Error", superclass: nil, methods: [:])
 
-    init(executor: ScriptExecutor, writeOutput: @escaping (String) -> Void, writeError: @escaping (String) -> Void) {
+    init(executor: ScriptExecutor, writeOutput: @escaping (String) -> Void, writeError: @escaping (String) -> Void,
+         specializesNodes: Bool = Runtime.specializesNodesByDefault) {
         self.executor = executor
+        self.specializesNodes = specializesNodes
         stackLimit = executor.stackLimit
         interruptTarget = interruptRequested.address
         self.writeOutput = writeOutput
@@ -58,6 +67,13 @@ final class Runtime {
 
     deinit {
         noCaptures.deallocate()
+    }
+
+    /// Specialised nodes, unless the environment sets `SCR_GENERIC_NODES` (to anything but 0): a whole
+    /// test suite can then run on the generic path.
+    static var specializesNodesByDefault: Bool {
+        guard let setting = getenv("SCR_GENERIC_NODES") else { return true }
+        return String(cString: setting) == "0"
     }
 
     private func installREPL() {

@@ -10,9 +10,9 @@ import Darwin
 /// recursion has room before the `Stack overflow.` check trips, whatever thread the host calls from.
 public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
     /// The stack of the executor's thread.
-    static let stackSize = 64 << 20
+    static let stackSize = LargeStack.size
     /// Headroom kept below the stack-overflow check for natives and the runtime's own frames.
-    private static let stackMargin = 1 << 20
+    private static let stackMargin = 8 << 20
 
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
@@ -74,23 +74,9 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
         pthread_mutex_unlock(mutex)
     }
 
+    /// The thread holds the executor until it stops.
     private func startThread() {
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        pthread_attr_setstacksize(&attributes, ScriptExecutor.stackSize)
-        #if canImport(Glibc)
-        var thread = pthread_t()
-        #else
-        var thread: pthread_t?
-        #endif
-        let context = Unmanaged.passRetained(self).toOpaque()
-        let result = pthread_create(&thread, &attributes, { context in
-            Unmanaged<ScriptExecutor>.fromOpaque(context!).takeRetainedValue().runJobs()
-            return nil
-        }, context)
-        precondition(result == 0, "cannot start the interpreter's thread")
-        pthread_attr_destroy(&attributes)
-        pthread_detach(thread)
+        pthread_detach(LargeStack.startThread { self.runJobs() })
     }
 
     /// The name of the executor's thread, as tools (and tests) see it.

@@ -1,21 +1,28 @@
 /// A recursive-descent parser for scr: jlox's parser, error for error, plus scr's extensions.
 public struct Parser {
     /// Nesting deeper than this is a syntax error rather than a risk to the native stack.
-    public static let maxNesting = 500
+    public static let maxNesting = 1_500
 
     private struct ParseError: Error {}
 
     private let tokens: [Token]
     private var current = 0
     private var depth = 0
+    /// Set once the input nests too deeply: nothing more is reported.
+    private var abandoned = false
     private var diagnostics: [Diagnostic] = []
 
     private init(tokens: [Token]) {
         self.tokens = tokens
     }
 
-    /// Scans and parses `source`, reporting every error.
+    /// Scans and parses `source`, reporting every error. Parsing recurses once per level of nesting,
+    /// so it runs on a large stack wherever it is called from (`LargeStack`).
     public static func parse(_ source: String) -> ParseResult {
+        LargeStack.run { parseHere(source) }
+    }
+
+    private static func parseHere(_ source: String) -> ParseResult {
         let scan = Lexer.scan(source)
         var parser = Parser(tokens: scan.tokens)
         let statements = parser.program()
@@ -41,14 +48,16 @@ public struct Parser {
 
     private mutating func declaration() -> Stmt? {
         do {
-            if match(.class) { return try classDeclaration() }
-            if check(.async) && checkNext(.fun) {
-                current += 2
-                return .function(try function("function", isAsync: true))
+            return try nested { parser in
+                if parser.match(.class) { return try parser.classDeclaration() }
+                if parser.check(.async) && parser.checkNext(.fun) {
+                    parser.current += 2
+                    return .function(try parser.function("function", isAsync: true))
+                }
+                if parser.match(.fun) { return .function(try parser.function("function", isAsync: false)) }
+                if parser.match(.var) { return try parser.varDeclaration() }
+                return try parser.statement()
             }
-            if match(.fun) { return .function(try function("function", isAsync: false)) }
-            if match(.var) { return try varDeclaration() }
-            return try statement()
         } catch {
             synchronize()
             return nil
@@ -109,18 +118,21 @@ public struct Parser {
     // MARK: Statements
 
     private mutating func statement() throws -> Stmt {
-        try nested { parser in
-            if parser.match(.for) { return try parser.forStatement() }
-            if parser.match(.if) { return try parser.ifStatement() }
-            if parser.match(.print) { return try parser.printStatement() }
-            if parser.match(.return) { return try parser.returnStatement() }
-            if parser.match(.while) { return try parser.whileStatement() }
-            if parser.match(.throw) { return try parser.throwStatement() }
-            if parser.match(.try) { return try parser.tryStatement() }
-            if parser.match(.import) { return try parser.importStatement() }
-            if parser.match(.leftBrace) { return .block(try parser.block()) }
-            return try parser.expressionStatement()
-        }
+        if match(.for) { return try forStatement() }
+        if match(.if) { return try ifStatement() }
+        if match(.print) { return try printStatement() }
+        if match(.return) { return try returnStatement() }
+        if match(.while) { return try whileStatement() }
+        if match(.throw) { return try throwStatement() }
+        if match(.try) { return try tryStatement() }
+        if match(.import) { return try importStatement() }
+        if match(.leftBrace) { return .block(try block()) }
+        return try expressionStatement()
+    }
+
+    /// The body of an `if`, `else`, `while` or `for`: a statement nested in a statement.
+    private mutating func nestedStatement() throws -> Stmt {
+        try nested { try $0.statement() }
     }
 
     private mutating func forStatement() throws -> Stmt {
@@ -152,7 +164,7 @@ public struct Parser {
             increment = try expression()
         }
         try consume(.rightParen, "Expect ')' after for clauses.")
-        var body = try statement()
+        var body = try nestedStatement()
 
         if let increment {
             body = .block([body, .expression(increment)])
@@ -175,7 +187,7 @@ public struct Parser {
         advance()  // `in`
         let iterable = try expression()
         try consume(.rightParen, "Expect ')' after for clauses.")
-        let body = try statement()
+        let body = try nestedStatement()
         return .forIn(keyword, variable: variable, iterable: iterable, body: body)
     }
 
@@ -184,10 +196,10 @@ public struct Parser {
         try consume(.leftParen, "Expect '(' after 'if'.")
         let condition = try expression()
         try consume(.rightParen, "Expect ')' after if condition.")
-        let thenBranch = try statement()
+        let thenBranch = try nestedStatement()
         var elseBranch: Stmt?
         if match(.else) {
-            elseBranch = try statement()
+            elseBranch = try nestedStatement()
         }
         return .if(keyword, condition: condition, then: thenBranch, else: elseBranch)
     }
@@ -214,7 +226,7 @@ public struct Parser {
         try consume(.leftParen, "Expect '(' after 'while'.")
         let condition = try expression()
         try consume(.rightParen, "Expect ')' after condition.")
-        let body = try statement()
+        let body = try nestedStatement()
         return .while(keyword, condition: condition, body: body)
     }
 
@@ -280,7 +292,7 @@ public struct Parser {
     }
 
     private mutating func assignment() throws -> Expr {
-        let expr = try or()
+        let expr = try binary(0)
         guard match(.equal) else { return expr }
         let equals = previous
         let value = try expression()
@@ -297,48 +309,35 @@ public struct Parser {
         }
     }
 
-    private mutating func or() throws -> Expr {
-        try leftAssociative(of: [.or], operand: { try $0.and() }, combine: Expr.logical)
-    }
-
-    private mutating func and() throws -> Expr {
-        try leftAssociative(of: [.and], operand: { try $0.equality() }, combine: Expr.logical)
-    }
-
-    private mutating func equality() throws -> Expr {
-        try leftAssociative(of: [.bangEqual, .equalEqual], operand: { try $0.comparison() }, combine: Expr.binary)
-    }
-
-    private mutating func comparison() throws -> Expr {
-        try leftAssociative(of: [.greater, .greaterEqual, .less, .lessEqual],
-                            operand: { try $0.term() }, combine: Expr.binary)
-    }
-
-    private mutating func term() throws -> Expr {
-        try leftAssociative(of: [.minus, .plus], operand: { try $0.factor() }, combine: Expr.binary)
-    }
-
-    private mutating func factor() throws -> Expr {
-        try leftAssociative(of: [.slash, .star], operand: { try $0.unary() }, combine: Expr.binary)
-    }
-
-    /// One level of binary operators. A long chain nests the tree as deeply as parentheses would, so
-    /// each link counts towards the nesting limit.
-    private mutating func leftAssociative(
-        of operators: [TokenKind],
-        operand: (inout Parser) throws -> Expr,
-        combine: (Expr, Token, Expr) -> Expr
-    ) throws -> Expr {
-        var expr = try operand(&self)
-        let outerDepth = depth
-        defer { depth = outerDepth }
-        while operators.contains(peek.kind) {
-            try enterNesting()
-            let op = advance()
-            let right = try operand(&self)
-            expr = combine(expr, op, right)
+    /// The binary operators by precedence, loosest first: `or`, `and`, equality, comparison, term,
+    /// factor. Each level is left-associative.
+    private static func precedence(of kind: TokenKind) -> Int? {
+        switch kind {
+        case .or: 0
+        case .and: 1
+        case .bangEqual, .equalEqual: 2
+        case .greater, .greaterEqual, .less, .lessEqual: 3
+        case .minus, .plus: 4
+        case .slash, .star: 5
+        default: nil
         }
-        return expr
+    }
+
+    /// The operators of precedence `minimum` and tighter, by precedence climbing: jlox's grammar (one
+    /// rule a level), in one function, so that a parenthesis costs a few native frames, not one per
+    /// level. A run of operators of one level is one flat chain (`1 + 2 + … + 1000` is not nested:
+    /// it costs no depth here, nor in analysis and evaluation, which loop over it).
+    private mutating func binary(_ minimum: Int) throws -> Expr {
+        var left = try unary()
+        while let level = Parser.precedence(of: peek.kind), level >= minimum {
+            var links: [ChainLink] = []
+            while Parser.precedence(of: peek.kind) == level {
+                let op = advance()
+                links.append(ChainLink(op: op, operand: try binary(level + 1)))
+            }
+            left = level < 2 ? .logical(left, links) : .binary(left, links)
+        }
+        return left
     }
 
     private mutating func unary() throws -> Expr {
@@ -448,11 +447,16 @@ public struct Parser {
         return try body(&self)
     }
 
+    /// Counts a level of nesting. Past the limit, the error is the only one reported: parsing stops
+    /// there, rather than report every enclosing construct as unclosed.
     private mutating func enterNesting() throws {
         depth += 1
         if depth > Parser.maxNesting {
             depth -= 1
-            throw error(peek, "Too much nesting.")
+            let error = error(peek, "Too much nesting.")
+            abandoned = true
+            current = tokens.count - 1
+            throw error
         }
     }
 
@@ -481,7 +485,7 @@ public struct Parser {
     }
 
     private mutating func report(_ diagnostic: Diagnostic) {
-        diagnostics.append(diagnostic)
+        if !abandoned { diagnostics.append(diagnostic) }
     }
 
     private mutating func match(_ kinds: TokenKind...) -> Bool {

@@ -18,4 +18,8 @@ final class AwaitNode: Expression {
     override func evalAsync(_ frame: Frame) async throws -> Value {
         try await runtime.await(operand.value(frame), line: line)
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [dump.expression(operand)]
+    }
 }

@@ -1,10 +1,10 @@
-/// `callee(arguments)`.
-final class CallNode: Expression, ArgumentArrayCallSite {
+/// `callee(arguments)` on the general path: the arguments in an array, the call through
+/// `Runtime.call`. The generic node; `DirectCallNode` is the specialised one.
+class CallNode: Expression {
     let runtime: Runtime
     let callee: Expression
     let arguments: NodeList<Expression>
     let line: Int
-    var spareArguments = SpareArray()
 
     init(runtime: Runtime, callee: Expression, arguments: [Expression], line: Int) {
         self.runtime = runtime
@@ -13,6 +13,26 @@ final class CallNode: Expression, ArgumentArrayCallSite {
         self.line = line
         super.init(suspends: callee.suspends || arguments.anySuspends)
     }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        let callee = try callee.eval(frame)
+        return try runtime.call(callee, arguments.values(frame), line: line)
+    }
+
+    override func evalAsync(_ frame: Frame) async throws -> Value {
+        let callee = try await self.callee.value(frame)
+        return try await runtime.call(callee, arguments.values(frame), line: line)
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [dump.expression(callee)] + dump.expressions(arguments.nodes)
+    }
+}
+
+/// `callee(arguments)`, with the arguments of a script function or initializer evaluated straight
+/// into its new frame (see `Runtime.invoke`).
+final class DirectCallNode: CallNode, ArgumentArrayCallSite {
+    var spareArguments = SpareArray()
 
     // The common cases: a synchronous script function, or a class whose initializer takes this many
     // arguments. The callee value keeps the function or class alive through the call, which borrows
@@ -67,11 +87,6 @@ final class CallNode: Expression, ArgumentArrayCallSite {
         _ = try runtime.invoke(initializer, receiver: instance, arguments: arguments, from: frame, line: line)
         return instance
     }
-
-    override func evalAsync(_ frame: Frame) async throws -> Value {
-        let callee = try await self.callee.value(frame)
-        return try await runtime.call(callee, arguments.values(frame), line: line)
-    }
 }
 
 /// `object.name(arguments)`: a method call that skips making a bound method.
@@ -86,10 +101,11 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
     let line: Int
     var spareArguments = SpareArray()
 
-    init(runtime: Runtime, object: Expression, name: Token, arguments: [Expression], line: Int) {
+    init(runtime: Runtime, object: Expression, receiverPlace: VariablePlace?, name: Token, arguments: [Expression],
+         line: Int) {
         self.runtime = runtime
         self.object = object
-        receiverPlace = VariablePlace(of: object)
+        self.receiverPlace = receiverPlace
         self.name = name
         self.symbol = runtime.symbols.intern(name.lexeme)
         self.arguments = NodeList(arguments)
@@ -157,6 +173,10 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
         }
         return try await runtime.invokeBuiltin(receiver, symbol, name, arguments.values(frame), line: line)
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [receiverPlace.map { "\($0)" } ?? dump.expression(object), name.lexeme] + dump.expressions(arguments.nodes)
+    }
 }
 
 /// `super.name(arguments)`.
@@ -198,6 +218,10 @@ final class SuperInvokeNode: Expression {
         }
         return method
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [name.lexeme] + dump.expressions(arguments.nodes)
+    }
 }
 
 /// `super.name`: the superclass's method bound to `this`.
@@ -222,6 +246,10 @@ final class SuperGetNode: Expression {
         }
         return .boundMethod(runtime.track(BoundMethod(receiver: try receiver.eval(frame), method: method)))
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [name.lexeme]
+    }
 }
 
 /// A function declaration's value: a new closure each time it runs.
@@ -236,6 +264,11 @@ final class ClosureNode: Expression {
 
     override func eval(_ frame: Frame) throws -> Value {
         .function(runtime.makeClosure(code, in: frame))
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        dump.function(made: code)
+        return [code.name]
     }
 }
 

@@ -13,12 +13,14 @@ final class ClassStatement: Statement {
     let methods: [Method]
 
     init(runtime: Runtime, name: String, location: VariableLocation,
-         superclass: (expression: Expression, name: Token, location: VariableLocation)?, methods: [Method]) {
+         superclass: (expression: Expression, name: Token, location: VariableLocation)?, methods: [Method],
+         line: Int) {
         self.runtime = runtime
         self.name = name
         self.location = location
         self.superclass = superclass
         self.methods = methods
+        super.init(line: line)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
@@ -37,5 +39,10 @@ final class ClassStatement: Statement {
         let klass = runtime.track(ClassObject(name: name, superclass: superclassObject, methods: table))
         location.assign(.class(klass), in: frame)
         return nil
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        for method in methods { dump.function(made: method.code) }
+        return [name] + (superclass.map { ["< \($0.name.lexeme)"] } ?? [])
     }
 }

@@ -21,6 +21,10 @@ final class ListNode: Expression {
         for element in elements { values.append(try await element.value(frame)) }
         return .list(runtime.track(ListObject(values)))
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        dump.expressions(elements)
+    }
 }
 
 /// `{key: value, …}`
@@ -51,6 +55,10 @@ final class MapNode: Expression {
         }
         return .map(map)
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        entries.map { "\(dump.expression($0.key)): \(dump.expression($0.value))" }
+    }
 }
 
 /// `object[index]`
@@ -73,6 +81,10 @@ final class IndexNode: Expression {
     override func evalAsync(_ frame: Frame) async throws -> Value {
         let object = try await object.value(frame)
         return try Indexing.get(object, await index.value(frame), line: line)
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [dump.expression(object), dump.expression(index)]
     }
 }
 
@@ -105,6 +117,10 @@ final class IndexSetNode: Expression {
         let value = try await value.value(frame)
         try Indexing.set(object, index, value, line: line)
         return value
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [dump.expression(object), dump.expression(index), dump.expression(value)]
     }
 }
 

@@ -1,12 +1,10 @@
 /// `throw value;`
 final class ThrowStatement: Statement {
     let value: Expression
-    let line: Int
 
     init(_ value: Expression, line: Int) {
         self.value = value
-        self.line = line
-        super.init(suspends: value.suspends)
+        super.init(line: line, suspends: value.suspends)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
@@ -15,6 +13,10 @@ final class ThrowStatement: Statement {
 
     override func execAsync(_ frame: Frame) async throws -> Value? {
         throw ScriptError(thrown: try await value.value(frame), line: line)
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [dump.expression(value)]
     }
 }
 
@@ -26,12 +28,12 @@ final class TryStatement: Statement {
     let cleanup: Statement?
 
     init(runtime: Runtime, body: Statement, handler: (location: VariableLocation?, body: Statement)?,
-         cleanup: Statement?) {
+         cleanup: Statement?, line: Int) {
         self.runtime = runtime
         self.body = body
         self.handler = handler
         self.cleanup = cleanup
-        super.init(suspends: body.suspends || handler?.body.suspends == true || cleanup?.suspends == true)
+        super.init(line: line, suspends: body.suspends || handler?.body.suspends == true || cleanup?.suspends == true)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
@@ -80,5 +82,13 @@ final class TryStatement: Statement {
     private func bind(_ error: any Error, _ location: VariableLocation?, _ frame: Frame) {
         let error = runtime.scriptError(from: error, line: 0)
         location?.declare(runtime.caughtValue(error), in: frame, runtime)
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        (handler?.location).map { ["catch \($0)"] } ?? []
+    }
+
+    override var dumpNested: [(label: String?, statement: Statement)] {
+        [("try", body)] + (handler.map { [("catch", $0.body)] } ?? []) + (cleanup.map { [("finally", $0)] } ?? [])
     }
 }

@@ -5,15 +5,13 @@ final class ForInStatement: Statement {
     let location: VariableLocation
     let iterable: Expression
     let body: Statement
-    let line: Int
 
     init(runtime: Runtime, location: VariableLocation, iterable: Expression, body: Statement, line: Int) {
         self.runtime = runtime
         self.location = location
         self.iterable = iterable
         self.body = body
-        self.line = line
-        super.init(suspends: iterable.suspends || body.suspends)
+        super.init(line: line, suspends: iterable.suspends || body.suspends)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
@@ -54,5 +52,13 @@ final class ForInStatement: Statement {
         default:
             throw ScriptError("Can only iterate over lists, maps and strings.", line: line)
         }
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["\(location)", dump.expression(iterable)]
+    }
+
+    override var dumpNested: [(label: String?, statement: Statement)] {
+        [(nil, body)]
     }
 }

@@ -4,18 +4,21 @@ final class ImportStatement: Statement {
     /// The module's path as written, for messages, and resolved against the importing file.
     let name: String
     let path: String
-    let line: Int
 
     init(runtime: Runtime, name: String, path: String, line: Int) {
         self.runtime = runtime
         self.name = name
         self.path = path
-        self.line = line
+        super.init(line: line)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
         try runtime.importModule(name, at: path, line: line)
         return nil
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [name]
     }
 }
 

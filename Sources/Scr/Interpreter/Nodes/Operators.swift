@@ -31,6 +31,10 @@ final class UnaryNode: Expression {
             return .number(-n)
         }
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["\(op)", dump.expression(operand)]
+    }
 }
 
 /// A binary operator. Both operands are evaluated, left first, then combined.
@@ -100,6 +104,10 @@ final class BinaryNode: Expression {
         let a = try await left.value(frame)
         return try op.apply(a, try await right.value(frame), line: line)
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["\(op)", dump.expression(left), dump.expression(right)]
+    }
 }
 
 /// `left op number`, the shape of most loop conditions, counters and recursions (`i < n`, `i + 1`,
@@ -129,6 +137,10 @@ final class NumberBinaryNode: Expression {
     override func evalAsync(_ frame: Frame) async throws -> Value {
         try op.apply(try await left.value(frame), .number(right), line: line)
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["\(op)", dump.expression(left), Value.number(right).description]
+    }
 }
 
 /// `local op number` (`n - 1`, `i < 10`): the operand is read where it lies in the frame, with no
@@ -155,6 +167,10 @@ final class SlotNumberBinaryNode: Expression {
         if case .number(let x) = frame.slots[slot] { return op.apply(x, right).isTruthy }
         return try op.apply(frame[slot], .number(right), line: line).isTruthy
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["\(op)", "slot \(slot)", Value.number(right).description]
+    }
 }
 
 /// `global op number` (`count + 1`), the operand read where the global holds it.
@@ -174,6 +190,10 @@ final class PlaceNumberBinaryNode: Expression {
     override func eval(_ frame: Frame) throws -> Value {
         if let x = left.number(in: frame) { return op.apply(x, right) }
         return try op.apply(left.value(in: frame), .number(right), line: line)
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["\(op)", "\(left)", Value.number(right).description]
     }
 }
 
@@ -201,6 +221,10 @@ final class PlacesBinaryNode: Expression {
         if let x = left.number(in: frame), let y = right.number(in: frame) { return op.apply(x, y).isTruthy }
         let a = try left.value(in: frame)
         return try op.apply(a, right.value(in: frame), line: line).isTruthy
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["\(op)", "\(left)", "\(right)"]
     }
 }
 
@@ -233,28 +257,80 @@ final class NilTestNode: Expression {
         if case .nil = value { return isEqual }
         return !isEqual
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [isEqual ? "equal" : "notEqual", dump.expression(operand)]
+    }
 }
 
-/// `and` / `or`: the right operand runs only when the left does not decide.
-final class LogicalNode: Expression {
-    let isAnd: Bool
-    let left: Expression
-    let right: Expression
+/// A chain of operators of one precedence after its first operation (`a + b + c + d`: `head` is
+/// `a + b`): each link applies its operator to the value so far and its operand, in a loop rather than
+/// a nested tree, so that a chain of any length costs no native stack (docs/internals.md, "Depth").
+final class ChainNode: Expression {
+    let head: Expression
+    let operators: [BinaryNode.Operator]
+    let lines: [Int]
+    let operands: NodeList<Expression>
 
-    init(isAnd: Bool, _ left: Expression, _ right: Expression) {
-        self.isAnd = isAnd
-        self.left = left
-        self.right = right
-        super.init(suspends: left.suspends || right.suspends)
+    init(head: Expression, _ links: [(op: BinaryNode.Operator, operand: Expression, line: Int)]) {
+        self.head = head
+        operators = links.map(\.op)
+        lines = links.map(\.line)
+        operands = NodeList(links.map(\.operand))
+        super.init(suspends: head.suspends || operands.nodes.anySuspends)
     }
 
     override func eval(_ frame: Frame) throws -> Value {
-        let a = try left.eval(frame)
-        return a.isTruthy == isAnd ? try right.eval(frame) : a
+        var value = try head.eval(frame)
+        for i in operands.indices {
+            value = try operators[i].apply(value, operands.with(i) { try $0.eval(frame) }, line: lines[i])
+        }
+        return value
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
-        let a = try await left.value(frame)
-        return a.isTruthy == isAnd ? try await right.value(frame) : a
+        var value = try await head.value(frame)
+        for i in operands.indices {
+            value = try operators[i].apply(value, await operands.nodes[i].value(frame), line: lines[i])
+        }
+        return value
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [dump.expression(head)] + operands.indices.map { "\(operators[$0]) \(dump.expression(operands.nodes[$0]))" }
+    }
+}
+
+/// `a and b and …` / `a or b or …`: each operand runs only when the ones before it did not decide.
+final class LogicalNode: Expression {
+    let isAnd: Bool
+    let operands: NodeList<Expression>
+
+    init(isAnd: Bool, _ operands: [Expression]) {
+        self.isAnd = isAnd
+        self.operands = NodeList(operands)
+        super.init(suspends: operands.anySuspends)
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        let last = operands.count - 1
+        for i in 0..<last {
+            let value = try operands.with(i) { try $0.eval(frame) }
+            if value.isTruthy != isAnd { return value }
+        }
+        return try operands.with(last) { try $0.eval(frame) }
+    }
+
+    override func evalAsync(_ frame: Frame) async throws -> Value {
+        let last = operands.count - 1
+        for i in 0..<last {
+            let value = try await operands.nodes[i].value(frame)
+            if value.isTruthy != isAnd { return value }
+        }
+        return try await operands.nodes[last].value(frame)
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [isAnd ? "and" : "or"] + dump.expressions(operands.nodes)
     }
 }

@@ -1,5 +1,5 @@
-/// `object.name`.
-final class PropertyGetNode: Expression {
+/// `object.name`, looked up by name each time: the generic node.
+class PropertyGetNode: Expression {
     let runtime: Runtime
     let object: Expression
     let name: Token
@@ -13,6 +13,21 @@ final class PropertyGetNode: Expression {
         super.init(suspends: object.suspends)
     }
 
+    override func eval(_ frame: Frame) throws -> Value {
+        try runtime.property(of: object.eval(frame), symbol, name)
+    }
+
+    override func evalAsync(_ frame: Frame) async throws -> Value {
+        try runtime.property(of: await object.value(frame), symbol, name)
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [dump.expression(object), name.lexeme]
+    }
+}
+
+/// `object.name`, with the field's position cached per class (see `FieldCache`).
+final class CachedPropertyGetNode: PropertyGetNode {
     private var cache = FieldCache()
 
     override func eval(_ frame: Frame) throws -> Value {
@@ -22,10 +37,6 @@ final class PropertyGetNode: Expression {
             return field
         }
         return try runtime.property(of: object, symbol, name)
-    }
-
-    override func evalAsync(_ frame: Frame) async throws -> Value {
-        try runtime.property(of: await object.value(frame), symbol, name)
     }
 }
 
@@ -52,6 +63,10 @@ final class PlacePropertyGetNode: Expression {
             return field
         }
         return try runtime.property(of: object.value(in: frame), symbol, name)
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["\(object)", name.lexeme]
     }
 }
 
@@ -81,10 +96,15 @@ final class PlacePropertySetNode: Expression {
         instance._withUnsafeGuaranteedRef { $0[cache.positionForSetting(symbol, in: $0.klass)] = value }
         return value
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["\(object)", name.lexeme, dump.expression(value)]
+    }
 }
 
-/// `object.name = value`. As in jlox, the object must be an instance before the value is evaluated.
-final class PropertySetNode: Expression {
+/// `object.name = value`, the field found by name each time: the generic node. As in jlox, the object
+/// must be an instance before the value is evaluated.
+class PropertySetNode: Expression {
     let object: Expression
     let name: Token
     let symbol: Int
@@ -98,26 +118,41 @@ final class PropertySetNode: Expression {
         super.init(suspends: object.suspends || value.suspends)
     }
 
-    private var cache = FieldCache()
-
     override func eval(_ frame: Frame) throws -> Value {
-        let instance = try self.instance(object.eval(frame))
+        let instance = try instance(of: object.eval(frame), name)
         let value = try value.eval(frame)
-        instance[cache.positionForSetting(symbol, in: instance.klass)] = value
+        instance.setField(symbol, value)
         return value
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
-        let instance = try self.instance(await object.value(frame))
+        let instance = try instance(of: await object.value(frame), name)
         let value = try await value.value(frame)
         instance.setField(symbol, value)
         return value
     }
 
-    private func instance(_ object: Value) throws -> Instance {
-        guard case .instance(let instance) = object else {
-            throw ScriptError("Only instances have fields.", line: name.line)
-        }
-        return instance
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [dump.expression(object), name.lexeme, dump.expression(value)]
     }
+}
+
+/// `object.name = value`, with the field's position cached per class (see `FieldCache`).
+final class CachedPropertySetNode: PropertySetNode {
+    private var cache = FieldCache()
+
+    override func eval(_ frame: Frame) throws -> Value {
+        let instance = try instance(of: object.eval(frame), name)
+        let value = try value.eval(frame)
+        instance[cache.positionForSetting(symbol, in: instance.klass)] = value
+        return value
+    }
+}
+
+/// The instance whose field `object.name = …` sets; jlox's error for anything else.
+private func instance(of object: Value, _ name: Token) throws -> Instance {
+    guard case .instance(let instance) = object else {
+        throw ScriptError("Only instances have fields.", line: name.line)
+    }
+    return instance
 }

@@ -27,4 +27,8 @@ final class ReplCallNode: Expression {
             return .nil
         })
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        []
+    }
 }

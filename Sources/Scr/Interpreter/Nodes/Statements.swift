@@ -2,9 +2,9 @@
 final class ExpressionStatement: Statement {
     let expression: Expression
 
-    init(_ expression: Expression) {
+    init(_ expression: Expression, line: Int) {
         self.expression = expression
-        super.init(suspends: expression.suspends)
+        super.init(line: line, suspends: expression.suspends)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
@@ -16,20 +16,28 @@ final class ExpressionStatement: Statement {
         _ = try await expression.value(frame)
         return nil
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [dump.expression(expression)]
+    }
 }
 
 /// `name = value;`, the commonest statement of loops.
 final class AssignmentStatement: Statement {
     let assignment: AssignmentNode
 
-    init(_ assignment: AssignmentNode) {
+    init(_ assignment: AssignmentNode, line: Int) {
         self.assignment = assignment
-        super.init()
+        super.init(line: line)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
         try assignment.assign(frame)
         return nil
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [dump.expression(assignment)]
     }
 }
 
@@ -38,10 +46,10 @@ final class PrintStatement: Statement {
     let runtime: Runtime
     let expression: Expression
 
-    init(runtime: Runtime, _ expression: Expression) {
+    init(runtime: Runtime, _ expression: Expression, line: Int) {
         self.runtime = runtime
         self.expression = expression
-        super.init(suspends: expression.suspends)
+        super.init(line: line, suspends: expression.suspends)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
@@ -53,6 +61,10 @@ final class PrintStatement: Statement {
         runtime.writeOutput(try await expression.value(frame).description + "\n")
         return nil
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [dump.expression(expression)]
+    }
 }
 
 /// `{ statements }`. Scopes were resolved to slots by analysis, so a block only sequences.
@@ -60,9 +72,9 @@ final class BlockStatement: Statement {
     private let list: NodeList<Statement>
     var statements: [Statement] { list.nodes }
 
-    init(_ statements: [Statement]) {
+    init(_ statements: [Statement], line: Int) {
         list = NodeList(statements)
-        super.init(suspends: statements.anySuspends)
+        super.init(line: statements.first?.line ?? line, suspends: statements.anySuspends)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
@@ -78,17 +90,9 @@ final class BlockStatement: Statement {
         }
         return nil
     }
-}
 
-extension BlockStatement {
-    /// The statements in sequence: the one statement itself when there is one, for running a block
-    /// costs a call of its own (30 instructions; a method whose body is a `return` runs 5% faster).
-    static func of(_ statements: [Statement]) -> Statement {
-        switch statements.count {
-        case 1: statements[0]
-        case 2: PairStatement(statements[0], statements[1])
-        default: BlockStatement(statements)
-        }
+    override var dumpNested: [(label: String?, statement: Statement)] {
+        statements.map { (nil, $0) }
     }
 }
 
@@ -101,7 +105,7 @@ final class PairStatement: Statement {
     init(_ first: Statement, _ second: Statement) {
         self.first = first
         self.second = second
-        super.init(suspends: first.suspends || second.suspends)
+        super.init(line: first.line, suspends: first.suspends || second.suspends)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
@@ -113,6 +117,10 @@ final class PairStatement: Statement {
         if let result = try await first.run(frame) { return result }
         return try await second.run(frame)
     }
+
+    override var dumpNested: [(label: String?, statement: Statement)] {
+        [(nil, first), (nil, second)]
+    }
 }
 
 /// `if (condition) then else otherwise`
@@ -121,11 +129,11 @@ final class IfStatement: Statement {
     let then: Statement
     let otherwise: Statement?
 
-    init(condition: Expression, then: Statement, otherwise: Statement?) {
+    init(condition: Expression, then: Statement, otherwise: Statement?, line: Int) {
         self.condition = condition
         self.then = then
         self.otherwise = otherwise
-        super.init(suspends: condition.suspends || then.suspends || otherwise?.suspends == true)
+        super.init(line: line, suspends: condition.suspends || then.suspends || otherwise?.suspends == true)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
@@ -137,6 +145,14 @@ final class IfStatement: Statement {
         if try await condition.value(frame).isTruthy { return try await then.run(frame) }
         return try await otherwise?.run(frame)
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [dump.expression(condition)]
+    }
+
+    override var dumpNested: [(label: String?, statement: Statement)] {
+        [("then", then)] + (otherwise.map { [("else", $0)] } ?? [])
+    }
 }
 
 /// `while (condition) body`, and the `for` loops that desugar to it. Each iteration checks for an
@@ -145,14 +161,12 @@ final class WhileStatement: Statement {
     let runtime: Runtime
     let condition: Expression
     let body: Statement
-    let line: Int
 
     init(runtime: Runtime, condition: Expression, body: Statement, line: Int) {
         self.runtime = runtime
         self.condition = condition
         self.body = body
-        self.line = line
-        super.init(suspends: condition.suspends || body.suspends)
+        super.init(line: line, suspends: condition.suspends || body.suspends)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
@@ -170,15 +184,23 @@ final class WhileStatement: Statement {
         }
         return nil
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [dump.expression(condition)]
+    }
+
+    override var dumpNested: [(label: String?, statement: Statement)] {
+        [(nil, body)]
+    }
 }
 
 /// `return value;`, and the final expression of a REPL input, whose value is the input's result.
 final class ReturnStatement: Statement {
     let value: Expression
 
-    init(_ value: Expression) {
+    init(_ value: Expression, line: Int) {
         self.value = value
-        super.init(suspends: value.suspends)
+        super.init(line: line, suspends: value.suspends)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
@@ -187,5 +209,30 @@ final class ReturnStatement: Statement {
 
     override func execAsync(_ frame: Frame) async throws -> Value? {
         try await value.value(frame)
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [dump.expression(value)]
+    }
+}
+
+/// Copies a method's receiver from slot 0 into the box inner functions capture it from.
+final class BoxReceiverStatement: Statement {
+    let runtime: Runtime
+    let box: Int
+
+    init(runtime: Runtime, box: Int, line: Int) {
+        self.runtime = runtime
+        self.box = box
+        super.init(line: line)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? {
+        frame.declareBox(box, runtime.track(Box(frame[0])))
+        return nil
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["box \(box)"]
     }
 }

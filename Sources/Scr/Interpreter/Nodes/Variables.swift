@@ -40,24 +40,45 @@ final class ConstantNode: Expression {
     let value: Value
     init(_ value: Value) { self.value = value }
     override func eval(_ frame: Frame) throws -> Value { value }
+
+    var number: Double? {
+        if case .number(let number) = value { return number }
+        return nil
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [value.repr]
+    }
 }
 
 final class SlotGetNode: Expression {
     let slot: Int
     init(_ slot: Int) { self.slot = slot }
     override func eval(_ frame: Frame) throws -> Value { frame[slot] }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["slot \(slot)"]
+    }
 }
 
 final class BoxGetNode: Expression {
     let index: Int
     init(_ index: Int) { self.index = index }
     override func eval(_ frame: Frame) throws -> Value { frame.box(index).value }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["box \(index)"]
+    }
 }
 
 final class CaptureGetNode: Expression {
     let index: Int
     init(_ index: Int) { self.index = index }
     override func eval(_ frame: Frame) throws -> Value { frame.capture(index).value }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["capture \(index)"]
+    }
 }
 
 final class GlobalGetNode: Expression {
@@ -72,6 +93,10 @@ final class GlobalGetNode: Expression {
     override func eval(_ frame: Frame) throws -> Value {
         if let value = cell.pointee { return value }
         throw ScriptError("Undefined variable '\(name.lexeme)'.", line: name.line)
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [name.lexeme]
     }
 }
 
@@ -113,6 +138,10 @@ final class SlotSetNode: AssignmentNode {
         super.init(value: value)
     }
     override func store(_ value: consuming Value, _ frame: Frame) throws { frame[slot] = value }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["slot \(slot)", dump.expression(value)]
+    }
 }
 
 final class BoxSetNode: AssignmentNode {
@@ -122,6 +151,10 @@ final class BoxSetNode: AssignmentNode {
         super.init(value: value)
     }
     override func store(_ value: consuming Value, _ frame: Frame) throws { frame.box(index).value = value }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["box \(index)", dump.expression(value)]
+    }
 }
 
 final class CaptureSetNode: AssignmentNode {
@@ -131,6 +164,10 @@ final class CaptureSetNode: AssignmentNode {
         super.init(value: value)
     }
     override func store(_ value: consuming Value, _ frame: Frame) throws { frame.capture(index).value = value }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["capture \(index)", dump.expression(value)]
+    }
 }
 
 final class GlobalSetNode: AssignmentNode {
@@ -149,19 +186,25 @@ final class GlobalSetNode: AssignmentNode {
         }
         cell.pointee = value
     }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [name.lexeme, dump.expression(value)]
+    }
 }
 
 /// `var name = initializer;` (and the implicit declarations of functions and classes).
 final class DeclarationStatement: Statement {
     let runtime: Runtime
+    let name: String
     let location: VariableLocation
     let initializer: Expression?
 
-    init(runtime: Runtime, _ location: VariableLocation, initializer: Expression?) {
+    init(runtime: Runtime, _ name: String, _ location: VariableLocation, initializer: Expression?, line: Int) {
         self.runtime = runtime
+        self.name = name
         self.location = location
         self.initializer = initializer
-        super.init(suspends: initializer?.suspends ?? false)
+        super.init(line: line, suspends: initializer?.suspends ?? false)
     }
 
     // A boxed local's box exists before its initializer runs, so that a local function can capture
@@ -184,5 +227,48 @@ final class DeclarationStatement: Statement {
         location.declare(.nil, in: frame, runtime)
         location.assign(try await initializer.value(frame), in: frame)
         return nil
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [name, "\(location)"] + (initializer.map { [dump.expression($0)] } ?? [])
+    }
+}
+
+/// Reads a local of the function a REPL was opened in.
+final class OuterGetNode: Expression {
+    let scope: OuterScope
+    let location: VariableLocation
+
+    init(scope: OuterScope, location: VariableLocation) {
+        self.scope = scope
+        self.location = location
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        location.read(scope.frame) ?? .nil
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["outer \(location)"]
+    }
+}
+
+/// Assigns a local of the function a REPL was opened in.
+final class OuterSetNode: AssignmentNode {
+    let scope: OuterScope
+    let location: VariableLocation
+
+    init(scope: OuterScope, location: VariableLocation, value: Expression) {
+        self.scope = scope
+        self.location = location
+        super.init(value: value)
+    }
+
+    override func store(_ value: consuming Value, _ frame: Frame) throws {
+        location.assign(value, in: scope.frame)
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["outer \(location)", dump.expression(value)]
     }
 }

@@ -1,0 +1,180 @@
+/// The second step of analysis: given the resolved pieces of a construct, choose the node that runs
+/// it. Analysis resolves names and reports errors (as jlox's Resolver does) and asks here for every
+/// node whose kind depends on the shape of the code (as Lua's lparser asks lcode): every rule that
+/// picks a specialised node is in this file, with the precondition it relies on. docs/internals.md
+/// ("Node shapes") gives each rule's reason and what it measured.
+///
+/// With `specialize` off, every construct gets its generic node, and every local lives in a box
+/// (`FunctionScope`), as in jlox's environments: the plain path, kept runnable as Lua's ltests.h keeps
+/// its switch without the jump table. The golden tests and fuzz/diff run programs both ways and
+/// compare (`scr --generic-nodes`, `SCR_GENERIC_NODES=1`).
+struct NodeSelection {
+    let runtime: Runtime
+    let specialize: Bool
+
+    // MARK: Variables
+
+    func read(_ location: VariableLocation, _ name: Token) -> Expression {
+        switch location {
+        case .slot(let slot): SlotGetNode(slot)
+        case .box(let index): BoxGetNode(index)
+        case .capture(let index): CaptureGetNode(index)
+        case .global(let cell): GlobalGetNode(cell: cell, name: name)
+        }
+    }
+
+    func assign(_ location: VariableLocation, _ name: Token, _ value: Expression) -> AssignmentNode {
+        switch location {
+        case .slot(let slot): SlotSetNode(slot, value: value)
+        case .box(let index): BoxSetNode(index, value: value)
+        case .capture(let index): CaptureSetNode(index, value: value)
+        case .global(let cell): GlobalSetNode(cell: cell, name: name, value: value)
+        }
+    }
+
+    /// The variable a node reads, when it reads a local's slot or a global and nothing else: nodes
+    /// that take a `VariablePlace` read it where it lies, with no child node to call and no copy of
+    /// the value to make and destroy (a retain and a release).
+    private func place(of node: Expression) -> VariablePlace? {
+        guard specialize else { return nil }
+        switch node {
+        case let local as SlotGetNode: return .slot(local.slot)
+        case let global as GlobalGetNode: return .global(global.cell, name: global.name)
+        default: return nil
+        }
+    }
+
+    // MARK: Operators
+
+    /// `left op right`.
+    func binary(_ left: Expression, _ op: Token, _ right: Expression) -> Expression {
+        let kind = BinaryNode.Operator(op.kind)
+        guard specialize else { return BinaryNode(kind, left, right, line: op.line) }
+        let number = (right as? ConstantNode)?.number
+        // `x == nil`, `x != nil`: the end test of most walks over linked structures.
+        if kind == .equal || kind == .notEqual, let constant = right as? ConstantNode, case .nil = constant.value {
+            return NilTestNode(left, isEqual: kind == .equal)
+        }
+        // `local op number` (`n - 1`, `i < 10`), `global op number`, `expression op number`.
+        if let number {
+            switch place(of: left) {
+            case .slot(let slot)?: return SlotNumberBinaryNode(kind, slot: slot, number, line: op.line)
+            case let place?: return PlaceNumberBinaryNode(kind, place, number, line: op.line)
+            case nil: return NumberBinaryNode(kind, left, number, line: op.line)
+            }
+        }
+        // `variable op variable` (`sum + i`, `a == b`).
+        if let leftPlace = place(of: left), let rightPlace = place(of: right) {
+            return PlacesBinaryNode(kind, leftPlace, rightPlace, line: op.line)
+        }
+        return BinaryNode(kind, left, right, line: op.line)
+    }
+
+    /// `left op₁ e₁ op₂ e₂ …`: the first operation as `binary` chooses, the others in a loop.
+    func chain(_ left: Expression, _ links: [(op: Token, operand: Expression)]) -> Expression {
+        let head = binary(left, links[0].op, links[0].operand)
+        guard links.count > 1 else { return head }
+        return ChainNode(head: head, links.dropFirst().map {
+            (op: BinaryNode.Operator($0.op.kind), operand: $0.operand, line: $0.op.line)
+        })
+    }
+
+    // MARK: Properties and calls
+
+    /// `object.name`.
+    func get(_ object: Expression, _ name: Token) -> Expression {
+        guard specialize else { return PropertyGetNode(runtime: runtime, object: object, name: name) }
+        if let place = place(of: object) { return PlacePropertyGetNode(runtime: runtime, object: place, name: name) }
+        return CachedPropertyGetNode(runtime: runtime, object: object, name: name)
+    }
+
+    /// `object.name = value`. `valueExpr` is the value's syntax, for the precondition.
+    func set(_ object: Expression, _ name: Token, _ value: Expression, valueExpr: Expr) -> Expression {
+        let symbol = runtime.symbols.intern(name.lexeme)
+        guard specialize else { return PropertySetNode(object: object, name: name, symbol: symbol, value: value) }
+        // The instance is read in place, unretained, while the value is evaluated: only when the value
+        // cannot assign the variable (which would free the instance) and cannot suspend (which would let
+        // other code assign it). A call cannot assign a local that lives in a slot; it may assign a global.
+        if let place = place(of: object), !value.suspends {
+            let mayAssign = switch place {
+            case .slot: valueExpr.mayAssignLocals
+            case .global: valueExpr.mayAssignGlobals
+            }
+            if !mayAssign { return PlacePropertySetNode(object: place, name: name, symbol: symbol, value: value) }
+        }
+        return CachedPropertySetNode(object: object, name: name, symbol: symbol, value: value)
+    }
+
+    /// `callee(arguments)`.
+    func call(_ callee: Expression, _ arguments: [Expression], line: Int) -> Expression {
+        guard specialize else { return CallNode(runtime: runtime, callee: callee, arguments: arguments, line: line) }
+        return DirectCallNode(runtime: runtime, callee: callee, arguments: arguments, line: line)
+    }
+
+    /// `object.name(arguments)`: a method call that makes no bound method, with the method cached per
+    /// class and the receiver read in place when it is a variable (the new frame holds it from then on).
+    func invoke(_ object: Expression, _ name: Token, _ arguments: [Expression], line: Int) -> Expression {
+        guard specialize else { return call(get(object, name), arguments, line: line) }
+        return InvokeNode(runtime: runtime, object: object, receiverPlace: place(of: object), name: name,
+                          arguments: arguments, line: line)
+    }
+
+    // MARK: Statements
+
+    /// `expression;`
+    func expressionStatement(_ expression: Expression, line: Int) -> Statement {
+        // An assignment run as a statement stores its value without also copying it out as a result.
+        if specialize, let assignment = expression as? AssignmentNode, !assignment.suspends {
+            return AssignmentStatement(assignment, line: line)
+        }
+        return ExpressionStatement(expression, line: line)
+    }
+
+    /// Statements in sequence: a block of one statement runs as that statement, for running a block
+    /// costs a call of its own (a method whose body is a `return` runs 5% faster); two run as a pair,
+    /// without a loop (20 instructions fewer each time).
+    func sequence(_ statements: [Statement], line: Int) -> Statement {
+        guard specialize else { return BlockStatement(statements, line: line) }
+        switch statements.count {
+        case 1: return statements[0]
+        case 2: return PairStatement(statements[0], statements[1])
+        default: return BlockStatement(statements, line: line)
+        }
+    }
+
+    // MARK: Constants
+
+    /// A literal's value. Equal string literals of one input share one string object, as equal
+    /// constants of a code object do in CPython: comparing them is then a pointer comparison.
+    func constant(_ literal: Literal, strings: inout [String: StringObject]) -> Expression {
+        switch literal {
+        case .nil: return ConstantNode(.nil)
+        case .bool(let b): return ConstantNode(.bool(b))
+        case .number(let n): return ConstantNode(.number(n))
+        case .string(let text):
+            guard specialize else { return ConstantNode(.string(StringObject(text))) }
+            if let string = strings[text] { return ConstantNode(.string(string)) }
+            let string = StringObject(text)
+            strings[text] = string
+            return ConstantNode(.string(string))
+        }
+    }
+}
+
+extension BinaryNode.Operator {
+    init(_ kind: TokenKind) {
+        self = switch kind {
+        case .plus: .add
+        case .minus: .subtract
+        case .star: .multiply
+        case .slash: .divide
+        case .less: .less
+        case .lessEqual: .lessEqual
+        case .greater: .greater
+        case .greaterEqual: .greaterEqual
+        case .equalEqual: .equal
+        case .bangEqual: .notEqual
+        default: preconditionFailure("not a binary operator: \(kind)")
+        }
+    }
+}

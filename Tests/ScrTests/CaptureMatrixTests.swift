@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+
+/// A generated matrix of closures over parameters and locals (issue 14: two captured parameters
+/// crashed, and a parameter after a captured one read the wrong slot, through 371 hand-written golden
+/// programs). Every combination runs, in every kind of function:
+///
+/// - functions, methods, initializers, async functions and async methods;
+/// - 1–5 parameters, every subset of them captured, with two locals declared before the nested
+///   function (each captured or not) and one after it;
+/// - captured by one nested function, by one nested function per variable, or by a function nested
+///   two levels deep; read only, or read and assigned; in methods, with and without `this` captured.
+///
+/// Each case prints every parameter and local from the outer function before, between and after two
+/// calls of the nested functions, and every captured variable from inside them; the expected output
+/// is computed here, from what each variable must hold. Programs run on specialised and generic nodes.
+struct CaptureMatrixTests {
+    enum Kind: String, CaseIterable {
+        case function, method, initializer, asyncFunction, asyncMethod
+
+        var isMethod: Bool { self == .method || self == .initializer || self == .asyncMethod }
+        var isAsync: Bool { self == .asyncFunction || self == .asyncMethod }
+    }
+
+    enum Structure: CaseIterable {
+        /// One nested function captures every chosen variable.
+        case one
+        /// One nested function per chosen variable.
+        case perVariable
+        /// A nested function inside a nested function captures them.
+        case twoLevels
+    }
+
+    /// One generated program and the output it must print.
+    struct Program {
+        var source = ""
+        var expected = ""
+    }
+
+    static func program(for kind: Kind) -> Program {
+        var program = Program()
+        var number = 0
+        for arity in 1...5 {
+            for mask in 0..<(1 << (arity + 2)) {
+                for structure in Structure.allCases {
+                    for assigns in [false, true] {
+                        for capturesThis in kind.isMethod ? [false, true] : [false] {
+                            number += 1
+                            addCase(number, kind, arity: arity, mask: mask, structure, assigns: assigns,
+                                    capturesThis: capturesThis, to: &program)
+                        }
+                    }
+                }
+            }
+        }
+        return program
+    }
+
+    /// Case `n`: parameters p1…pARITY, locals a and b before the nested functions and c after; bit i
+    /// of `mask` captures variable i of [p1…pARITY, a, b].
+    static func addCase(_ n: Int, _ kind: Kind, arity: Int, mask: Int, _ structure: Structure, assigns: Bool,
+                        capturesThis: Bool, to program: inout Program) {
+        let parameters = (1...arity).map { "p\($0)" }
+        let variables = parameters + ["a", "b"]
+        let captured = variables.indices.filter { mask & (1 << $0) != 0 }.map { variables[$0] }
+        let everything = variables + ["c"]
+        var values: [String: Int] = [:]
+        for (index, name) in parameters.enumerated() { values[name] = n * 100 + index + 1 }
+        values["a"] = n * 100 + 10
+        values["b"] = n * 100 + 11
+        values["c"] = n * 100 + 12
+        let tag = n * 100 + 50
+        let argumentList = parameters.map { String(values[$0]!) }.joined(separator: ", ")
+
+        var body: [String] = []
+        var expected: [String] = []
+        func show(_ place: String) {
+            for name in everything {
+                body.append("print \"\(n) \(place) \(name) \" + str(\(name));")
+                expected.append("\(n) \(place) \(name) \(values[name]!)")
+            }
+        }
+        body.append("var a = \(values["a"]!);")
+        if kind.isAsync { body.append("await sleep(0);") }
+        body.append("var b = \(values["b"]!);")
+
+        // The nested functions: each reads its variables (printing them) and assigns them if asked.
+        func nestedBody(_ names: [String], withThis: Bool) -> String {
+            var lines = names.map { "print \"\(n) inner \($0) \" + str(\($0));" }
+            if assigns { lines += names.map { "\($0) = \($0) + 1000;" } }
+            if withThis { lines.append("print \"\(n) inner this \" + str(this.tag);") }
+            return lines.joined(separator: " ")
+        }
+        let callers: [String]
+        switch structure {
+        case .one:
+            body.append("fun inner() { \(nestedBody(captured, withThis: capturesThis)) }")
+            callers = ["inner();"]
+        case .perVariable:
+            for name in captured { body.append("fun inner_\(name)() { \(nestedBody([name], withThis: false)) }") }
+            if capturesThis { body.append("fun inner_this() { \(nestedBody([], withThis: true)) }") }
+            callers = captured.map { "inner_\($0)();" } + (capturesThis ? ["inner_this();"] : [])
+        case .twoLevels:
+            body.append("fun middle() { fun deepest() { \(nestedBody(captured, withThis: capturesThis)) } deepest(); }")
+            callers = ["middle();"]
+        }
+        body.append("var c = \(values["c"]!);")
+
+        func callNested() {
+            body += callers
+            switch structure {
+            case .one, .twoLevels:
+                expected += captured.map { "\(n) inner \($0) \(values[$0]!)" }
+                if assigns { for name in captured { values[name]! += 1000 } }
+                if capturesThis { expected.append("\(n) inner this \(tag)") }
+            case .perVariable:
+                for name in captured {
+                    expected.append("\(n) inner \(name) \(values[name]!)")
+                    if assigns { values[name]! += 1000 }
+                }
+                if capturesThis { expected.append("\(n) inner this \(tag)") }
+            }
+        }
+        show("before")
+        callNested()
+        show("between")
+        callNested()
+        show("after")
+
+        let parameterList = parameters.joined(separator: ", ")
+        let text = body.map { "  " + $0 }.joined(separator: "\n")
+        let name = "case\(n)"
+        var source: String
+        switch kind {
+        case .function:
+            source = "fun \(name)(\(parameterList)) {\n\(text)\n}\n\(name)(\(argumentList));\n"
+        case .asyncFunction:
+            source = "async fun \(name)(\(parameterList)) {\n\(text)\n}\nawait \(name)(\(argumentList));\n"
+        case .method:
+            source = "class C\(n) {\n  init() { this.tag = \(tag); }\n  \(name)(\(parameterList)) {\n\(text)\n  }\n}\n"
+                + "C\(n)().\(name)(\(argumentList));\n"
+        case .asyncMethod:
+            source = "class C\(n) {\n  init() { this.tag = \(tag); }\n  async \(name)(\(parameterList)) {\n\(text)\n  }\n}\n"
+                + "await C\(n)().\(name)(\(argumentList));\n"
+        case .initializer:
+            source = "class C\(n) {\n  init(\(parameterList)) {\n    this.tag = \(tag);\n\(text)\n  }\n}\n"
+                + "C\(n)(\(argumentList));\n"
+        }
+        program.source += source
+        program.expected += expected.map { $0 + "\n" }.joined()
+    }
+
+    @Test(arguments: Kind.allCases, [false, true])
+    func everyCaptureOfParametersAndLocals(_ kind: Kind, genericNodes: Bool) async throws {
+        let program = CaptureMatrixTests.program(for: kind)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("capture-\(kind)-\(UUID()).scr")
+        try program.source.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try await ScrProcess.run((genericNodes ? ["--generic-nodes"] : []) + [file.path])
+        #expect(result.stderr == "")
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let expected = program.expected.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == expected.count, "\(kind): \(lines.count) lines printed, \(expected.count) expected")
+        if let first = zip(lines, expected).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+            Issue.record("\(kind): line \(first + 1) is '\(lines[first])', expected '\(expected[first])'")
+        }
+    }
+
+    @Test func theMatrixIsComplete() {
+        // 5 arities with every subset of their parameters and the two locals, 3 structures, read or
+        // assign; methods also with and without `this`.
+        let cases = (1...5).map { 1 << ($0 + 2) }.reduce(0, +) * 3 * 2
+        #expect(cases == 1488)
+        let program = CaptureMatrixTests.program(for: .method)
+        #expect(program.source.components(separatedBy: "class C").count - 1 == cases * 2)
+    }
+}
