@@ -14,14 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
-        .target(
-            name: "Scr",
-            swiftSettings: [
-                // The interpreter's state is confined to one thread (see Confined.swift), so the
-                // dynamic exclusivity checks on its hot paths only cost time: measured 8% of fib(30).
-                .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
-            ]
-        ),
+        .target(name: "Scr"),
         .systemLibrary(
             name: "CEditLine",
             pkgConfig: "libedit",

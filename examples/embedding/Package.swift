@@ -5,6 +5,8 @@ let package = Package(
     name: "embedding-example",
     platforms: [.macOS(.v15)],
     dependencies: [
+        // This example builds scr from the checkout it lives in. A real host names scr by URL and
+        // version: .package(url: "https://…/scr.git", from: "0.1.0") (docs/embedding.md).
         .package(name: "scr", path: "../.."),
     ],
     targets: [

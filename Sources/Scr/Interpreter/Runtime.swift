@@ -12,7 +12,8 @@ final class Runtime {
     let globals = Globals()
     let collector = Collector()
     /// The frames of synchronous calls.
-    var stack = FrameStack()
+    // Unchecked exclusivity: every call pushes and pops it, on the executor, without calling out.
+    @exclusivity(unchecked) var stack = FrameStack()
     /// Captures of code that has none (top-level inputs).
     let noCaptures = UnsafeMutablePointer<Box>.allocate(capacity: 1)
     let executor: ScriptExecutor
@@ -32,7 +33,8 @@ final class Runtime {
     /// Set by the host (from any thread) to stop a running input at its next loop edge or call.
     let interruptRequested = InterruptFlag()
     /// The task whose code is running now. Tasks switch only at awaits, which set it back on resuming.
-    var currentTask = TaskObject(name: "main", id: 0, isBackground: false)
+    // Unchecked exclusivity: read and set at every await; confined to the executor.
+    @exclusivity(unchecked) var currentTask = TaskObject(name: "main", id: 0, isBackground: false)
     var nextTaskID = 0
     /// Spawned tasks that have not finished, by id.
     var liveTasks: [Int: TaskObject] = [:]

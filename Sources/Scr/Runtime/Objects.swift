@@ -3,7 +3,8 @@ import Synchronization
 /// A captured variable: locals that inner functions refer to live in a box, so that each closure
 /// shares the variable rather than a copy, and each execution of a declaration makes a fresh one.
 final class Box: CollectedObject {
-    var value: Value
+    // Unchecked exclusivity: read and written on the executor, never while another access is open.
+    @exclusivity(unchecked) var value: Value
     init(_ value: Value) { self.value = value }
 
     override func forEachReference(_ visit: inout Traversal) { visit.visit(value) }
@@ -97,15 +98,17 @@ public final class ClassObject: CollectedObject {
     let id = ClassObject.lastID.wrappingAdd(1, ordering: .relaxed).newValue
     let name: String
     let superclass: ClassObject?
-    private(set) var methods: [Int: Closure]
+    // Unchecked exclusivity: looked up at every method call; changed only while the class is made.
+    @exclusivity(unchecked) private(set) var methods: [Int: Closure]
     let initializer: Closure?
     /// The symbols of the fields instances of this class have set, each at the position every
     /// instance stores it at: a property node that has seen the class once finds the field without
     /// searching (see `FieldCache`).
     private(set) var fieldLayout: [Int] = []
-    private var fieldPositions: [Int: Int] = [:]
+    // Unchecked exclusivity: confined to the executor; read and extended without calling out.
+    @exclusivity(unchecked) private var fieldPositions: [Int: Int] = [:]
     /// Whether some instance has a field that shadows a method: method calls must then look for it.
-    private(set) var hasFieldsNamedLikeMethods = false
+    @exclusivity(unchecked) private(set) var hasFieldsNamedLikeMethods = false
 
     init(name: String, superclass: ClassObject?, methods: [Int: Closure]) {
         self.name = name
@@ -148,10 +151,11 @@ public final class ClassObject: CollectedObject {
 /// the layout shared by the class) made binary_trees a quarter faster and 6 MiB smaller.
 public final class Instance: CollectedObject {
     let klass: ClassObject
-    private var field0: Value?
-    private var field1: Value?
+    // Unchecked exclusivity: read and written on the executor, each access over before script code runs.
+    @exclusivity(unchecked) private var field0: Value?
+    @exclusivity(unchecked) private var field1: Value?
     /// The fields from position 2 on.
-    private var moreFields: [Value?] = []
+    @exclusivity(unchecked) private var moreFields: [Value?] = []
 
     init(klass: ClassObject) {
         self.klass = klass
@@ -207,7 +211,8 @@ public final class Instance: CollectedObject {
 
 /// A list: a growable array of values.
 public final class ListObject: CollectedObject {
-    var elements: [Value]
+    // Unchecked exclusivity: confined to the executor; no list operation holds it across script code.
+    @exclusivity(unchecked) var elements: [Value]
     init(_ elements: [Value]) { self.elements = elements }
 
     override func forEachReference(_ visit: inout Traversal) { visit.visit(elements) }
@@ -216,7 +221,8 @@ public final class ListObject: CollectedObject {
 
 /// A map keeping its keys in insertion order.
 public final class MapObject: CollectedObject {
-    var entries = OrderedMap()
+    // Unchecked exclusivity: confined to the executor; no map operation holds it across script code.
+    @exclusivity(unchecked) var entries = OrderedMap()
 
     override func forEachReference(_ visit: inout Traversal) { entries.forEachReference(&visit) }
     override func clearReferences() { entries = OrderedMap() }

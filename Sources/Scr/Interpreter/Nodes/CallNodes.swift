@@ -32,7 +32,8 @@ class CallNode: Expression {
 /// `callee(arguments)`, with the arguments of a script function or initializer evaluated straight
 /// into its new frame (see `Runtime.invoke`).
 final class DirectCallNode: CallNode, ArgumentArrayCallSite {
-    var spareArguments = SpareArray()
+    // Unchecked exclusivity: confined to the executor; taken before a call, given back after it.
+    @exclusivity(unchecked) var spareArguments = SpareArray()
 
     // The common cases: a synchronous script function, or a class whose initializer takes this many
     // arguments. The callee value keeps the function or class alive through the call, which borrows
@@ -99,7 +100,8 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
     let symbol: Int
     let arguments: NodeList<Expression>
     let line: Int
-    var spareArguments = SpareArray()
+    // Unchecked exclusivity: confined to the executor; taken before a call, given back after it.
+    @exclusivity(unchecked) var spareArguments = SpareArray()
 
     init(runtime: Runtime, object: Expression, receiverPlace: VariablePlace?, name: Token, arguments: [Expression],
          line: Int) {
@@ -117,8 +119,10 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
     /// the method table. Held unretained (the class's method table keeps the method alive while an
     /// instance of the class is at hand), because loading a mutable reference property costs a retain
     /// on every call. The id, unlike the class's address, is never reused by a later class.
-    private var cachedClassID = 0
-    private var cachedMethod: Unmanaged<Closure>?
+    // Unchecked exclusivity: confined to the executor; updated without calling out.
+    @exclusivity(unchecked) private var cachedClassID = 0
+    // Unchecked exclusivity: confined to the executor; updated without calling out.
+    @exclusivity(unchecked) private var cachedMethod: Unmanaged<Closure>?
 
     /// The method to call on `instance` the fast way: a synchronous script method that takes this many
     /// arguments and that no field of the same name shadows; nil otherwise.

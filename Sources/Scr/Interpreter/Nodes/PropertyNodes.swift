@@ -28,7 +28,8 @@ class PropertyGetNode: Expression {
 
 /// `object.name`, with the field's position cached per class (see `FieldCache`).
 final class CachedPropertyGetNode: PropertyGetNode {
-    private var cache = FieldCache()
+    // Unchecked exclusivity: confined to the executor; updated without calling out.
+    @exclusivity(unchecked) private var cache = FieldCache()
 
     override func eval(_ frame: Frame) throws -> Value {
         let object = try object.eval(frame)
@@ -47,7 +48,8 @@ final class PlacePropertyGetNode: Expression {
     let object: VariablePlace
     let name: Token
     let symbol: Int
-    private var cache = FieldCache()
+    // Unchecked exclusivity: confined to the executor; updated without calling out.
+    @exclusivity(unchecked) private var cache = FieldCache()
 
     init(runtime: Runtime, object: VariablePlace, name: Token) {
         self.runtime = runtime
@@ -78,7 +80,8 @@ final class PlacePropertySetNode: Expression {
     let name: Token
     let symbol: Int
     let value: Expression
-    private var cache = FieldCache()
+    // Unchecked exclusivity: confined to the executor; updated without calling out.
+    @exclusivity(unchecked) private var cache = FieldCache()
 
     init(object: VariablePlace, name: Token, symbol: Int, value: Expression) {
         self.object = object
@@ -139,7 +142,8 @@ class PropertySetNode: Expression {
 
 /// `object.name = value`, with the field's position cached per class (see `FieldCache`).
 final class CachedPropertySetNode: PropertySetNode {
-    private var cache = FieldCache()
+    // Unchecked exclusivity: confined to the executor; updated without calling out.
+    @exclusivity(unchecked) private var cache = FieldCache()
 
     override func eval(_ frame: Frame) throws -> Value {
         let instance = try instance(of: object.eval(frame), name)

@@ -10,15 +10,16 @@ public final class TaskObject {
     let name: String
     let id: Int
     let isBackground: Bool
-    private(set) var state: State = .running
+    // Unchecked exclusivity (also below): task fields change only on the executor, at suspensions.
+    @exclusivity(unchecked) private(set) var state: State = .running
     /// The line of the `await` the task is suspended at, for `.tasks`.
     var waitingLine: Int?
     /// How deeply coroutines are awaited inside one another in this task.
-    var asyncDepth = 0
+    @exclusivity(unchecked) var asyncDepth = 0
     /// A cancellation or interrupt to raise at the task's next suspension point.
-    private var pendingSignal: ScriptError.Kind?
+    @exclusivity(unchecked) private var pendingSignal: ScriptError.Kind?
     /// What the task is suspended on, so that a cancellation can wake it.
-    private var suspension: OneShot?
+    @exclusivity(unchecked) private var suspension: OneShot?
     private var onFinish: [() -> Void] = []
     /// True once something awaits the task's result: its error is then reported there, not as uncaught.
     var isObserved = false

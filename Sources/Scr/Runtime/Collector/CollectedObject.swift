@@ -5,11 +5,13 @@
 public class CollectedObject {
     /// The neighbours in the collector's list of its generation; unretained, for the list must not
     /// keep anything alive. Both nil until the object is tracked.
-    var previous: Unmanaged<CollectedObject>?
-    var next: Unmanaged<CollectedObject>?
+    // Unchecked exclusivity: linked and unlinked on the executor, without calling out.
+    @exclusivity(unchecked) var previous: Unmanaged<CollectedObject>?
+    @exclusivity(unchecked) var next: Unmanaged<CollectedObject>?
     /// During a collection: the references to the object not yet explained by other objects in the
     /// generation being collected. `Collector.notCollecting` otherwise.
-    var unexplained = Collector.notCollecting
+    // Unchecked exclusivity: counted on the executor during a collection.
+    @exclusivity(unchecked) var unexplained = Collector.notCollecting
 
     deinit {
         unlink()

@@ -24,7 +24,8 @@ final class Collector {
 
     private let young = Generation()
     private let old = Generation()
-    private var allocations = 0
+    // Unchecked exclusivity: counted at every tracked allocation, on the executor.
+    @exclusivity(unchecked) private var allocations = 0
     private var oldSurvivors = 0
     private var promotedSinceFullCollection = 0
 
