@@ -35,9 +35,11 @@ final class Runtime {
     /// The task whose code is running now. Tasks switch only at awaits, which set it back on resuming.
     // Unchecked exclusivity: read and set at every await; confined to the executor.
     @exclusivity(unchecked) var currentTask = TaskObject(name: "main", id: 0, isBackground: false)
-    var nextTaskID = 0
+    // Unchecked exclusivity: changed at every spawn, on the executor.
+    @exclusivity(unchecked) var nextTaskID = 0
     /// Spawned tasks that have not finished, by id.
-    var liveTasks: [Int: TaskObject] = [:]
+    // Unchecked exclusivity: changed at every spawn and task end, on the executor.
+    @exclusivity(unchecked) var liveTasks: [Int: TaskObject] = [:]
     /// Top-level inputs that are running, by id.
     var foregroundTasks: [Int: TaskObject] = [:]
     var idleWaiters: [OneShot] = []

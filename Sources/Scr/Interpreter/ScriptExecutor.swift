@@ -27,8 +27,9 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
     // Guarded by `mutex`: work waiting to run, drained from `head`. A taken item's slot is emptied at
     // once: what it captured (the runtime, say) must not outlive it, or a stopped executor whose
     // array still held it would keep the runtime, and the runtime the executor, alive for ever.
-    private var jobs: [Item?] = []
-    private var head = 0
+    // Unchecked exclusivity: every access holds `mutex`.
+    @exclusivity(unchecked) private var jobs: [Item?] = []
+    @exclusivity(unchecked) private var head = 0
     /// The lowest stack address script code may reach: the thread reports it before `init` returns.
     private(set) nonisolated(unsafe) var stackLimit: UInt = 0
 

@@ -15,8 +15,8 @@ final class ForInStatement: Statement {
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
-        let iterator = try elements(of: iterable.eval(frame))
-        while let element = iterator.next() {
+        var elements = try Elements(of: iterable.eval(frame), line: line)
+        while let element = elements.next() {
             location.declare(element, in: frame, runtime)
             if let result = try body.exec(frame) { return result }
             try runtime.checkInterrupt(line: line)
@@ -25,33 +25,13 @@ final class ForInStatement: Statement {
     }
 
     override func execAsync(_ frame: Frame) async throws -> Value? {
-        let iterator = try elements(of: await iterable.value(frame))
-        while let element = iterator.next() {
+        var elements = try Elements(of: await iterable.value(frame), line: line)
+        while let element = elements.next() {
             location.declare(element, in: frame, runtime)
             if let result = try await body.run(frame) { return result }
             try runtime.checkInterrupt(line: line)
         }
         return nil
-    }
-
-    /// The elements to visit. A list is read live by position, so appending while iterating is seen,
-    /// as in Python; a map's keys are taken when the loop starts.
-    private func elements(of value: Value) throws -> AnyIterator<Value> {
-        switch value {
-        case .list(let list):
-            var position = 0
-            return AnyIterator {
-                guard position < list.elements.count else { return nil }
-                defer { position += 1 }
-                return list.elements[position]
-            }
-        case .map(let map):
-            return AnyIterator(map.entries.keys.makeIterator())
-        case .string(let text):
-            return AnyIterator(text.value.lazy.map { Value.string(String($0)) }.makeIterator())
-        default:
-            throw ScriptError("Can only iterate over lists, maps and strings.", line: line)
-        }
     }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
@@ -60,5 +40,41 @@ final class ForInStatement: Statement {
 
     override var dumpNested: [(label: String?, statement: Statement)] {
         [(nil, body)]
+    }
+}
+
+/// The elements a `for-in` loop visits. A list is read live by position, so appending while
+/// iterating is seen, as in Python; a map's keys are taken when the loop starts. (A value rather
+/// than an iterator closure, whose captured position Swift would check for exclusive access at
+/// every step: lists 5% more instructions.)
+private enum Elements {
+    case list(ListObject, position: Int)
+    case keys([Value], position: Int)
+    case characters(String.Iterator)
+
+    init(of value: Value, line: Int) throws {
+        switch value {
+        case .list(let list): self = .list(list, position: 0)
+        case .map(let map): self = .keys(map.entries.keys, position: 0)
+        case .string(let text): self = .characters(text.value.makeIterator())
+        default: throw ScriptError("Can only iterate over lists, maps and strings.", line: line)
+        }
+    }
+
+    mutating func next() -> Value? {
+        switch self {
+        case .list(let list, let position):
+            guard position < list.elements.count else { return nil }
+            self = .list(list, position: position + 1)
+            return list.elements[position]
+        case .keys(let keys, let position):
+            guard position < keys.count else { return nil }
+            self = .keys(keys, position: position + 1)
+            return keys[position]
+        case .characters(var characters):
+            guard let character = characters.next() else { return nil }
+            self = .characters(characters)
+            return .string(String(character))
+        }
     }
 }

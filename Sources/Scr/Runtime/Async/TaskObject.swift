@@ -20,7 +20,7 @@ public final class TaskObject {
     @exclusivity(unchecked) private var pendingSignal: ScriptError.Kind?
     /// What the task is suspended on, so that a cancellation can wake it.
     @exclusivity(unchecked) private var suspension: OneShot?
-    private var onFinish: [() -> Void] = []
+    @exclusivity(unchecked) private var onFinish: [() -> Void] = []
     /// True once something awaits the task's result: its error is then reported there, not as uncaught.
     var isObserved = false
 
