@@ -126,7 +126,7 @@ struct ServeCommand: AsyncParsableCommand {
             Glibc.exit(1)
         }
         var notice = "scr: serving a REPL on \(server.boundAddress)"
-        if server.token != nil && token == nil { notice += " (token in \(tokenFile ?? Token.defaultPath))" }
+        if server.token != nil && token == nil { notice += " (token in \(tokenFile ?? AccessToken.defaultPath))" }
         ScriptRunner.reportError(notice)
         if let file {
             let status = await ScriptRunner.runFile(file, with: interpreter, waitForTasks: false)
@@ -158,7 +158,7 @@ struct ConnectCommand: AsyncParsableCommand {
     func run() async throws {
         let address = RemoteAddress(parsing: target)
         var secret = token
-        if secret == nil, case .tcp = address { secret = try? Token.read(from: tokenFile ?? Token.defaultPath) }
+        if secret == nil, case .tcp = address { secret = try? AccessToken.read(from: tokenFile ?? AccessToken.defaultPath) }
         let backend: RemoteBackend
         do {
             backend = try RemoteBackend(address: address, token: secret)

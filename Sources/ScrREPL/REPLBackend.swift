@@ -41,7 +41,7 @@ public struct LocalBackend: REPLBackend {
     }
 
     public func completions(for word: String) -> [String] {
-        Completion.blocking(session.interpreter, word)
+        BlockingCompletion.blocking(session.interpreter, word)
     }
 
     public func describeTasks() async -> String {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Cyclic garbage is reclaimed (the cycle collector); that live cycles survive it is checked by the
-/// golden programs in Tests/golden/collector.
+/// golden programs in Tests/golden/extensions/collector.
 struct CollectorTests {
     // AddressSanitizer holds freed memory in quarantine, and every sanitizer adds to each allocation.
     @Test(.disabled(if: Sanitizer.isAny, "a sanitizer's memory is not the program's"))

@@ -142,14 +142,3 @@ public final class Interpreter: Sendable {
                                     outer: outer).get()
     }
 }
-
-extension Runtime {
-    /// Runs analysed top-level code as a foreground task and returns the value of a REPL input.
-    func runTopLevel(_ code: FunctionCode, started: (Int) -> Void = { _ in }) async throws -> Value {
-        if interruptRequested.isStopping { throw ScriptError.stopped(line: 0) }
-        let heap = HeapFrame(code, captures: noCaptures)
-        return try await runForeground(named: "main", started: started) {
-            try await code.body.run(heap.frame) ?? .nil
-        }
-    }
-}

@@ -44,30 +44,3 @@ enum Natives {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }
-
-extension Runtime {
-    /// `gather(a, b, …)`: runs coroutines (and waits for tasks) concurrently; the list of results in
-    /// argument order, or the first error, after cancelling the others.
-    func gather(_ awaitables: [Value], line: Int) async throws -> Value {
-        var tasks: [TaskObject] = []
-        for awaitable in awaitables {
-            switch awaitable {
-            case .coroutine(let coroutine): tasks.append(try spawn(coroutine, line: line))
-            case .task(let task): tasks.append(task)
-            default: throw ScriptError("gather() takes coroutines and tasks, not \(awaitable.typeName).", line: line)
-            }
-        }
-        for task in tasks { task.isObserved = true }
-        do {
-            try await wait(for: tasks, line: line)
-        } catch {
-            for task in tasks { task.signal(.cancelled) }
-            throw error
-        }
-        if let failed = tasks.first(where: \.hasFailed) {
-            for task in tasks where !task.isDone { task.signal(.cancelled) }
-            _ = try failed.result()
-        }
-        return .list(track(ListObject(try tasks.map { try $0.result() })))
-    }
-}

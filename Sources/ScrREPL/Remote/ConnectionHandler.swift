@@ -129,7 +129,7 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     private func authenticate(_ given: String, _ context: ChannelHandlerContext) throws {
         guard let token = server.token else { return }
-        guard Token.matches(given.trimmingSpaces, token) else { throw ConnectionError.badToken }
+        guard AccessToken.matches(given.trimmingSpaces, token) else { throw ConnectionError.badToken }
     }
 
     /// The next line without its newline, or nil if none is complete yet.

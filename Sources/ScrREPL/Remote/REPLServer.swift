@@ -59,8 +59,8 @@ public final class REPLServer: Sendable {
         var token: String?
         if case .tcp(let host, _) = options.address {
             guard options.allowRemote || isLoopback(host) else { throw RemoteError.nonLoopbackWithoutPermission(host) }
-            let chosen = options.token ?? Token.generate()
-            if options.token == nil { try Token.write(chosen, to: options.tokenFile ?? Token.defaultPath) }
+            let chosen = options.token ?? AccessToken.generate()
+            if options.token == nil { try AccessToken.write(chosen, to: options.tokenFile ?? AccessToken.defaultPath) }
             token = chosen
         }
         if case .unix(let path) = options.address { try UnixSocketPath.prepare(path) }

@@ -5,7 +5,7 @@ import Synchronization
 /// One client's session: its inputs run strictly in order, each after the previous one (awaits
 /// included) has finished, whatever the transport delivers meanwhile.
 final class RemoteConnection: Sendable {
-    enum Input: Sendable {
+    enum Delivery: Sendable {
         case line(String)
         case message(Message)
     }
@@ -15,14 +15,14 @@ final class RemoteConnection: Sendable {
     private let session: Session
     /// The protocol the client chose with its first line: 0 not yet, 1 plain text, 2 framed.
     private let chosenProtocol = Atomic<UInt8>(0)
-    private let inputs: AsyncStream<Input>.Continuation
+    private let inputs: AsyncStream<Delivery>.Continuation
     private let pendingCount = Atomic<Int>(0)
 
     init(server: REPLServer, channel: any Channel) {
         self.server = server
         self.channel = channel
         session = server.interpreter.makeSession()
-        let (stream, continuation) = AsyncStream<Input>.makeStream()
+        let (stream, continuation) = AsyncStream<Delivery>.makeStream()
         inputs = continuation
         let session = self.session
         Task { [weak self] in
@@ -44,7 +44,7 @@ final class RemoteConnection: Sendable {
     }
 
     /// Queues an input; an interrupt or a completion request is answered at once instead.
-    func receive(_ input: Input) throws {
+    func receive(_ input: Delivery) throws {
         if case .message(let message) = input {
             switch message.kind {
             case .interrupt:
@@ -98,7 +98,7 @@ final class RemoteConnection: Sendable {
         write(continuation ? "... " : ">>> ")
     }
 
-    private func handle(_ input: Input, session: Session, plain: inout PlainInput) async {
+    private func handle(_ input: Delivery, session: Session, plain: inout PlainInput) async {
         switch input {
         case .line(let line):
             switch plain.add(line) {

@@ -27,11 +27,3 @@ public final class Coroutine {
         return body
     }
 }
-
-extension Runtime {
-    /// Runs the body of an async function to completion in the current task.
-    func runAsync(_ code: FunctionCode, _ frame: Frame) async throws -> Value {
-        try checkInterrupt(line: code.line)
-        return try await code.body.run(frame) ?? .nil
-    }
-}

@@ -3,7 +3,7 @@ import Scr
 
 /// Tab completion asks the interpreter from libedit's synchronous callback. It waits a little for
 /// the executor, and offers nothing rather than freeze the prompt while a long computation runs.
-enum Completion {
+enum BlockingCompletion {
     static let patience = DispatchTimeInterval.milliseconds(300)
 
     static func blocking(_ interpreter: Interpreter, _ word: String) -> [String] {

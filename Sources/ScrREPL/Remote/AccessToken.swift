@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// The shared secret a TCP client must present before any code runs.
-public enum Token {
+public enum AccessToken {
     /// 128 random bits, as hex.
     public static func generate() -> String {
         var generator = SystemRandomNumberGenerator()

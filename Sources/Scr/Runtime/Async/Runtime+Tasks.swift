@@ -170,3 +170,45 @@ extension TaskObject {
         return false
     }
 }
+
+extension Runtime {
+    /// Runs analysed top-level code as a foreground task and returns the value of a REPL input.
+    func runTopLevel(_ code: FunctionCode, started: (Int) -> Void = { _ in }) async throws -> Value {
+        if interruptRequested.isStopping { throw ScriptError.stopped(line: 0) }
+        let heap = HeapFrame(code, captures: noCaptures)
+        return try await runForeground(named: "main", started: started) {
+            try await code.body.run(heap.frame) ?? .nil
+        }
+    }
+
+    /// Runs the body of an async function to completion in the current task.
+    func runAsync(_ code: FunctionCode, _ frame: Frame) async throws -> Value {
+        try checkInterrupt(line: code.line)
+        return try await code.body.run(frame) ?? .nil
+    }
+
+    /// `gather(a, b, …)`: runs coroutines (and waits for tasks) concurrently; the list of results in
+    /// argument order, or the first error, after cancelling the others.
+    func gather(_ awaitables: [Value], line: Int) async throws -> Value {
+        var tasks: [TaskObject] = []
+        for awaitable in awaitables {
+            switch awaitable {
+            case .coroutine(let coroutine): tasks.append(try spawn(coroutine, line: line))
+            case .task(let task): tasks.append(task)
+            default: throw ScriptError("gather() takes coroutines and tasks, not \(awaitable.typeName).", line: line)
+            }
+        }
+        for task in tasks { task.isObserved = true }
+        do {
+            try await wait(for: tasks, line: line)
+        } catch {
+            for task in tasks { task.signal(.cancelled) }
+            throw error
+        }
+        if let failed = tasks.first(where: \.hasFailed) {
+            for task in tasks where !task.isDone { task.signal(.cancelled) }
+            _ = try failed.result()
+        }
+        return .list(track(ListObject(try tasks.map { try $0.result() })))
+    }
+}
