@@ -39,7 +39,7 @@ final class PseudoTerminal {
     /// Waits until the output after `from` contains `text`; returns the output after it, or nil on
     /// timeout.
     @discardableResult
-    func expect(_ text: String, after from: String.Index? = nil, timeout: Double = 10) -> Bool {
+    func expect(_ text: String, after from: String.Index? = nil, timeout: Double = 60) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if output[(from ?? output.startIndex)...].contains(text) { return true }
@@ -55,7 +55,7 @@ final class PseudoTerminal {
     }
 
     /// Waits for the program to exit and returns its status, or nil on timeout.
-    func waitForExit(timeout: Double = 10) -> Int32? {
+    func waitForExit(timeout: Double = 60) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             readAvailable(waitingUpTo: 0.02)

@@ -110,7 +110,7 @@ struct REPLTests {
         enter(terminal, "async fun announce() { await sleep(0.3); print \"BACKGROUND\"; }")
         enter(terminal, "spawn(announce())")
         terminal.send("var s = \"half")
-        #expect(terminal.expect("BACKGROUND\r\n", timeout: 3), "\(terminal.output.debugDescription)")
+        #expect(terminal.expect("BACKGROUND\r\n"), "\(terminal.output.debugDescription)")
         // The prompt and the half-typed line are redrawn below the output.
         let redrawn = terminal.output.components(separatedBy: "BACKGROUND\r\n").last!
         #expect(terminal.expect(">>> var s = \"half", after: terminal.output.range(of: "BACKGROUND")!.upperBound),

@@ -47,7 +47,7 @@ final class SocketClient {
 
     /// Reads until the received text contains `text` (true), the peer closes or the time runs out.
     @discardableResult
-    func expect(_ text: String, timeout: Double = 10) async -> Bool {
+    func expect(_ text: String, timeout: Double = 60) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while !received.contains(text) && Date() < deadline {
             if !readSome() { break }
@@ -57,7 +57,7 @@ final class SocketClient {
     }
 
     /// True if the peer closed the connection within `timeout`.
-    func closedByPeer(timeout: Double = 5) async -> Bool {
+    func closedByPeer(timeout: Double = 60) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if !readSome() { return true }
