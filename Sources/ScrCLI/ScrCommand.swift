@@ -2,12 +2,6 @@ import ArgumentParser
 import Scr
 import ScrREPL
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The `scr` command line: argument parsing only; everything else lives in the libraries.
 @main
 struct ScrCommand: AsyncParsableCommand {
@@ -66,7 +60,7 @@ struct RunCommand: AsyncParsableCommand {
             status = await ScriptRunner.run(source: code, path: nil, with: interpreter)
         } else if let file {
             status = await ScriptRunner.runFile(file, arguments: arguments, with: interpreter)
-        } else if interactive || isatty(0) == 1 {
+        } else if interactive || System.isTerminal(System.standardInput) {
             interpreter.enableScriptREPL()
             await REPL.standard(for: interpreter, lineEditing: !interactive).run()
             status = 0
@@ -79,7 +73,7 @@ struct RunCommand: AsyncParsableCommand {
     /// Ends the process once the output is out.
     static func exit(_ status: Int32) -> Never {
         StandardOutput.output.flush()
-        Glibc.exit(status)
+        System.exit(status)
     }
 }
 
@@ -123,7 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
             server = try await interpreter.serveREPL(options)
         } catch {
             ScriptRunner.reportError("scr serve: \(error)")
-            Glibc.exit(1)
+            System.exit(1)
         }
         var notice = "scr: serving a REPL on \(server.boundAddress)"
         if server.token != nil && token == nil { notice += " (token in \(tokenFile ?? AccessToken.defaultPath))" }
@@ -136,7 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     static var defaultSocket: String {
-        (getenv("HOME").map { String(cString: $0) } ?? "/tmp") + "/.scr.sock"
+        (System.environment("HOME") ?? "/tmp") + "/.scr.sock"
     }
 }
 
@@ -161,15 +155,15 @@ struct ConnectCommand: AsyncParsableCommand {
         if secret == nil, case .tcp = address { secret = try? AccessToken.read(from: tokenFile ?? AccessToken.defaultPath) }
         let backend: RemoteBackend
         do {
-            backend = try RemoteBackend(address: address, token: secret)
+            backend = try await RemoteBackend.connect(to: address, token: secret)
         } catch {
             ScriptRunner.reportError("scr connect: \(error)")
-            Glibc.exit(1)
+            System.exit(1)
         }
-        let repl = REPL(backend: backend, reader: REPL.standardReader(for: backend, lineEditing: isatty(0) == 1))
-        backend.setOutput { [reader = repl.reader] in reader.write($0) }
+        let repl = REPL(backend: backend, reader: REPL.standardReader(for: backend,
+                                                                    lineEditing: System.isTerminal(System.standardInput)))
         await repl.run()
         backend.disconnect()
-        Glibc.exit(0)
+        System.exit(0)
     }
 }

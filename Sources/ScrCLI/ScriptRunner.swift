@@ -1,12 +1,6 @@
 import Scr
 import ScrREPL
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Runs a script and turns its outcome into jlox's exit statuses.
 enum ScriptRunner {
     static let compileErrorStatus: Int32 = 65

@@ -2,12 +2,6 @@
 import Dispatch
 import Scr
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Line editing on a terminal, over libedit's readline interface in callback mode: history, tab
 /// completion, and output from other tasks printed above the prompt with the half-typed line redrawn.
 ///
@@ -27,16 +21,13 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     ///   - historyPath: where history is loaded from and saved to, if anywhere.
     ///   - completer: the completions of a word (a dotted name, possibly), asked on the reading thread.
     public init(historyPath: String?, completer: @escaping @Sendable (String) -> [String]) {
-        var fds: [Int32] = [0, 0]
-        precondition(pipe(&fds) == 0, "cannot create a pipe")
-        wakeRead = fds[0]
-        wakeWrite = fds[1]
-        _ = fcntl(wakeRead, F_SETFL, O_NONBLOCK)
+        (wakeRead, wakeWrite) = System.makePipe()
+        System.setNonBlocking(wakeRead)
         self.historyPath = historyPath
         EditLineState.completer = completer
-        rl_readline_name = UnsafePointer(strdup("scr"))
+        rl_readline_name = UnsafePointer(System.makeCString("scr"))
         rl_catch_signals = 0
-        rl_completer_word_break_characters = strdup(" \t\n\"\\'`@$><=;|&{(+-*/,[!")
+        rl_completer_word_break_characters = System.makeCString(" \t\n\"\\'`@$><=;|&{(+-*/,[!")
         rl_attempted_completion_function = { text, _, _ in
             rl_attempted_completion_over = 1
             rl_completion_append_character = 0
@@ -47,13 +38,13 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     }
 
     deinit {
-        closeDescriptor(wakeRead)
-        closeDescriptor(wakeWrite)
+        System.close(wakeRead)
+        System.close(wakeWrite)
     }
 
     public func readLine(prompt: String) async -> LineReaderResult {
         await withCheckedContinuation { continuation in
-            Thread.detach { continuation.resume(returning: self.readSynchronously(prompt: prompt)) }
+            Threads.detach { continuation.resume(returning: self.readSynchronously(prompt: prompt)) }
         }
     }
 
@@ -90,8 +81,7 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     }
 
     private func wake() {
-        var byte: UInt8 = 1
-        _ = Glibc.write(wakeWrite, &byte, 1)
+        System.write(wakeWrite, [1])
     }
 
     // MARK: The reading thread
@@ -100,24 +90,19 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
         EditLineState.line = nil
         rl_callback_handler_install(prompt) { line in
             EditLineState.line = line.map { pointer in
-                defer { free(pointer) }
+                defer { System.freeCString(pointer) }
                 return .line(String(cString: pointer), morePending: false)
             } ?? .endOfInput
         }
         setPrompting(true)
         var result = LineReaderResult.endOfInput
         while true {
-            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
-            if poll(&fds, 2, -1) < 0 {
-                if errno == EINTR { continue }
-                break
-            }
-            if fds[1].revents != 0 && serviceWakeUp() {
+            let ready = System.waitForInput([System.standardInput, wakeRead])
+            if ready.contains(wakeRead) && serviceWakeUp() {
                 result = .interrupted
                 break
             }
-            if fds[0].revents != 0 {
+            if ready.contains(System.standardInput) {
                 rl_callback_read_char()
                 if let line = EditLineState.line {
                     result = line
@@ -136,7 +121,7 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     /// Prints output that arrived while the prompt was up; true if Ctrl-C asked to drop the line.
     private func serviceWakeUp() -> Bool {
         var buffer = [UInt8](repeating: 0, count: 64)
-        while read(wakeRead, &buffer, buffer.count) > 0 {}
+        while (buffer.withUnsafeMutableBytes { System.read(wakeRead, into: $0) } ?? 0) > 0 {}
         let (output, cancel) = lock.withLock { _ in
             defer {
                 pendingOutput = []
@@ -166,9 +151,7 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     /// Whether the terminal turns "\n" into "\r\n" itself: libedit leaves output processing on, a
     /// fully raw terminal would not.
     private func outputTranslatesNewlines() -> Bool {
-        var settings = termios()
-        guard tcgetattr(1, &settings) == 0 else { return true }
-        return settings.c_oflag & tcflag_t(OPOST) != 0 && settings.c_oflag & tcflag_t(ONLCR) != 0
+        System.terminalTranslatesNewlines(System.standardOutput)
     }
 
     private func setPrompting(_ value: Bool) {
@@ -185,8 +168,7 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
 
     /// True when more typed or pasted input is already waiting: the line is part of a paste.
     private func inputIsWaiting() -> Bool {
-        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
-        return poll(&fds, 1, 0) > 0 && fds[0].revents & Int16(POLLIN) != 0
+        !System.waitForInput([System.standardInput], timeout: 0).isEmpty
     }
 }
 
@@ -202,12 +184,7 @@ private enum EditLineState {
         return rl_completion_matches(text) { _, state in
             let index = Int(state)
             guard index < EditLineState.candidates.count else { return nil }
-            return strdup(EditLineState.candidates[index])
+            return System.makeCString(EditLineState.candidates[index])
         }
     }
-}
-
-/// `close(2)`, which inside the reader its `close` method would hide.
-private func closeDescriptor(_ descriptor: Int32) {
-    close(descriptor)
 }

@@ -1,14 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Scr
 
 /// Where the REPL keeps its history: `$SCR_HISTORY`, else `~/.scr_history`.
 enum History {
     static var path: String? {
-        if let path = getenv("SCR_HISTORY") { return String(cString: path) }
-        guard let home = getenv("HOME") else { return nil }
-        return String(cString: home) + "/.scr_history"
+        if let path = System.environment("SCR_HISTORY") { return path }
+        guard let home = System.environment("HOME") else { return nil }
+        return home + "/.scr_history"
     }
 }

@@ -1,11 +1,5 @@
 import Scr
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 extension Interpreter {
     /// Opens the REPL on the terminal over this interpreter's globals, from any point of the host
     /// program, and returns when the user leaves it (Ctrl-D or `.exit`). The host's other tasks and
@@ -13,7 +7,7 @@ extension Interpreter {
     ///
     /// - Parameter lineEditing: libedit line editing; by default, when standard input is a terminal.
     public func repl(lineEditing: Bool? = nil) async {
-        await REPL.standard(for: self, lineEditing: lineEditing ?? (isatty(0) == 1)).run()
+        await REPL.standard(for: self, lineEditing: lineEditing ?? (System.isTerminal(System.standardInput))).run()
     }
 
     /// Lets scripts call `await repl();`, which opens a REPL on the terminal that sees the calling
@@ -21,7 +15,7 @@ extension Interpreter {
     public func enableScriptREPL() {
         setREPLHandler { session in
             let backend = LocalBackend(session: session)
-            let reader = REPL.standardReader(for: backend, lineEditing: isatty(0) == 1)
+            let reader = REPL.standardReader(for: backend, lineEditing: System.isTerminal(System.standardInput))
             reader.write("(repl: Ctrl-D or .exit resumes the program)\n")
             await REPL(backend: backend, reader: reader).run()
         }

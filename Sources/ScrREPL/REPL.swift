@@ -1,12 +1,6 @@
 import Dispatch
 import Scr
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The read-eval-print loop: reads inputs with a `LineReader`, runs each complete one on a backend
 /// (a local session or a remote server), and prints results and errors, while everything else keeps
 /// running.
@@ -33,55 +27,41 @@ public final class REPL: Sendable {
         return EditLineReader(historyPath: History.path) { word in backend.completions(for: word) }
     }
 
-    /// Runs until `.exit` or end of input. A local REPL shows the interpreter's output above its prompt.
+    /// Runs until `.exit` or end of input. The backend's output (prints, errors of its tasks) shows
+    /// above the prompt meanwhile.
     public func run() async {
-        let interpreter = (backend as? LocalBackend)?.session.interpreter
         let reader = self.reader
-        interpreter?.output.push { reader.write($0) }
-        interpreter?.errors.push { reader.write($0) }
+        backend.attachOutput { reader.write($0) }
         let monitor = InterruptMonitor { [self] in interruptReceived() }
         defer {
             monitor.stop()
-            interpreter?.output.pop()
-            interpreter?.errors.pop()
+            backend.detachOutput()
             reader.close()
         }
         await loop()
     }
 
     private func loop() async {
-        var buffer: [String] = []
+        var buffer = InputBuffer()
         while true {
             switch await reader.readLine(prompt: buffer.isEmpty ? ">>> " : "... ") {
             case .endOfInput:
                 reader.write("\n")
                 if buffer.isEmpty { return }
-                buffer = []
+                buffer.clear()
             case .interrupted:
-                buffer = []
+                buffer.clear()
             case .line(let line, let morePending):
                 if buffer.isEmpty, let command = MetaCommand(line) {
                     if await run(command) == .exit { return }
                     continue
                 }
                 reader.addHistory(line)
-                buffer.append(line)
-                let text = buffer.joined(separator: "\n")
-                if text.allSatisfy(\.isWhitespace) {
-                    buffer = []
-                    continue
+                switch buffer.add(line, morePending: morePending) {
+                case .needMore, .nothing: continue
+                case .error(let error): reader.write(error.description + "\n")
+                case .run(let source): await execute(source)
                 }
-                switch Input.classify(text) {
-                case .incomplete:
-                    continue
-                case .complete where morePending:
-                    continue  // A paste: take all of it as one input.
-                case .error(let error):
-                    reader.write(error.description + "\n")
-                case .complete(let source):
-                    await execute(source)
-                }
-                buffer = []
             }
         }
     }

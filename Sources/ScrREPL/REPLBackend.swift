@@ -14,9 +14,16 @@ public protocol REPLBackend: Sendable {
 
     /// What `.tasks` shows.
     func describeTasks() async -> String
+
+    /// Sends the output of the backend's program (prints, errors of its tasks) to `write` until
+    /// `detachOutput()`: the REPL shows it above its prompt.
+    func attachOutput(_ write: @escaping @Sendable (String) -> Void)
+    func detachOutput()
 }
 
-/// The backend of a local REPL: a session of an interpreter in this process.
+/// The backend of a local REPL: a session of an interpreter in this process. Its `run` is the one
+/// place that turns an input's outcome into the text a REPL shows, for the terminal and for every
+/// remote client alike.
 public struct LocalBackend: REPLBackend {
     public let session: Session
 
@@ -42,6 +49,16 @@ public struct LocalBackend: REPLBackend {
 
     public func completions(for word: String) -> [String] {
         BlockingCompletion.blocking(session.interpreter, word)
+    }
+
+    public func attachOutput(_ write: @escaping @Sendable (String) -> Void) {
+        session.interpreter.output.push(write)
+        session.interpreter.errors.push(write)
+    }
+
+    public func detachOutput() {
+        session.interpreter.output.pop()
+        session.interpreter.errors.pop()
     }
 
     public func describeTasks() async -> String {

@@ -147,10 +147,10 @@ struct RemoteTests {
             """)
         defer { interpreter.stop() }  // Whatever happens, the chatter must not outlive the test.
         for i in 0..<15 {
-            let backend = try RemoteBackend(address: .unix(path: path), token: nil)
-            backend.setOutput { _ in }
+            let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil)
+            backend.attachOutput { _ in }
             let watchdog = Task {
-                try await Task.sleep(nanoseconds: 10_000_000_000)
+                try await Task.sleep(nanoseconds: 60_000_000_000)
                 backend.disconnect()
             }
             let answer = await backend.run("\(i) + 1")
@@ -184,7 +184,7 @@ struct RemoteTests {
         let path = socketPath()
         let (_, server) = try await unixServer(path)
         defer { Task { await server.close() } }
-        let backend = try RemoteBackend(address: .unix(path: path), token: nil)
+        let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil)
         async let outcome = backend.run("while (true) {}")
         // Interrupt until the input ends, so that a failure cannot leave the loop spinning.
         let watchdog = Task {

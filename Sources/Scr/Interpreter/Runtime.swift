@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
 
 /// The state shared by all the code one interpreter runs: globals, interned names, output, and the
@@ -76,8 +71,8 @@ final class Runtime {
     /// Specialised nodes, unless the environment sets `SCR_GENERIC_NODES` (to anything but 0): a whole
     /// test suite can then run on the generic path.
     static var specializesNodesByDefault: Bool {
-        guard let setting = getenv("SCR_GENERIC_NODES") else { return true }
-        return String(cString: setting) == "0"
+        guard let setting = System.environment("SCR_GENERIC_NODES") else { return true }
+        return setting == "0"
     }
 
     private func installREPL() {

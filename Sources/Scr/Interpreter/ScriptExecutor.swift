@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The interpreter's task executor: one dedicated thread with a large stack that runs jobs in the
 /// order they arrive. Every script task prefers it, so script code never runs on two threads at once, ready
 /// tasks run first-in first-out (the same program prints the same output every run), and deep
@@ -14,8 +8,7 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
     /// Headroom kept below the stack-overflow check for natives and the runtime's own frames.
     private static let stackMargin = 8 << 20
 
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let queue = ConditionLock()
     /// What the thread runs next: a job, or a continuation to resume (which enqueues its task).
     private enum Item {
         case job(UnownedJob)
@@ -24,27 +17,18 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
         case stop
     }
 
-    // Guarded by `mutex`: work waiting to run, drained from `head`. A taken item's slot is emptied at
+    // Guarded by `queue`: work waiting to run, drained from `head`. A taken item's slot is emptied at
     // once: what it captured (the runtime, say) must not outlive it, or a stopped executor whose
     // array still held it would keep the runtime, and the runtime the executor, alive for ever.
-    // Unchecked exclusivity: every access holds `mutex`.
+    // Unchecked exclusivity: every access holds `queue`.
     @exclusivity(unchecked) private var jobs: [Item?] = []
     @exclusivity(unchecked) private var head = 0
     /// The lowest stack address script code may reach: the thread reports it before `init` returns.
     private(set) nonisolated(unsafe) var stackLimit: UInt = 0
 
     public init() {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
         startThread()
         waitForStackLimit()
-    }
-
-    deinit {
-        pthread_cond_destroy(condition)
-        condition.deallocate()
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
     }
 
     public func enqueue(_ job: consuming ExecutorJob) {
@@ -69,32 +53,32 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     private func append(_ item: Item) {
-        pthread_mutex_lock(mutex)
-        jobs.append(item)
-        pthread_cond_signal(condition)
-        pthread_mutex_unlock(mutex)
+        queue.withLock {
+            jobs.append(item)
+            queue.signal()
+        }
     }
 
     /// The thread holds the executor until it stops.
     private func startThread() {
-        pthread_detach(LargeStack.startThread { self.runJobs() })
+        LargeStack.detach { self.runJobs() }
     }
 
     /// The name of the executor's thread, as tools (and tests) see it.
     public static let threadName = "scr-executor"
 
     private func waitForStackLimit() {
-        pthread_mutex_lock(mutex)
-        while stackLimit == 0 { pthread_cond_wait(condition, mutex) }
-        pthread_mutex_unlock(mutex)
+        queue.withLock {
+            while stackLimit == 0 { queue.wait() }
+        }
     }
 
     private func runJobs() {
-        nameThread()
-        pthread_mutex_lock(mutex)
-        stackLimit = currentStackAddress() - UInt(ScriptExecutor.stackSize) + UInt(ScriptExecutor.stackMargin)
-        pthread_cond_broadcast(condition)
-        pthread_mutex_unlock(mutex)
+        System.nameCurrentThread(ScriptExecutor.threadName)
+        queue.withLock {
+            stackLimit = currentStackAddress() - UInt(ScriptExecutor.stackSize) + UInt(ScriptExecutor.stackMargin)
+            queue.broadcast()
+        }
         while true {
             switch nextItem() {
             case .job(let job):
@@ -111,30 +95,21 @@ public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
         }
     }
 
-    /// Names the current thread (Glibc's module lacks pthread_setname_np).
-    private func nameThread() {
-        #if os(Linux)
-        guard let file = fopen("/proc/thread-self/comm", "w") else { return }
-        fputs(ScriptExecutor.threadName, file)
-        fclose(file)
-        #endif
-    }
-
     private func nextItem() -> Item {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        while head == jobs.count {
-            jobs.removeAll(keepingCapacity: true)
-            head = 0
-            pthread_cond_wait(condition, mutex)
+        queue.withLock {
+            while head == jobs.count {
+                jobs.removeAll(keepingCapacity: true)
+                head = 0
+                queue.wait()
+            }
+            let item = jobs[head].take()!
+            head += 1
+            if head > 1024 && head * 2 > jobs.count {
+                jobs.removeFirst(head)
+                head = 0
+            }
+            return item
         }
-        let item = jobs[head].take()!
-        head += 1
-        if head > 1024 && head * 2 > jobs.count {
-            jobs.removeFirst(head)
-            head = 0
-        }
-        return item
     }
 }
 

@@ -1,14 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The global native functions every interpreter starts with.
 enum Natives {
     static func install(in runtime: Runtime) {
         let natives: [NativeFunction] = [
-            NativeFunction("clock", arity: 0) { _, _ in .number(monotonicSeconds()) },
+            // Seconds since an arbitrary start: jlox's `clock()` reads the wall clock, but is only
+            // ever used for differences, which a clock that never goes back measures better.
+            NativeFunction("clock", arity: 0) { _, _ in .number(System.monotonicSeconds()) },
             NativeFunction("spawn", arity: 1) { arguments, context in
                 guard case .coroutine(let coroutine) = arguments[0] else {
                     throw context.error("spawn() takes a coroutine, not \(arguments[0].typeName).")
@@ -34,13 +30,5 @@ enum Natives {
             runtime.globals.define(native.name, .native(native))
         }
         installConversions(in: runtime)
-    }
-
-    /// Seconds since an arbitrary start, as jlox's `clock()` (which reads the wall clock) is only ever
-    /// used for differences.
-    private static func monotonicSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

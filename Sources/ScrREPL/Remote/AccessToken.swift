@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Scr
 
 /// The shared secret a TCP client must present before any code runs.
 public enum AccessToken {
@@ -28,31 +24,27 @@ public enum AccessToken {
 
     /// Writes the token to `path`, readable by the owner only.
     public static func write(_ token: String, to path: String) throws {
-        unlink(path)
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else { throw RemoteError.cannotWriteToken(path, String(cString: strerror(errno))) }
-        defer { close(fd) }
-        let bytes = Array((token + "\n").utf8)
-        guard Glibc.write(fd, bytes, bytes.count) == bytes.count else {
-            throw RemoteError.cannotWriteToken(path, String(cString: strerror(errno)))
+        System.removeFile(path)
+        do {
+            try System.createPrivateFile(path, contents: token + "\n")
+        } catch {
+            throw RemoteError.cannotWriteToken(path, error.reason)
         }
     }
 
     /// Reads a token file (the first line).
     public static func read(from path: String) throws -> String {
-        guard let file = fopen(path, "r") else {
-            throw RemoteError.cannotReadToken(path, String(cString: strerror(errno)))
+        do {
+            let text = String(decoding: try System.readFile(path), as: UTF8.self)
+            return String(text.prefix { $0 != "\n" }).trimmingSpaces
+        } catch {
+            throw RemoteError.cannotReadToken(path, error.reason)
         }
-        defer { fclose(file) }
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard fgets(&buffer, Int32(buffer.count), file) != nil else { return "" }
-        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
-        return String(decoding: bytes, as: UTF8.self).trimmingSpaces
     }
 
     /// `~/.scr_token`.
     public static var defaultPath: String {
-        (getenv("HOME").map { String(cString: $0) } ?? ".") + "/.scr_token"
+        System.homeDirectory + "/.scr_token"
     }
 }
 

@@ -1,11 +1,6 @@
 import NIOCore
 import NIOPosix
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Scr
 
 /// Reads what one client sends: decides between plain text and the framed protocol from the first
 /// line, checks the peer and the token before anything runs, enforces the size limits, and hands
@@ -164,7 +159,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         let future: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(
             level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(peerCredentialsOption))
-        return future.map { $0.uid == getuid() }
+        return future.map { $0.uid == System.userID }
         #else
         return channel.eventLoop.makeSucceededFuture(true)  // The socket's mode 0600 limits who connects.
         #endif

@@ -1,13 +1,6 @@
 import NIOCore
 import NIOPosix
 import Scr
-import Synchronization
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// How a REPL server listens and what it allows.
 public struct REPLServerOptions: Sendable {
@@ -81,10 +74,10 @@ public final class REPLServer: Sendable {
         let channel: any Channel
         switch options.address {
         case .unix(let path):
-            let previous = umask(0o177)
-            defer { umask(previous) }
-            channel = try await bootstrap.bind(unixDomainSocketPath: path).get()
-            chmod(path, 0o600)
+            channel = try await System.creatingPrivateFiles {
+                bootstrap.bind(unixDomainSocketPath: path)
+            }.get()
+            System.setPermissions(path, 0o600)
         case .tcp(let host, let port):
             channel = try await bootstrap.bind(host: host, port: port).get()
         }
@@ -109,7 +102,7 @@ public final class REPLServer: Sendable {
         try? await channel.close()
         for connection in connections.withLock({ Array($0.values) }) { connection.disconnect() }
         try? await group.shutdownGracefully()
-        if case .unix(let path) = boundAddress { unlink(path) }
+        if case .unix(let path) = boundAddress { System.removeFile(path) }
     }
 
     /// Waits until the server is closed.
@@ -137,11 +130,11 @@ public final class REPLServer: Sendable {
 }
 
 /// Lets connection handlers, made by a bootstrap that exists before the server, find the server.
-private final class ServerRegistry: @unchecked Sendable {
-    private let lock = Mutex<REPLServer?>(nil)
+private final class ServerRegistry: Sendable {
+    private let registered = Locked<REPLServer?>(nil)
     var server: REPLServer? {
-        get { lock.withLock { $0 } }
-        set { lock.withLock { $0 = newValue } }
+        get { registered.withLock { $0 } }
+        set { registered.withLock { $0 = newValue } }
     }
 }
 
@@ -156,27 +149,12 @@ extension Interpreter {
 /// not a socket, is never touched.
 enum UnixSocketPath {
     static func prepare(_ path: String) throws {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return }
-        guard info.st_mode & S_IFMT == S_IFSOCK else { throw RemoteError.notASocket(path) }
-        if isLive(path) { throw RemoteError.socketInUse(path) }
-        unlink(path)
-    }
-
-    private static func isLive(_ path: String) -> Bool {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8.prefix(MemoryLayout.size(ofValue: address.sun_path) - 1))
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (i, byte) in bytes.enumerated() { raw[i] = byte }
-        }
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
-            }
+        switch System.kind(of: path) {
+        case nil: return
+        case .other: throw RemoteError.notASocket(path)
+        case .socket:
+            if System.unixSocketIsLive(path) { throw RemoteError.socketInUse(path) }
+            System.removeFile(path)
         }
     }
 }

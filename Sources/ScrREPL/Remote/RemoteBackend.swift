@@ -1,51 +1,60 @@
 import Dispatch
 import NIOCore
-import Synchronization
+import NIOPosix
+import Scr
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+/// The backend of `scr connect`: inputs run on a REPL server, over the framed protocol of `Message`,
+/// on SwiftNIO like the server. Output of the server's program arrives at any time and is written
+/// at once; each request (an input, `.tasks`, a completion) waits for its own answer by id.
+public final class RemoteBackend: REPLBackend {
+    private let channel: any Channel
+    private let requests: Requests
+    /// Where the server's output goes (the REPL's reader, once it attaches).
+    private let output: Locked<@Sendable (String) -> Void>
 
-/// The backend of `scr connect`: inputs run on a REPL server, over the framed protocol. A thread of
-/// its own receives what the server sends; output of the server's tasks is written at once.
-public final class RemoteBackend: REPLBackend, @unchecked Sendable {
-    private let socket: Int32
-    private let writeLock = Mutex(())
-    private let state = Mutex(State())
-    /// Where output of the server goes (the REPL's reader).
-    private let output: Mutex<@Sendable (String) -> Void>
-
-    private struct State {
-        var nextID: UInt32 = 1
-        var results: [UInt32: String] = [:]
-        var waiting: [UInt32: CheckedContinuation<String?, Never>] = [:]
-        var completions: [UInt32: [String]] = [:]
-        var closed = false
+    private init(channel: any Channel, requests: Requests, output: Locked<@Sendable (String) -> Void>) {
+        self.channel = channel
+        self.requests = requests
+        self.output = output
     }
 
-    /// Connects and performs the handshake.
-    public init(address: RemoteAddress, token: String?) throws {
-        socket = try RemoteBackend.connect(address)
-        output = Mutex({ text in print(text, terminator: "") })
+    /// Connects to a server and performs the handshake.
+    public static func connect(to address: RemoteAddress, token: String?) async throws -> RemoteBackend {
+        let requests = Requests()
+        let output = Locked<@Sendable (String) -> Void>({ text in
+            StandardOutput.output.write(text)
+            StandardOutput.output.flush()
+        })
+        let accepted = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: Void.self)
+        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(ClientDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ClientHandler(requests: requests, output: output, accepted: accepted))
+                }
+            }
+        let channel: any Channel
         do {
-            try handshake(token: token)
+            switch address {
+            case .unix(let path): channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
+            case .tcp(let host, let port): channel = try await bootstrap.connect(host: host, port: port).get()
+            }
         } catch {
-            close(socket)
+            accepted.fail(error)
+            throw RemoteError.cannotConnect(address.description, "\(error)")
+        }
+        try await channel.writeAndFlush(ByteBuffer(string: Message.handshakePrefix + (token ?? "-") + "\n"))
+        do {
+            try await accepted.futureResult.get()
+        } catch {
+            try? await channel.close()
             throw error
         }
-        Thread.detach { [self] in receive() }
+        return RemoteBackend(channel: channel, requests: requests, output: output)
     }
 
-    deinit { close(socket) }
-
-    /// Sends the server's output to `write` from now on.
-    public func setOutput(_ write: @escaping @Sendable (String) -> Void) {
-        output.withLock { $0 = write }
-    }
-
-    public var isConnected: Bool { state.withLock { !$0.closed } }
+    public var isConnected: Bool { channel.isActive }
 
     public func run(_ source: String) async -> String? {
         let text = await request(.eval, source)
@@ -56,41 +65,36 @@ public final class RemoteBackend: REPLBackend, @unchecked Sendable {
         send(Message(kind: .interrupt, id: 0, payload: ""))
     }
 
+    /// Asked from libedit's synchronous callback: waits a little for the server, and offers nothing
+    /// rather than freeze the prompt.
     public func completions(for word: String) -> [String] {
-        let id = state.withLock { state -> UInt32 in
-            defer { state.nextID += 1 }
-            return state.nextID
-        }
+        let (id, answer) = requests.expectCompletions()
         send(Message(kind: .complete, id: id, payload: word))
-        let deadline = DispatchTime.now().uptimeNanoseconds + 300_000_000
-        while DispatchTime.now().uptimeNanoseconds < deadline {
-            if let words = state.withLock({ $0.completions.removeValue(forKey: id) }) { return words }
-            usleep(5_000)
+        guard answer.semaphore.wait(timeout: .now() + BlockingCompletion.patience) == .success else {
+            requests.forgetCompletions(id)
+            return []
         }
-        return []
+        return answer.words.withLock { $0 }
     }
 
     public func describeTasks() async -> String {
         await request(.tasks, "") ?? "error: the connection is closed\n"
     }
 
-    /// Detaches from the server; the server and its other clients go on.
-    public func disconnect() {
-        shutdown(socket, Int32(SHUT_RDWR))
+    public func attachOutput(_ write: @escaping @Sendable (String) -> Void) {
+        output.withLock { $0 = write }
     }
 
-    // MARK: Requests
+    public func detachOutput() {}
+
+    /// Detaches from the server; the server and its other clients go on.
+    public func disconnect() {
+        channel.close(promise: nil)
+    }
 
     private func request(_ kind: Message.Kind, _ payload: String) async -> String? {
         await withCheckedContinuation { continuation in
-            let id = state.withLock { state -> UInt32? in
-                guard !state.closed else { return nil }
-                let id = state.nextID
-                state.nextID += 1
-                state.waiting[id] = continuation
-                return id
-            }
-            guard let id else {
+            guard let id = requests.expectResult(continuation) else {
                 continuation.resume(returning: nil)
                 return
             }
@@ -99,126 +103,149 @@ public final class RemoteBackend: REPLBackend, @unchecked Sendable {
     }
 
     private func send(_ message: Message) {
-        let bytes = message.bytes
-        writeLock.withLock { _ in writeAll(bytes) }
+        channel.writeAndFlush(ByteBuffer(bytes: message.bytes), promise: nil)
+    }
+}
+
+/// The requests waiting for an answer, by id; shared by the callers and the channel's event loop.
+private final class Requests: Sendable {
+    final class CompletionAnswer: Sendable {
+        let semaphore = DispatchSemaphore(value: 0)
+        let words = Locked<[String]>([])
     }
 
-    private func writeAll(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(socket, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            if written <= 0 { return }
-            offset += written
+    private struct State {
+        var nextID: UInt32 = 1
+        var closed = false
+        /// Inputs and `.tasks`: the text so far and who waits for it.
+        var results: [UInt32: (text: String, waiter: CheckedContinuation<String?, Never>)] = [:]
+        var completions: [UInt32: CompletionAnswer] = [:]
+    }
+
+    private let state = Locked(State())
+
+    /// A new id whose result `waiter` receives; nil once the connection is closed.
+    func expectResult(_ waiter: CheckedContinuation<String?, Never>) -> UInt32? {
+        state.withLock { state in
+            guard !state.closed else { return nil }
+            defer { state.nextID += 1 }
+            state.results[state.nextID] = ("", waiter)
+            return state.nextID
         }
     }
 
-    // MARK: The receiving thread
-
-    private func receive() {
-        var buffer = ByteBuffer()
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = read(socket, &chunk, chunk.count)
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            buffer.writeBytes(chunk[0..<count])
-            while let message = try? Message.read(from: &buffer) { dispatch(message) }
-            buffer.discardReadBytes()
+    func expectCompletions() -> (UInt32, CompletionAnswer) {
+        let answer = CompletionAnswer()
+        let id = state.withLock { state in
+            defer { state.nextID += 1 }
+            state.completions[state.nextID] = answer
+            return state.nextID
         }
-        let waiting = state.withLock { state in
-            state.closed = true
-            defer { state.waiting = [:] }
-            return Array(state.waiting.values)
-        }
-        for continuation in waiting { continuation.resume(returning: nil) }
-        output.withLock { $0 }("\nConnection closed by the server.\n")
+        return (id, answer)
     }
 
-    private func dispatch(_ message: Message) {
+    func forgetCompletions(_ id: UInt32) {
+        _ = state.withLock { $0.completions.removeValue(forKey: id) }
+    }
+
+    func received(_ message: Message) {
         switch message.kind {
-        case .output:
-            output.withLock { $0 }(message.payload)
         case .result:
-            state.withLock { $0.results[message.id, default: ""] += message.payload }
-        case .completions:
-            state.withLock { $0.completions[message.id] = message.payload.split(separator: "\n").map(String.init) }
+            state.withLock { $0.results[message.id]?.text += message.payload }
         case .done:
-            let (continuation, text) = state.withLock { state in
-                (state.waiting.removeValue(forKey: message.id), state.results.removeValue(forKey: message.id) ?? "")
-            }
-            continuation?.resume(returning: text)
+            state.withLock { $0.results.removeValue(forKey: message.id) }.map { $0.waiter.resume(returning: $0.text) }
+        case .completions:
+            guard let answer = state.withLock({ $0.completions.removeValue(forKey: message.id) }) else { return }
+            answer.words.withLock { $0 = message.payload.split(separator: "\n").map(String.init) }
+            answer.semaphore.signal()
         default:
             break
         }
     }
 
-    // MARK: Connecting
+    /// The connection is gone: every waiting request gets nil.
+    func close() {
+        let waiters = state.withLock { state in
+            state.closed = true
+            defer { state.results = [:] }
+            return state.results.values.map(\.waiter)
+        }
+        for waiter in waiters { waiter.resume(returning: nil) }
+    }
+}
 
-    private func handshake(token: String?) throws {
-        writeAll(Array((Message.handshakePrefix + (token ?? "-") + "\n").utf8))
-        // Before its answer the server sends a prompt for plain-text clients, and nothing else.
-        var line: [UInt8] = []
-        var skipped = 0
-        var byte: UInt8 = 0
-        while true {
-            let count = read(socket, &byte, 1)
-            if count < 0 && errno == EINTR { continue }
-            guard count == 1 else {
-                let text = String(decoding: line, as: UTF8.self)
-                throw RemoteError.rejected(text.contains("error:") ? text.trimmingSpaces : "connection closed")
-            }
-            line.append(byte)
-            skipped += 1
-            if byte == UInt8(ascii: "\n") {
-                let text = String(decoding: line, as: UTF8.self)
-                if text.hasSuffix(Message.handshakeAccepted) { return }
-                if text.contains("error:") { throw RemoteError.rejected(text.trimmingSpaces) }
-                line = []
-            }
-            if skipped > 4096 { throw RemoteError.rejected("unexpected answer") }
+/// What the client receives: lines until the handshake's answer (the server greets a plain client
+/// with a prompt first, which is skipped), then messages.
+private struct ClientDecoder: ByteToMessageDecoder {
+    typealias InboundOut = Received
+
+    enum Received {
+        case accepted
+        case rejected(String)
+        case message(Message)
+    }
+
+    private var accepted = false
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        if accepted {
+            guard let message = try Message.read(from: &buffer) else { return .needMoreData }
+            context.fireChannelRead(wrapInboundOut(.message(message)))
+            return .continue
+        }
+        guard let newline = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else {
+            if buffer.readableBytes > 4096 { throw RemoteError.rejected("unexpected answer") }
+            return .needMoreData
+        }
+        let line = buffer.readString(length: newline - buffer.readerIndex + 1) ?? ""
+        if line.hasSuffix(Message.handshakeAccepted) {
+            accepted = true
+            context.fireChannelRead(wrapInboundOut(.accepted))
+        } else if line.contains("error:") {
+            context.fireChannelRead(wrapInboundOut(.rejected(line.trimmingSpaces)))
+        }
+        return .continue
+    }
+}
+
+private final class ClientHandler: ChannelInboundHandler {
+    typealias InboundIn = ClientDecoder.Received
+
+    private let requests: Requests
+    private let output: Locked<@Sendable (String) -> Void>
+    private let accepted: EventLoopPromise<Void>
+    private var answered = false
+
+    init(requests: Requests, output: Locked<@Sendable (String) -> Void>, accepted: EventLoopPromise<Void>) {
+        self.requests = requests
+        self.output = output
+        self.accepted = accepted
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .accepted: answer(.success(()))
+        case .rejected(let reason): answer(.failure(RemoteError.rejected(reason)))
+        case .message(let message) where message.kind == .output: output.withLock { $0 }(message.payload)
+        case .message(let message): requests.received(message)
         }
     }
 
-    private static func connect(_ address: RemoteAddress) throws -> Int32 {
-        switch address {
-        case .unix(let path):
-            let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-            var socketAddress = sockaddr_un()
-            socketAddress.sun_family = sa_family_t(AF_UNIX)
-            let bytes = Array(path.utf8.prefix(MemoryLayout.size(ofValue: socketAddress.sun_path) - 1))
-            withUnsafeMutableBytes(of: &socketAddress.sun_path) { raw in
-                for (i, byte) in bytes.enumerated() { raw[i] = byte }
-            }
-            let result = withUnsafePointer(to: &socketAddress) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-                }
-            }
-            guard result == 0 else {
-                let reason = String(cString: strerror(errno))
-                close(fd)
-                throw RemoteError.cannotConnect(path, reason)
-            }
-            return fd
-        case .tcp(let host, let port):
-            var hints = addrinfo()
-            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-            var results: UnsafeMutablePointer<addrinfo>?
-            guard getaddrinfo(host, String(port), &hints, &results) == 0, let first = results else {
-                throw RemoteError.cannotConnect(address.description, "unknown host")
-            }
-            defer { freeaddrinfo(results) }
-            var candidate: UnsafeMutablePointer<addrinfo>? = first
-            var reason = "no address"
-            while let info = candidate {
-                let fd = Glibc.socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
-                if fd >= 0 && Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 { return fd }
-                reason = String(cString: strerror(errno))
-                if fd >= 0 { close(fd) }
-                candidate = info.pointee.ai_next
-            }
-            throw RemoteError.cannotConnect(address.description, reason)
-        }
+    /// Completes the handshake once, whatever ends it first.
+    private func answer(_ result: Result<Void, any Error>) {
+        guard !answered else { return }
+        answered = true
+        accepted.completeWith(result)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        answer(.failure(RemoteError.rejected("connection closed")))
+        requests.close()
+        output.withLock { $0 }("\nConnection closed by the server.\n")
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        answer(.failure(error))
+        context.close(promise: nil)
     }
 }

@@ -13,6 +13,8 @@ final class RemoteConnection: Sendable {
     private let server: REPLServer
     private let channel: any Channel
     private let session: Session
+    /// Runs the inputs and formats their outcomes, as the terminal's REPL does.
+    private let backend: LocalBackend
     /// The protocol the client chose with its first line: 0 not yet, 1 plain text, 2 framed.
     private let chosenProtocol = Atomic<UInt8>(0)
     private let inputs: AsyncStream<Delivery>.Continuation
@@ -22,14 +24,14 @@ final class RemoteConnection: Sendable {
         self.server = server
         self.channel = channel
         session = server.interpreter.makeSession()
+        backend = LocalBackend(session: session)
         let (stream, continuation) = AsyncStream<Delivery>.makeStream()
         inputs = continuation
-        let session = self.session
         Task { [weak self] in
-            var plain = PlainInput()
+            var buffer = InputBuffer()
             for await input in stream {
                 guard let self else { return }
-                await self.handle(input, session: session, plain: &plain)
+                await self.handle(input, buffer: &buffer)
                 self.pendingCount.subtract(1, ordering: .relaxed)
             }
         }
@@ -98,32 +100,33 @@ final class RemoteConnection: Sendable {
         write(continuation ? "... " : ">>> ")
     }
 
-    private func handle(_ input: Delivery, session: Session, plain: inout PlainInput) async {
+    private func handle(_ input: Delivery, buffer: inout InputBuffer) async {
         switch input {
         case .line(let line):
-            switch plain.add(line) {
+            switch buffer.add(line) {
             case .needMore: sendPrompt(continuation: true)
             case .nothing: sendPrompt()
-            case .error(let text):
-                write(text)
+            case .error(let error):
+                write(error.description + "\n")
                 sendPrompt()
             case .run(let source):
-                if let text = await LocalBackend(session: session).run(source) { write(text) }
+                if let text = await backend.run(source) { write(text) }
                 sendPrompt()
             }
         case .message(let message):
             switch message.kind {
             case .eval:
+                // `scr connect` sends whole inputs, which its own buffer found complete.
                 let text: String
                 switch Scr.Input.classify(message.payload) {
-                case .complete(let source): text = await LocalBackend(session: session).run(source) ?? ""
-                case .incomplete: text = await LocalBackend(session: session).run(message.payload) ?? ""
+                case .complete(let source): text = await backend.run(source) ?? ""
+                case .incomplete: text = await backend.run(message.payload) ?? ""
                 case .error(let error): text = error.description + "\n"
                 }
                 send(Message(kind: .result, id: message.id, payload: text))
                 send(Message(kind: .done, id: message.id, payload: ""))
             case .tasks:
-                let text = await LocalBackend(session: session).describeTasks()
+                let text = await backend.describeTasks()
                 send(Message(kind: .result, id: message.id, payload: text))
                 send(Message(kind: .done, id: message.id, payload: ""))
             default:
@@ -140,36 +143,5 @@ final class RemoteConnection: Sendable {
         var buffer = channel.allocator.buffer(capacity: message.payload.utf8.count + 9)
         message.write(to: &buffer)
         channel.writeAndFlush(buffer, promise: nil)
-    }
-}
-
-/// The REPL buffer of a plain-text client: lines accumulate until they make a complete input.
-struct PlainInput {
-    enum Outcome {
-        case run(String)
-        case needMore
-        case nothing
-        case error(String)
-    }
-
-    private var lines: [String] = []
-
-    mutating func add(_ line: String) -> Outcome {
-        lines.append(line)
-        let text = lines.joined(separator: "\n")
-        if text.allSatisfy(\.isWhitespace) {
-            lines = []
-            return .nothing
-        }
-        switch Scr.Input.classify(text) {
-        case .incomplete:
-            return .needMore
-        case .error(let error):
-            lines = []
-            return .error(error.description + "\n")
-        case .complete(let source):
-            lines = []
-            return .run(source)
-        }
     }
 }

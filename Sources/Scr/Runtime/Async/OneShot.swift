@@ -1,18 +1,21 @@
-import Synchronization
-
 /// A continuation that is resumed exactly once, by whichever comes first: the event it waits for
-/// (a timer fires it from any thread, script events from the executor) or the cancellation of the waiting task (delivered on any thread).
+/// (a timer fires it from any thread, script events from the executor) or the cancellation of the
+/// waiting task (delivered on any thread).
 final class OneShot: Sendable {
-    private let continuation = Mutex<CheckedContinuation<Void, Never>?>(nil)
-    private let fired = Atomic<Bool>(false)
+    private struct State {
+        var fired = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Locked(State())
 
     /// Suspends until `fire()`; returns early if the current task is cancelled.
     func wait() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let resumeNow = self.continuation.withLock { stored in
-                    if fired.load(ordering: .acquiring) { return true }
-                    stored = continuation
+                let resumeNow = state.withLock { state in
+                    if state.fired { return true }
+                    state.waiter = continuation
                     return false
                 }
                 if resumeNow { continuation.resume() }
@@ -23,11 +26,11 @@ final class OneShot: Sendable {
     }
 
     func fire() {
-        let continuation = self.continuation.withLock { stored -> CheckedContinuation<Void, Never>? in
-            fired.store(true, ordering: .releasing)
-            defer { stored = nil }
-            return stored
+        let waiter = state.withLock { state in
+            state.fired = true
+            defer { state.waiter = nil }
+            return state.waiter
         }
-        continuation?.resume()
+        waiter?.resume()
     }
 }

@@ -1,0 +1,264 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The system calls scr makes, in one place, as SwiftNIO keeps its own in System.swift: each wraps
+/// the C call, retries it when a signal interrupts it, and turns failures into Swift values. The rest
+/// of the code imports no C library for them, so porting (Linux and macOS today) happens here and in
+/// the other files of Platform/.
+package enum System {
+    /// A failed system call: what it was doing and the reason the system gave.
+    package struct Failure: Error, CustomStringConvertible {
+        package let reason: String
+        package var description: String { reason }
+
+        /// The failure of the last call, from `errno`.
+        package static var last: Failure { Failure(reason: String(cString: strerror(errno))) }
+    }
+
+    // MARK: Descriptors
+
+    package static let standardInput: Int32 = 0
+    package static let standardOutput: Int32 = 1
+    package static let standardError: Int32 = 2
+
+    /// Writes all of `bytes`; false if the descriptor stopped taking them (a closed pipe).
+    @discardableResult
+    package static func write(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var written = 0
+        while written < bytes.count {
+            #if canImport(Glibc)
+            let result = Glibc.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+            #else
+            let result = Darwin.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+            #endif
+            if result < 0 && errno == EINTR { continue }
+            if result <= 0 { return false }
+            written += result
+        }
+        return true
+    }
+
+    @discardableResult
+    package static func write(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { write(descriptor, $0) }
+    }
+
+    @discardableResult
+    package static func write(_ descriptor: Int32, _ text: String) -> Bool {
+        write(descriptor, Array(text.utf8))
+    }
+
+    /// Reads up to `buffer.count` bytes: how many, 0 at the end, nil on an error.
+    package static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        while true {
+            #if canImport(Glibc)
+            let result = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+            #else
+            let result = Darwin.read(descriptor, buffer.baseAddress, buffer.count)
+            #endif
+            if result < 0 && errno == EINTR { continue }
+            return result < 0 ? nil : result
+        }
+    }
+
+    /// Reads one byte; nil at the end or on an error.
+    package static func readByte(_ descriptor: Int32) -> UInt8? {
+        var byte: UInt8 = 0
+        let count = withUnsafeMutableBytes(of: &byte) { read(descriptor, into: $0) }
+        return count == 1 ? byte : nil
+    }
+
+    package static func close(_ descriptor: Int32) {
+        #if canImport(Glibc)
+        _ = Glibc.close(descriptor)
+        #else
+        _ = Darwin.close(descriptor)
+        #endif
+    }
+
+    package static func isTerminal(_ descriptor: Int32) -> Bool {
+        isatty(descriptor) == 1
+    }
+
+    /// Whether the terminal on `descriptor` turns "\n" into "\r\n" itself (true if it is no terminal).
+    package static func terminalTranslatesNewlines(_ descriptor: Int32) -> Bool {
+        var settings = termios()
+        guard tcgetattr(descriptor, &settings) == 0 else { return true }
+        return settings.c_oflag & tcflag_t(OPOST) != 0 && settings.c_oflag & tcflag_t(ONLCR) != 0
+    }
+
+    /// A pipe: its read and write ends.
+    package static func makePipe() -> (read: Int32, write: Int32) {
+        var ends: [Int32] = [0, 0]
+        precondition(pipe(&ends) == 0, "cannot create a pipe: \(Failure.last)")
+        return (ends[0], ends[1])
+    }
+
+    package static func setNonBlocking(_ descriptor: Int32) {
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+    }
+
+    /// Waits until one of `descriptors` can be read (or `timeout` milliseconds pass; -1 waits for
+    /// ever); the readable ones.
+    package static func waitForInput(_ descriptors: [Int32], timeout: Int32 = -1) -> [Int32] {
+        var polled = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        while true {
+            let result = poll(&polled, nfds_t(polled.count), timeout)
+            if result < 0 && errno == EINTR { continue }
+            return polled.filter { $0.revents != 0 }.map(\.fd)
+        }
+    }
+
+    // MARK: Files
+
+    /// The whole file, as bytes.
+    package static func readFile(_ path: String) throws(Failure) -> [UInt8] {
+        guard let file = fopen(path, "rb") else { throw Failure.last }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count > 0 { bytes.append(contentsOf: chunk[0..<count]) }
+            if count < chunk.count {
+                if ferror(file) != 0 { throw Failure.last }
+                return bytes
+            }
+        }
+    }
+
+    /// Creates `path` (which must not exist) with `contents`, readable and writable by the owner only.
+    package static func createPrivateFile(_ path: String, contents: String) throws(Failure) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { throw Failure.last }
+        defer { close(descriptor) }
+        guard write(descriptor, contents) else { throw Failure.last }
+    }
+
+    package static func removeFile(_ path: String) {
+        unlink(path)
+    }
+
+    /// What a path names, without following a symbolic link; nil if nothing.
+    package enum FileKind { case socket, other }
+
+    package static func kind(of path: String) -> FileKind? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return info.st_mode & S_IFMT == S_IFSOCK ? .socket : .other
+    }
+
+    package static func setPermissions(_ path: String, _ mode: UInt32) {
+        chmod(path, mode_t(mode))
+    }
+
+    /// Runs `body` with the process's file creation mask set so that what it creates (a socket) is
+    /// the owner's alone from the start, not only after a `chmod`.
+    package static func creatingPrivateFiles<T>(_ body: () throws -> T) rethrows -> T {
+        let previous = umask(0o177)
+        defer { umask(previous) }
+        return try body()
+    }
+
+    // MARK: Sockets
+
+    /// Whether a server accepts connections on the Unix socket `path` now.
+    package static func unixSocketIsLive(_ path: String) -> Bool {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM_TYPE), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8.prefix(MemoryLayout.size(ofValue: address.sun_path) - 1))
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, byte) in bytes.enumerated() { raw[i] = byte }
+        }
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
+        }
+    }
+
+    #if canImport(Glibc)
+    private static let SOCK_STREAM_TYPE = SOCK_STREAM.rawValue
+    #else
+    private static let SOCK_STREAM_TYPE = SOCK_STREAM
+    #endif
+
+    // MARK: C strings
+
+    /// A copy of `text` in memory from `malloc`, for a C library that takes ownership of it (or for
+    /// `freeCString`).
+    package static func makeCString(_ text: String) -> UnsafeMutablePointer<CChar> {
+        strdup(text)!
+    }
+
+    package static func freeCString(_ pointer: UnsafeMutablePointer<CChar>) {
+        free(pointer)
+    }
+
+    // MARK: The process
+
+    package static func environment(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
+    /// The user's home directory (`$HOME`).
+    package static var homeDirectory: String { environment("HOME") ?? "." }
+
+    package static var userID: UInt32 { UInt32(getuid()) }
+
+    package static func exit(_ status: Int32) -> Never {
+        #if canImport(Glibc)
+        Glibc.exit(status)
+        #else
+        Darwin.exit(status)
+        #endif
+    }
+
+    /// Seconds on a clock that only goes forward, for measuring intervals.
+    package static func monotonicSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    package static func sleep(microseconds: UInt32) {
+        usleep(microseconds)
+    }
+
+    /// Names the current thread, as tools (and tests) see it.
+    package static func nameCurrentThread(_ name: String) {
+        #if os(Linux)
+        guard let file = fopen("/proc/thread-self/comm", "w") else { return }
+        fputs(name, file)
+        fclose(file)
+        #else
+        pthread_setname_np(name)
+        #endif
+    }
+
+    // MARK: Signals
+
+    /// Calls `handler` (a C function: it may only do what a signal handler may) when SIGINT arrives.
+    package static func onInterruptSignal(_ handler: @convention(c) (Int32) -> Void) {
+        var action = sigaction()
+        #if os(Linux)
+        action.__sigaction_handler.sa_handler = handler
+        #else
+        action.__sigaction_u.__sa_handler = handler
+        #endif
+        action.sa_flags = SA_RESTART
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGINT, &action, nil)
+    }
+
+    /// Gives SIGINT its default action back (the process ends).
+    package static func defaultInterruptSignal() {
+        signal(SIGINT, SIG_DFL)
+    }
+}
