@@ -6,6 +6,8 @@ enum ScriptRunner {
     static let compileErrorStatus: Int32 = 65
     static let fileErrorStatus: Int32 = 66
     static let runtimeErrorStatus: Int32 = 70
+    /// A script ended by Ctrl-C, as a shell reports a process killed by SIGINT (128 + 2).
+    static let interruptedStatus: Int32 = 130
 
     static func runFile(_ path: String, arguments: [String] = [], with interpreter: Interpreter? = nil,
                         waitForTasks: Bool = true) async -> Int32
@@ -60,21 +62,65 @@ enum ScriptRunner {
     {
         let interpreter = existing ?? Interpreter()
         interpreter.enableScriptREPL()
+        let ctrlC = CtrlC(interpreter)
+        let monitor = InterruptMonitor { ctrlC.received() }
+        defer { monitor.stop() }
         do {
             try await interpreter.run(source, path: path)
         } catch let error as CompileError {
             reportError(error.description)
             return compileErrorStatus
         } catch let error as ScriptError {
-            reportError(error.report)
+            report(error, source: source, path: path)
             if waitForTasks { _ = await interpreter.waitForTasks() }
-            return runtimeErrorStatus
+            return error.kind == .interrupted ? interruptedStatus : runtimeErrorStatus
         } catch {
             reportError("scr: \(error)")
             return runtimeErrorStatus
         }
         guard waitForTasks else { return 0 }
-        return await interpreter.waitForTasks() ? 0 : runtimeErrorStatus
+        let clean = await interpreter.waitForTasks()
+        if ctrlC.stoppedTasks { return interruptedStatus }
+        return clean ? 0 : runtimeErrorStatus
+    }
+
+    /// Ctrl-C on a running script: the first raises `KeyboardInterrupt` in the running top level (so
+    /// `finally` blocks run and a script may catch it), or, once only spawned tasks are left, stops
+    /// them; a second within a second exits at once.
+    private final class CtrlC: Sendable {
+        private let interpreter: Interpreter
+        private let state = Locked<(last: Double?, stoppedTasks: Bool)>((nil, false))
+
+        init(_ interpreter: Interpreter) {
+            self.interpreter = interpreter
+        }
+
+        var stoppedTasks: Bool { state.withLock { $0.stoppedTasks } }
+
+        func received() {
+            let now = System.monotonicSeconds()
+            let repeated = state.withLock { state in
+                defer { state.last = now }
+                return state.last.map { now - $0 < 1 } ?? false
+            }
+            if repeated {
+                StandardOutput.output.flush()
+                StandardOutput.error.write("\nKeyboardInterrupt\n")
+                System.exit(ScriptRunner.interruptedStatus)
+            }
+            if !interpreter.interrupt() {
+                state.withLock { $0.stoppedTasks = true }
+                interpreter.stop()
+            }
+        }
+    }
+
+    /// An uncaught error's traceback; on a terminal, with the source line of each frame and colour.
+    static func report(_ error: ScriptError, source: String, path: String?) {
+        guard System.isTerminal(System.standardError) else { return reportError(error.report) }
+        reportError(error.terminalReport { file in
+            file == nil || file == path ? source : try? SourceFile.read(file!)
+        })
     }
 
     static func reportError(_ text: String) {

@@ -44,7 +44,7 @@ struct CLITests {
 
     @Test func interactiveModeKeepsGoingAfterErrors() async throws {
         let result = try await ScrProcess.run(["-i"], stdin: "undefinedThing\nprint \"still here\"\n")
-        #expect(result.stdout.contains("Undefined variable 'undefinedThing'.\n[line 1]\n"))
+        #expect(result.stdout.contains("Undefined variable 'undefinedThing'.\n[line 1] in <input>\n"))
         #expect(result.stdout.contains("still here"))
         #expect(result.status == 0)
     }
@@ -107,14 +107,36 @@ struct CLITests {
             first
             in the task
             Operands must be two numbers or two strings.
-            [line 2]
-              in task task
+            [line 2] in task()
+            [line 3] in script (spawned here)
             second
             Only instances have properties.
-            [line 6]
+            [line 6] in script
 
             """)
         #expect(result.status == 70)
+    }
+
+    @Test func ctrlCRaisesKeyboardInterruptInARunningScript() async throws {
+        // SIGINT raises KeyboardInterrupt in the main task at its next loop edge: `finally` blocks run,
+        // the traceback is printed, and the exit status is 130 (128 + SIGINT, as a shell reports it).
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ctrl-c-\(UUID()).scr")
+        try """
+            print "started";
+            try {
+              while (true) {}
+            } finally {
+              print "finally ran";
+            }
+            """.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        async let result = ScrProcess.run([file.path])
+        // Signal the child until it has ended: once its handler is installed, the first one is enough.
+        try await ScrProcess.signalUntilExit(file.path, SIGINT)
+        let outcome = try await result
+        #expect(outcome.stdout == "started\nfinally ran\n")
+        #expect(outcome.stderr == "KeyboardInterrupt\n[line 3] in script\n")
+        #expect(outcome.status == 130)
     }
 
     @Test func deeplyNestedInputIsACompileError() async throws {

@@ -102,6 +102,41 @@ struct EmbeddingTests {
         #expect(try await interpreter.evaluate("var m; try { fail(); } catch (e) { m = e.message; } m") == "the host says no")
     }
 
+    @Test func errorsCarryTheirTracebackFileAndThrownValue() async throws {
+        let (interpreter, _) = makeInterpreter()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scr-embed-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let main = directory.appendingPathComponent("main.scr").path
+        try "import \"util.scr\";\nfun run() {\n  return half(nil);\n}\nrun();\n"
+            .write(toFile: main, atomically: true, encoding: .utf8)
+        try "fun half(x) {\n  return x / 2;\n}\n"
+            .write(toFile: directory.appendingPathComponent("util.scr").path, atomically: true, encoding: .utf8)
+        do {
+            try await interpreter.runFile(main)
+            Issue.record("expected an error")
+        } catch let error as ScriptError {
+            #expect(error.stack.map(\.function) == ["half", "run", "script"])
+            #expect(error.stack.map(\.line) == [2, 3, 5])
+            #expect(error.file == directory.appendingPathComponent("util.scr").path)
+            #expect(error.errorClass == .typeError)
+            #expect(error.thrownValue == nil)
+            #expect(error.description == """
+                Operands must be numbers.
+                [line 2] in half() (util.scr)
+                [line 3] in run()
+                [line 5] in script
+                """)
+        }
+        do {
+            try await interpreter.run("throw {\"code\": 7};")
+            Issue.record("expected an error")
+        } catch let error as ScriptError {
+            #expect(error.kind == .thrown)
+            #expect(error.thrownValue == ["code": 7])
+        }
+    }
+
     @Test func concurrentCallersAreSerialized() async throws {
         let (interpreter, _) = makeInterpreter()
         try await interpreter.run("var counter = 0;")

@@ -6,7 +6,11 @@ import Testing
 /// the Crafting Interpreters test suite:
 ///
 /// - `// expect: TEXT` — a line of standard output.
-/// - `// expect runtime error: MESSAGE` — stderr is MESSAGE and `[line N]` (N: this line); exit 70.
+/// - `// expect runtime error: MESSAGE` — a runtime error, exit 70: stderr is MESSAGE, then the
+///   traceback, whose first line starts with `[line N]` (N: this line), as the Lox test runners read
+///   it. The traceback's lines, in order, are the file's `// trace: TEXT` lines if it has any (then
+///   stderr must be exactly the message and those); otherwise each is checked for the form
+///   `[line N] in …`.
 /// - `// Error at 'x': MESSAGE`, `// Error at end: …`, `// Error: …`, optionally after `[line N]` — a
 ///   compile error on this line (or line N) on stderr; exit 65.
 /// - `// stderr: TEXT` — a line of standard error, as is.
@@ -48,7 +52,7 @@ struct GoldenTests {
         let expected = try Expectations(source: String(contentsOfFile: path, encoding: .utf8))
         let result = try await ScrProcess.run([path], stdin: expected.stdin)
         #expect(result.stdout == expected.stdout, "stdout of \(file)")
-        #expect(result.stderr == expected.stderr, "stderr of \(file)")
+        expected.checkStderr(result.stderr, file)
         #expect(result.status == expected.status, "exit status of \(file)")
         if !expected.nodes.isEmpty { try await checkNodes(expected.nodes, of: path, file) }
     }
@@ -59,7 +63,7 @@ struct GoldenTests {
         let expected = try Expectations(source: String(contentsOfFile: path, encoding: .utf8))
         let result = try await ScrProcess.run(["--generic-nodes", path], stdin: expected.stdin)
         #expect(result.stdout == expected.stdout, "stdout of \(file) on generic nodes")
-        #expect(result.stderr == expected.stderr, "stderr of \(file) on generic nodes")
+        expected.checkStderr(result.stderr, file + " on generic nodes")
         #expect(result.status == expected.status, "exit status of \(file) on generic nodes")
     }
 
@@ -86,6 +90,9 @@ struct Expectations {
     var stdin = ""
     var status: Int32 = 0
     var nodes: [(line: Int, text: String)] = []
+    /// The message and line of an expected runtime error, and the traceback lines, if given.
+    var runtimeError: (message: String, line: Int)?
+    var trace: [String] = []
 
     init(source: String) {
         var explicitStatus: Int32?
@@ -98,8 +105,10 @@ struct Expectations {
             if let text = line.after(marker: "// expect: ") {
                 stdout += text + "\n"
             } else if let message = line.after(marker: "// expect runtime error: ") {
-                stderr += "\(message)\n[line \(number)]\n"
+                runtimeError = (message, number)
                 status = 70
+            } else if let text = line.after(marker: "// trace: ") {
+                trace.append(text)
             } else if let text = line.after(marker: "// stderr: ") {
                 stderr += text + "\n"
             } else if let text = line.after(marker: "// stdin: ") {
@@ -112,6 +121,38 @@ struct Expectations {
             }
         }
         if let explicitStatus { status = explicitStatus }
+    }
+
+    /// Compares standard error with what the file expects (see the notation above).
+    func checkStderr(_ actual: String, _ file: String) {
+        guard let runtimeError else {
+            #expect(actual == stderr, "stderr of \(file)")
+            return
+        }
+        let lines = actual.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let traceback = stderr.isEmpty ? Array(lines.dropFirst().dropLast()) : []
+        if !trace.isEmpty {
+            #expect(actual == ([runtimeError.message] + trace).joined(separator: "\n") + "\n" + stderr,
+                    "stderr of \(file)")
+            return
+        }
+        if !stderr.isEmpty {
+            // Other output on stderr (a task's error) comes first.
+            #expect(actual.hasPrefix(stderr), "stderr of \(file) starts with its `// stderr:` lines")
+            let rest = String(actual.dropFirst(stderr.count))
+            Expectations(runtimeError: runtimeError).checkStderr(rest, file)
+            return
+        }
+        #expect(lines.first == runtimeError.message, "stderr of \(file): \(actual)")
+        #expect(traceback.first?.hasPrefix("[line \(runtimeError.line)]") == true, "stderr of \(file): \(actual)")
+        for line in traceback {
+            #expect(line.hasPrefix("[line ") && line.contains("] in ") || line.hasPrefix("... "),
+                    "traceback line of \(file): \(line)")
+        }
+    }
+
+    private init(runtimeError: (message: String, line: Int)) {
+        self.runtimeError = runtimeError
     }
 
     private static func compileError(in line: String, at number: Int) -> String? {

@@ -46,6 +46,14 @@ struct REPLTests {
         #expect(enter(terminal, "_") == "42\r\n")
     }
 
+    @Test func errorsShowTheirTracebackAndLandInUnderscoreError() throws {
+        let terminal = try start()
+        enter(terminal, "fun f(x) { return x.field; }")
+        #expect(enter(terminal, "f(1)") == "Only instances have properties.\r\n[line 1] in f()\r\n[line 1] in <input>\r\n")
+        #expect(enter(terminal, "_error is TypeError") == "true\r\n")
+        #expect(enter(terminal, "_error.stack[0]") == "\"[line 1] in f()\"\r\n")
+    }
+
     @Test func continuationPromptUntilComplete() throws {
         let terminal = try start()
         var mark = terminal.output.endIndex
@@ -66,7 +74,7 @@ struct REPLTests {
 
     @Test func runtimeErrorReturnsToPrompt() throws {
         let terminal = try start()
-        #expect(enter(terminal, "nope") == "Undefined variable 'nope'.\r\n[line 1]\r\n")
+        #expect(enter(terminal, "nope") == "Undefined variable 'nope'.\r\n[line 1] in <input>\r\n")
     }
 
     @Test func pasteIsOneInput() throws {

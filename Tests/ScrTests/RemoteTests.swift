@@ -37,6 +37,19 @@ struct RemoteTests {
         #expect(await client.expect("... ... >>> 7\n>>> "))
     }
 
+    @Test func remoteErrorsShowTheSameTraceback() async throws {
+        let path = socketPath()
+        let (_, server) = try await unixServer(path)
+        defer { Task { await server.close() } }
+        let client = try SocketClient(unix: path)
+        client.send("fun f() { return nil.x; }\nf()\n")
+        #expect(await client.expect("Only instances have properties.\n[line 1] in f()\n[line 1] in <input>\n>>> "))
+        let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil)
+        defer { backend.disconnect() }
+        let answer = await backend.run("f()")
+        #expect(answer == "Only instances have properties.\n[line 1] in f()\n[line 1] in <input>\n")
+    }
+
     @Test func unixSocketIsOwnerOnly() async throws {
         let path = socketPath()
         let (_, server) = try await unixServer(path)

@@ -99,6 +99,41 @@ enum ScrProcess {
         return pid
     }
 
+    /// Sends `signal` to the scr process whose arguments include `argument`, every half second, from
+    /// when it has started until it has ended (within a generous bound). For tests of signal handling.
+    static func signalUntilExit(_ argument: String, _ signal: Int32) async throws {
+        var seen = false
+        for _ in 0..<240 {
+            let pids = processes(withArgument: argument)
+            if pids.isEmpty && seen { return }
+            seen = seen || !pids.isEmpty
+            // Only once the process catches the signal: before its handler is installed, the signal's
+            // default action would end it.
+            for pid in pids where catches(pid, signal) { kill(pid, signal) }
+            try await Task.sleep(nanoseconds: 500_000_000)
+        }
+    }
+
+    /// Whether the process has a handler for `signal` (the `SigCgt` mask of /proc/PID/status).
+    private static func catches(_ pid: pid_t, _ signal: Int32) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
+              let mask = UInt64(line.split(separator: "\t").last ?? "", radix: 16)
+        else { return false }
+        return mask & (1 << UInt64(signal - 1)) != 0
+    }
+
+    private static func processes(withArgument argument: String) -> [pid_t] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { entry in
+            guard let pid = pid_t(entry),
+                  let command = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+                  String(decoding: command, as: UTF8.self).split(separator: "\0").contains(Substring(argument))
+            else { return nil }
+            return pid
+        }
+    }
+
     /// A process's peak resident memory in bytes (`VmHWM`), while it runs.
     private static func highWaterMark(of pid: Int32) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),

@@ -9,6 +9,8 @@ public indirect enum Expr: Sendable {
     case binary(Expr, [ChainLink])
     /// `left and e₁ and e₂ …` (or `or`): one operator throughout.
     case logical(Expr, [ChainLink])
+    /// `value is Class`.
+    case `is`(Expr, Token, Expr)
     case call(Expr, paren: Token, arguments: [Expr])
     case get(Expr, name: Token)
     case set(Expr, name: Token, value: Expr)
@@ -47,7 +49,7 @@ extension Expr {
         case .literal(_, let token), .variable(let token), .assign(let token, _), .unary(let token, _),
              .this(let token), .superGet(let token, _), .await(let token, _):
             return token.line
-        case .grouping(let inner), .binary(let inner, _), .logical(let inner, _), .call(let inner, _, _),
+        case .grouping(let inner), .binary(let inner, _), .logical(let inner, _), .is(let inner, _, _), .call(let inner, _, _),
              .get(let inner, _), .set(let inner, _, _), .index(let inner, _, _), .indexSet(let inner, _, _, _):
             return inner.line
         case .list(let token, _), .map(let token, _):

@@ -30,13 +30,22 @@ public struct ClassDecl: Sendable {
     public let methods: [FunctionDecl]
 }
 
-/// `try { } catch (name) { } finally { }`; at least one of catch and finally is present.
+/// `try { } catch (e: Class) { } catch (e) { } finally { }`: any number of catch clauses, and at least
+/// one of them or the finally clause.
 public struct TryStmt: Sendable {
     public let keyword: Token
     public let body: [Stmt]
-    public let catchName: Token?
-    public let catchBody: [Stmt]?
+    public let catches: [CatchClause]
     public let finallyBody: [Stmt]?
+}
+
+/// `catch (name: Class) { body }`; the name and the class are optional.
+public struct CatchClause: Sendable {
+    public let keyword: Token
+    public let name: Token?
+    /// The class the error must be an instance of, or nil for any error.
+    public let errorClass: Expr?
+    public let body: [Stmt]
 }
 
 extension Stmt {

@@ -16,6 +16,8 @@ final class Analyzer {
     private let select: NodeSelection
     /// The directory of the file being analysed: imports are relative to it.
     private let directory: String
+    /// The file being analysed, nil for code from no file.
+    private let file: String?
     /// For a REPL opened inside a function: that function's locals.
     private let outer: OuterScope?
     private var diagnostics: [Diagnostic] = []
@@ -25,20 +27,27 @@ final class Analyzer {
     private let innerNames: InnerNames?
     private var currentClass = ClassKind.none
 
-    private init(runtime: Runtime, body: [Stmt], directory: String, outer: OuterScope?) {
+    private init(runtime: Runtime, body: [Stmt], file: String?, topLevel: String, outer: OuterScope?) {
         self.runtime = runtime
         select = NodeSelection(runtime: runtime, specialize: runtime.specializesNodes)
-        self.directory = directory
+        self.file = file
+        directory = file.map(SourceFile.directory(of:)) ?? "."
         self.outer = outer
         innerNames = select.specialize ? InnerNames() : nil
-        function = FunctionScope(enclosing: nil, kind: .script, isAsync: true, body: body, innerNames: innerNames)
+        function = FunctionScope(enclosing: nil, kind: .script, isAsync: true, body: body, innerNames: innerNames,
+                                 location: CodeLocation(function: topLevel, file: file))
     }
 
     /// Analyses a whole top-level input into the code of a script function.
-    static func analyze(_ statements: [Stmt], runtime: Runtime, mode: Mode, directory: String = ".",
-                        outer: OuterScope? = nil) -> Result<FunctionCode, CompileError>
+    ///
+    /// - Parameters:
+    ///   - file: the file the input came from, if any: imports are relative to its directory, and
+    ///     tracebacks name it.
+    ///   - topLevel: what tracebacks call the top level: `script`, or `<input>` for a REPL input.
+    static func analyze(_ statements: [Stmt], runtime: Runtime, mode: Mode, file: String? = nil,
+                        topLevel: String = "script", outer: OuterScope? = nil) -> Result<FunctionCode, CompileError>
     {
-        let analyzer = Analyzer(runtime: runtime, body: statements, directory: directory, outer: outer)
+        let analyzer = Analyzer(runtime: runtime, body: statements, file: file, topLevel: topLevel, outer: outer)
         var nodes = statements.map { analyzer.statement($0) }
         if mode == .repl, case .expression(let expr)? = statements.last, !expr.isAssignment,
            let last = nodes.last as? ExpressionStatement {
@@ -49,7 +58,7 @@ final class Analyzer {
         return .success(FunctionCode(
             name: "script", kind: .script, isAsync: true, arity: 0, line: 1, slotCount: scope.slotCount,
             boxCount: scope.boxCount, boxedParameters: [], captureSources: [],
-            body: analyzer.select.sequence(nodes, line: 1)))
+            body: analyzer.select.sequence(nodes, line: 1), location: scope.location))
     }
 
     // MARK: Statements
@@ -86,7 +95,7 @@ final class Analyzer {
         case .return(let keyword, let value):
             return returnStatement(keyword, value)
         case .throw(let keyword, let value):
-            return ThrowStatement(expression(value), line: keyword.line)
+            return ThrowStatement(runtime: runtime, expression(value), location: function.location, line: keyword.line)
         case .try(let stmt):
             return tryStatement(stmt)
         case .import(let keyword, let path):
@@ -128,19 +137,21 @@ final class Analyzer {
     private func tryStatement(_ stmt: TryStmt) -> Statement {
         let line = stmt.keyword.line
         let body = block(stmt.body, line: line)
-        var handler: (location: VariableLocation?, body: Statement)?
-        if let catchBody = stmt.catchBody {
+        let handlers = stmt.catches.map { clause in
+            let errorClass = clause.errorClass.map { expression($0) }
             function.beginBlock()
-            let location = stmt.catchName.map { name in
+            defer { function.endBlock() }
+            let variable = clause.name.map { name in
                 let location = declare(name)
                 define(name)
                 return location
             }
-            handler = (location, block(catchBody, line: line))
-            function.endBlock()
+            return TryStatement.Handler(variable: variable, errorClass: errorClass,
+                                        body: block(clause.body, line: clause.keyword.line))
         }
-        return TryStatement(runtime: runtime, body: body, handler: handler,
-                            cleanup: stmt.finallyBody.map { block($0, line: line) }, line: line)
+        return TryStatement(runtime: runtime, body: body, handlers: handlers,
+                            cleanup: stmt.finallyBody.map { block($0, line: line) }, location: function.location,
+                            line: line)
     }
 
     private func classDeclaration(_ declaration: ClassDecl) -> Statement {
@@ -179,7 +190,8 @@ final class Analyzer {
     /// Analyses a function or method body in a scope of its own.
     private func function(_ declaration: FunctionDecl, kind: FunctionCode.Kind) -> FunctionCode {
         let scope = FunctionScope(enclosing: function, kind: kind, isAsync: declaration.isAsync,
-                                  body: declaration.body, innerNames: innerNames)
+                                  body: declaration.body, innerNames: innerNames,
+                                  location: CodeLocation(function: declaration.name.lexeme, file: file))
         function = scope
         defer { function = scope.enclosing! }
 
@@ -205,7 +217,7 @@ final class Analyzer {
             name: declaration.name.lexeme, kind: kind, isAsync: declaration.isAsync,
             arity: declaration.params.count, line: line, slotCount: scope.slotCount,
             boxCount: scope.boxCount, boxedParameters: boxedParameters, captureSources: scope.captureSources,
-            body: select.sequence(body, line: line))
+            body: select.sequence(body, line: line), location: scope.location)
     }
 
     // MARK: Expressions
@@ -226,6 +238,8 @@ final class Analyzer {
             return UnaryNode(op.kind == .bang ? .not : .negate, expression(operand), line: op.line)
         case .binary(let left, let links):
             return binary(left, links)
+        case .is(let value, let keyword, let errorClass):
+            return IsNode(runtime: runtime, expression(value), expression(errorClass), line: keyword.line)
         case .logical(let left, let links):
             return LogicalNode(isAnd: links[0].op.kind == .and,
                                [expression(left)] + links.map { expression($0.operand) })
@@ -269,14 +283,15 @@ final class Analyzer {
         switch callee {
         case .get(let object, let name):
             let object = expression(object)
-            return select.invoke(object, name, arguments.map { expression($0) }, line: paren.line)
+            return select.invoke(object, name, arguments.map { expression($0) }, line: paren.line,
+                                 location: function.location)
         case .superGet(let keyword, let method):
             guard let (superclass, receiver) = superAccess(keyword) else { return ConstantNode(.nil) }
             return SuperInvokeNode(runtime: runtime, superclass: superclass, receiver: receiver, name: method,
                                    arguments: arguments.map { expression($0) }, line: paren.line)
         default:
             let callee = expression(callee)
-            return select.call(callee, arguments.map { expression($0) }, line: paren.line)
+            return select.call(callee, arguments.map { expression($0) }, line: paren.line, location: function.location)
         }
     }
 

@@ -18,7 +18,7 @@ extension Expr {
         case .grouping(let inner), .unary(_, let inner), .get(let inner, _): return any(inner)
         case .binary(let left, let links), .logical(let left, let links):
             return any(left) || links.contains { any($0.operand) }
-        case .index(let left, _, let right):
+        case .index(let left, _, let right), .is(let left, _, let right):
             return any(left, right)
         case .call(let callee, _, let arguments):
             return throughCalls || any(callee) || arguments.contains { any($0) }

@@ -7,6 +7,8 @@ final class FunctionScope {
     }
 
     let enclosing: FunctionScope?
+    /// The function's name and file, which its code and the nodes that report a place share.
+    let location: CodeLocation
     let kind: FunctionCode.Kind
     let isAsync: Bool
     /// Names used inside functions nested in this one: a local with such a name is boxed, so closures
@@ -26,7 +28,9 @@ final class FunctionScope {
 
     /// A scope for a function whose body is `body`; `innerNames` finds what its nested functions use,
     /// and is nil when every local is boxed anyway.
-    init(enclosing: FunctionScope?, kind: FunctionCode.Kind, isAsync: Bool, body: [Stmt], innerNames: InnerNames?) {
+    init(enclosing: FunctionScope?, kind: FunctionCode.Kind, isAsync: Bool, body: [Stmt], innerNames: InnerNames?,
+         location: CodeLocation) {
+        self.location = location
         self.enclosing = enclosing
         self.kind = kind
         self.isAsync = isAsync

@@ -36,7 +36,9 @@ final class InnerNames {
             inner(body, &names)
         case .try(let tryStatement):
             for statement in tryStatement.body { inner(statement, &names) }
-            for statement in tryStatement.catchBody ?? [] { inner(statement, &names) }
+            for clause in tryStatement.catches {
+                for statement in clause.body { inner(statement, &names) }
+            }
             for statement in tryStatement.finallyBody ?? [] { inner(statement, &names) }
         default:
             break
@@ -128,8 +130,9 @@ private struct FreeNames {
             if let value { expression(value) }
         case .try(let tryStatement):
             scope(tryStatement.body)
-            if let catchBody = tryStatement.catchBody {
-                scope(declaring: Set(tryStatement.catchName.map { [$0.lexeme] } ?? []), catchBody)
+            for clause in tryStatement.catches {
+                if let errorClass = clause.errorClass { expression(errorClass) }
+                scope(declaring: Set(clause.name.map { [$0.lexeme] } ?? []), clause.body)
             }
             if let finallyBody = tryStatement.finallyBody { scope(finallyBody) }
         case .import:
@@ -153,7 +156,7 @@ private struct FreeNames {
         case .binary(let left, let links), .logical(let left, let links):
             expression(left)
             for link in links { expression(link.operand) }
-        case .set(let left, _, let right), .index(let left, _, let right):
+        case .set(let left, _, let right), .index(let left, _, let right), .is(let left, _, let right):
             expression(left)
             expression(right)
         case .indexSet(let object, _, let index, let value):

@@ -105,16 +105,19 @@ struct NodeSelection {
         return CachedPropertySetNode(object: object, name: name, symbol: symbol, value: value)
     }
 
-    /// `callee(arguments)`.
-    func call(_ callee: Expression, _ arguments: [Expression], line: Int) -> Expression {
-        guard specialize else { return CallNode(runtime: runtime, callee: callee, arguments: arguments, line: line) }
-        return DirectCallNode(runtime: runtime, callee: callee, arguments: arguments, line: line)
+    /// `callee(arguments)`, in the function at `location`.
+    func call(_ callee: Expression, _ arguments: [Expression], line: Int, location: CodeLocation) -> Expression {
+        guard specialize else {
+            return CallNode(runtime: runtime, callee: callee, arguments: arguments, line: line, location: location)
+        }
+        return DirectCallNode(runtime: runtime, callee: callee, arguments: arguments, line: line, location: location)
     }
 
     /// `object.name(arguments)`: a method call that makes no bound method, with the method cached per
     /// class and the receiver read in place when it is a variable (the new frame holds it from then on).
-    func invoke(_ object: Expression, _ name: Token, _ arguments: [Expression], line: Int) -> Expression {
-        guard specialize else { return call(get(object, name), arguments, line: line) }
+    func invoke(_ object: Expression, _ name: Token, _ arguments: [Expression], line: Int,
+                location: CodeLocation) -> Expression {
+        guard specialize else { return call(get(object, name), arguments, line: line, location: location) }
         return InvokeNode(runtime: runtime, object: object, receiverPlace: place(of: object), name: name,
                           arguments: arguments, line: line)
     }

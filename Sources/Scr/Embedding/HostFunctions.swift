@@ -71,7 +71,7 @@ extension Interpreter {
             case .incomplete: complete = source
             case .error(let error): throw error
             }
-            let code = try Interpreter.compile(complete, runtime: runtime, mode: .repl, directory: ".")
+            let code = try Interpreter.compile(complete, runtime: runtime, mode: .repl)
             return ScrValue(try await runtime.runTopLevel(code))
         }.value
     }

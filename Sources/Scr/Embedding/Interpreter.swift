@@ -59,8 +59,9 @@ public final class Interpreter: Sendable {
     /// - Parameter path: the file the source came from; its directory is where imports are found.
     public func run(_ source: String, path: String? = nil) async throws {
         _ = try await onExecutor { runtime in
-            let code = try Interpreter.compile(source, runtime: runtime, mode: .script,
-                                               directory: path.map(SourceFile.directory(of:)) ?? ".")
+            if runtime.mainFile == nil { runtime.mainFile = path }
+            let code = try Interpreter.compile(source, runtime: runtime, mode: .script, file: path,
+                                               compilingImports: true)
             return try await runtime.runTopLevel(code)
         }
     }
@@ -69,8 +70,7 @@ public final class Interpreter: Sendable {
     /// without running it. Compile errors throw a `CompileError`.
     public func dumpNodes(_ source: String, path: String? = nil) async throws -> String {
         try await onExecutor { runtime in
-            let code = try Interpreter.compile(source, runtime: runtime, mode: .script,
-                                               directory: path.map(SourceFile.directory(of:)) ?? ".")
+            let code = try Interpreter.compile(source, runtime: runtime, mode: .script, file: path)
             return NodeDump.text(of: code)
         }.value
     }
@@ -95,12 +95,16 @@ public final class Interpreter: Sendable {
         }.value
     }
 
-    /// Interrupts every input that is running now (the REPL's Ctrl-C).
-    public func interrupt() {
-        let runtime = self.runtime
-        Task.detached(executorPreference: executor) {
-            for id in runtime.value.foregroundTasks.keys { runtime.value.interrupt(taskID: id) }
-        }
+    /// Interrupts every input that is running now (Ctrl-C): each gets a `KeyboardInterrupt` at its
+    /// next loop edge, call or await, even inside a loop that never awaits. Returns whether any was
+    /// running. Callable from any thread.
+    @discardableResult
+    public func interrupt() -> Bool {
+        // `runningInputs` is read where it is, not on the executor, which a busy loop never leaves.
+        let runtime = self.runtime.value
+        let inputs = runtime.runningInputs.withLock { $0 }
+        for id in inputs { runtime.interrupt(taskID: id) }
+        return !inputs.isEmpty
     }
 
     /// Stops the interpreter for good: every input and task stops with a `ScriptError` of kind
@@ -133,12 +137,19 @@ public final class Interpreter: Sendable {
         Task.detached(executorPreference: executor) { runtime.value.replHook = handler.value }
     }
 
-    static func compile(_ source: String, runtime: Runtime, mode: Analyzer.Mode, directory: String,
-                        outer: OuterScope? = nil) throws -> FunctionCode
+    /// Compiles a program (`file` names its file, if any) or a REPL input (`<input>` in tracebacks);
+    /// with `compilingImports`, the modules it starts by importing too (see `Runtime+Modules`).
+    static func compile(_ source: String, runtime: Runtime, mode: Analyzer.Mode, file: String? = nil,
+                        compilingImports: Bool = false, outer: OuterScope? = nil) throws -> FunctionCode
     {
         let parsed = Parser.parse(source)
         guard parsed.isValid else { throw CompileError(parsed.diagnostics) }
-        return try Analyzer.analyze(parsed.statements, runtime: runtime, mode: mode, directory: directory,
-                                    outer: outer).get()
+        let code = try Analyzer.analyze(parsed.statements, runtime: runtime, mode: mode, file: file,
+                                        topLevel: mode == .repl ? "<input>" : "script", outer: outer).get()
+        if compilingImports {
+            try runtime.compileLeadingImports(of: parsed.statements,
+                                              directory: file.map(SourceFile.directory(of:)) ?? ".")
+        }
+        return code
     }
 }

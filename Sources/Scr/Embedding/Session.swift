@@ -20,7 +20,8 @@ public final class Session: Sendable {
     }
 
     /// Runs one complete input (see `Input.classify`). Returns the text to echo — the value of a final
-    /// expression, unless it is nil — and stores that value in the global `_`.
+    /// expression, unless it is nil — and stores that value in the global `_`; an error's value (what a
+    /// `catch` would bind) goes to `_error`.
     ///
     /// Throws `CompileError` or `ScriptError` (an interrupt is a `ScriptError` of kind `.interrupted`).
     public func evaluate(_ source: String) async throws -> String? {
@@ -31,11 +32,16 @@ public final class Session: Sendable {
         }
         let session = Confined(self)
         return try await interpreter.onExecutor { runtime in
-            let code = try Interpreter.compile(source, runtime: runtime, mode: .repl, directory: ".",
-                                               outer: session.value.outer?.value)
+            let code = try Interpreter.compile(source, runtime: runtime, mode: .repl, outer: session.value.outer?.value)
             defer { session.value.runningTask.store(0, ordering: .sequentiallyConsistent) }
-            let value = try await runtime.runTopLevel(code) { id in
-                session.value.started(id)
+            let value: Value
+            do {
+                value = try await runtime.runTopLevel(code) { id in
+                    session.value.started(id)
+                }
+            } catch let error as ScriptError where error.kind != .stopped {
+                runtime.globals.define("_error", runtime.caughtValue(error, at: nil))
+                throw error
             }
             if case .nil = value { return nil }
             runtime.globals.define("_", value)

@@ -65,7 +65,7 @@ struct FrameStack: ~Copyable {
         guard valueTop + code.slotCount <= FrameStack.valueCapacity,
               boxTop + code.boxCount <= FrameStack.boxCapacity
         else {
-            throw ScriptError("Stack overflow.", line: line)
+            throw ScriptError("Stack overflow.", line: line, class: .stackOverflowError)
         }
         let frame = Frame(slots: values + valueTop, boxes: boxes + boxTop, captures: captures)
         (frame.slots + firstNil).initialize(repeating: .nil, count: code.slotCount - firstNil)

@@ -23,10 +23,14 @@ final class FunctionCode {
     let boxedParameters: [(slot: Int, box: Int)]
     let captureSources: [CaptureSource]
     let body: Statement
+    /// The function's name and file, for tracebacks.
+    let location: CodeLocation
     private let unretainedBody: Unmanaged<Statement>
 
     init(name: String, kind: Kind, isAsync: Bool, arity: Int, line: Int, slotCount: Int, boxCount: Int,
-         boxedParameters: [(slot: Int, box: Int)], captureSources: [CaptureSource], body: Statement) {
+         boxedParameters: [(slot: Int, box: Int)], captureSources: [CaptureSource], body: Statement,
+         location: CodeLocation) {
+        self.location = location
         self.name = name
         self.kind = kind
         self.isAsync = isAsync

@@ -8,12 +8,21 @@ extension Runtime {
         try closure.withCode { try run($0, frame, line: line) }
     }
 
+    /// An error leaving the body adds the function's frame to its traceback; nothing is done for
+    /// tracebacks on the way in (docs/internals.md, "Tracebacks").
     @inline(__always)
     private func run(_ code: FunctionCode, _ frame: Frame, line: Int) throws -> Value {
         if !code.boxedParameters.isEmpty { declareBoxedParameters(code, frame) }
         try checkStack(line: line)
         try checkInterrupt(line: line)
-        let result = try code.run(frame)
+        let result: Value?
+        do {
+            result = try code.run(frame)
+        } catch let error as ScriptError {
+            error.leave(code.location)
+            error.arrive(at: line)
+            throw error
+        }
         if code.kind == .initializer { return frame[0] }
         return result ?? .nil
     }
@@ -64,8 +73,9 @@ extension Runtime {
         return .coroutine(Coroutine(closure: closure, frame: heap, runtime: self))
     }
 
-    /// Calls any value with evaluated arguments.
-    func call(_ callee: Value, _ arguments: [Value], line: Int) throws -> Value {
+    /// Calls any value with evaluated arguments; `location` is the function the call is in, if the
+    /// call site knows it (natives that note where they were called, as `spawn`, read it).
+    func call(_ callee: Value, _ arguments: [Value], line: Int, location: CodeLocation? = nil) throws -> Value {
         switch callee {
         case .function(let closure):
             return try callClosure(closure, receiver: .nil, arguments, line: line)
@@ -75,18 +85,18 @@ extension Runtime {
             return try instantiate(klass, arguments, line: line)
         case .native(let native):
             guard native.arity.contains(arguments.count) else {
-                throw ScriptError(arityMessage(native.arity, arguments.count), line: line)
+                throw ScriptError(arityMessage(native.arity, arguments.count), line: line, class: .typeError)
             }
-            return try native.body(arguments, CallContext(runtime: self, line: line))
+            return try native.body(arguments, CallContext(runtime: self, line: line, location: location))
         default:
-            throw ScriptError("Can only call functions and classes.", line: line)
+            throw ScriptError("Can only call functions and classes.", line: line, class: .typeError)
         }
     }
 
     func callClosure(_ closure: Closure, receiver: Value, _ arguments: [Value], line: Int) throws -> Value {
         let code = closure.code
         guard code.arity == arguments.count else {
-            throw ScriptError(arityMessage(code.arity...code.arity, arguments.count), line: line)
+            throw ScriptError(arityMessage(code.arity...code.arity, arguments.count), line: line, class: .typeError)
         }
         if code.isAsync {
             let heap = HeapFrame(code, captures: closure.captures)
@@ -103,11 +113,11 @@ extension Runtime {
     }
 
     private func instantiate(_ klass: ClassObject, _ arguments: [Value], line: Int) throws -> Value {
-        let instance = Value.instance(track(Instance(klass: klass)))
+        let instance = Value.instance(makeInstance(klass))
         if let initializer = klass.initializer {
             _ = try callClosure(initializer, receiver: instance, arguments, line: line)
         } else if !arguments.isEmpty {
-            throw ScriptError(arityMessage(0...0, arguments.count), line: line)
+            throw ScriptError(arityMessage(0...0, arguments.count), line: line, class: .typeError)
         }
         return instance
     }

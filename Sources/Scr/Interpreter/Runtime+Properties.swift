@@ -9,7 +9,7 @@ extension Runtime {
             if let method = instance.klass.findMethod(symbol) {
                 return .boundMethod(track(BoundMethod(receiver: object, method: method)))
             }
-            throw ScriptError("Undefined property '\(name.lexeme)'.", line: name.line)
+            throw ScriptError("Undefined property '\(name.lexeme)'.", line: name.line, class: .nameError)
         default:
             if let method = builtinMethod(of: object, symbol) { return method }
             throw noProperty(object, name)
@@ -29,9 +29,10 @@ extension Runtime {
     private func noProperty(_ receiver: Value, _ name: Token) -> ScriptError {
         switch receiver {
         case .list, .map, .task:
-            ScriptError("Undefined property '\(name.lexeme)' on \(receiver.typeName).", line: name.line)
+            ScriptError("Undefined property '\(name.lexeme)' on \(receiver.typeName).", line: name.line,
+                        class: .nameError)
         default:
-            ScriptError("Only instances have properties.", line: name.line)
+            ScriptError("Only instances have properties.", line: name.line, class: .typeError)
         }
     }
 }

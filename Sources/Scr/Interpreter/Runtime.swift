@@ -37,6 +37,9 @@ final class Runtime {
     @exclusivity(unchecked) var liveTasks: [Int: TaskObject] = [:]
     /// Top-level inputs that are running, by id.
     var foregroundTasks: [Int: TaskObject] = [:]
+    /// Their ids, which the host reads from any thread to interrupt them even while a loop keeps the
+    /// executor busy.
+    let runningInputs = Locked<Set<Int>>([])
     var idleWaiters: [OneShot] = []
     /// Set when a background task died of an error nobody awaited: a script then exits with 70.
     var hadUncaughtTaskError = false
@@ -49,8 +52,12 @@ final class Runtime {
     /// Modules that have run, and the chain of those being imported now, by resolved path.
     var importedModules: Set<String> = []
     var modulesBeingImported: [(name: String, path: String)] = []
-    /// The class of the values runtime errors are caught as: instances with a `message` field.
-    private(set) lazy var errorClass = ClassObject(name: "Error", superclass: nil, methods: [:])
+    /// Modules compiled and not yet run, by resolved path.
+    var compiledModules: [String: FunctionCode] = [:]
+    /// The built-in error classes (`Error` and its subclasses), whatever scripts name their globals.
+    var errorClasses: [ScriptError.ErrorClass: ClassObject] = [:]
+    /// The file of the program being run, whose frames tracebacks need not name.
+    var mainFile: String?
 
     init(executor: ScriptExecutor, writeOutput: @escaping (String) -> Void, writeError: @escaping (String) -> Void,
          specializesNodes: Bool = Runtime.specializesNodesByDefault) {
@@ -62,6 +69,7 @@ final class Runtime {
         self.writeError = writeError
         Natives.install(in: self)
         installREPL()
+        installErrorClasses()
     }
 
     deinit {
@@ -145,7 +153,7 @@ final class Runtime {
     @inline(__always)
     func checkStack(line: Int) throws {
         if currentStackAddress() < stackLimit {
-            throw ScriptError("Stack overflow.", line: line)
+            throw ScriptError("Stack overflow.", line: line, class: .stackOverflowError)
         }
     }
 
@@ -156,22 +164,18 @@ final class Runtime {
         return object
     }
 
-    /// The value a `catch` clause binds for an error.
-    func caughtValue(_ error: ScriptError) -> Value {
-        if let thrown = error.thrown { return thrown.value }
-        let instance = track(Instance(klass: errorClass))
-        instance.setField(Symbols.messageSymbol, .string(error.message))
-        return .instance(instance)
-    }
 }
 
 /// What a native function is told about its call.
 struct CallContext {
     let runtime: Runtime
     let line: Int
+    /// The function the call is in, when the call site knows it (`spawn` notes it for tracebacks).
+    var location: CodeLocation? = nil
 
-    func error(_ message: String) -> ScriptError {
-        ScriptError(message, line: line)
+    /// An error of the call: by default a `TypeError`, for a native's arguments of the wrong kind.
+    func error(_ message: String, class errorClass: ScriptError.ErrorClass = .typeError) -> ScriptError {
+        ScriptError(message, line: line, class: errorClass)
     }
 }
 

@@ -1,6 +1,13 @@
 /// An error raised in script code: a runtime error of the interpreter, a value thrown with `throw`,
-/// a cancellation or an interrupt. Script `catch` clauses catch all of them.
-public final class ScriptError: Error {
+/// a cancellation or an interrupt. Script `catch` clauses catch all of them but `.stopped`.
+///
+/// The error records its traceback as it propagates: each function it leaves adds a frame (see
+/// `recordFrame`), so building the trace costs nothing until an error is raised, and then one step
+/// per frame it passes (docs/internals.md, "Tracebacks").
+///
+/// Mutated only on the interpreter's executor, while it propagates through script code; a host that
+/// receives it reads a finished error. Hence `@unchecked Sendable`.
+public final class ScriptError: Error, @unchecked Sendable {
     public enum Kind: Sendable {
         /// An error the interpreter raised: a wrong operand, an undefined variable, …
         case runtime
@@ -14,29 +21,111 @@ public final class ScriptError: Error {
         case stopped
     }
 
+    /// The built-in error class a runtime error is caught as (a subclass of `Error`).
+    public enum ErrorClass: String, Sendable, CaseIterable {
+        case error = "Error"
+        case typeError = "TypeError"
+        case nameError = "NameError"
+        case indexError = "IndexError"
+        case keyError = "KeyError"
+        case valueError = "ValueError"
+        case ioError = "IOError"
+        case importError = "ImportError"
+        case keyboardInterrupt = "KeyboardInterrupt"
+        case cancelledError = "CancelledError"
+        case stackOverflowError = "StackOverflowError"
+    }
+
+    /// One frame of a traceback: where in a function the error passed.
+    public struct Frame: Sendable, Equatable {
+        /// The function's name, `script` for the top level of a file, `<input>` for a REPL input.
+        public let function: String
+        /// The file, nil for code that came from no file (`scr -c`, a REPL input).
+        public let file: String?
+        public let line: Int
+    }
+
     public let kind: Kind
-    /// The line where the error was raised.
+    /// The built-in class the error is caught as; for a thrown value, its class is the value's.
+    public let errorClass: ErrorClass
+    /// The line where the error was raised: what jlox prints as `[line N]`.
     public let line: Int
-    /// The error's message: what an uncaught error prints before `[line N]`.
+    /// The error's message: what an uncaught error prints first.
     public let message: String
     let thrown: Confined<Value>?
+    /// The frames left so far, innermost first.
+    private(set) var frames: [TraceFrame] = []
+    /// The line being executed in the function the error is leaving next.
+    private var pendingLine: Int
+    /// Where the task that raised it was spawned, for the report of an error nobody awaited.
+    var spawnSite: TraceFrame?
+    /// The file of the program the error reached the top of: frames there need not name it.
+    var mainFile: String?
 
-    init(_ message: String, line: Int, kind: Kind = .runtime) {
+    init(_ message: String, line: Int, kind: Kind = .runtime, class errorClass: ErrorClass = .error) {
         self.kind = kind
+        self.errorClass = kind == .cancelled ? .cancelledError : kind == .interrupted ? .keyboardInterrupt : errorClass
         self.line = line
         self.message = message
         self.thrown = nil
+        pendingLine = line
     }
 
+    /// A thrown value. An error value caught before carries its traceback on (`throw e;` rethrows
+    /// with the original one).
     init(thrown value: Value, line: Int) {
-        self.kind = .thrown
-        self.line = line
-        self.message = ScriptError.message(of: value)
-        self.thrown = Confined(value)
+        kind = .thrown
+        errorClass = .error
+        message = ScriptError.message(of: value)
+        thrown = Confined(value)
+        if case .instance(let instance) = value, let raised = (instance as? ErrorInstance)?.raised {
+            self.line = raised.line
+            frames = raised.frames
+            pendingLine = raised.pendingLine
+            spawnSite = raised.spawnSite
+        } else {
+            self.line = line
+            pendingLine = line
+        }
+    }
+
+    /// A copy with the frames recorded so far: one error rethrown to several awaiters of a task goes
+    /// on to gather a trace of its own in each.
+    func copy() -> ScriptError {
+        let copy: ScriptError
+        if let thrown {
+            copy = ScriptError(thrown: thrown.value, line: line)
+        } else {
+            copy = ScriptError(message, line: line, kind: kind, class: errorClass)
+        }
+        copy.frames = frames
+        copy.pendingLine = pendingLine
+        copy.spawnSite = spawnSite
+        return copy
     }
 
     static func stopped(line: Int) -> ScriptError {
         ScriptError("Interpreter stopped.", line: line, kind: .stopped)
+    }
+
+    /// The error leaves the function at `location`, whose code it passed at the line noted last.
+    func leave(_ location: CodeLocation) {
+        frames.append(TraceFrame(location: location, line: pendingLine))
+    }
+
+    /// The error arrives in the caller, at `line` (of the call or the await).
+    func arrive(at line: Int) {
+        pendingLine = line
+    }
+
+    /// The frame of the function the error has reached, not yet recorded: where a `catch` caught it.
+    func currentFrame(_ location: CodeLocation) -> TraceFrame {
+        TraceFrame(location: location, line: pendingLine)
+    }
+
+    /// The traceback so far, for an error value to carry on if it is thrown again.
+    var raisedTrace: RaisedTrace {
+        RaisedTrace(line: line, frames: frames, pendingLine: pendingLine, spawnSite: spawnSite)
     }
 
     /// The text shown for an uncaught error: the `message` field of an error instance, or the value.
@@ -46,11 +135,64 @@ public final class ScriptError: Error {
         }
         return value.description
     }
-
-    /// What jlox prints for an uncaught runtime error: the message, then the line.
-    public var report: String { "\(message)\n[line \(line)]" }
 }
 
 extension ScriptError: CustomStringConvertible {
-    public var description: String { message }
+    /// The traceback (see `Traceback`): the message, then a line per frame.
+    public var description: String { report }
+
+    /// What an uncaught error prints: the traceback, naming files other than the main script's.
+    public var report: String { Traceback(self).text(mainFile: mainFile) }
+
+    /// The frames the error passed through, innermost first; the last is where the task that raised
+    /// it was spawned, for an error of a task nobody awaited.
+    public var stack: [Frame] { frames.map(\.frame) + (spawnSite.map { [$0.frame] } ?? []) }
+
+    /// The file of the code that raised the error (nil for code from no file).
+    public var file: String? { frames.first?.location.file }
+
+    /// The value a `throw` threw, as the host sees it; nil for an error the interpreter raised.
+    public var thrownValue: ScrValue? { thrown.map { ScrValue($0.value) } }
+
+    /// The traceback for a terminal: the message in red, and under each frame the line of source it
+    /// points at, dimmed. `source` gives the text of a file (nil: the program that came from no file).
+    public func terminalReport(source: (String?) -> String?) -> String {
+        var lines = ["\u{1B}[1;31m\(message)\u{1B}[0m"]
+        var sources: [String?: [Substring]] = [:]
+        for entry in Traceback(self).entries(mainFile: mainFile) {
+            lines.append(entry.text)
+            guard let frame = entry.frame else { continue }
+            if sources[frame.file] == nil {
+                sources[frame.file] = source(frame.file)?.split(separator: "\n", omittingEmptySubsequences: false) ?? []
+            }
+            let text = sources[frame.file]!
+            guard frame.line >= 1 && frame.line <= text.count else { continue }
+            let code = text[frame.line - 1].drop { $0 == " " || $0 == "\t" }
+            if !code.isEmpty { lines.append("    \u{1B}[2m\(code)\u{1B}[0m") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A traceback frame as the interpreter records it: the function's static location and a line.
+struct TraceFrame {
+    let location: CodeLocation
+    let line: Int
+
+    var frame: ScriptError.Frame {
+        ScriptError.Frame(function: location.function, file: location.file, line: line)
+    }
+}
+
+/// Where code comes from: the function it is in and its file. Analysis makes one per function (and
+/// per top-level input); tracebacks and the nodes that report a place (a `catch`, a `spawn`) share it.
+final class CodeLocation {
+    /// The function's name: `script` at the top level of a file, `<input>` for a REPL input.
+    let function: String
+    let file: String?
+
+    init(function: String, file: String?) {
+        self.function = function
+        self.file = file
+    }
 }

@@ -38,7 +38,7 @@ enum VariablePlace {
             return frame[slot]
         case .global(let cell, let name):
             if let value = cell.pointee { return value }
-            throw ScriptError("Undefined variable '\(name.lexeme)'.", line: name.line)
+            throw ScriptError("Undefined variable '\(name.lexeme)'.", line: name.line, class: .nameError)
         }
     }
 }

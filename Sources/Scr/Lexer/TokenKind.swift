@@ -10,7 +10,7 @@ public enum TokenKind: UInt8, Sendable {
     // Keywords.
     case and, `class`, `else`, `false`, fun, `for`, `if`, `nil`, or
     case print, `return`, `super`, this, `true`, `var`, `while`
-    case async, await, `throw`, `try`, `catch`, `finally`, `import`
+    case async, await, `throw`, `try`, `catch`, `finally`, `import`, `is`
 
     case eof
 
@@ -19,6 +19,6 @@ public enum TokenKind: UInt8, Sendable {
         "fun": .fun, "if": .if, "nil": .nil, "or": .or, "print": .print, "return": .return,
         "super": .super, "this": .this, "true": .true, "var": .var, "while": .while,
         "async": .async, "await": .await, "throw": .throw, "try": .try, "catch": .catch,
-        "finally": .finally, "import": .import,
+        "finally": .finally, "import": .import, "is": .is,
     ]
 }

@@ -241,26 +241,28 @@ public struct Parser {
         let keyword = previous
         try consume(.leftBrace, "Expect '{' after 'try'.")
         let body = try block()
-        var catchName: Token?
-        var catchBody: [Stmt]?
-        if match(.catch) {
+        var catches: [CatchClause] = []
+        while match(.catch) {
+            let catchKeyword = previous
+            var name: Token?
+            var errorClass: Expr?
             if match(.leftParen) {
-                catchName = try consume(.identifier, "Expect variable name after 'catch ('.")
+                name = try consume(.identifier, "Expect variable name after 'catch ('.")
+                if match(.colon) { errorClass = try call() }
                 try consume(.rightParen, "Expect ')' after catch variable.")
             }
             try consume(.leftBrace, "Expect '{' after catch clause.")
-            catchBody = try block()
+            catches.append(CatchClause(keyword: catchKeyword, name: name, errorClass: errorClass, body: try block()))
         }
         var finallyBody: [Stmt]?
         if match(.finally) {
             try consume(.leftBrace, "Expect '{' after 'finally'.")
             finallyBody = try block()
         }
-        if catchBody == nil && finallyBody == nil {
+        if catches.isEmpty && finallyBody == nil {
             throw error(peek, "Expect 'catch' or 'finally' after try block.")
         }
-        return .try(TryStmt(keyword: keyword, body: body, catchName: catchName, catchBody: catchBody,
-                            finallyBody: finallyBody))
+        return .try(TryStmt(keyword: keyword, body: body, catches: catches, finallyBody: finallyBody))
     }
 
     private mutating func importStatement() throws -> Stmt {
@@ -309,19 +311,22 @@ public struct Parser {
         }
     }
 
-    /// The binary operators by precedence, loosest first: `or`, `and`, equality, comparison, term,
-    /// factor. Each level is left-associative.
+    /// The binary operators by precedence, loosest first: `or`, `and`, equality, comparison, `is`,
+    /// term, factor. Each level is left-associative.
     private static func precedence(of kind: TokenKind) -> Int? {
         switch kind {
         case .or: 0
         case .and: 1
         case .bangEqual, .equalEqual: 2
         case .greater, .greaterEqual, .less, .lessEqual: 3
-        case .minus, .plus: 4
-        case .slash, .star: 5
+        case .is: isLevel
+        case .minus, .plus: 5
+        case .slash, .star: 6
         default: nil
         }
     }
+
+    private static let isLevel = 4
 
     /// The operators of precedence `minimum` and tighter, by precedence climbing: jlox's grammar (one
     /// rule a level), in one function, so that a parenthesis costs a few native frames, not one per
@@ -330,6 +335,10 @@ public struct Parser {
     private mutating func binary(_ minimum: Int) throws -> Expr {
         var left = try unary()
         while let level = Parser.precedence(of: peek.kind), level >= minimum {
+            if level == Parser.isLevel {
+                left = try isChain(left)
+                continue
+            }
             var links: [ChainLink] = []
             while Parser.precedence(of: peek.kind) == level {
                 let op = advance()
@@ -338,6 +347,20 @@ public struct Parser {
             left = level < 2 ? .logical(left, links) : .binary(left, links)
         }
         return left
+    }
+
+    /// `value is A is B`: not flat like the other chains (it has no use), so each link nests, and
+    /// counts as nesting as a postfix link does.
+    private mutating func isChain(_ value: Expr) throws -> Expr {
+        var expr = value
+        let outerDepth = depth
+        defer { depth = outerDepth }
+        while check(.is) {
+            try enterNesting()
+            let op = advance()
+            expr = .is(expr, op, try binary(Parser.isLevel + 1))
+        }
+        return expr
     }
 
     private mutating func unary() throws -> Expr {

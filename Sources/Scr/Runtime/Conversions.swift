@@ -11,7 +11,7 @@ extension Natives {
                 case .string(let text):
                     let trimmed = text.value.trimmingWhitespace
                     guard let number = Double(trimmed), !trimmed.isEmpty else {
-                        throw context.error("Can't convert \(arguments[0].repr) to a number.")
+                        throw context.error("Can't convert \(arguments[0].repr) to a number.", class: .valueError)
                     }
                     return .number(number)
                 default:

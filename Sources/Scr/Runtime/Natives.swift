@@ -9,7 +9,7 @@ enum Natives {
                 guard case .coroutine(let coroutine) = arguments[0] else {
                     throw context.error("spawn() takes a coroutine, not \(arguments[0].typeName).")
                 }
-                return .task(try context.runtime.spawn(coroutine, line: context.line))
+                return .task(try context.runtime.spawn(coroutine, line: context.line, site: context.location))
             },
             NativeFunction("sleep", arity: 1) { arguments, context in
                 guard case .number(let seconds) = arguments[0], !seconds.isNaN else {

@@ -109,10 +109,13 @@ public final class ClassObject: CollectedObject {
     @exclusivity(unchecked) private var fieldPositions: [Int: Int] = [:]
     /// Whether some instance has a field that shadows a method: method calls must then look for it.
     @exclusivity(unchecked) private(set) var hasFieldsNamedLikeMethods = false
+    /// Whether this is `Error` or a subclass of it: its instances are `ErrorInstance`s.
+    var isErrorClass: Bool
 
     init(name: String, superclass: ClassObject?, methods: [Int: Closure]) {
         self.name = name
         self.superclass = superclass
+        isErrorClass = superclass?.isErrorClass ?? false
         // Built afresh rather than merged: a merge with nothing to add would share the superclass's
         // table, and the cycle collector counts each table's references once per class.
         var all: [Int: Closure] = [:]
@@ -143,19 +146,29 @@ public final class ClassObject: CollectedObject {
     }
 
     var methodSymbols: Dictionary<Int, Closure>.Keys { methods.keys }
+
+    /// Whether this class is `ancestor` or inherits from it.
+    func inherits(from ancestor: ClassObject) -> Bool {
+        var klass: ClassObject? = self
+        while let current = klass {
+            if current === ancestor { return true }
+            klass = current.superclass
+        }
+        return false
+    }
 }
 
 /// An instance of a class. Its fields are stored by their position in the class's field layout
 /// (`ClassObject.fieldPosition`), nil where this instance has set none. The first two are stored in the
 /// object itself: most instances have few fields, and one allocation per instance instead of two (with
 /// the layout shared by the class) made binary_trees a quarter faster and 6 MiB smaller.
-public final class Instance: CollectedObject {
-    let klass: ClassObject
+public class Instance: CollectedObject {
+    final let klass: ClassObject
     // Unchecked exclusivity: read and written on the executor, each access over before script code runs.
-    @exclusivity(unchecked) private var field0: Value?
-    @exclusivity(unchecked) private var field1: Value?
+    @exclusivity(unchecked) private final var field0: Value?
+    @exclusivity(unchecked) private final var field1: Value?
     /// The fields from position 2 on.
-    @exclusivity(unchecked) private var moreFields: [Value?] = []
+    @exclusivity(unchecked) private final var moreFields: [Value?] = []
 
     init(klass: ClassObject) {
         self.klass = klass
@@ -163,7 +176,7 @@ public final class Instance: CollectedObject {
 
     /// The field at `position` of the class's layout, nil if this instance has not set it.
     @inline(__always)
-    subscript(position: Int) -> Value? {
+    final subscript(position: Int) -> Value? {
         get {
             switch position {
             case 0: return field0
@@ -182,16 +195,16 @@ public final class Instance: CollectedObject {
         }
     }
 
-    func field(_ symbol: Int) -> Value? {
+    final func field(_ symbol: Int) -> Value? {
         klass.fieldPosition(symbol).flatMap { self[$0] }
     }
 
-    func setField(_ symbol: Int, _ value: Value) {
+    final func setField(_ symbol: Int, _ value: Value) {
         self[klass.addField(symbol)] = value
     }
 
     /// The names of the fields this instance has set, as symbols.
-    var fieldSymbols: [Int] {
+    final var fieldSymbols: [Int] {
         klass.fieldLayout.indices.filter { self[$0] != nil }.map { klass.fieldLayout[$0] }
     }
 
@@ -207,6 +220,21 @@ public final class Instance: CollectedObject {
         field1 = nil
         moreFields = []
     }
+}
+
+/// An instance of `Error` or of a subclass. Once raised and caught, it remembers the traceback it had
+/// then (not the error itself, which holds the instance), so that `throw e;` in a `catch` goes on with
+/// the original traceback.
+final class ErrorInstance: Instance {
+    var raised: RaisedTrace?
+}
+
+/// The traceback of an error when it was caught (see `ScriptError`).
+struct RaisedTrace {
+    let line: Int
+    let frames: [TraceFrame]
+    let pendingLine: Int
+    let spawnSite: TraceFrame?
 }
 
 /// A list: a growable array of values.

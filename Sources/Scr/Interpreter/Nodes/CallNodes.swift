@@ -5,23 +5,26 @@ class CallNode: Expression {
     let callee: Expression
     let arguments: NodeList<Expression>
     let line: Int
+    /// The function the call is in, for natives that note where they were called (`spawn`).
+    let location: CodeLocation
 
-    init(runtime: Runtime, callee: Expression, arguments: [Expression], line: Int) {
+    init(runtime: Runtime, callee: Expression, arguments: [Expression], line: Int, location: CodeLocation) {
         self.runtime = runtime
         self.callee = callee
         self.arguments = NodeList(arguments)
         self.line = line
+        self.location = location
         super.init(suspends: callee.suspends || arguments.anySuspends)
     }
 
     override func eval(_ frame: Frame) throws -> Value {
         let callee = try callee.eval(frame)
-        return try runtime.call(callee, arguments.values(frame), line: line)
+        return try runtime.call(callee, arguments.values(frame), line: line, location: location)
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
         let callee = try await self.callee.value(frame)
-        return try await runtime.call(callee, arguments.values(frame), line: line)
+        return try await runtime.call(callee, arguments.values(frame), line: line, location: location)
     }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
@@ -54,7 +57,7 @@ final class DirectCallNode: CallNode, ArgumentArrayCallSite {
         if case .function(let closure) = callee, closure.code.arity == arguments.count {
             return try coroutine(closure, frame)
         }
-        return try withArgumentArray(frame) { try runtime.call(callee, $0, line: line) }
+        return try withArgumentArray(frame) { try runtime.call(callee, $0, line: line, location: location) }
     }
 
     @inline(__always)
@@ -84,7 +87,7 @@ final class DirectCallNode: CallNode, ArgumentArrayCallSite {
 
     @inline(__always)
     private func instantiate(_ klass: ClassObject, _ initializer: Unmanaged<Closure>, _ frame: Frame) throws -> Value {
-        let instance = Value.instance(runtime.track(Instance(klass: klass)))
+        let instance = Value.instance(runtime.makeInstance(klass))
         _ = try runtime.invoke(initializer, receiver: instance, arguments: arguments, from: frame, line: line)
         return instance
     }
@@ -218,7 +221,7 @@ final class SuperInvokeNode: Expression {
 
     private func findMethod(_ frame: Frame) throws -> Closure {
         guard case .class(let klass) = try superclass.eval(frame), let method = klass.findMethod(symbol) else {
-            throw ScriptError("Undefined property '\(name.lexeme)'.", line: name.line)
+            throw ScriptError("Undefined property '\(name.lexeme)'.", line: name.line, class: .nameError)
         }
         return method
     }
@@ -246,7 +249,7 @@ final class SuperGetNode: Expression {
 
     override func eval(_ frame: Frame) throws -> Value {
         guard case .class(let klass) = try superclass.eval(frame), let method = klass.findMethod(symbol) else {
-            throw ScriptError("Undefined property '\(name.lexeme)'.", line: name.line)
+            throw ScriptError("Undefined property '\(name.lexeme)'.", line: name.line, class: .nameError)
         }
         return .boundMethod(runtime.track(BoundMethod(receiver: try receiver.eval(frame), method: method)))
     }

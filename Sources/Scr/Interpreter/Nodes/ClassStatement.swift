@@ -27,7 +27,7 @@ final class ClassStatement: Statement {
         var superclassObject: ClassObject?
         if let superclass {
             guard case .class(let klass) = try superclass.expression.eval(frame) else {
-                throw ScriptError("Superclass must be a class.", line: superclass.name.line)
+                throw ScriptError("Superclass must be a class.", line: superclass.name.line, class: .typeError)
             }
             superclassObject = klass
             superclass.location.declare(.class(klass), in: frame, runtime)

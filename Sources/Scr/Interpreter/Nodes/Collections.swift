@@ -132,14 +132,14 @@ enum Indexing {
             return list.elements[try position(index, count: list.elements.count, of: "list", line: line)]
         case .map(let map):
             guard let value = map.entries[index] else {
-                throw ScriptError("Key \(index.repr) not found in map.", line: line)
+                throw ScriptError("Key \(index.repr) not found in map.", line: line, class: .keyError)
             }
             return value
         case .string(let text):
             let characters = Array(text.value)
             return .string(String(characters[try position(index, count: characters.count, of: "string", line: line)]))
         default:
-            throw ScriptError("Only lists, maps and strings can be indexed.", line: line)
+            throw ScriptError("Only lists, maps and strings can be indexed.", line: line, class: .typeError)
         }
     }
 
@@ -150,19 +150,19 @@ enum Indexing {
         case .map(let map):
             map.entries[index] = value
         default:
-            throw ScriptError("Only lists and maps support index assignment.", line: line)
+            throw ScriptError("Only lists and maps support index assignment.", line: line, class: .typeError)
         }
     }
 
     /// A valid position for `index` in a sequence of `count`; negative indexes count from the end.
     static func position(_ index: Value, count: Int, of kind: String, line: Int) throws -> Int {
         guard case .number(let number) = index, number == number.rounded(), abs(number) < 1e15 else {
-            throw ScriptError("Index must be a whole number.", line: line)
+            throw ScriptError("Index must be a whole number.", line: line, class: .typeError)
         }
         let position = number < 0 ? Int(number) + count : Int(number)
         guard position >= 0 && position < count else {
             throw ScriptError("Index \(NumberFormatting.format(number)) out of range for \(kind) of length \(count).",
-                              line: line)
+                              line: line, class: .indexError)
         }
         return position
     }

@@ -1,18 +1,31 @@
-/// `throw value;`
+/// `throw value;`. An error instance thrown for the first time gets the line and file it was thrown
+/// at; one caught before is thrown again with its traceback.
 final class ThrowStatement: Statement {
+    let runtime: Runtime
     let value: Expression
+    let location: CodeLocation
 
-    init(_ value: Expression, line: Int) {
+    init(runtime: Runtime, _ value: Expression, location: CodeLocation, line: Int) {
+        self.runtime = runtime
         self.value = value
+        self.location = location
         super.init(line: line, suspends: value.suspends)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
-        throw ScriptError(thrown: try value.eval(frame), line: line)
+        throw error(throwing: try value.eval(frame))
     }
 
     override func execAsync(_ frame: Frame) async throws -> Value? {
-        throw ScriptError(thrown: try await value.value(frame), line: line)
+        throw error(throwing: try await value.value(frame))
+    }
+
+    private func error(throwing value: Value) -> ScriptError {
+        if case .instance(let instance) = value, let error = instance as? ErrorInstance, error.raised == nil {
+            error.setField(runtime.symbols.intern("line"), .number(Double(line)))
+            error.setField(runtime.symbols.intern("file"), location.file.map { .string($0) } ?? .nil)
+        }
+        return ScriptError(thrown: value, line: line)
     }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
@@ -20,20 +33,33 @@ final class ThrowStatement: Statement {
     }
 }
 
-/// `try { body } catch (name) { handler } finally { cleanup }`.
+/// `try { body } catch (e: Class) { handler } … finally { cleanup }`. The first clause whose class
+/// the error is an instance of (or that names none) handles it; an error no clause handles goes on,
+/// with its traceback, after the cleanup has run.
 final class TryStatement: Statement {
+    struct Handler {
+        /// Where the clause binds the error, if it names a variable.
+        let variable: VariableLocation?
+        /// The class the error must be an instance of, if the clause names one.
+        let errorClass: Expression?
+        let body: Statement
+    }
+
     let runtime: Runtime
     let body: Statement
-    let handler: (location: VariableLocation?, body: Statement)?
+    let handlers: [Handler]
     let cleanup: Statement?
+    let location: CodeLocation
 
-    init(runtime: Runtime, body: Statement, handler: (location: VariableLocation?, body: Statement)?,
-         cleanup: Statement?, line: Int) {
+    init(runtime: Runtime, body: Statement, handlers: [Handler], cleanup: Statement?, location: CodeLocation,
+         line: Int) {
         self.runtime = runtime
         self.body = body
-        self.handler = handler
+        self.handlers = handlers
         self.cleanup = cleanup
-        super.init(line: line, suspends: body.suspends || handler?.body.suspends == true || cleanup?.suspends == true)
+        self.location = location
+        super.init(line: line, suspends: body.suspends || handlers.contains { $0.body.suspends || $0.errorClass?.suspends == true }
+                   || cleanup?.suspends == true)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
@@ -43,10 +69,13 @@ final class TryStatement: Statement {
         } catch {
             outcome = .failure(error)
         }
-        if case .failure(let error) = outcome, let handler, isCatchable(error) {
+        if case .failure(let error) = outcome, let error = catchable(error) {
             do {
-                bind(error, handler.location, frame)
-                outcome = .success(try handler.body.exec(frame))
+                let caught = runtime.caughtValue(error, at: location)
+                if let handler = try handler(for: caught, frame) {
+                    handler.variable?.declare(caught, in: frame, runtime)
+                    outcome = .success(try handler.body.exec(frame))
+                }
             } catch {
                 outcome = .failure(error)
             }
@@ -62,10 +91,13 @@ final class TryStatement: Statement {
         } catch {
             outcome = .failure(error)
         }
-        if case .failure(let error) = outcome, let handler, isCatchable(error) {
+        if case .failure(let error) = outcome, let error = catchable(error) {
             do {
-                bind(error, handler.location, frame)
-                outcome = .success(try await handler.body.run(frame))
+                let caught = runtime.caughtValue(error, at: location)
+                if let handler = try await handler(for: caught, frame) {
+                    handler.variable?.declare(caught, in: frame, runtime)
+                    outcome = .success(try await handler.body.run(frame))
+                }
             } catch {
                 outcome = .failure(error)
             }
@@ -74,21 +106,38 @@ final class TryStatement: Statement {
         return try outcome.get()
     }
 
-    /// Everything is, but the stopping of the whole interpreter.
-    private func isCatchable(_ error: any Error) -> Bool {
-        (error as? ScriptError)?.kind != .stopped
+    /// The error as script code sees it, unless it is the stopping of the whole interpreter, which no
+    /// clause catches.
+    private func catchable(_ error: any Error) -> ScriptError? {
+        guard !handlers.isEmpty else { return nil }
+        let error = runtime.scriptError(from: error, line: line)
+        return error.kind == .stopped ? nil : error
     }
 
-    private func bind(_ error: any Error, _ location: VariableLocation?, _ frame: Frame) {
-        let error = runtime.scriptError(from: error, line: 0)
-        location?.declare(runtime.caughtValue(error), in: frame, runtime)
+    private func handler(for caught: Value, _ frame: Frame) throws -> Handler? {
+        for handler in handlers {
+            guard let errorClass = handler.errorClass else { return handler }
+            if try runtime.isInstance(caught, of: errorClass.eval(frame), line: line) { return handler }
+        }
+        return nil
+    }
+
+    private func handler(for caught: Value, _ frame: Frame) async throws -> Handler? {
+        for handler in handlers {
+            guard let errorClass = handler.errorClass else { return handler }
+            if try runtime.isInstance(caught, of: await errorClass.value(frame), line: line) { return handler }
+        }
+        return nil
     }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
-        (handler?.location).map { ["catch \($0)"] } ?? []
+        handlers.map { handler in
+            "catch" + (handler.variable.map { " \($0)" } ?? "")
+                + (handler.errorClass.map { ": " + dump.expression($0) } ?? "")
+        }
     }
 
     override var dumpNested: [(label: String?, statement: Statement)] {
-        [("try", body)] + (handler.map { [("catch", $0.body)] } ?? []) + (cleanup.map { [("finally", $0)] } ?? [])
+        [("try", body)] + handlers.map { ("catch", $0.body) } + (cleanup.map { [("finally", $0)] } ?? [])
     }
 }

@@ -57,7 +57,7 @@ private enum Elements {
         case .list(let list): self = .list(list, position: 0)
         case .map(let map): self = .keys(map.entries.keys, position: 0)
         case .string(let text): self = .characters(text.value.makeIterator())
-        default: throw ScriptError("Can only iterate over lists, maps and strings.", line: line)
+        default: throw ScriptError("Can only iterate over lists, maps and strings.", line: line, class: .typeError)
         }
     }
 

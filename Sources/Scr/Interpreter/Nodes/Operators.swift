@@ -27,7 +27,7 @@ final class UnaryNode: Expression {
         case .not:
             return .bool(!value.isTruthy)
         case .negate:
-            guard case .number(let n) = value else { throw ScriptError("Operand must be a number.", line: line) }
+            guard case .number(let n) = value else { throw ScriptError("Operand must be a number.", line: line, class: .typeError) }
             return .number(-n)
         }
     }
@@ -68,9 +68,9 @@ final class BinaryNode: Expression {
             case .notEqual: return .bool(a != b)
             case .add:
                 if case .string(let x) = a, case .string(let y) = b { return .string(x.value + y.value) }
-                throw ScriptError("Operands must be two numbers or two strings.", line: line)
+                throw ScriptError("Operands must be two numbers or two strings.", line: line, class: .typeError)
             default:
-                throw ScriptError("Operands must be numbers.", line: line)
+                throw ScriptError("Operands must be numbers.", line: line, class: .typeError)
             }
         }
     }
@@ -332,5 +332,35 @@ final class LogicalNode: Expression {
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
         [isAnd ? "and" : "or"] + dump.expressions(operands.nodes)
+    }
+}
+
+/// `value is Class`: whether the value is an instance of the class or of a subclass of it.
+final class IsNode: Expression {
+    let runtime: Runtime
+    let value: Expression
+    let klass: Expression
+    let line: Int
+
+    init(runtime: Runtime, _ value: Expression, _ klass: Expression, line: Int) {
+        self.runtime = runtime
+        self.value = value
+        self.klass = klass
+        self.line = line
+        super.init(suspends: value.suspends || klass.suspends)
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        let value = try value.eval(frame)
+        return .bool(try runtime.isInstance(value, of: klass.eval(frame), line: line))
+    }
+
+    override func evalAsync(_ frame: Frame) async throws -> Value {
+        let value = try await value.value(frame)
+        return .bool(try runtime.isInstance(value, of: await klass.value(frame), line: line))
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [dump.expression(value), dump.expression(klass)]
     }
 }

@@ -93,7 +93,7 @@ final class PlacePropertySetNode: Expression {
     override func eval(_ frame: Frame) throws -> Value {
         guard let instance = object.instance(in: frame) else {
             _ = try object.value(in: frame)  // An undefined global is that error first.
-            throw ScriptError("Only instances have fields.", line: name.line)
+            throw ScriptError("Only instances have fields.", line: name.line, class: .typeError)
         }
         let value = try value.eval(frame)
         instance._withUnsafeGuaranteedRef { $0[cache.positionForSetting(symbol, in: $0.klass)] = value }
@@ -156,7 +156,7 @@ final class CachedPropertySetNode: PropertySetNode {
 /// The instance whose field `object.name = …` sets; jlox's error for anything else.
 private func instance(of object: Value, _ name: Token) throws -> Instance {
     guard case .instance(let instance) = object else {
-        throw ScriptError("Only instances have fields.", line: name.line)
+        throw ScriptError("Only instances have fields.", line: name.line, class: .typeError)
     }
     return instance
 }

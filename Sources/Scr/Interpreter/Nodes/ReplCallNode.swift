@@ -16,7 +16,7 @@ final class ReplCallNode: Expression {
 
     override func eval(_ frame: Frame) throws -> Value {
         guard let callee = replCell.pointee else {
-            throw ScriptError("Undefined variable 'repl'.", line: line)
+            throw ScriptError("Undefined variable 'repl'.", line: line, class: .nameError)
         }
         guard case .native(let native) = callee, native === runtime.replNative else {
             return try runtime.call(callee, [], line: line)

@@ -68,8 +68,12 @@ extension Runtime {
     {
         let task = startTask(named: name, background: false, body)
         foregroundTasks[task.id] = task
+        runningInputs.withLock { $0.insert(task.id) }
         started(task.id)
-        defer { foregroundTasks[task.id] = nil }
+        defer {
+            foregroundTasks[task.id] = nil
+            runningInputs.withLock { $0.remove(task.id) }
+        }
         if !task.isDone {
             let waiter = OneShot()
             task.whenDone { waiter.fire() }
@@ -79,13 +83,18 @@ extension Runtime {
         return try task.result()
     }
 
+    /// An error of a task nobody awaited, reported when the task ends, with where it was spawned.
     func reportTaskError(_ error: ScriptError, task: TaskObject) {
-        writeError("\(error.report)\n  in task \(task.name)\n")
+        error.spawnSite = task.spawnSite
+        error.mainFile = mainFile
+        writeError(error.report + "\n")
     }
 
-    /// `spawn(coroutine)`.
-    func spawn(_ coroutine: Coroutine, line: Int) throws -> TaskObject {
-        startTask(named: coroutine.name, try coroutine.take(line: line))
+    /// `spawn(coroutine)`, at `site` (for the report of an error nobody awaits).
+    func spawn(_ coroutine: Coroutine, line: Int, site: CodeLocation? = nil) throws -> TaskObject {
+        let task = startTask(named: coroutine.name, try coroutine.take(line: line))
+        task.spawnSite = site.map { TraceFrame(location: $0, line: line) }
+        return task
     }
 
     /// `await value` for a coroutine or a task.
@@ -95,17 +104,29 @@ extension Runtime {
             let body = try coroutine.take(line: line)
             let task = currentTask
             guard task.asyncDepth < Runtime.maxAsyncDepth else {
-                throw ScriptError("Stack overflow.", line: line)
+                throw ScriptError("Stack overflow.", line: line, class: .stackOverflowError)
             }
             task.asyncDepth += 1
             defer { task.asyncDepth -= 1 }
-            return try await body()
+            do {
+                return try await body()
+            } catch let error as ScriptError {
+                error.arrive(at: line)
+                throw error
+            }
         case .task(let awaited):
             awaited.isObserved = true
             try await wait(for: [awaited], line: line)
-            return try awaited.result()
+            do {
+                return try awaited.result()
+            } catch let error as ScriptError {
+                // The task's own error, with its frames; each awaiter goes on with a copy.
+                let rethrown = error.copy()
+                rethrown.arrive(at: line)
+                throw rethrown
+            }
         default:
-            throw ScriptError("Can only await coroutines and tasks.", line: line)
+            throw ScriptError("Can only await coroutines and tasks.", line: line, class: .typeError)
         }
     }
 
@@ -176,15 +197,31 @@ extension Runtime {
     func runTopLevel(_ code: FunctionCode, started: (Int) -> Void = { _ in }) async throws -> Value {
         if interruptRequested.isStopping { throw ScriptError.stopped(line: 0) }
         let heap = HeapFrame(code, captures: noCaptures)
-        return try await runForeground(named: "main", started: started) {
-            try await code.body.run(heap.frame) ?? .nil
+        do {
+            return try await runForeground(named: "main", started: started) {
+                do {
+                    return try await code.body.run(heap.frame) ?? .nil
+                } catch let error as ScriptError {
+                    error.leave(code.location)
+                    throw error
+                }
+            }
+        } catch let error as ScriptError {
+            error.mainFile = code.location.file
+            throw error
         }
     }
 
-    /// Runs the body of an async function to completion in the current task.
+    /// Runs the body of an async function to completion in the current task; an error leaving it adds
+    /// the function's frame (the await it returns to adds its line).
     func runAsync(_ code: FunctionCode, _ frame: Frame) async throws -> Value {
         try checkInterrupt(line: code.line)
-        return try await code.body.run(frame) ?? .nil
+        do {
+            return try await code.body.run(frame) ?? .nil
+        } catch let error as ScriptError {
+            error.leave(code.location)
+            throw error
+        }
     }
 
     /// `gather(a, b, …)`: runs coroutines (and waits for tasks) concurrently; the list of results in
@@ -195,7 +232,8 @@ extension Runtime {
             switch awaitable {
             case .coroutine(let coroutine): tasks.append(try spawn(coroutine, line: line))
             case .task(let task): tasks.append(task)
-            default: throw ScriptError("gather() takes coroutines and tasks, not \(awaitable.typeName).", line: line)
+            default: throw ScriptError("gather() takes coroutines and tasks, not \(awaitable.typeName).", line: line,
+                                                 class: .typeError)
             }
         }
         for task in tasks { task.isObserved = true }

@@ -23,6 +23,8 @@ public final class TaskObject {
     @exclusivity(unchecked) private var onFinish: [() -> Void] = []
     /// True once something awaits the task's result: its error is then reported there, not as uncaught.
     var isObserved = false
+    /// Where the task was spawned, for the report of an error nobody awaited.
+    var spawnSite: TraceFrame?
 
     init(name: String, id: Int, isBackground: Bool) {
         self.name = name

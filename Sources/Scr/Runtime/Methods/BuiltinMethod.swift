@@ -31,7 +31,9 @@ struct MethodCall {
 
     var name: String { method.name }
 
-    func error(_ message: String) -> ScriptError { context.error(message) }
+    func error(_ message: String, class errorClass: ScriptError.ErrorClass = .typeError) -> ScriptError {
+        context.error(message, class: errorClass)
+    }
 
     /// A new list, as a method's result.
     func list(_ elements: [Value]) -> Value {

@@ -8,14 +8,14 @@ extension ListObject {
             return .nil
         case .pop:
             try call.expect(0...0)
-            guard let last = elements.popLast() else { throw call.error("pop() from an empty list.") }
+            guard let last = elements.popLast() else { throw call.error("pop() from an empty list.", class: .indexError) }
             return last
         case .insert:
             try call.expect(2...2)
             let index = try call.integer(0, "index")
             let position = index < 0 ? index + elements.count : index
             guard position >= 0 && position <= elements.count else {
-                throw call.error("Index \(index) out of range for list of length \(elements.count).")
+                throw call.error("Index \(index) out of range for list of length \(elements.count).", class: .indexError)
             }
             elements.insert(arguments[1], at: position)
             return .nil
@@ -76,7 +76,7 @@ enum Comparison {
         switch (a, b) {
         case (.number(let x), .number(let y)): return x < y
         case (.string(let x), .string(let y)): return x.value < y.value
-        default: throw ScriptError("Can't compare \(a.typeName) with \(b.typeName).", line: line)
+        default: throw ScriptError("Can't compare \(a.typeName) with \(b.typeName).", line: line, class: .typeError)
         }
     }
 }

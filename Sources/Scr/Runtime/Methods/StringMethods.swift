@@ -17,7 +17,7 @@ enum StringMethods {
                 return call.list(words)
             }
             let separator = try call.string(0, "separator")
-            guard !separator.isEmpty else { throw call.error("split() separator can't be empty.") }
+            guard !separator.isEmpty else { throw call.error("split() separator can't be empty.", class: .valueError) }
             return call.list(text.split(separator: separator, omittingEmptySubsequences: false)
                 .map { .string(String($0)) })
         case .contains:
@@ -34,7 +34,7 @@ enum StringMethods {
             try call.expect(2...2)
             let old = try call.string(0, "first argument")
             let new = try call.string(1, "second argument")
-            guard !old.isEmpty else { throw call.error("replace() can't replace an empty string.") }
+            guard !old.isEmpty else { throw call.error("replace() can't replace an empty string.", class: .valueError) }
             return .string(text.replacing(old, with: new))
         case .indexOf:
             try call.expect(1...1)
