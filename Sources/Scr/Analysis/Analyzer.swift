@@ -364,7 +364,9 @@ final class Analyzer {
     }
 
     private func resolve(_ name: String) -> VariableLocation {
-        function.resolve(name) ?? .global(runtime.globals.cell(for: name))
+        if let location = function.resolve(name) { return location }
+        if ScriptError.ErrorClass(rawValue: name) != nil { runtime.installErrorClassesIfNeeded() }
+        return .global(runtime.globals.cell(for: name))
     }
 
     private func declare(_ name: Token) -> VariableLocation {

@@ -1,23 +1,30 @@
 /// Error values: the built-in `Error` classes, what a `catch` binds, `is`.
 extension Runtime {
-    /// The classes of the interpreter's errors, as scripts see them: `Error`, with a `message` field
-    /// its initializer sets, and a subclass for each kind of runtime error. Scripts subclass them too
-    /// (`class Overdrawn < Error {}`).
-    static let errorClassesSource = """
-        class Error { init(message) { this.message = message; } }
-        """ + ScriptError.ErrorClass.allCases.dropFirst().map { "class \($0.rawValue) < Error {}" }.joined(separator: "\n")
-
-    func installErrorClasses() {
-        let parsed = Parser.parse(Runtime.errorClassesSource)
-        guard case .success(let code) = Analyzer.analyze(parsed.statements, runtime: self, mode: .script) else {
-            preconditionFailure("the built-in error classes do not compile")
-        }
-        let heap = HeapFrame(code, captures: noCaptures)
-        _ = try? withExtendedLifetime(heap) { try code.body.exec(heap.frame) }
+    /// The classes of the interpreter's errors, as scripts see them: `Error`, whose initializer sets
+    /// the `message` field, and a subclass for each kind of runtime error. Scripts subclass them too
+    /// (`class Overdrawn < Error {}`). Made here rather than compiled from source (which took 1.4
+    /// million instructions), and only when first needed — when analysis meets one of their names, or
+    /// a `catch` an error of the interpreter — for a start of `scr` costs 5 million in all.
+    func installErrorClassesIfNeeded() {
+        guard errorClasses.isEmpty else { return }
+        // init(message) { this.message = message; }
+        let location = CodeLocation(function: "init", file: nil)
+        let message = Token(.identifier, "message", line: 0)
+        let body = ExpressionStatement(
+            PropertySetNode(object: SlotGetNode(0), name: message, symbol: Symbols.messageSymbol, value: SlotGetNode(1)),
+            line: 0)
+        let initializer = FunctionCode(
+            name: "init", kind: .initializer, isAsync: false, arity: 1, line: 0, slotCount: 2, boxCount: 0,
+            boxedParameters: [], captureSources: [], body: body, location: location)
+        let root = track(ClassObject(name: ScriptError.ErrorClass.error.rawValue, superclass: nil,
+                                     methods: [Symbols.initSymbol: makeClosure(initializer, in: HeapFrame(initializer, captures: noCaptures).frame)]))
+        root.isErrorClass = true
         for errorClass in ScriptError.ErrorClass.allCases {
-            guard case .class(let klass)? = globals.value(of: errorClass.rawValue) else { continue }
-            klass.isErrorClass = true
+            let klass = errorClass == .error ? root
+                : track(ClassObject(name: errorClass.rawValue, superclass: root, methods: [:]))
             errorClasses[errorClass] = klass
+            // A script that named a global of its own so before the classes were needed keeps it.
+            if globals.value(of: errorClass.rawValue) == nil { globals.define(errorClass.rawValue, .class(klass)) }
         }
     }
 
@@ -36,6 +43,7 @@ extension Runtime {
         if let thrown = error.thrown {
             value = thrown.value
         } else {
+            installErrorClassesIfNeeded()
             let klass = errorClasses[error.errorClass] ?? errorClasses[.error]!
             let instance = makeInstance(klass)
             instance.setField(Symbols.messageSymbol, .string(error.message))

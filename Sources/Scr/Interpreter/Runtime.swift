@@ -69,7 +69,6 @@ final class Runtime {
         self.writeError = writeError
         Natives.install(in: self)
         installREPL()
-        installErrorClasses()
     }
 
     deinit {

@@ -17,15 +17,22 @@ import Darwin
 // toolchain's prebuilt `Synchronization.Mutex` locks unseen by it, so accesses under it were
 // reported as races by `scripts/sanitizers`).
 
-/// A mutual-exclusion lock. A struct over one object that holds the mutex in its own memory, as
-/// NIOLock does: a lock costs one allocation.
-package struct Lock: @unchecked Sendable {
-    fileprivate let storage = LockStorage<Void>.make(())
+/// A mutual-exclusion lock. Not generic, so that making the first one costs no metadata at run
+/// time (a generic lock type cost 100,000 instructions at every start of `scr`).
+package final class Lock: @unchecked Sendable {
+    fileprivate let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
-    package init() {}
+    package init() {
+        pthread_mutex_init(mutex, nil)
+    }
 
-    package func lock() { storage.lock() }
-    package func unlock() { storage.unlock() }
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    package func lock() { pthread_mutex_lock(mutex) }
+    package func unlock() { pthread_mutex_unlock(mutex) }
 
     package func withLock<Result>(_ body: () throws -> Result) rethrows -> Result {
         lock()
@@ -34,36 +41,19 @@ package struct Lock: @unchecked Sendable {
     }
 }
 
-/// A value behind a lock, in the same object: it can be reached only through `withLock`.
-package struct Locked<Value>: @unchecked Sendable {
-    private let storage: LockStorage<Value>
+/// A value behind a lock: it can be reached only through `withLock`.
+package final class Locked<Value>: @unchecked Sendable {
+    private let lock = Lock()
+    // Guarded by `lock`.
+    private var value: Value
 
     package init(_ value: Value) {
-        storage = LockStorage.make(value)
+        self.value = value
     }
 
     package func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        storage.lock()
-        defer { storage.unlock() }
-        return try storage.withUnsafeMutablePointerToHeader { try body(&$0.pointee) }
+        try lock.withLock { try body(&value) }
     }
-}
-
-/// The value (the header) and the mutex (the one element) of a lock, in one allocation.
-fileprivate final class LockStorage<Value>: ManagedBuffer<Value, pthread_mutex_t> {
-    static func make(_ value: Value) -> LockStorage {
-        let storage = unsafeDowncast(create(minimumCapacity: 1) { _ in value }, to: LockStorage.self)
-        storage.withUnsafeMutablePointerToElements { _ = pthread_mutex_init($0, nil) }
-        return storage
-    }
-
-    deinit {
-        withUnsafeMutablePointerToElements { _ = pthread_mutex_destroy($0) }
-    }
-
-    func lock() { withUnsafeMutablePointerToElements { _ = pthread_mutex_lock($0) } }
-    func unlock() { withUnsafeMutablePointerToElements { _ = pthread_mutex_unlock($0) } }
-    var mutex: UnsafeMutablePointer<pthread_mutex_t> { withUnsafeMutablePointerToElements { $0 } }
 }
 
 /// A lock with a condition, for a thread that sleeps until there is work (the executor's queue).
@@ -85,7 +75,7 @@ package final class ConditionLock: @unchecked Sendable {
     }
 
     /// Waits for a signal; call it holding the lock, which it gives up while waiting.
-    package func wait() { pthread_cond_wait(condition, lock.storage.mutex) }
+    package func wait() { pthread_cond_wait(condition, lock.mutex) }
     package func signal() { pthread_cond_signal(condition) }
     package func broadcast() { pthread_cond_broadcast(condition) }
 }

@@ -1,21 +1,21 @@
 /// A continuation that is resumed exactly once, by whichever comes first: the event it waits for
 /// (a timer fires it from any thread, script events from the executor) or the cancellation of the
 /// waiting task (delivered on any thread).
-final class OneShot: Sendable {
-    private struct State {
-        var fired = false
-        var waiter: CheckedContinuation<Void, Never>?
-    }
-
-    private let state = Locked(State())
+final class OneShot: @unchecked Sendable {
+    private let lock = Lock()
+    // Guarded by `lock`.
+    private var fired = false
+    // Unsafe, not checked: the lock makes sure it is resumed once, and a checked one, whose layout the
+    // compiler does not know, cost 190,000 instructions of metadata at every start.
+    private var waiter: UnsafeContinuation<Void, Never>?
 
     /// Suspends until `fire()`; returns early if the current task is cancelled.
     func wait() async {
         await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state in
-                    if state.fired { return true }
-                    state.waiter = continuation
+            await withUnsafeContinuation { continuation in
+                let resumeNow = lock.withLock {
+                    if fired { return true }
+                    waiter = continuation
                     return false
                 }
                 if resumeNow { continuation.resume() }
@@ -26,10 +26,10 @@ final class OneShot: Sendable {
     }
 
     func fire() {
-        let waiter = state.withLock { state in
-            state.fired = true
-            defer { state.waiter = nil }
-            return state.waiter
+        let waiter = lock.withLock {
+            fired = true
+            defer { self.waiter = nil }
+            return self.waiter
         }
         waiter?.resume()
     }
