@@ -139,6 +139,30 @@ struct CLITests {
         #expect(outcome.status == 130)
     }
 
+    @Test func importsSearchScrPathAfterTheImportingFilesDirectory() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("scr-path-\(UUID())")
+        let library = root.appendingPathComponent("library")
+        let program = root.appendingPathComponent("program")
+        for directory in [library, program] {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        }
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "fun where() { return \"library\"; }\n".write(to: library.appendingPathComponent("shared.scr"),
+                                                               atomically: true, encoding: .utf8)
+        try "import \"shared.scr\" as shared;\nprint shared.where();\n"
+            .write(to: program.appendingPathComponent("main.scr"), atomically: true, encoding: .utf8)
+        let found = try await ScrProcess.run([program.appendingPathComponent("main.scr").path],
+                                             environment: ["SCR_PATH": "/nonexistent:" + library.path])
+        #expect(found.stdout == "library\n")
+        #expect(found.status == 0)
+        // The importing file's directory comes first.
+        try "fun where() { return \"beside\"; }\n".write(to: program.appendingPathComponent("shared.scr"),
+                                                              atomically: true, encoding: .utf8)
+        let beside = try await ScrProcess.run([program.appendingPathComponent("main.scr").path],
+                                              environment: ["SCR_PATH": library.path])
+        #expect(beside.stdout == "beside\n")
+    }
+
     @Test func deeplyNestedInputIsACompileError() async throws {
         let source = String(repeating: "(", count: 100_000) + String(repeating: ")", count: 100_000) + ";"
         let result = try await ScrProcess.run([], stdin: source)

@@ -26,12 +26,12 @@ enum ScrProcess {
     /// With `mergingErrors`, standard error goes where standard output goes (as on a terminal), and
     /// `stdout` holds both in the order they were written.
     static func run(_ arguments: [String], stdin: String = "", measuringMemory: Bool = false,
-                    mergingErrors: Bool = false) async throws -> Result {
+                    mergingErrors: Bool = false, environment: [String: String] = [:]) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 continuation.resume(with: Swift.Result {
                     try run(blocking: arguments, stdin: stdin, measuringMemory: measuringMemory,
-                            mergingErrors: mergingErrors)
+                            mergingErrors: mergingErrors, environment: environment)
                 })
             }
             thread.stackSize = 8 << 20
@@ -42,7 +42,7 @@ enum ScrProcess {
     /// Runs `scr arguments…` to completion. Output goes to files, so neither stream can fill a pipe
     /// and stall the child while the other is read.
     static func run(blocking arguments: [String], stdin: String = "", measuringMemory: Bool = false,
-                    mergingErrors: Bool = false) throws -> Result {
+                    mergingErrors: Bool = false, environment: [String: String] = [:]) throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("scr-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -51,7 +51,7 @@ enum ScrProcess {
         for path in paths.dropFirst() { _ = FileManager.default.createFile(atPath: path.path, contents: nil) }
 
         let pid = try spawn(arguments, stdin: paths[0].path, stdout: paths[1].path,
-                            stderr: mergingErrors ? nil : paths[2].path)
+                            stderr: mergingErrors ? nil : paths[2].path, environment: environment)
         // No test may hang the suite: a child still running after five minutes is killed (and fails).
         // The limit is generous because a busy machine (or a sanitizer) can make a child that takes
         // seconds take minutes; it is an outer bound for hangs, not a measure of speed.
@@ -80,7 +80,9 @@ enum ScrProcess {
     /// Starts `scr arguments…` with its standard streams on the given files. With posix_spawn, not
     /// Foundation's Process, whose `run()` reads past a buffer while listing /proc/self/fd and, now
     /// and then, crashes the test process (AddressSanitizer shows the over-read every time).
-    private static func spawn(_ arguments: [String], stdin: String, stdout: String, stderr: String?) throws -> pid_t {
+    /// `environment` adds to (or overrides) the test process's own.
+    private static func spawn(_ arguments: [String], stdin: String, stdout: String, stderr: String?,
+                              environment: [String: String]) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -94,7 +96,11 @@ enum ScrProcess {
         let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
+        var variables = ProcessInfo.processInfo.environment
+        for (name, value) in environment { variables[name] = value }
+        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for variable in envp { free(variable) } }
+        let result = posix_spawn(&pid, executable.path, &actions, nil, argv, envp)
         guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
         return pid
     }

@@ -11,6 +11,10 @@ public indirect enum Expr: Sendable {
     case logical(Expr, [ChainLink])
     /// `value is Class`.
     case `is`(Expr, Token, Expr)
+    /// `fun (a) { … }`, `fun (x) => x * 2`, `async fun (…) { … }`: a function value.
+    case function(FunctionDecl)
+    /// `"total: ${sum} (${n} items)"`: the literal text and the expressions, in order.
+    case interpolation(Token, [Expr])
     case call(Expr, paren: Token, arguments: [Expr])
     case get(Expr, name: Token)
     case set(Expr, name: Token, value: Expr)
@@ -52,8 +56,10 @@ extension Expr {
         case .grouping(let inner), .binary(let inner, _), .logical(let inner, _), .is(let inner, _, _), .call(let inner, _, _),
              .get(let inner, _), .set(let inner, _, _), .index(let inner, _, _), .indexSet(let inner, _, _, _):
             return inner.line
-        case .list(let token, _), .map(let token, _):
+        case .list(let token, _), .map(let token, _), .interpolation(let token, _):
             return token.line
+        case .function(let declaration):
+            return declaration.name.line
         }
     }
 }

@@ -5,18 +5,26 @@ public indirect enum Stmt: Sendable {
     case variable(name: Token, initializer: Expr?)
     case block([Stmt])
     case `if`(Token, condition: Expr, then: Stmt, else: Stmt?)
-    case `while`(Token, condition: Expr, body: Stmt)
+    /// `while (condition) body`, and the `for` loop, whose increment runs after the body (and after
+    /// a `continue` in it).
+    case `while`(Token, condition: Expr, body: Stmt, increment: Expr?)
+    case `break`(Token)
+    case `continue`(Token)
     case forIn(Token, variable: Token, iterable: Expr, body: Stmt)
     case function(FunctionDecl)
     case `class`(ClassDecl)
     case `return`(Token, Expr?)
     case `throw`(Token, Expr)
     case `try`(TryStmt)
-    case `import`(Token, path: Token)
+    /// `import "path";`, or `import "path" as name;`, which binds the module's value to `name`.
+    case `import`(Token, path: Token, alias: Token?)
 }
 
 /// `fun name(params) { body }`, a method, or their async forms.
 public struct FunctionDecl: Sendable {
+    /// The name a function expression has (its token is the `fun` keyword's place).
+    public static let anonymousName = "<fn>"
+
     public let name: Token
     public let params: [Token]
     public let body: [Stmt]
@@ -53,8 +61,9 @@ extension Stmt {
     public var line: Int {
         switch self {
         case .expression(let expr): expr.line
-        case .print(let token, _), .if(let token, _, _, _), .while(let token, _, _), .forIn(let token, _, _, _),
-             .return(let token, _), .throw(let token, _), .import(let token, _):
+        case .print(let token, _), .if(let token, _, _, _), .while(let token, _, _, _), .forIn(let token, _, _, _),
+             .return(let token, _), .throw(let token, _), .import(let token, _, _), .break(let token),
+             .continue(let token):
             token.line
         case .variable(let name, _): name.line
         case .block(let statements): statements.first?.line ?? 0

@@ -12,6 +12,24 @@ final class Analyzer {
 
     private enum ClassKind { case none, plain, subclass }
 
+    /// The globals of a module imported `as` a name: its own, for the names its top level declares, and
+    /// the program's for the others (the natives, the error classes, the program's own globals).
+    struct Namespace {
+        let globals: Globals
+        let declared: Set<String>
+        let shared: Globals
+
+        init(module: Globals, statements: [Stmt], shared: Globals) {
+            globals = module
+            declared = Set(statements.compactMap(\.declaredName))
+            self.shared = shared
+        }
+
+        func cell(for name: String) -> Globals.Cell {
+            declared.contains(name) ? globals.cell(for: name) : shared.cell(for: name)
+        }
+    }
+
     private let runtime: Runtime
     private let select: NodeSelection
     /// The directory of the file being analysed: imports are relative to it.
@@ -20,6 +38,8 @@ final class Analyzer {
     private let file: String?
     /// For a REPL opened inside a function: that function's locals.
     private let outer: OuterScope?
+    /// The namespace of a module imported `as` a name; nil for the program's own.
+    private let namespace: Namespace?
     private var diagnostics: [Diagnostic] = []
     private var stringLiterals: [String: StringObject] = [:]
     private var function: FunctionScope
@@ -27,8 +47,10 @@ final class Analyzer {
     private let innerNames: InnerNames?
     private var currentClass = ClassKind.none
 
-    private init(runtime: Runtime, body: [Stmt], file: String?, topLevel: String, outer: OuterScope?) {
+    private init(runtime: Runtime, body: [Stmt], file: String?, topLevel: String, outer: OuterScope?,
+                 namespace: Namespace?) {
         self.runtime = runtime
+        self.namespace = namespace
         select = NodeSelection(runtime: runtime, specialize: runtime.specializesNodes)
         self.file = file
         directory = file.map(SourceFile.directory(of:)) ?? "."
@@ -45,9 +67,11 @@ final class Analyzer {
     ///     tracebacks name it.
     ///   - topLevel: what tracebacks call the top level: `script`, or `<input>` for a REPL input.
     static func analyze(_ statements: [Stmt], runtime: Runtime, mode: Mode, file: String? = nil,
-                        topLevel: String = "script", outer: OuterScope? = nil) -> Result<FunctionCode, CompileError>
+                        topLevel: String = "script", outer: OuterScope? = nil, namespace: Namespace? = nil)
+        -> Result<FunctionCode, CompileError>
     {
-        let analyzer = Analyzer(runtime: runtime, body: statements, file: file, topLevel: topLevel, outer: outer)
+        let analyzer = Analyzer(runtime: runtime, body: statements, file: file, topLevel: topLevel, outer: outer,
+                                namespace: namespace)
         var nodes = statements.map { analyzer.statement($0) }
         if mode == .repl, case .expression(let expr)? = statements.last, !expr.isAssignment,
            let last = nodes.last as? ExpressionStatement {
@@ -79,9 +103,11 @@ final class Analyzer {
         case .if(let keyword, let condition, let then, let otherwise):
             return IfStatement(condition: expression(condition), then: statement(then),
                                otherwise: otherwise.map { statement($0) }, line: keyword.line)
-        case .while(let keyword, let condition, let body):
-            return WhileStatement(runtime: runtime, condition: expression(condition), body: statement(body),
-                                  line: keyword.line)
+        case .while(let keyword, let condition, let body, let increment):
+            return loop(keyword, condition, body, increment)
+        case .break(let keyword), .continue(let keyword):
+            if function.loopDepth == 0 { error(keyword, "Can't use '\(keyword.lexeme)' outside of a loop.") }
+            return LoopExitStatement(isBreak: keyword.kind == .break, line: keyword.line)
         case .forIn(let keyword, let variable, let iterable, let body):
             return forIn(keyword, variable, iterable, body)
         case .function(let declaration):
@@ -98,9 +124,13 @@ final class Analyzer {
             return ThrowStatement(runtime: runtime, expression(value), location: function.location, line: keyword.line)
         case .try(let stmt):
             return tryStatement(stmt)
-        case .import(let keyword, let path):
-            return ImportStatement(runtime: runtime, name: path.text,
-                                   path: SourceFile.resolve(path.text, relativeTo: directory),
+        case .import(let keyword, let path, let alias):
+            let location = alias.map { name in
+                let location = declare(name)
+                define(name)
+                return location
+            }
+            return ImportStatement(runtime: runtime, name: path.text, directory: directory, alias: location,
                                    line: keyword.line)
         }
     }
@@ -111,6 +141,20 @@ final class Analyzer {
         return select.sequence(statements.map { statement($0) }, line: line)
     }
 
+    private func loop(_ keyword: Token, _ condition: Expr, _ body: Stmt, _ increment: Expr?) -> Statement {
+        let condition = expression(condition)
+        let body = loopBody(body)
+        let increment = increment.map { select.expressionStatement(expression($0), line: $0.line) }
+        return WhileStatement(runtime: runtime, condition: condition, body: body, increment: increment,
+                              line: keyword.line)
+    }
+
+    private func loopBody(_ body: Stmt) -> Statement {
+        function.loopDepth += 1
+        defer { function.loopDepth -= 1 }
+        return statement(body)
+    }
+
     private func forIn(_ keyword: Token, _ variable: Token, _ iterable: Expr, _ body: Stmt) -> Statement {
         let iterableNode = expression(iterable)
         function.beginBlock()
@@ -118,7 +162,7 @@ final class Analyzer {
         let location = declare(variable)
         define(variable)
         return ForInStatement(runtime: runtime, location: location, iterable: iterableNode,
-                              body: statement(body), line: keyword.line)
+                              body: loopBody(body), line: keyword.line)
     }
 
     private func returnStatement(_ keyword: Token, _ value: Expr?) -> Statement {
@@ -238,6 +282,10 @@ final class Analyzer {
             return UnaryNode(op.kind == .bang ? .not : .negate, expression(operand), line: op.line)
         case .binary(let left, let links):
             return binary(left, links)
+        case .function(let declaration):
+            return ClosureNode(runtime: runtime, code: function(declaration, kind: .function))
+        case .interpolation(_, let parts):
+            return InterpolationNode(parts.map { expression($0) })
         case .is(let value, let keyword, let errorClass):
             return IsNode(runtime: runtime, expression(value), expression(errorClass), line: keyword.line)
         case .logical(let left, let links):
@@ -366,12 +414,16 @@ final class Analyzer {
     private func resolve(_ name: String) -> VariableLocation {
         if let location = function.resolve(name) { return location }
         if ScriptError.ErrorClass(rawValue: name) != nil { runtime.installErrorClassesIfNeeded() }
-        return .global(runtime.globals.cell(for: name))
+        return .global(globalCell(for: name))
+    }
+
+    private func globalCell(for name: String) -> Globals.Cell {
+        namespace?.cell(for: name) ?? runtime.globals.cell(for: name)
     }
 
     private func declare(_ name: Token) -> VariableLocation {
         if function.isGlobalScope {
-            return .global(runtime.globals.cell(for: name.lexeme))
+            return .global(globalCell(for: name.lexeme))
         }
         if let location = function.declare(name.lexeme) { return location }
         error(name, "Already a variable with this name in this scope.")

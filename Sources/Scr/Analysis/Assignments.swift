@@ -13,7 +13,7 @@ extension Expr {
             expressions.contains { $0.mayAssign(throughCalls: throughCalls) }
         }
         switch self {
-        case .literal, .variable, .this, .superGet: return false
+        case .literal, .variable, .this, .superGet, .function: return false
         case .assign, .await: return true
         case .grouping(let inner), .unary(_, let inner), .get(let inner, _): return any(inner)
         case .binary(let left, let links), .logical(let left, let links):
@@ -24,7 +24,7 @@ extension Expr {
             return throughCalls || any(callee) || arguments.contains { any($0) }
         case .set(let object, _, let value): return any(object, value)
         case .indexSet(let object, _, let index, let value): return any(object, index, value)
-        case .list(_, let elements): return elements.contains { any($0) }
+        case .list(_, let elements), .interpolation(_, let elements): return elements.contains { any($0) }
         case .map(_, let entries): return entries.contains { any($0.key, $0.value) }
         }
     }

@@ -19,6 +19,9 @@ final class FunctionScope {
     private let boxesEveryLocal: Bool
 
     private var blocks: [[String: Local]] = []
+    /// How many loops enclose the code being analysed, in this function: `break` and `continue`
+    /// need one.
+    var loopDepth = 0
     private var nextSlot = 1  // Slot 0 holds the receiver of a method.
     private var nextBox = 0
     private(set) var slotCount = 1

@@ -17,8 +17,12 @@ final class InnerNames {
         return names
     }
 
-    /// Walks a statement of the body itself, looking for nested functions.
+    /// Walks a statement of the body itself, looking for nested functions: declared ones, and function
+    /// expressions anywhere in its expressions.
     private func inner(_ statement: Stmt, _ names: inout Set<String>) {
+        for expr in statement.ownExpressions {
+            expr.forEachFunction { names.formUnion(free($0)) }
+        }
         switch statement {
         case .function(let function):
             names.formUnion(free(function))
@@ -32,7 +36,7 @@ final class InnerNames {
         case .if(_, _, let then, let otherwise):
             inner(then, &names)
             if let otherwise { inner(otherwise, &names) }
-        case .while(_, _, let body), .forIn(_, _, _, let body):
+        case .while(_, _, let body, _), .forIn(_, _, _, let body):
             inner(body, &names)
         case .try(let tryStatement):
             for statement in tryStatement.body { inner(statement, &names) }
@@ -114,9 +118,10 @@ private struct FreeNames {
             expression(condition)
             scope([then])
             if let otherwise { scope([otherwise]) }
-        case .while(_, let condition, let body):
+        case .while(_, let condition, let body, let increment):
             expression(condition)
             scope([body])
+            if let increment { expression(increment) }
         case .forIn(_, let variable, let iterable, let body):
             expression(iterable)
             scope(declaring: [variable.lexeme], [body])
@@ -135,7 +140,7 @@ private struct FreeNames {
                 scope(declaring: Set(clause.name.map { [$0.lexeme] } ?? []), clause.body)
             }
             if let finallyBody = tryStatement.finallyBody { scope(finallyBody) }
-        case .import:
+        case .import, .break, .continue:
             break
         }
     }
@@ -166,12 +171,64 @@ private struct FreeNames {
         case .call(let callee, _, let arguments):
             expression(callee)
             for argument in arguments { expression(argument) }
-        case .list(_, let elements):
+        case .function(let function):
+            for name in innerNames.free(function) { use(name) }
+        case .list(_, let elements), .interpolation(_, let elements):
             for element in elements { expression(element) }
         case .map(_, let entries):
             for entry in entries {
                 expression(entry.key)
                 expression(entry.value)
+            }
+        }
+    }
+}
+
+extension Stmt {
+    /// The expressions of the statement itself (not of the statements nested in it).
+    var ownExpressions: [Expr] {
+        switch self {
+        case .expression(let expr), .print(_, let expr), .throw(_, let expr): [expr]
+        case .variable(_, let initializer): initializer.map { [$0] } ?? []
+        case .if(_, let condition, _, _): [condition]
+        case .while(_, let condition, _, let increment): [condition] + (increment.map { [$0] } ?? [])
+        case .forIn(_, _, let iterable, _): [iterable]
+        case .return(_, let value): value.map { [$0] } ?? []
+        case .try(let statement): statement.catches.compactMap(\.errorClass)
+        case .block, .function, .class, .import, .break, .continue: []
+        }
+    }
+}
+
+extension Expr {
+    /// Calls `body` with each function expression in the expression, outermost ones only (a function
+    /// expression's own body is its business).
+    func forEachFunction(_ body: (FunctionDecl) -> Void) {
+        switch self {
+        case .function(let declaration): body(declaration)
+        case .literal, .variable, .this, .superGet: break
+        case .grouping(let inner), .unary(_, let inner), .await(_, let inner), .get(let inner, _):
+            inner.forEachFunction(body)
+        case .assign(_, let value): value.forEachFunction(body)
+        case .binary(let left, let links), .logical(let left, let links):
+            left.forEachFunction(body)
+            for link in links { link.operand.forEachFunction(body) }
+        case .is(let left, _, let right), .set(let left, _, let right), .index(let left, _, let right):
+            left.forEachFunction(body)
+            right.forEachFunction(body)
+        case .indexSet(let object, _, let index, let value):
+            object.forEachFunction(body)
+            index.forEachFunction(body)
+            value.forEachFunction(body)
+        case .call(let callee, _, let arguments):
+            callee.forEachFunction(body)
+            for argument in arguments { argument.forEachFunction(body) }
+        case .list(_, let elements), .interpolation(_, let elements):
+            for element in elements { element.forEachFunction(body) }
+        case .map(_, let entries):
+            for entry in entries {
+                entry.key.forEachFunction(body)
+                entry.value.forEachFunction(body)
             }
         }
     }

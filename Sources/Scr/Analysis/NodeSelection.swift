@@ -171,6 +171,7 @@ extension BinaryNode.Operator {
         case .minus: .subtract
         case .star: .multiply
         case .slash: .divide
+        case .percent: .remainder
         case .less: .less
         case .lessEqual: .lessEqual
         case .greater: .greater

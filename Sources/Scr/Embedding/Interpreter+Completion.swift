@@ -33,6 +33,8 @@ extension Runtime {
             let fields = instance.fieldSymbols.map { symbols.name($0) }
             let methods = instance.klass.methodSymbols.map { symbols.name($0) }
             return Set(fields + methods)
+        case .module(let module):
+            return Set(module.namespace?.definedNames ?? module.topLevelNames)
         case .list:
             return names([.push, .pop, .insert, .remove, .contains, .indexOf, .slice, .join, .sort, .reverse, .map, .filter])
         case .map:

@@ -10,6 +10,8 @@ extension Runtime {
                 return .boundMethod(track(BoundMethod(receiver: object, method: method)))
             }
             throw ScriptError("Undefined property '\(name.lexeme)'.", line: name.line, class: .nameError)
+        case .module(let module):
+            return try moduleMember(module, name)
         default:
             if let method = builtinMethod(of: object, symbol) { return method }
             throw noProperty(object, name)
@@ -20,6 +22,7 @@ extension Runtime {
 extension Runtime {
     /// `receiver.name(arguments)` on a value that is not an instance.
     func invokeBuiltin(_ receiver: Value, _ symbol: Int, _ name: Token, _ arguments: [Value], line: Int) throws -> Value {
+        if case .module(let module) = receiver { return try call(moduleMember(module, name), arguments, line: line) }
         if let result = try callBuiltin(receiver, symbol, arguments, line: line) { return result }
         throw noProperty(receiver, name)
     }

@@ -49,11 +49,9 @@ final class Runtime {
     var replHook: (@Sendable (Session) async -> Void)?
     /// The interpreter object this runtime belongs to, for making sessions.
     weak var interpreter: Interpreter?
-    /// Modules that have run, and the chain of those being imported now, by resolved path.
-    var importedModules: Set<String> = []
+    /// Modules, by real path (see `Runtime+Modules`), and the chain of those being imported now.
+    var modules: [String: ModuleObject] = [:]
     var modulesBeingImported: [(name: String, path: String)] = []
-    /// Modules compiled and not yet run, by resolved path.
-    var compiledModules: [String: FunctionCode] = [:]
     /// The built-in error classes (`Error` and its subclasses), whatever scripts name their globals.
     var errorClasses: [ScriptError.ErrorClass: ClassObject] = [:]
     /// The file of the program being run, whose frames tracebacks need not name.
@@ -111,7 +109,7 @@ final class Runtime {
         foregroundTasks = [:]
         idleWaiters = []
         replHook = nil
-        importedModules = []
+        modules = [:]
         collector.collectEverything()
     }
 

@@ -9,6 +9,9 @@ public struct Lexer {
     private(set) var diagnostics: [Diagnostic] = []
     /// True when the text ended inside a string literal: more input could complete it.
     private(set) var endedInsideString = false
+    /// For each `${` of a string being scanned (innermost last): how many `{` of its expression are
+    /// open. Its `}` at depth 0 ends the expression and goes back into the string.
+    private var interpolations: [Int] = []
 
     public init(_ source: String) {
         bytes = Array(source.utf8)
@@ -27,6 +30,13 @@ public struct Lexer {
             start = current
             scanToken()
         }
+        if !interpolations.isEmpty && !endedInsideString {
+            // Inside a `${…}` at the end (and not in a string inside it, already reported): more input
+            // could close it.
+            endedInsideString = true
+            start = current
+            error("Unterminated string interpolation.")
+        }
         tokens.append(Token(.eof, "", line: line, offset: bytes.count))
     }
 
@@ -37,8 +47,21 @@ public struct Lexer {
         switch c {
         case UInt8(ascii: "("): add(.leftParen)
         case UInt8(ascii: ")"): add(.rightParen)
-        case UInt8(ascii: "{"): add(.leftBrace)
-        case UInt8(ascii: "}"): add(.rightBrace)
+        case UInt8(ascii: "{"):
+            if !interpolations.isEmpty { interpolations[interpolations.count - 1] += 1 }
+            add(.leftBrace)
+        case UInt8(ascii: "}"):
+            if let open = interpolations.last {
+                if open == 0 {
+                    interpolations.removeLast()
+                    add(.interpolationEnd)
+                    start = current
+                    string()  // The rest of the string the `${` interrupted.
+                    return
+                }
+                interpolations[interpolations.count - 1] -= 1
+            }
+            add(.rightBrace)
         case UInt8(ascii: "["): add(.leftBracket)
         case UInt8(ascii: "]"): add(.rightBracket)
         case UInt8(ascii: ","): add(.comma)
@@ -47,9 +70,12 @@ public struct Lexer {
         case UInt8(ascii: "+"): add(.plus)
         case UInt8(ascii: ";"): add(.semicolon)
         case UInt8(ascii: "*"): add(.star)
+        case UInt8(ascii: "%"): add(.percent)
         case UInt8(ascii: ":"): add(.colon)
         case UInt8(ascii: "!"): add(match(UInt8(ascii: "=")) ? .bangEqual : .bang)
-        case UInt8(ascii: "="): add(match(UInt8(ascii: "=")) ? .equalEqual : .equal)
+        case UInt8(ascii: "="):
+            // `=>` only follows the parameters of a function expression; no Lox program has it.
+            add(match(UInt8(ascii: "=")) ? .equalEqual : match(UInt8(ascii: ">")) ? .arrow : .equal)
         case UInt8(ascii: "<"): add(match(UInt8(ascii: "=")) ? .lessEqual : .less)
         case UInt8(ascii: ">"): add(match(UInt8(ascii: "=")) ? .greaterEqual : .greater)
         case UInt8(ascii: "/"):
@@ -95,10 +121,19 @@ public struct Lexer {
         add(.number)
     }
 
+    /// A string literal, or the part of one up to a `${` (an `.interpolation` token, after which come
+    /// the expression's tokens, then the rest of the string: see `interpolations`).
     private mutating func string() {
         var value: [UInt8] = []
         var invalidEscape = false
         while !isAtEnd && peek != UInt8(ascii: "\"") {
+            if peek == UInt8(ascii: "$") && peekNext == UInt8(ascii: "{") {
+                current += 2
+                if invalidEscape { error("Invalid escape sequence.") }
+                add(.interpolation, value: String(decoding: value, as: UTF8.self))
+                interpolations.append(0)
+                return
+            }
             let c = advance()
             if c == UInt8(ascii: "\n") { line += 1 }
             if c == UInt8(ascii: "\\") && !isAtEnd {
@@ -128,7 +163,7 @@ public struct Lexer {
         case UInt8(ascii: "t"): value.append(UInt8(ascii: "\t"))
         case UInt8(ascii: "r"): value.append(UInt8(ascii: "\r"))
         case UInt8(ascii: "0"): value.append(0)
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): value.append(c)
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "$"): value.append(c)
         case UInt8(ascii: "u"):
             current += 1
             return unicodeEscape(into: &value)

@@ -5,12 +5,15 @@ public enum TokenKind: UInt8, Sendable {
     case comma, dot, minus, plus, semicolon, slash, star, colon
     // One- or two-character tokens.
     case bang, bangEqual, equal, equalEqual, greater, greaterEqual, less, lessEqual
-    // Literals.
-    case identifier, string, number
+    // Literals. A string with `${…}` in it comes as an `interpolation` (the text up to the `${`), the
+    // expression's tokens, an `interpolationEnd` (its `}`), and so on, ending with a `string` (the text
+    // after the last `}`).
+    case identifier, string, number, interpolation, interpolationEnd
     // Keywords.
     case and, `class`, `else`, `false`, fun, `for`, `if`, `nil`, or
     case print, `return`, `super`, this, `true`, `var`, `while`
-    case async, await, `throw`, `try`, `catch`, `finally`, `import`, `is`
+    case async, await, `throw`, `try`, `catch`, `finally`, `import`, `is`, `break`, `continue`
+    case percent, arrow
 
     case eof
 
@@ -19,6 +22,6 @@ public enum TokenKind: UInt8, Sendable {
         "fun": .fun, "if": .if, "nil": .nil, "or": .or, "print": .print, "return": .return,
         "super": .super, "this": .this, "true": .true, "var": .var, "while": .while,
         "async": .async, "await": .await, "throw": .throw, "try": .try, "catch": .catch,
-        "finally": .finally, "import": .import, "is": .is,
+        "finally": .finally, "import": .import, "is": .is, "break": .break, "continue": .continue,
     ]
 }

@@ -50,6 +50,8 @@ public struct Parser {
         do {
             return try nested { parser in
                 if parser.match(.class) { return try parser.classDeclaration() }
+                // A statement that starts with `fun` declares a function, as in jlox (and JavaScript): a
+                // function expression there goes in parentheses, `(fun (x) { … })(1);`.
                 if parser.check(.async) && parser.checkNext(.fun) {
                     parser.current += 2
                     return .function(try parser.function("function", isAsync: true))
@@ -86,6 +88,21 @@ public struct Parser {
     private mutating func function(_ kind: String, isAsync: Bool) throws -> FunctionDecl {
         let name = try consume(.identifier, "Expect \(kind) name.")
         try consume(.leftParen, "Expect '(' after \(kind) name.")
+        return try functionRest(kind, name: name, isAsync: isAsync)
+    }
+
+    /// `fun (a, b) { body }` or `fun (x) => expression` in an expression, after `fun`. The function is
+    /// named after the `fun` token's place (for its identity), and shows as `<fn>`.
+    private mutating func functionExpression(isAsync: Bool) throws -> Expr {
+        let keyword = previous
+        let name = Token(.identifier, FunctionDecl.anonymousName, line: keyword.line, offset: keyword.offset)
+        try consume(.leftParen, "Expect '(' after 'fun'.")
+        return .function(try functionRest("function", name: name, isAsync: isAsync, allowsArrow: true))
+    }
+
+    private mutating func functionRest(_ kind: String, name: Token, isAsync: Bool, allowsArrow: Bool = false) throws
+        -> FunctionDecl
+    {
         var parameters: [Token] = []
         if !check(.rightParen) {
             repeat {
@@ -96,6 +113,11 @@ public struct Parser {
             } while match(.comma)
         }
         try consume(.rightParen, "Expect ')' after parameters.")
+        if allowsArrow && match(.arrow) {
+            let arrow = previous
+            let value = try expression()
+            return FunctionDecl(name: name, params: parameters, body: [.return(arrow, value)], isAsync: isAsync)
+        }
         try consume(.leftBrace, "Expect '{' before \(kind) body.")
         let body = try block()
         return FunctionDecl(name: name, params: parameters, body: body, isAsync: isAsync)
@@ -126,6 +148,11 @@ public struct Parser {
         if match(.throw) { return try throwStatement() }
         if match(.try) { return try tryStatement() }
         if match(.import) { return try importStatement() }
+        if match(.break, .continue) {
+            let keyword = previous
+            try consume(.semicolon, "Expect ';' after '\(keyword.lexeme)'.")
+            return keyword.kind == .break ? .break(keyword) : .continue(keyword)
+        }
         if match(.leftBrace) { return .block(try block()) }
         return try expressionStatement()
     }
@@ -165,12 +192,8 @@ public struct Parser {
         }
         try consume(.rightParen, "Expect ')' after for clauses.")
         var body = try nestedStatement()
-
-        if let increment {
-            body = .block([body, .expression(increment)])
-        }
         let always = Expr.literal(.bool(true), semicolon)
-        body = .while(keyword, condition: condition ?? always, body: body)
+        body = .while(keyword, condition: condition ?? always, body: body, increment: increment)
         if let initializer {
             body = .block([initializer, body])
         }
@@ -227,7 +250,7 @@ public struct Parser {
         let condition = try expression()
         try consume(.rightParen, "Expect ')' after condition.")
         let body = try nestedStatement()
-        return .while(keyword, condition: condition, body: body)
+        return .while(keyword, condition: condition, body: body, increment: nil)
     }
 
     private mutating func throwStatement() throws -> Stmt {
@@ -268,8 +291,14 @@ public struct Parser {
     private mutating func importStatement() throws -> Stmt {
         let keyword = previous
         let path = try consume(.string, "Expect module path string after 'import'.")
+        var alias: Token?
+        // `as` is a keyword only here (as `in` is only in `for`).
+        if check(.identifier) && peek.lexeme == "as" {
+            advance()
+            alias = try consume(.identifier, "Expect a name after 'as'.")
+        }
         try consume(.semicolon, "Expect ';' after import.")
-        return .import(keyword, path: path)
+        return .import(keyword, path: path, alias: alias)
     }
 
     private mutating func block() throws -> [Stmt] {
@@ -321,7 +350,7 @@ public struct Parser {
         case .greater, .greaterEqual, .less, .lessEqual: 3
         case .is: isLevel
         case .minus, .plus: 5
-        case .slash, .star: 6
+        case .slash, .star, .percent: 6
         default: nil
         }
     }
@@ -417,6 +446,15 @@ public struct Parser {
         case .nil: advance(); return .literal(.nil, token)
         case .number: advance(); return .literal(.number(Double(token.lexeme) ?? 0), token)
         case .string: advance(); return .literal(.string(token.text), token)
+        case .interpolation: return try interpolation()
+        // `fun (` starts a function expression; `fun name` is a declaration, which jlox reports as
+        // `Expect expression.` where an expression must stand (`if (x) fun f() {}`).
+        case .fun where checkNext(.leftParen):
+            advance()
+            return try functionExpression(isAsync: false)
+        case .async where checkNext(.fun) && checkAt(2, .leftParen):
+            current += 2
+            return try functionExpression(isAsync: true)
         case .super:
             advance()
             try consume(.dot, "Expect '.' after 'super'.")
@@ -438,6 +476,22 @@ public struct Parser {
         default:
             throw error(token, "Expect expression.")
         }
+    }
+
+    /// `"text ${expression} text …"`: the lexer's `interpolation` tokens (text before a `${`), each
+    /// followed by an expression, and a final `string`.
+    private mutating func interpolation() throws -> Expr {
+        let first = peek
+        var parts: [Expr] = []
+        while match(.interpolation) {
+            let text = previous
+            if !text.text.isEmpty { parts.append(.literal(.string(text.text), text)) }
+            parts.append(try expression())
+            try consume(.interpolationEnd, "Expect '}' after an interpolated expression.")
+        }
+        let last = try consume(.string, "Expect the rest of the string.")
+        if !last.text.isEmpty { parts.append(.literal(.string(last.text), last)) }
+        return .interpolation(first, parts)
     }
 
     private mutating func listElements() throws -> [Expr] {
@@ -488,7 +542,8 @@ public struct Parser {
         while !isAtEnd {
             if previous.kind == .semicolon { return }
             switch peek.kind {
-            case .class, .fun, .var, .for, .if, .while, .print, .return, .async, .throw, .try, .import:
+            case .class, .fun, .var, .for, .if, .while, .print, .return, .async, .throw, .try, .import, .break,
+                 .continue:
                 return
             default:
                 advance()
@@ -522,7 +577,12 @@ public struct Parser {
     private func check(_ kind: TokenKind) -> Bool { peek.kind == kind }
 
     private func checkNext(_ kind: TokenKind) -> Bool {
-        current + 1 < tokens.count && tokens[current + 1].kind == kind
+        checkAt(1, kind)
+    }
+
+    /// Whether the token `offset` places ahead is of `kind`.
+    private func checkAt(_ offset: Int, _ kind: TokenKind) -> Bool {
+        current + offset < tokens.count && tokens[current + offset].kind == kind
     }
 
     @discardableResult

@@ -138,6 +138,13 @@ package enum System {
         guard write(descriptor, contents) else { throw Failure.last }
     }
 
+    /// The absolute path with every `.`, `..` and symbolic link resolved; nil if there is no such file.
+    package static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     package static func removeFile(_ path: String) {
         unlink(path)
     }

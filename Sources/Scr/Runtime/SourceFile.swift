@@ -22,8 +22,25 @@ public enum SourceFile {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    /// `path` relative to `directory`, unless it is absolute.
+    /// `path` relative to `directory`, unless it is absolute, with `.` and `dir/..` taken out as far
+    /// as the text allows (symbolic links are not followed: this is how the path is shown, not what it
+    /// is; see `Runtime.modulePath`).
     public static func resolve(_ path: String, relativeTo directory: String) -> String {
-        path.hasPrefix("/") ? path : directory + "/" + path
+        normalize(path.hasPrefix("/") ? path : directory + "/" + path)
+    }
+
+    static func normalize(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+                continue
+            }
+            parts.append(part)
+        }
+        let joined = parts.joined(separator: "/")
+        if path.hasPrefix("/") { return "/" + joined }
+        return joined.isEmpty ? "." : joined
     }
 }

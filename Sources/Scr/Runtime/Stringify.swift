@@ -17,13 +17,15 @@ extension Value {
         case .bool(let b): return b ? "true" : "false"
         case .number(let n): return NumberFormatting.format(n)
         case .string(let s): return quoted ? quote(s.value) : s.value
-        case .function(let closure): return "<fn \(closure.code.name)>"
+        case .function(let closure):
+            return closure.code.name == FunctionDecl.anonymousName ? "<fn>" : "<fn \(closure.code.name)>"
         case .boundMethod(let bound): return "<fn \(bound.method.code.name)>"
         case .native: return "<native fn>"
         case .class(let klass): return klass.name
         case .instance(let instance): return "\(instance.klass.name) instance"
         case .coroutine(let coroutine): return "<coroutine \(coroutine.name)>"
         case .task(let task): return "<task \(task.name)>"
+        case .module(let module): return "<module \(module.name)>"
         case .list(let list):
             return describeContainer(list, open: "[", close: "]", visiting: &visiting) { visiting in
                 list.elements.map { describe($0, quoted: true, visiting: &visiting) }

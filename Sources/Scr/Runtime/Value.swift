@@ -17,6 +17,7 @@ public enum Value {
     case map(MapObject)
     case coroutine(Coroutine)
     case task(TaskObject)
+    case module(ModuleObject)
 
     /// A string value.
     @inline(__always)
@@ -60,6 +61,7 @@ public enum Value {
         case .map: "map"
         case .coroutine: "coroutine"
         case .task: "task"
+        case .module: "module"
         }
     }
 }
@@ -83,6 +85,7 @@ extension Value: Equatable {
         case .map(let x): if case .map(let y) = b { return x === y }
         case .coroutine(let x): if case .coroutine(let y) = b { return x === y }
         case .task(let x): if case .task(let y) = b { return x === y }
+        case .module(let x): if case .module(let y) = b { return x === y }
         }
         return false
     }
@@ -104,6 +107,7 @@ extension Value: Hashable {
         case .map(let o): hasher.combine(ObjectIdentifier(o))
         case .coroutine(let o): hasher.combine(ObjectIdentifier(o))
         case .task(let o): hasher.combine(ObjectIdentifier(o))
+        case .module(let o): hasher.combine(ObjectIdentifier(o))
         }
     }
 }

@@ -167,3 +167,30 @@ enum Indexing {
         return position
     }
 }
+
+/// `"text ${expression} text"`: each expression's value converted as `str()` converts it, and the
+/// parts joined.
+final class InterpolationNode: Expression {
+    let parts: NodeList<Expression>
+
+    init(_ parts: [Expression]) {
+        self.parts = NodeList(parts)
+        super.init(suspends: parts.anySuspends)
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        var text = ""
+        for index in parts.indices { text += try parts.with(index) { try $0.eval(frame) }.description }
+        return .string(text)
+    }
+
+    override func evalAsync(_ frame: Frame) async throws -> Value {
+        var text = ""
+        for part in parts.nodes { text += try await part.value(frame).description }
+        return .string(text)
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        dump.expressions(parts.nodes)
+    }
+}

@@ -18,7 +18,9 @@ final class ForInStatement: Statement {
         var elements = try Elements(of: iterable.eval(frame), line: line)
         while let element = elements.next() {
             location.declare(element, in: frame, runtime)
-            if let result = try body.exec(frame) { return result }
+            if let result = try body.exec(frame) {
+                if !LoopSignal.isContinue(result) { return LoopSignal.isBreak(result) ? nil : result }
+            }
             try runtime.checkInterrupt(line: line)
         }
         return nil
@@ -28,7 +30,9 @@ final class ForInStatement: Statement {
         var elements = try Elements(of: await iterable.value(frame), line: line)
         while let element = elements.next() {
             location.declare(element, in: frame, runtime)
-            if let result = try await body.run(frame) { return result }
+            if let result = try await body.run(frame) {
+                if !LoopSignal.isContinue(result) { return LoopSignal.isBreak(result) ? nil : result }
+            }
             try runtime.checkInterrupt(line: line)
         }
         return nil

@@ -1,23 +1,28 @@
-/// `import "path.scr";`: runs the module once per interpreter; its globals become everyone's.
+/// `import "path.scr";` and `import "path.scr" as name;` (see `Runtime+Modules`).
 final class ImportStatement: Statement {
     let runtime: Runtime
-    /// The module's path as written, for messages, and resolved against the importing file.
+    /// The module's path as written.
     let name: String
-    let path: String
+    /// The directory of the importing file, which the path is relative to.
+    let directory: String
+    /// Where `as name` binds the module's value.
+    let alias: VariableLocation?
 
-    init(runtime: Runtime, name: String, path: String, line: Int) {
+    init(runtime: Runtime, name: String, directory: String, alias: VariableLocation?, line: Int) {
         self.runtime = runtime
         self.name = name
-        self.path = path
+        self.directory = directory
+        self.alias = alias
         super.init(line: line)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
-        try runtime.importModule(name, at: path, line: line)
+        let module = try runtime.importModule(name, from: directory, namespaced: alias != nil, line: line)
+        alias?.declare(.module(module), in: frame, runtime)
         return nil
     }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
-        [name]
+        [name] + (alias.map { ["as \($0)"] } ?? [])
     }
 }

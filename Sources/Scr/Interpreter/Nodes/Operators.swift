@@ -40,7 +40,7 @@ final class UnaryNode: Expression {
 /// A binary operator. Both operands are evaluated, left first, then combined.
 final class BinaryNode: Expression {
     enum Operator {
-        case add, subtract, multiply, divide
+        case add, subtract, multiply, divide, remainder
         case less, lessEqual, greater, greaterEqual
         case equal, notEqual
 
@@ -51,6 +51,8 @@ final class BinaryNode: Expression {
             case .subtract: .number(x - y)
             case .multiply: .number(x * y)
             case .divide: .number(x / y)
+            // C's fmod: the result has the sign of the dividend (-7 % 3 is -1), and x % 0 is NaN.
+            case .remainder: .number(x.truncatingRemainder(dividingBy: y))
             case .less: .bool(x < y)
             case .lessEqual: .bool(x <= y)
             case .greater: .bool(x > y)
@@ -69,8 +71,22 @@ final class BinaryNode: Expression {
             case .add:
                 if case .string(let x) = a, case .string(let y) = b { return .string(x.value + y.value) }
                 throw ScriptError("Operands must be two numbers or two strings.", line: line, class: .typeError)
+            case .less, .lessEqual, .greater, .greaterEqual:
+                if case .string(let x) = a, case .string(let y) = b { return .bool(compare(x.value, y.value)) }
+                throw ScriptError("Operands must be numbers.", line: line, class: .typeError)  // jlox's words
             default:
                 throw ScriptError("Operands must be numbers.", line: line, class: .typeError)
+            }
+        }
+
+        /// Strings are ordered by their Unicode scalars, one after another, as Python orders them:
+        /// "B" < "a", "a" < "ab", "é" (U+00E9) > "z".
+        private func compare(_ x: String, _ y: String) -> Bool {
+            switch self {
+            case .less: x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
+            case .lessEqual: !y.unicodeScalars.lexicographicallyPrecedes(x.unicodeScalars)
+            case .greater: y.unicodeScalars.lexicographicallyPrecedes(x.unicodeScalars)
+            default: !x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
             }
         }
     }

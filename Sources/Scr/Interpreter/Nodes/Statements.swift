@@ -155,23 +155,29 @@ final class IfStatement: Statement {
     }
 }
 
-/// `while (condition) body`, and the `for` loops that desugar to it. Each iteration checks for an
-/// interrupt, so a host can stop a loop that never awaits.
+/// `while (condition) body`, and the `for` loop, whose increment runs after the body and after a
+/// `continue` in it. Each iteration checks for an interrupt, so a host can stop a loop that never
+/// awaits.
 final class WhileStatement: Statement {
     let runtime: Runtime
     let condition: Expression
     let body: Statement
+    let increment: Statement?
 
-    init(runtime: Runtime, condition: Expression, body: Statement, line: Int) {
+    init(runtime: Runtime, condition: Expression, body: Statement, increment: Statement?, line: Int) {
         self.runtime = runtime
         self.condition = condition
         self.body = body
-        super.init(line: line, suspends: condition.suspends || body.suspends)
+        self.increment = increment
+        super.init(line: line, suspends: condition.suspends || body.suspends || increment?.suspends == true)
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
         while try condition.test(frame) {
-            if let result = try body.exec(frame) { return result }
+            if let result = try body.exec(frame) {
+                if !LoopSignal.isContinue(result) { return LoopSignal.isBreak(result) ? nil : result }
+            }
+            if let increment { _ = try increment.exec(frame) }
             try runtime.checkInterrupt(line: line)
         }
         return nil
@@ -179,7 +185,10 @@ final class WhileStatement: Statement {
 
     override func execAsync(_ frame: Frame) async throws -> Value? {
         while try await condition.value(frame).isTruthy {
-            if let result = try await body.run(frame) { return result }
+            if let result = try await body.run(frame) {
+                if !LoopSignal.isContinue(result) { return LoopSignal.isBreak(result) ? nil : result }
+            }
+            if let increment { _ = try await increment.run(frame) }
             try runtime.checkInterrupt(line: line)
         }
         return nil
@@ -190,7 +199,50 @@ final class WhileStatement: Statement {
     }
 
     override var dumpNested: [(label: String?, statement: Statement)] {
-        [(nil, body)]
+        [(nil, body)] + (increment.map { [("increment", $0)] } ?? [])
+    }
+}
+
+/// `break;` and `continue;`: their signal is the statement's result, which the statements between it
+/// and its loop hand on as they hand on a `return`'s value (see `LoopSignal`).
+final class LoopExitStatement: Statement {
+    let isBreak: Bool
+
+    init(isBreak: Bool, line: Int) {
+        self.isBreak = isBreak
+        super.init(line: line)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? {
+        isBreak ? LoopSignal.breakValue : LoopSignal.continueValue
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [isBreak ? "break" : "continue"]
+    }
+}
+
+/// How `break` and `continue` reach their loop: as the result of `exec`, the way a `return`'s value
+/// leaves the statements it is in, so that loops cost nothing more until one of them runs. Two objects
+/// that no script can make mark them; analysis makes sure neither leaves its loop (`break` outside a
+/// loop is a compile error, and a function body is not inside its caller's loop).
+enum LoopSignal {
+    // The markers are immutable, and no value that holds them leaves a loop.
+    nonisolated(unsafe) private static let breakMarker = NativeFunction("break", arity: 0) { _, _ in .nil }
+    nonisolated(unsafe) private static let continueMarker = NativeFunction("continue", arity: 0) { _, _ in .nil }
+    nonisolated(unsafe) static let breakValue = Value.native(breakMarker)
+    nonisolated(unsafe) static let continueValue = Value.native(continueMarker)
+
+    @inline(__always)
+    static func isBreak(_ value: Value) -> Bool {
+        if case .native(let native) = value { return native === breakMarker }
+        return false
+    }
+
+    @inline(__always)
+    static func isContinue(_ value: Value) -> Bool {
+        if case .native(let native) = value { return native === continueMarker }
+        return false
     }
 }
 

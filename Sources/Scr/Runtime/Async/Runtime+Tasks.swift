@@ -224,9 +224,12 @@ extension Runtime {
         }
     }
 
-    /// `gather(a, b, …)`: runs coroutines (and waits for tasks) concurrently; the list of results in
-    /// argument order, or the first error, after cancelling the others.
-    func gather(_ awaitables: [Value], line: Int) async throws -> Value {
+    /// `gather(a, b, …)` or `gather(list)`: runs coroutines (and waits for tasks) concurrently; the
+    /// list of results in argument order, or the first error, after cancelling the others.
+    func gather(_ arguments: [Value], line: Int) async throws -> Value {
+        // `gather(list)` as well as `gather(a, b, …)`.
+        var awaitables = arguments
+        if arguments.count == 1, case .list(let list) = arguments[0] { awaitables = list.elements }
         var tasks: [TaskObject] = []
         for awaitable in awaitables {
             switch awaitable {

@@ -46,13 +46,17 @@ extension ListObject {
             elements.reverse()
             return .nil
         case .map:
+            // Over a copy: the callback is script code, which may change the list meanwhile (and
+            // `elements` is not checked for exclusive access; see Confined.swift).
             try call.expect(1...1)
             let runtime = call.context.runtime
-            return call.list(try elements.map { try runtime.call(arguments[0], [$0], line: call.context.line) })
+            let snapshot = elements
+            return call.list(try snapshot.map { try runtime.call(arguments[0], [$0], line: call.context.line) })
         case .filter:
             try call.expect(1...1)
             let runtime = call.context.runtime
-            return call.list(try elements.filter {
+            let snapshot = elements
+            return call.list(try snapshot.filter {
                 try runtime.call(arguments[0], [$0], line: call.context.line).isTruthy
             })
         default:
