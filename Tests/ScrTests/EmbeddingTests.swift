@@ -41,6 +41,15 @@ struct EmbeddingTests {
         #expect(object == .object(type: "function", description: "<native fn>"))
     }
 
+    @Test func completionOffersKeywordsGlobalsAndMembers() async throws {
+        let (interpreter, _) = makeInterpreter()
+        try await interpreter.run("var counter = 1; var config = {\"port\": 80}; var xs = [1];")
+        #expect(await interpreter.completions(for: "br") == ["break"])
+        #expect(await interpreter.completions(for: "cont") == ["continue"])
+        #expect(await interpreter.completions(for: "cou") == ["counter"])
+        #expect(await interpreter.completions(for: "xs.pu") == ["xs.push"])
+    }
+
     @Test func hostFunctions() async throws {
         let (interpreter, output) = makeInterpreter()
         await interpreter.define("add", arity: 2...2) { arguments in

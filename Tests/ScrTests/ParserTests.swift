@@ -2,14 +2,18 @@ import Testing
 @testable import Scr
 
 struct ParserTests {
-    @Test(arguments: ["1 +", "{", "fun f() {", "print (1", "[1, 2", "\"open", "print 1", "if (x)", "var a ="])
+    @Test(arguments: ["1 +", "{", "fun f() {", "print (1", "[1, 2", "\"open", "print 1", "if (x)", "var a =",
+                        // Issue 17's constructs left open at the end of a line.
+                        "var f = fun (x) {", "var g = fun (x) =>", "print 7 %", "print \"a ${", "print \"a ${x",
+                        "print \"a ${ {", "var h = async fun () {", "while (true) { break", "import \"m\" as"])
     func incompleteInput(_ source: String) {
         let result = Parser.parse(source)
         #expect(!result.isValid)
         #expect(result.isIncomplete, "\(source) should be incomplete")
     }
 
-    @Test(arguments: ["1 +;", "}", "print );", "var 1 = 2;", "a | b"])
+    @Test(arguments: ["1 +;", "}", "print );", "var 1 = 2;", "a | b",
+                        "print \"${}\";", "print fun () => ;"])
     func syntaxErrorIsNotIncomplete(_ source: String) {
         let result = Parser.parse(source)
         #expect(!result.isValid)

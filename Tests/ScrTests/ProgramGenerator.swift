@@ -51,6 +51,10 @@ struct ProgramGenerator {
     private var inMethodOf: Int?
     private var inAsync = true
     private var inFunction = false
+    /// The loops around the statement being generated, innermost last: whether `continue` is safe
+    /// in each (in a `while`, the counter's increment is the body's last statement, which `continue`
+    /// would skip; a `for` runs its increment and a `for-in` its next element).
+    private var loops: [Bool] = []
 
     init(seed: UInt64) {
         random = SplitMix64(seed: seed)
@@ -181,13 +185,14 @@ struct ProgramGenerator {
 
     private mutating func withFunction(parameters: [Variable], isAsync: Bool, inClass: Int?,
                                        _ body: (inout ProgramGenerator) -> Void) {
-        let saved = (scopes, self.inClass, inAsync, inFunction)
+        let saved = (scopes, self.inClass, inAsync, inFunction, loops)
         scopes.append(parameters)
         self.inClass = inClass
         inAsync = isAsync
         inFunction = true
+        loops = []
         body(&self)
-        (scopes, self.inClass, inAsync, inFunction) = saved
+        (scopes, self.inClass, inAsync, inFunction, loops) = saved
     }
 
     // MARK: Statements
@@ -199,7 +204,7 @@ struct ProgramGenerator {
     private mutating func statement() {
         depth += 1
         defer { depth -= 1 }
-        let choice = depth > 3 ? int(0...3) : int(0...13)
+        let choice = depth > 3 ? int(0...3) : int(0...16)
         switch choice {
         case 0, 1:
             let name = fresh("v")
@@ -210,7 +215,10 @@ struct ProgramGenerator {
             line("print \(expression(randomKind()));")
         case 3:
             if let variable = anyVariable(where: \.isAssignable) {
-                line("\(variable.name) = \(expression(variable.kind));")
+                // A string is assigned a literal: `s = s + s` in a function called in a loop would
+                // grow it exponentially (seed 1796230322 asked for 27 GB).
+                let value = variable.kind == .string ? stringExpression(shallow: true, literal: true) : expression(variable.kind)
+                line("\(variable.name) = \(value);")
             } else {
                 line("print \(expression(.number));")
             }
@@ -226,7 +234,7 @@ struct ProgramGenerator {
             let name = fresh("i")
             line("for (var \(name) = 0; \(name) < \(int(0...4)); \(name) = \(name) + 1) {")
             scopes.append([Variable(name: name, kind: .number, isAssignable: false)])
-            block(int(1...3))
+            loop(continueIsSafe: true) { $0.block($0.int(1...3)) }
             scopes.removeLast()
             line("}")
         case 6:
@@ -234,7 +242,7 @@ struct ProgramGenerator {
             line("var \(name) = 0;")
             scopes[scopes.count - 1].append(Variable(name: name, kind: .number, isAssignable: false))
             line("while (\(name) < \(int(1...3))) {")
-            block(int(0...2))
+            loop(continueIsSafe: false) { $0.block($0.int(0...2)) }
             line("  \(name) = \(name) + 1;")
             line("}")
         case 7:
@@ -258,7 +266,7 @@ struct ProgramGenerator {
             let name = fresh("x")
             line("for (var \(name) in [\((0..<int(0...3)).map { _ in expression(.number) }.joined(separator: ", "))]) {")
             scopes.append([Variable(name: name, kind: .number)])
-            block(int(1...2))
+            loop(continueIsSafe: true) { $0.block($0.int(1...2)) }
             scopes.removeLast()
             line("}")
         case 11:
@@ -274,11 +282,47 @@ struct ProgramGenerator {
                let method = classes[index].methods.randomElement(using: &random) {
                 line("print \(object).\(method.name)(\(arguments(method.arity)));")
             }
+        case 14:
+            // Leaving a loop early, under a condition so that the rest of the body is reached too.
+            if let continueIsSafe = loops.last {
+                let jump = continueIsSafe && chance(0.5) ? "continue" : "break"
+                line("if (\(condition())) \(jump);")
+            } else {
+                line("print \(expression(.number));")
+            }
+        case 15:
+            functionExpression()
         default:
             if let function = functions.randomElement(using: &random), !function.isAsync || inAsync {
                 line("print \(call(function));")
             }
         }
+    }
+
+    private mutating func loop(continueIsSafe: Bool, _ body: (inout ProgramGenerator) -> Void) {
+        loops.append(continueIsSafe)
+        body(&self)
+        loops.removeLast()
+    }
+
+    /// A function expression that closes over the variables around it, bound to a name that
+    /// `numberExpression` calls (both forms: `=>` and a block body).
+    private mutating func functionExpression() {
+        let name = fresh("inner")
+        withFunction(parameters: [], isAsync: false, inClass: inClass) { g in
+            if g.chance(0.5) {
+                g.line("var \(name) = fun () => \(g.numberExpression(shallow: false));")
+            } else {
+                g.line("var \(name) = fun () {")
+                g.indent += 1
+                g.body(statements: g.int(0...2))
+                g.line("return \(g.numberExpression(shallow: false));")
+                g.indent -= 1
+                g.line("};")
+            }
+        }
+        scopes[scopes.count - 1].append(Variable(name: name, kind: .function(0), isAssignable: false))
+        if chance(0.7) { line("print \(name)();") }
     }
 
     private mutating func block(_ count: Int) {
@@ -315,7 +359,7 @@ struct ProgramGenerator {
         case 0: return chance(0.8) ? "\(int(0...20))" : "\(int(0...99)).\(int(1...9))"
         case 1, 2: return variable(of: .number) ?? "\(int(0...9))"
         case 3, 4:
-            let ops = ["+", "-", "*", "+", "-"]
+            let ops = ["+", "-", "*", "+", "-", "%"]
             return "\(numberExpression(shallow: true)) \(ops.randomElement(using: &random)!) \(numberExpression(shallow: chance(0.5)))"
         case 5:
             // A chain of one precedence.
@@ -359,24 +403,26 @@ struct ProgramGenerator {
         }
     }
 
-    private mutating func stringExpression(shallow: Bool) -> String {
-        switch shallow ? int(0...1) : int(0...4) {
+    private mutating func stringExpression(shallow: Bool, literal: Bool = false) -> String {
+        switch literal ? 0 : shallow ? int(0...1) : int(0...5) {
         case 0: return "\"\(["a", "b", "hello", "", "x y"].randomElement(using: &random)!)\""
         case 1: return variable(of: .string) ?? "\"s\""
         case 2: return "\(stringExpression(shallow: true)) + \(stringExpression(shallow: true))"
         case 3: return "str(\(numberExpression(shallow: true)))"
+        case 4: return "\"<${\(numberExpression(shallow: true))}|${\(stringExpression(shallow: true))}>\""
         default: return "\(stringExpression(shallow: true)) + \(stringExpression(shallow: true)) + \(stringExpression(shallow: true))"
         }
     }
 
     private mutating func condition() -> String {
-        switch int(0...6) {
+        switch int(0...7) {
         case 0: return "\(numberExpression(shallow: true)) < \(numberExpression(shallow: true))"
         case 1: return "\(numberExpression(shallow: true)) == \(numberExpression(shallow: true))"
         case 2: return "\(expression(randomKind())) != nil"
         case 3: return "\(expression(randomKind())) == nil"
         case 4: return "\(condition()) and \(condition())"
         case 5: return "!(\(condition()))"
+        case 6: return "\(stringExpression(shallow: true)) < \(stringExpression(shallow: true))"
         default: return "\(stringExpression(shallow: true)) == \(stringExpression(shallow: true))"
         }
     }
