@@ -41,7 +41,7 @@ final class Analyzer {
     /// The namespace of a module imported `as` a name; nil for the program's own.
     private let namespace: Namespace?
     private var diagnostics: [Diagnostic] = []
-    private var stringLiterals: [String: StringObject] = [:]
+    private var stringLiterals: [TextKey: StringObject] = [:]
     private var function: FunctionScope
     /// What nested functions use, for boxing the locals they capture; nil when every local is boxed.
     private let innerNames: InnerNames?

@@ -149,16 +149,16 @@ struct NodeSelection {
 
     /// A literal's value. Equal string literals of one input share one string object, as equal
     /// constants of a code object do in CPython: comparing them is then a pointer comparison.
-    func constant(_ literal: Literal, strings: inout [String: StringObject]) -> Expression {
+    func constant(_ literal: Literal, strings: inout [TextKey: StringObject]) -> Expression {
         switch literal {
         case .nil: return ConstantNode(.nil)
         case .bool(let b): return ConstantNode(.bool(b))
         case .number(let n): return ConstantNode(.number(n))
         case .string(let text):
             guard specialize else { return ConstantNode(.string(StringObject(text))) }
-            if let string = strings[text] { return ConstantNode(.string(string)) }
+            if let string = strings[TextKey(text)] { return ConstantNode(.string(string)) }
             let string = StringObject(text)
-            strings[text] = string
+            strings[TextKey(text)] = string
             return ConstantNode(.string(string))
         }
     }

@@ -17,10 +17,16 @@ extension Runtime {
         }
         guard var value = globals.value(of: parts[0]) else { return [] }
         for name in parts.dropFirst().dropLast() {
-            guard case .instance(let instance) = value, let field = instance.field(symbols.intern(name)) else {
+            switch value {
+            case .instance(let instance):
+                guard let field = instance.field(symbols.intern(name)) else { return [] }
+                value = field
+            case .module(let module):
+                guard let member = module.member(name, shared: globals) else { return [] }
+                value = member
+            default:
                 return []
             }
-            value = field
         }
         let stem = parts.dropLast().joined(separator: ".") + "."
         let prefix = parts[parts.count - 1]
@@ -35,14 +41,12 @@ extension Runtime {
             return Set(fields + methods)
         case .module(let module):
             return Set(module.namespace?.definedNames ?? module.topLevelNames)
-        case .list:
-            return names([.push, .pop, .insert, .remove, .contains, .indexOf, .slice, .join, .sort, .reverse, .map, .filter])
-        case .map:
-            return names([.keys, .values, .items, .has, .get, .remove, .clear])
-        case .string:
-            return names([.upper, .lower, .trim, .split, .contains, .startsWith, .endsWith, .replace, .indexOf, .slice])
-        case .task:
-            return names([.cancel, .done])
+        case .list: return names(BuiltinMethod.ofLists)
+        case .map: return names(BuiltinMethod.ofMaps)
+        case .string: return names(BuiltinMethod.ofStrings)
+        case .task: return names(BuiltinMethod.ofTasks)
+        case .object(let object):
+            return Set(object.methodNames)
         default:
             return []
         }

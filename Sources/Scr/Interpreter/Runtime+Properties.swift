@@ -12,6 +12,8 @@ extension Runtime {
             throw ScriptError("Undefined property '\(name.lexeme)'.", line: name.line, class: .nameError)
         case .module(let module):
             return try moduleMember(module, name)
+        case .object(let object):
+            return try property(of: object, name)
         default:
             if let method = builtinMethod(of: object, symbol) { return method }
             throw noProperty(object, name)
@@ -23,6 +25,7 @@ extension Runtime {
     /// `receiver.name(arguments)` on a value that is not an instance.
     func invokeBuiltin(_ receiver: Value, _ symbol: Int, _ name: Token, _ arguments: [Value], line: Int) throws -> Value {
         if case .module(let module) = receiver { return try call(moduleMember(module, name), arguments, line: line) }
+        if case .object(let object) = receiver { return try invoke(object, name, arguments, line: line) }
         if let result = try callBuiltin(receiver, symbol, arguments, line: line) { return result }
         throw noProperty(receiver, name)
     }

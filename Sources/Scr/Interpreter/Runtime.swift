@@ -73,6 +73,10 @@ final class Runtime {
         noCaptures.deallocate()
     }
 
+    /// The longest string a library function makes (`repeat`, `padStart`): 1 GiB, as CPython on a
+    /// 32-bit build; past it a clear `ValueError` rather than an allocation that kills the process.
+    static let maxStringBytes = 1 << 30
+
     /// Specialised nodes, unless the environment sets `SCR_GENERIC_NODES` (to anything but 0): a whole
     /// test suite can then run on the generic path.
     static var specializesNodesByDefault: Bool {

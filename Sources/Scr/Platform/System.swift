@@ -269,3 +269,13 @@ package enum System {
         signal(SIGINT, SIG_DFL)
     }
 }
+
+// MARK: Memory
+
+extension System {
+    /// memcmp: negative, zero or positive as `a`'s first `count` bytes order before, like or after `b`'s.
+    @inline(__always)
+    package static func compareBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Int32 {
+        memcmp(a, b, count)
+    }
+}

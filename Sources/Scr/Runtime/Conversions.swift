@@ -20,7 +20,7 @@ extension Natives {
             },
             NativeFunction("len", arity: 1) { arguments, context in
                 switch arguments[0] {
-                case .string(let text): return .number(Double(text.value.count))
+                case .string(let text): return .number(Double(text.count))
                 case .list(let list): return .number(Double(list.elements.count))
                 case .map(let map): return .number(Double(map.entries.count))
                 default: throw context.error("len() takes a string, list or map, not \(arguments[0].typeName).")

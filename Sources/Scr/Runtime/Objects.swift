@@ -65,6 +65,13 @@ public final class BoundMethod: CollectedObject {
 /// A string value's text (see `Value` for why strings are objects).
 public final class StringObject {
     let value: String
+    // Unchecked exclusivity: strings are confined to the executor, and these are filled in once, on
+    // first use, without calling out (see Text.swift).
+    /// The number of Unicode scalars; -1 until counted.
+    @exclusivity(unchecked) var cachedCount = -1
+    /// The scalars of a string that is not ASCII, once it has been indexed.
+    @exclusivity(unchecked) var cachedScalars: [Unicode.Scalar]?
+
     init(_ value: String) { self.value = value }
 }
 
@@ -250,7 +257,8 @@ public final class ListObject: CollectedObject {
 /// A map keeping its keys in insertion order.
 public final class MapObject: CollectedObject {
     // Unchecked exclusivity: confined to the executor; no map operation holds it across script code.
-    @exclusivity(unchecked) var entries = OrderedMap()
+    @exclusivity(unchecked) var entries: OrderedMap
+    init(_ entries: OrderedMap = OrderedMap()) { self.entries = entries }
 
     override func forEachReference(_ visit: inout Traversal) { entries.forEachReference(&visit) }
     override func clearReferences() { entries = OrderedMap() }

@@ -2,10 +2,8 @@
 /// hash instead of SipHash (which a Swift dictionary keyed by strings spends most of its time in:
 /// 15% of the maps benchmark).
 ///
-/// Keys are equal when Swift's `==` says so, which compares canonical forms: the hash must agree.
-/// An ASCII string is its own canonical form, so its bytes are hashed with FNV-1a; so are the bytes
-/// of a string whose canonical form is ASCII (three characters decompose to an ASCII one). Any other
-/// string is hashed by Swift, canonically.
+/// Keys are equal when their UTF-8 bytes are (scr's string equality: see Text.swift), so the bytes
+/// are what is hashed, with FNV-1a.
 struct StringTable {
     /// A slot's hash, position and key together, in 24 bytes: a lookup misses the cache once, not
     /// three times.
@@ -24,7 +22,7 @@ struct StringTable {
         let mask = slots.count - 1
         let stored = Int32(truncatingIfNeeded: hash)
         var index = hash & mask
-        while slots[index].position >= 0 && (slots[index].hash != stored || slots[index].key != key) {
+        while slots[index].position >= 0 && (slots[index].hash != stored || !slots[index].key.isSameText(as: key)) {
             index = (index + 1) & mask
         }
         return index
@@ -67,38 +65,18 @@ struct StringTable {
         }
     }
 
+    /// FNV-1a over the UTF-8 bytes, which are what makes two strings equal (see Text.swift).
     static func hash(_ key: String) -> Int {
         var key = key
-        let fast = key.withUTF8 { bytes -> Int? in
+        return key.withUTF8 { bytes in
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes {
-                guard byte < 0x80 else { return nil }
-                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-            }
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
             // FNV-1a's low bits, which pick the slot, vary too little between keys like "key1",
             // "key2": a finishing mix (MurmurHash3's) spreads them.
             hash = (hash ^ (hash >> 33)) &* 0xff51_afd7_ed55_8ccd
             hash = (hash ^ (hash >> 33)) &* 0xc4ce_b9fe_1a85_ec53
-            return Int(truncatingIfNeeded: hash ^ (hash >> 33))
+            // 32 bits, as slots store it, so that growing re-places a key where probing looks.
+            return Int(UInt32(truncatingIfNeeded: hash ^ (hash >> 33)))
         }
-        return fast ?? hashOfNonASCII(key)
-    }
-
-    /// U+037E GREEK QUESTION MARK, U+1FEF GREEK VARIA and U+212A KELVIN SIGN are canonically the
-    /// ASCII `;`, `` ` `` and `K`: the only non-ASCII characters whose canonical form is ASCII.
-    private static let asciiEquivalents: [UInt32: UInt8] = [0x037E: 0x3B, 0x1FEF: 0x60, 0x212A: 0x4B]
-
-    private static func hashOfNonASCII(_ key: String) -> Int {
-        var bytes: [UInt8] = []
-        for scalar in key.unicodeScalars {
-            if scalar.isASCII {
-                bytes.append(UInt8(scalar.value))
-            } else if let ascii = asciiEquivalents[scalar.value] {
-                bytes.append(ascii)
-            } else {
-                return key.hashValue
-            }
-        }
-        return hash(String(decoding: bytes, as: UTF8.self))
     }
 }

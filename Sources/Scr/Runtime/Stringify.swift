@@ -26,6 +26,7 @@ extension Value {
         case .coroutine(let coroutine): return "<coroutine \(coroutine.name)>"
         case .task(let task): return "<task \(task.name)>"
         case .module(let module): return "<module \(module.name)>"
+        case .object(let object): return object.description
         case .list(let list):
             return describeContainer(list, open: "[", close: "]", visiting: &visiting) { visiting in
                 list.elements.map { describe($0, quoted: true, visiting: &visiting) }

@@ -18,6 +18,8 @@ public enum Value {
     case coroutine(Coroutine)
     case task(TaskObject)
     case module(ModuleObject)
+    /// An object of the library: an `Event`, a `Lock`, a `Queue` (see `NativeObject`).
+    case object(NativeObject)
 
     /// A string value.
     @inline(__always)
@@ -62,6 +64,7 @@ public enum Value {
         case .coroutine: "coroutine"
         case .task: "task"
         case .module: "module"
+        case .object(let object): object.typeName
         }
     }
 }
@@ -75,7 +78,7 @@ extension Value: Equatable {
         case .nil: if case .nil = b { return true }
         case .bool(let x): if case .bool(let y) = b { return x == y }
         case .number(let x): if case .number(let y) = b { return x == y }
-        case .string(let x): if case .string(let y) = b { return x === y || x.value == y.value }
+        case .string(let x): if case .string(let y) = b { return x === y || x.value.isSameText(as: y.value) }
         case .function(let x): if case .function(let y) = b { return x === y }
         case .boundMethod(let x): if case .boundMethod(let y) = b { return x === y }
         case .native(let x): if case .native(let y) = b { return x === y }
@@ -86,6 +89,7 @@ extension Value: Equatable {
         case .coroutine(let x): if case .coroutine(let y) = b { return x === y }
         case .task(let x): if case .task(let y) = b { return x === y }
         case .module(let x): if case .module(let y) = b { return x === y }
+        case .object(let x): if case .object(let y) = b { return x === y }
         }
         return false
     }
@@ -97,7 +101,7 @@ extension Value: Hashable {
         case .nil: hasher.combine(0)
         case .bool(let b): hasher.combine(b)
         case .number(let n): hasher.combine(n == 0 ? 0 : n)  // 0 and -0 are equal keys.
-        case .string(let s): hasher.combine(s.value)
+        case .string(let s): hasher.combine(StringTable.hash(s.value))  // Its bytes: see Text.swift.
         case .function(let o): hasher.combine(ObjectIdentifier(o))
         case .boundMethod(let o): hasher.combine(ObjectIdentifier(o))
         case .native(let o): hasher.combine(ObjectIdentifier(o))
@@ -108,6 +112,7 @@ extension Value: Hashable {
         case .coroutine(let o): hasher.combine(ObjectIdentifier(o))
         case .task(let o): hasher.combine(ObjectIdentifier(o))
         case .module(let o): hasher.combine(ObjectIdentifier(o))
+        case .object(let o): hasher.combine(ObjectIdentifier(o))
         }
     }
 }

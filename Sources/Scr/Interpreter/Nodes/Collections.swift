@@ -136,8 +136,7 @@ enum Indexing {
             }
             return value
         case .string(let text):
-            let characters = Array(text.value)
-            return .string(String(characters[try position(index, count: characters.count, of: "string", line: line)]))
+            return .string(text.scalar(at: try position(index, count: text.count, of: "string", line: line)))
         default:
             throw ScriptError("Only lists, maps and strings can be indexed.", line: line, class: .typeError)
         }

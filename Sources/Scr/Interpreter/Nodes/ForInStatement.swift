@@ -1,4 +1,4 @@
-/// `for (var name in iterable) body`: lists by element, maps by key, strings by character. The
+/// `for (var name in iterable) body`: lists by element, maps by key, strings by Unicode scalar. The
 /// variable is declared afresh for each element, so closures made in the body each see their own.
 final class ForInStatement: Statement {
     let runtime: Runtime
@@ -54,13 +54,13 @@ final class ForInStatement: Statement {
 private enum Elements {
     case list(ListObject, position: Int)
     case keys([Value], position: Int)
-    case characters(String.Iterator)
+    case scalars(String.UnicodeScalarView.Iterator)
 
     init(of value: Value, line: Int) throws {
         switch value {
         case .list(let list): self = .list(list, position: 0)
         case .map(let map): self = .keys(map.entries.keys, position: 0)
-        case .string(let text): self = .characters(text.value.makeIterator())
+        case .string(let text): self = .scalars(text.value.unicodeScalars.makeIterator())
         default: throw ScriptError("Can only iterate over lists, maps and strings.", line: line, class: .typeError)
         }
     }
@@ -75,10 +75,10 @@ private enum Elements {
             guard position < keys.count else { return nil }
             self = .keys(keys, position: position + 1)
             return keys[position]
-        case .characters(var characters):
-            guard let character = characters.next() else { return nil }
-            self = .characters(characters)
-            return .string(String(character))
+        case .scalars(var scalars):
+            guard let scalar = scalars.next() else { return nil }
+            self = .scalars(scalars)
+            return .string(String(scalar))
         }
     }
 }

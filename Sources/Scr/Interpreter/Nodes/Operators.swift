@@ -80,13 +80,13 @@ final class BinaryNode: Expression {
         }
 
         /// Strings are ordered by their Unicode scalars, one after another, as Python orders them:
-        /// "B" < "a", "a" < "ab", "é" (U+00E9) > "z".
+        /// "B" < "a", "a" < "ab", "é" (U+00E9) > "z" (see Text.swift).
         private func compare(_ x: String, _ y: String) -> Bool {
             switch self {
-            case .less: x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
-            case .lessEqual: !y.unicodeScalars.lexicographicallyPrecedes(x.unicodeScalars)
-            case .greater: y.unicodeScalars.lexicographicallyPrecedes(x.unicodeScalars)
-            default: !x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
+            case .less: x.precedesText(y)
+            case .lessEqual: !y.precedesText(x)
+            case .greater: y.precedesText(x)
+            default: !x.precedesText(y)
             }
         }
     }

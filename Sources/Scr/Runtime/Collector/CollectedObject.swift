@@ -72,6 +72,7 @@ struct Traversal {
         case .instance(let instance): visit(instance)
         case .list(let list): visit(list)
         case .map(let map): visit(map)
+        case .object(let object): visit(object)
         case .nil, .bool, .number, .string, .native, .coroutine, .task, .module: break
         }
     }

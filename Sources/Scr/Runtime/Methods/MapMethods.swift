@@ -24,6 +24,16 @@ extension MapObject {
             try call.expect(0...0)
             entries.removeAll()
             return .nil
+        case .copy:
+            try call.expect(0...0)
+            return .map(call.context.runtime.track(MapObject(entries)))
+        case .merge:
+            // A new map: this map's entries, then the other's, which win where both have a key.
+            try call.expect(1...1)
+            let other = try call.map(0, "argument")
+            let merged = MapObject(entries)
+            for (key, value) in other.entries { merged.entries[key] = value }
+            return .map(call.context.runtime.track(merged))
         default:
             return nil
         }

@@ -7,7 +7,7 @@ extension Runtime {
         switch receiver {
         case .list(let list): return try list.call(call)
         case .map(let map): return try map.call(call)
-        case .string(let text): return try StringMethods.call(text.value, call)
+        case .string(let text): return try StringMethods.call(text, call)
         case .task(let task): return try task.call(call)
         default: return nil
         }

@@ -1,0 +1,52 @@
+/// An object the library makes in Swift — an `Event`, a `Lock`, a `Queue`, later a connection — whose
+/// value in scripts is `.object`. Its type names itself, prints itself, and has methods that scripts
+/// call by name (`lock.release()`) or take as values (`var f = queue.put;`).
+///
+/// A native object that holds script values reports them to the cycle collector, like a list does.
+public class NativeObject: CollectedObject {
+    /// What `type()` returns.
+    var typeName: String { "object" }
+
+    /// What `print` shows.
+    var description: String { "<\(typeName)>" }
+
+    /// The names of its methods, for `completions` and to tell a method from a missing property.
+    var methodNames: [String] { [] }
+
+    /// Calls the method `call.name`; nil if the object has no method of that name.
+    func callMethod(_ call: NativeCall) throws -> Value? { nil }
+
+    /// The value of a property that is not a method (`server.port`); nil if there is none.
+    func property(_ name: String) -> Value? { nil }
+}
+
+extension Runtime {
+    /// `object.name`: a property, else the method bound to its object.
+    func property(of object: NativeObject, _ name: Token) throws -> Value {
+        if let value = object.property(name.lexeme) { return value }
+        guard object.methodNames.contains(name.lexeme) else { throw noMember(object, name) }
+        let method = name.lexeme
+        return .native(NativeFunction(method, arity: 0...255) { arguments, context in
+            try context.runtime.invoke(object, method, arguments, line: context.line)
+        })
+    }
+
+    /// `object.name(arguments)`.
+    func invoke(_ object: NativeObject, _ name: Token, _ arguments: [Value], line: Int) throws -> Value {
+        if let value = object.property(name.lexeme) { return try call(value, arguments, line: line) }
+        guard object.methodNames.contains(name.lexeme) else { throw noMember(object, name) }
+        return try invoke(object, name.lexeme, arguments, line: line)
+    }
+
+    private func invoke(_ object: NativeObject, _ method: String, _ arguments: [Value], line: Int) throws -> Value {
+        let call = NativeCall(name: method, arguments: arguments, context: CallContext(runtime: self, line: line))
+        guard let result = try object.callMethod(call) else {
+            throw ScriptError("Undefined property '\(method)' on \(object.typeName).", line: line, class: .nameError)
+        }
+        return result
+    }
+
+    private func noMember(_ object: NativeObject, _ name: Token) -> ScriptError {
+        ScriptError("Undefined property '\(name.lexeme)' on \(object.typeName).", line: name.line, class: .nameError)
+    }
+}
