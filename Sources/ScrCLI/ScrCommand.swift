@@ -57,6 +57,8 @@ struct RunCommand: AsyncParsableCommand {
             status = await ScriptRunner.dumpNodes(code.map { .code($0) } ?? file.map { .file($0) } ?? .standardInput,
                                                   with: interpreter)
         } else if let code {
+            // `scr -c CODE a b`: the words after the code are its arguments.
+            await interpreter.set("args", to: .list((file.map { [$0] } ?? []).map { .string($0) } + arguments.map { .string($0) }))
             status = await ScriptRunner.run(source: code, path: nil, with: interpreter)
         } else if let file {
             status = await ScriptRunner.runFile(file, arguments: arguments, with: interpreter)

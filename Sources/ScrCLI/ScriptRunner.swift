@@ -70,6 +70,8 @@ enum ScriptRunner {
         } catch let error as CompileError {
             reportError(error.description)
             return compileErrorStatus
+        } catch let error as ScriptError where error.kind == .exited {
+            return error.exitStatus
         } catch let error as ScriptError {
             report(error, source: source, path: path)
             if waitForTasks { _ = await interpreter.waitForTasks() }
@@ -80,6 +82,7 @@ enum ScriptRunner {
         }
         guard waitForTasks else { return 0 }
         let clean = await interpreter.waitForTasks()
+        if let status = interpreter.exitStatus { return status }
         if ctrlC.stoppedTasks { return interruptedStatus }
         return clean ? 0 : runtimeErrorStatus
     }

@@ -17,7 +17,7 @@ public final class REPL: Sendable {
     /// A REPL on a local interpreter, on the terminal (libedit) or, with `lineEditing` false, on plain
     /// standard input.
     public static func standard(for interpreter: Interpreter, lineEditing: Bool) -> REPL {
-        let backend = LocalBackend(session: interpreter.makeSession())
+        let backend = LocalBackend(session: interpreter.makeSession(), exitEndsProcess: true)
         return REPL(backend: backend, reader: standardReader(for: backend, lineEditing: lineEditing))
     }
 

@@ -26,9 +26,13 @@ public protocol REPLBackend: Sendable {
 /// remote client alike.
 public struct LocalBackend: REPLBackend {
     public let session: Session
+    /// Whether `exit(status)` at the prompt ends the process (the terminal REPL of `scr`), or only
+    /// says how to leave (a remote client's session, which must not end the server).
+    let exitEndsProcess: Bool
 
-    public init(session: Session) {
+    public init(session: Session, exitEndsProcess: Bool = false) {
         self.session = session
+        self.exitEndsProcess = exitEndsProcess
     }
 
     public func run(_ source: String) async -> String? {
@@ -36,6 +40,10 @@ public struct LocalBackend: REPLBackend {
             return try await session.evaluate(source).map { $0 + "\n" }
         } catch let error as CompileError {
             return error.description + "\n"
+        } catch let error as ScriptError where error.kind == .exited {
+            guard exitEndsProcess else { return "exit() ends scripts, not this session: use .exit or Ctrl-D to detach.\n" }
+            StandardOutput.output.flush()
+            System.exit(error.exitStatus)
         } catch let error as ScriptError {
             return error.kind == .interrupted ? "KeyboardInterrupt\n" : error.report + "\n"
         } catch {

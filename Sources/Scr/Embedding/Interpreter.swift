@@ -115,6 +115,12 @@ public final class Interpreter: Sendable {
         runtime.value.stopEverything()
     }
 
+    /// The status a script asked for with `exit(status)`, once one has (the interpreter has then
+    /// stopped); nil before. Callable from any thread.
+    public var exitStatus: Int32? {
+        runtime.value.exitStatus.withLock { $0 }
+    }
+
     /// The tasks that are running: spawned ones and the inputs of sessions.
     public func tasks() async -> [TaskSummary] {
         let summaries = try? await onExecutor { runtime in

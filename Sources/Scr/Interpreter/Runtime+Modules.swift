@@ -1,4 +1,5 @@
-/// Modules. `import "path.scr";` runs a file once per interpreter, the first time it is imported,
+/// Modules. A name without a path, `import "math" as math;`, is a built-in module (Library.swift),
+/// found before any file. `import "path.scr";` runs a file once per interpreter, the first time it is imported,
 /// with its globals in the program's global namespace; `import "path.scr" as m;` runs it in a
 /// namespace of its own and binds `m` to the module's value, whose fields are its globals.
 ///
@@ -12,6 +13,7 @@ extension Runtime {
     func compileLeadingImports(of statements: [Stmt], directory: String) throws(CompileError) {
         for statement in statements {
             guard case .import(_, let name, let alias) = statement else { return }
+            if Library.moduleNames.contains(name.text) { continue }
             guard let path = modulePath(name.text, from: directory), modules[path] == nil,
                   let source = try? SourceFile.read(path)  // An unreadable file is the import's runtime error.
             else { continue }
@@ -26,6 +28,10 @@ extension Runtime {
     /// Imports the module `name` (as written, relative to `directory`): compiles it if need be, runs
     /// it if it has not run, and returns it. `namespaced`: the import binds the module's value.
     func importModule(_ name: String, from directory: String, namespaced: Bool, line: Int) throws -> ModuleObject {
+        if let module = builtinModule(name) {
+            if !namespaced { module.shareGlobals(with: globals) }
+            return module
+        }
         guard let path = modulePath(name, from: directory) else {
             throw ScriptError("Can't import '\(name)': No such file or directory.", line: line, class: .importError)
         }

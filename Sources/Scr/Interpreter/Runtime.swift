@@ -27,6 +27,8 @@ final class Runtime {
     var flushOutput: () -> Void = {}
     /// Set by the host (from any thread) to stop a running input at its next loop edge or call.
     let interruptRequested = InterruptFlag()
+    /// The status of the first `exit(status)` a script made; read by the host from any thread.
+    let exitStatus = Locked<Int32?>(nil)
     /// The task whose code is running now. Tasks switch only at awaits, which set it back on resuming.
     // Unchecked exclusivity: read and set at every await; confined to the executor.
     @exclusivity(unchecked) var currentTask = TaskObject(name: "main", id: 0, isBackground: false)

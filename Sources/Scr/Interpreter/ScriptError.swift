@@ -19,6 +19,9 @@ public final class ScriptError: Error, @unchecked Sendable {
         case interrupted
         /// The host stopped the interpreter (`Interpreter.stop()`); no `catch` clause catches it.
         case stopped
+        /// The script called `exit(status)` (see `exitStatus`): no `catch` clause catches it, and
+        /// `finally` blocks run on the way out, as with Python's `SystemExit`.
+        case exited
     }
 
     /// The built-in error class a runtime error is caught as (a subclass of `Error`).
@@ -34,6 +37,7 @@ public final class ScriptError: Error, @unchecked Sendable {
         case keyboardInterrupt = "KeyboardInterrupt"
         case cancelledError = "CancelledError"
         case stackOverflowError = "StackOverflowError"
+        case timeoutError = "TimeoutError"
     }
 
     /// One frame of a traceback: where in a function the error passed.
@@ -52,6 +56,8 @@ public final class ScriptError: Error, @unchecked Sendable {
     public let line: Int
     /// The error's message: what an uncaught error prints first.
     public let message: String
+    /// The status `exit(status)` asked for, for an error of kind `.exited`.
+    public internal(set) var exitStatus: Int32 = 0
     let thrown: Confined<Value>?
     /// The frames left so far, innermost first.
     private(set) var frames: [TraceFrame] = []
@@ -101,7 +107,14 @@ public final class ScriptError: Error, @unchecked Sendable {
         copy.frames = frames
         copy.pendingLine = pendingLine
         copy.spawnSite = spawnSite
+        copy.exitStatus = exitStatus
         return copy
+    }
+
+    static func exit(_ status: Int32, line: Int) -> ScriptError {
+        let error = ScriptError("exit(\(status))", line: line, kind: .exited)
+        error.exitStatus = status
+        return error
     }
 
     static func stopped(line: Int) -> ScriptError {

@@ -130,6 +130,57 @@ package enum System {
         }
     }
 
+    /// Writes `bytes` to `path`, creating it (mode 0666 less the umask) or, unless `append`,
+    /// truncating it.
+    package static func writeFile(_ path: String, _ bytes: [UInt8], append: Bool) throws(Failure) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0o666)
+        guard descriptor >= 0 else { throw Failure.last }
+        defer { close(descriptor) }
+        guard write(descriptor, bytes) else { throw Failure.last }
+    }
+
+    /// What a path names, following symbolic links: nil if nothing (or it can't be reached).
+    package enum PathKind { case file, directory, other }
+
+    package static func pathKind(_ path: String) -> PathKind? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .file
+        case S_IFDIR: return .directory
+        default: return .other
+        }
+    }
+
+    /// The names in a directory, without `.` and `..`, sorted.
+    package static func listDirectory(_ path: String) throws(Failure) -> [String] {
+        guard let directory = opendir(path) else { throw Failure.last }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Removes a file or an empty directory.
+    package static func remove(_ path: String) throws(Failure) {
+        guard Glibc.remove(path) == 0 else { throw Failure.last }
+    }
+
+    package static func makeDirectory(_ path: String) throws(Failure) {
+        guard mkdir(path, 0o777) == 0 else { throw Failure.last }
+    }
+
+    package static func currentDirectory() -> String {
+        guard let path = getcwd(nil, 0) else { return "." }
+        defer { free(path) }
+        return String(cString: path)
+    }
+
     /// Creates `path` (which must not exist) with `contents`, readable and writable by the owner only.
     package static func createPrivateFile(_ path: String, contents: String) throws(Failure) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
@@ -228,6 +279,42 @@ package enum System {
     }
 
     /// Seconds on a clock that only goes forward, for measuring intervals.
+    /// Seconds since the Unix epoch, from the wall clock.
+    package static func wallClockSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    /// `t` (seconds since the epoch) formatted by strftime's `pattern`, in UTC or local time; nil
+    /// when the result would be longer than 1 KiB.
+    package static func formatTime(_ t: Double, _ pattern: String, utc: Bool) -> String? {
+        var seconds = time_t(t.rounded(.down))
+        var parts = tm()
+        if utc { gmtime_r(&seconds, &parts) } else { localtime_r(&seconds, &parts) }
+        var buffer = [CChar](repeating: 0, count: 1024)
+        let count = strftime(&buffer, buffer.count, pattern, &parts)
+        guard count > 0 || pattern.isEmpty else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Eight bytes from the kernel's random source (through the standard library), to seed a generator.
+    package static func randomSeed() -> UInt64 {
+        var source = SystemRandomNumberGenerator()
+        return source.next()
+    }
+
+    package static var processID: Int32 { getpid() }
+
+    /// The operating system, as `os.platform` names it.
+    #if os(Linux)
+    package static let platform = "linux"
+    #elseif os(macOS)
+    package static let platform = "macos"
+    #else
+    package static let platform = "unknown"
+    #endif
+
     package static func monotonicSeconds() -> Double {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)

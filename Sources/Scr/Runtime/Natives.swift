@@ -30,5 +30,6 @@ enum Natives {
             runtime.globals.define(native.name, .native(native))
         }
         installConversions(in: runtime)
+        Library.installPrelude(in: runtime)
     }
 }

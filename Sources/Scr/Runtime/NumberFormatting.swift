@@ -36,7 +36,7 @@ enum NumberFormatting {
 
     /// The shortest round-tripping decimal digits of a positive finite `d` (Swift's own algorithm),
     /// without leading or trailing zeros, and the decimal exponent of the first digit.
-    private static func shortestDigits(_ d: Double) -> (digits: [Character], exponent: Int) {
+    static func shortestDigits(_ d: Double) -> (digits: [Character], exponent: Int) {
         let text = d.description  // e.g. "123.45", "1e-05", "1.2345e+16"
         let parts = text.split(separator: "e")
         var exponent = parts.count > 1 ? Int(parts[1])! : 0

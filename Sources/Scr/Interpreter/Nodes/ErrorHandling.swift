@@ -106,12 +106,12 @@ final class TryStatement: Statement {
         return try outcome.get()
     }
 
-    /// The error as script code sees it, unless it is the stopping of the whole interpreter, which no
-    /// clause catches.
+    /// The error as script code sees it, unless it is the stopping of the whole interpreter or an
+    /// `exit()`, which no clause catches.
     private func catchable(_ error: any Error) -> ScriptError? {
         guard !handlers.isEmpty else { return nil }
         let error = runtime.scriptError(from: error, line: line)
-        return error.kind == .stopped ? nil : error
+        return error.kind == .stopped || error.kind == .exited ? nil : error
     }
 
     private func handler(for caught: Value, _ frame: Frame) throws -> Handler? {

@@ -37,8 +37,9 @@ extension Runtime {
     }
 
     func taskFinished(_ task: TaskObject, _ state: TaskObject.State) {
+        if case .failed(let error) = state, error.kind == .exited { exitRequested(error.exitStatus) }
         if case .failed(let error) = state, task.isBackground, !task.isObserved,
-           error.kind != .cancelled && error.kind != .stopped
+           error.kind != .cancelled && error.kind != .stopped && error.kind != .exited
         {
             hadUncaughtTaskError = true
             reportTaskError(error, task: task)
@@ -51,6 +52,14 @@ extension Runtime {
             idleWaiters = []
             for waiter in waiters { waiter.fire() }
         }
+    }
+
+    /// `exit(status)` reached the top of a task: every other task stops (their `finally` blocks run),
+    /// and the host learns the status (`Interpreter.exitStatus`).
+    func exitRequested(_ status: Int32) {
+        guard exitStatus.withLock({ $0 }) == nil else { return }
+        exitStatus.withLock { $0 = status }
+        stopEverything()
     }
 
     /// Returns when no background task is left.
@@ -115,6 +124,9 @@ extension Runtime {
                 throw error
             }
         case .task(let awaited):
+            guard awaited !== currentTask else {
+                throw ScriptError("A task can't await itself.", line: line, class: .valueError)
+            }
             awaited.isObserved = true
             try await wait(for: [awaited], line: line)
             do {
@@ -171,7 +183,7 @@ extension Runtime {
         await withUnsafeContinuation { executor.resumeLater($0) }
     }
 
-    private func suspendCurrent(on waiter: OneShot, line: Int) async throws {
+    func suspendCurrent(on waiter: OneShot, line: Int) async throws {
         let task = currentTask
         defer { currentTask = task }
         try await task.suspend(on: waiter, line: line)
