@@ -50,6 +50,18 @@ struct EmbeddingTests {
         #expect(await interpreter.completions(for: "xs.pu") == ["xs.push"])
     }
 
+    @Test func completionListsBuiltinModuleMembersAndLibraryMethods() async throws {
+        let (interpreter, _) = makeInterpreter()
+        try await interpreter.run("import \"math\" as math; var lock = Lock(); var s = \"x\"; var m = {};")
+        #expect(await interpreter.completions(for: "math.fl") == ["math.floor"])
+        #expect(await interpreter.completions(for: "math.to") == ["math.toFixed"])
+        #expect(await interpreter.completions(for: "math.").count > 30)
+        #expect(await interpreter.completions(for: "lock.") == ["lock.acquire", "lock.locked", "lock.release"])
+        #expect(await interpreter.completions(for: "s.pad") == ["s.padEnd", "s.padStart"])
+        #expect(await interpreter.completions(for: "m.me") == ["m.merge"])
+        #expect(await interpreter.completions(for: "Sema") == ["Semaphore"])
+    }
+
     @Test func hostFunctions() async throws {
         let (interpreter, output) = makeInterpreter()
         await interpreter.define("add", arity: 2...2) { arguments in

@@ -47,6 +47,9 @@ struct JSONParser {
     private let runtime: Runtime
     private var index = 0
     private var depth = 0
+    /// Keys seen lately, by a hash of their bytes: the records of a document repeat their keys, and
+    /// reusing one string object saves an allocation for each (CPython's parser memoizes keys too).
+    private var recentKeys = [StringObject?](repeating: nil, count: 256)
 
     init(bytes: UnsafeBufferPointer<UInt8>, runtime: Runtime) {
         self.bytes = bytes
@@ -127,7 +130,7 @@ struct JSONParser {
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("Expected a string key") }
-            let key = try string()
+            let key = try self.key()
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("Expected ':' after a key") }
             index += 1
@@ -170,6 +173,33 @@ struct JSONParser {
             depth -= 1
             return .list(runtime.track(ListObject(elements)))
         }
+    }
+
+    /// A key: a string, reused from `recentKeys` when it has no escapes and was seen lately.
+    private mutating func key() throws -> StringObject {
+        let start = index + 1
+        var end = start
+        var hash: UInt32 = 2_166_136_261
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            hash = (hash ^ UInt32(byte)) &* 16_777_619
+            end += 1
+        }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return StringObject(try string()) }
+        let slot = Int(hash & 255)
+        let candidate = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        if let cached = recentKeys[slot] {
+            var text = cached.value
+            if text.withUTF8({ $0.elementsEqual(candidate) }) {
+                index = end + 1
+                return cached
+            }
+        }
+        let key = StringObject(String(decoding: candidate, as: UTF8.self))
+        recentKeys[slot] = key
+        index = end + 1
+        return key
     }
 
     /// A string at `index` (its opening quote). Runs without escapes are copied as they are.
