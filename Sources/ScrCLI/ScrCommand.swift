@@ -17,6 +17,11 @@ struct ScrCommand: AsyncParsableCommand {
     /// done by reflection, is 70% of the instructions `scr` runs to start (3 ms of 7). Anything else —
     /// an option, a subcommand, no file — goes through it.
     static func main() async {
+        // Killed politely (SIGTERM, a closed terminal): what the program printed still comes out.
+        TerminationMonitor.install { _ in
+            StandardOutput.output.flush()
+            StandardOutput.error.flush()
+        }
         let arguments = CommandLine.arguments.dropFirst()
         let subcommands = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
         if let file = arguments.first, !file.hasPrefix("-"), !subcommands.contains(file) {

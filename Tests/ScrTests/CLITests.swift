@@ -139,6 +139,31 @@ struct CLITests {
         #expect(outcome.status == 130)
     }
 
+    @Test func terminationSignalFlushesWhatWasPrinted() async throws {
+        // Standard output to a file is buffered; SIGTERM must not lose it (issue 22).
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sigterm-\(UUID()).scr")
+        try """
+            for (var i = 0; i < 1000; i = i + 1) print i;
+            while (true) await sleep(0.05);
+            """.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        async let result = ScrProcess.run([file.path])
+        try await ScrProcess.signalUntilExit(file.path, SIGTERM)
+        let outcome = try await result
+        #expect(outcome.stdout == (0..<1000).map { "\($0)\n" }.joined())
+        #expect(outcome.status == 128 + SIGTERM)
+    }
+
+    @Test func exitStatusAndFinallyBlocks() async throws {
+        let result = try await ScrProcess.run(["-c", """
+            for (var i = 0; i < 100; i = i + 1) print i;
+            try { exit(7); } finally { eprint("cleanup"); }
+            """])
+        #expect(result.stdout == (0..<100).map { "\($0)\n" }.joined())
+        #expect(result.stderr == "cleanup\n")
+        #expect(result.status == 7)
+    }
+
     @Test func importsSearchScrPathAfterTheImportingFilesDirectory() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("scr-path-\(UUID())")
         let library = root.appendingPathComponent("library")

@@ -340,6 +340,13 @@ package enum System {
 
     /// Calls `handler` (a C function: it may only do what a signal handler may) when SIGINT arrives.
     package static func onInterruptSignal(_ handler: @convention(c) (Int32) -> Void) {
+        onSignal(SIGINT, handler)
+    }
+
+    /// The signals that end a process politely: SIGTERM (`kill`) and SIGHUP (terminal closed).
+    package static let terminationSignals: [Int32] = [SIGTERM, SIGHUP]
+
+    package static func onSignal(_ signal: Int32, _ handler: @convention(c) (Int32) -> Void) {
         var action = sigaction()
         #if os(Linux)
         action.__sigaction_handler.sa_handler = handler
@@ -348,7 +355,7 @@ package enum System {
         #endif
         action.sa_flags = SA_RESTART
         sigemptyset(&action.sa_mask)
-        sigaction(SIGINT, &action, nil)
+        sigaction(signal, &action, nil)
     }
 
     /// Gives SIGINT its default action back (the process ends).

@@ -49,3 +49,20 @@ package enum Threads {
         init(_ body: @escaping () -> Void) { self.body = body }
     }
 }
+
+/// A pointer per thread, for state that must not be shared between threads (the teardown worklist):
+/// pthread's thread-specific data, a few instructions to read.
+package struct ThreadSpecific: @unchecked Sendable {
+    private let key: pthread_key_t
+
+    package init() {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        self.key = key
+    }
+
+    package var value: UnsafeMutableRawPointer? {
+        get { pthread_getspecific(key) }
+        nonmutating set { pthread_setspecific(key, newValue) }
+    }
+}

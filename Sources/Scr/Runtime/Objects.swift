@@ -6,6 +6,13 @@ final class Box: CollectedObject {
     // Unchecked exclusivity: read and written on the executor, never while another access is open.
     @exclusivity(unchecked) var value: Value
     init(_ value: Value) { self.value = value }
+    deinit {
+        // Without recursion: Teardown.swift.
+        if Teardown.collect(value) {
+            value = .nil
+            Teardown.drain()
+        }
+    }
 
     override func forEachReference(_ visit: inout Traversal) { visit.visit(value) }
     override func clearReferences() { value = .nil }
@@ -37,8 +44,10 @@ public final class Closure: CollectedObject {
     }
 
     deinit {
-        captures.destroy(count: code.captureSources.count)
+        // The boxes go to the teardown worklist: a chain of closures is freed without recursion.
+        for index in 0..<code.captureSources.count { Teardown.collect((captures + index).move()) }
         Buffer.deallocate(captures)
+        Teardown.drain()
     }
 
     override func forEachReference(_ visit: inout Traversal) {
@@ -181,6 +190,18 @@ public class Instance: CollectedObject {
         self.klass = klass
     }
 
+    deinit {
+        // Without recursion (Teardown.swift): a linked list of 10^6 instances is freed in a loop.
+        var collected = Teardown.collect(field0.take())
+        if Teardown.collect(field1.take()) { collected = true }
+        if !moreFields.isEmpty {
+            var fields = moreFields.compactMap { $0 }
+            moreFields = []
+            if Teardown.collect(&fields) { collected = true }
+        }
+        if collected { Teardown.drain() }
+    }
+
     /// The field at `position` of the class's layout, nil if this instance has not set it.
     @inline(__always)
     final subscript(position: Int) -> Value? {
@@ -249,6 +270,10 @@ public final class ListObject: CollectedObject {
     // Unchecked exclusivity: confined to the executor; no list operation holds it across script code.
     @exclusivity(unchecked) var elements: [Value]
     init(_ elements: [Value]) { self.elements = elements }
+    deinit {
+        // Without recursion: Teardown.swift.
+        if Teardown.collect(&elements) { Teardown.drain() }
+    }
 
     override func forEachReference(_ visit: inout Traversal) { visit.visit(elements) }
     override func clearReferences() { elements = [] }
@@ -259,6 +284,13 @@ public final class MapObject: CollectedObject {
     // Unchecked exclusivity: confined to the executor; no map operation holds it across script code.
     @exclusivity(unchecked) var entries: OrderedMap
     init(_ entries: OrderedMap = OrderedMap()) { self.entries = entries }
+
+    deinit {
+        // Without recursion (Teardown.swift).
+        var contents = entries.keys + entries.values
+        entries = OrderedMap()
+        if Teardown.collect(&contents) { Teardown.drain() }
+    }
 
     override func forEachReference(_ visit: inout Traversal) { entries.forEachReference(&visit) }
     override func clearReferences() { entries = OrderedMap() }

@@ -1,22 +1,79 @@
 extension Value {
+    /// Containers nested deeper than this print as `[...]` / `{...}`, as a container inside itself
+    /// does: printing stays linear in what it prints, and its recursion bounded (docs/language.md).
+    static let maxPrintDepth = 1_000
+
     /// The text `print` shows, exactly as jlox's `stringify` for Lox values.
     public var description: String {
-        var visiting: [ObjectIdentifier] = []
-        return Value.describe(self, quoted: false, visiting: &visiting)
+        if case .string(let s) = self { return s.value }
+        var printer = Printer()
+        printer.write(self, quoted: false)
+        return printer.output
     }
 
     /// The text the REPL echoes: strings in quotes, like an element inside a list.
     public var repr: String {
-        var visiting: [ObjectIdentifier] = []
-        return Value.describe(self, quoted: true, visiting: &visiting)
+        var printer = Printer()
+        printer.write(self, quoted: true)
+        return printer.output
     }
 
-    private static func describe(_ value: Value, quoted: Bool, visiting: inout [ObjectIdentifier]) -> String {
+    /// Writes values into one string (a nested container is not made into a string of its own and
+    /// copied into its parent's, which made printing quadratic in the depth).
+    private struct Printer {
+        var output = ""
+        /// The containers being printed, outermost first.
+        var open: Set<ObjectIdentifier> = []
+
+        mutating func write(_ value: Value, quoted: Bool) {
+            switch value {
+            case .list(let list):
+                writeContainer(list, "[", "]") { printer in
+                    for (index, element) in list.elements.enumerated() {
+                        if index > 0 { printer.output += ", " }
+                        printer.write(element, quoted: true)
+                    }
+                }
+            case .map(let map):
+                writeContainer(map, "{", "}") { printer in
+                    var first = true
+                    for (key, element) in map.entries {
+                        if !first { printer.output += ", " }
+                        first = false
+                        printer.write(key, quoted: true)
+                        printer.output += ": "
+                        printer.write(element, quoted: true)
+                    }
+                }
+            case .string(let s): output += quoted ? quote(s.value) : s.value
+            default: output += Value.describeAtom(value)
+            }
+        }
+
+        /// A container already being printed further up, or nested past `maxPrintDepth`, shows as
+        /// `[...]` / `{...}`, as in Python.
+        private mutating func writeContainer(_ object: AnyObject, _ openText: String, _ close: String,
+                                             _ contents: (inout Printer) -> Void)
+        {
+            let id = ObjectIdentifier(object)
+            guard open.count < Value.maxPrintDepth, open.insert(id).inserted else {
+                output += openText + "..." + close
+                return
+            }
+            output += openText
+            contents(&self)
+            output += close
+            open.remove(id)
+        }
+    }
+
+    /// The text of a value that is not a container.
+    private static func describeAtom(_ value: Value) -> String {
         switch value {
         case .nil: return "nil"
         case .bool(let b): return b ? "true" : "false"
         case .number(let n): return NumberFormatting.format(n)
-        case .string(let s): return quoted ? quote(s.value) : s.value
+        case .string(let s): return s.value
         case .function(let closure):
             return closure.code.name == FunctionDecl.anonymousName ? "<fn>" : "<fn \(closure.code.name)>"
         case .boundMethod(let bound): return "<fn \(bound.method.code.name)>"
@@ -27,33 +84,12 @@ extension Value {
         case .task(let task): return "<task \(task.name)>"
         case .module(let module): return "<module \(module.name)>"
         case .object(let object): return object.description
-        case .list(let list):
-            return describeContainer(list, open: "[", close: "]", visiting: &visiting) { visiting in
-                list.elements.map { describe($0, quoted: true, visiting: &visiting) }
-            }
-        case .map(let map):
-            return describeContainer(map, open: "{", close: "}", visiting: &visiting) { visiting in
-                map.entries.map {
-                    describe($0.key, quoted: true, visiting: &visiting) + ": "
-                        + describe($0.value, quoted: true, visiting: &visiting)
-                }
-            }
+        case .list: return "[...]"
+        case .map: return "{...}"
         }
     }
 
-    /// A container that is already being printed further up shows as `[...]` / `{...}`, as in Python.
-    private static func describeContainer(
-        _ object: AnyObject, open: String, close: String, visiting: inout [ObjectIdentifier],
-        parts: (inout [ObjectIdentifier]) -> [String]
-    ) -> String {
-        let id = ObjectIdentifier(object)
-        if visiting.contains(id) { return open + "..." + close }
-        visiting.append(id)
-        defer { visiting.removeLast() }
-        return open + parts(&visiting).joined(separator: ", ") + close
-    }
-
-    private static func quote(_ s: String) -> String {
+    fileprivate static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
