@@ -15,15 +15,17 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     private var cancelRequested = false
     private let wakeRead: Int32
     private let wakeWrite: Int32
-    private let historyPath: String?
+    private let history: HistoryFile?
+    // Guarded by `lock`: this session's view of the history, for `.history`.
+    private var entries: [String] = []
 
     /// - Parameters:
-    ///   - historyPath: where history is loaded from and saved to, if anywhere.
+    ///   - historyPath: the history file (History.swift), if any.
     ///   - completer: the completions of a word (a dotted name, possibly), asked on the reading thread.
     public init(historyPath: String?, completer: @escaping @Sendable (String) -> [String]) {
         (wakeRead, wakeWrite) = System.makePipe()
         System.setNonBlocking(wakeRead)
-        self.historyPath = historyPath
+        history = historyPath.map { HistoryFile(path: $0) { StandardOutput.error.write($0) } }
         EditLineState.completer = completer
         rl_readline_name = UnsafePointer(System.makeCString("scr"))
         rl_catch_signals = 0
@@ -34,7 +36,8 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
             return EditLineState.matches(for: text)
         }
         using_history()
-        if let historyPath { read_history(historyPath) }
+        entries = history?.load() ?? []
+        for entry in entries { add_history(entry) }
     }
 
     deinit {
@@ -69,16 +72,19 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
         }
     }
 
-    public func addHistory(_ line: String) {
-        guard !line.allSatisfy(\.isWhitespace) else { return }
-        add_history(line)
+    public func addHistory(_ entry: String) {
+        // A leading space keeps an input out of the history (bash's `ignorespace`).
+        guard !entry.hasPrefix(" "), !entry.allSatisfy(\.isWhitespace) else { return }
+        add_history(entry)
+        lock.withLock { _ in entries.append(entry) }
+        history?.append(entry)
     }
 
-    public func close() {
-        guard let historyPath else { return }
-        write_history(historyPath)
-        history_truncate_file(historyPath, 1000)
+    public func recentHistory(_ count: Int) -> [String] {
+        lock.withLock { _ in Array(entries.suffix(count)) }
     }
+
+    public func close() {}
 
     private func wake() {
         System.write(wakeWrite, [1])
@@ -131,9 +137,15 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
         }
         if !output.isEmpty { printAbovePrompt(output) }
         if cancel {
-            rl_replace_line("", 0)
+            // `^C` after what was typed, then a fresh prompt on the next row (not over the text).
+            // The cursor goes to the end of the line by writing the text after it again.
+            if let buffer = rl_line_buffer, rl_point < rl_end {
+                let line = String(cString: buffer)
+                StandardOutput.output.write(String(line.utf8.dropFirst(Int(rl_point))) ?? "")
+            }
             StandardOutput.output.write("^C\r\n")
             StandardOutput.output.flush()
+            rl_replace_line("", 0)
         }
         return cancel
     }

@@ -11,10 +11,13 @@ public protocol LineReader: AnyObject, Sendable {
     /// is showing (the interrupt is then for running code).
     func cancelLine() -> Bool
 
-    /// Remembers a line in the history (saved when the reader closes).
-    func addHistory(_ line: String)
+    /// Remembers an input (all its lines, as one entry) in the history, which saves it at once.
+    func addHistory(_ entry: String)
 
-    /// Restores the terminal and saves history.
+    /// The last `count` entries of the history, oldest first (`.history`).
+    func recentHistory(_ count: Int) -> [String]
+
+    /// Restores the terminal.
     func close()
 }
 

@@ -6,6 +6,8 @@ enum MetaCommand {
     case exit
     case tasks
     case load(String)
+    case history(Int)
+    case usage(String)
     case unknown(String)
 
     static let helpText = """
@@ -17,6 +19,7 @@ enum MetaCommand {
           .exit         leave (so does Ctrl-D on an empty line)
           .tasks        list running tasks and where they wait
           .load FILE    run a file in this session
+          .history [N]  the last N inputs (20), numbered
 
         Ctrl-C stops the running input (twice within a second: stop waiting for it at once), or
         drops the line being typed.
@@ -34,6 +37,14 @@ enum MetaCommand {
         case "exit", "quit": self = .exit
         case "tasks": self = .tasks
         case "load" where words.count == 2: self = .load(words[1].trimmingSpaces)
+        case "load": self = .usage("Usage: .load FILE (runs FILE in this session).")
+        case "history" where words.count == 1: self = .history(20)
+        case "history":
+            guard let count = Int(words[1].trimmingSpaces), count > 0 else {
+                self = .usage("Usage: .history [N] (the last N inputs; 20 without N).")
+                return
+            }
+            self = .history(count)
         default: self = .unknown(words[0])
         }
     }
@@ -56,6 +67,18 @@ extension REPL {
             } catch {
                 reader.write("\(error)\n")
             }
+        case .history(let count):
+            // Numbered as the session sees its history, without this `.history` itself.
+            var all = reader.recentHistory(Int.max)
+            if all.last?.trimmingSpaces.hasPrefix(".history") == true { all.removeLast() }
+            for number in max(0, all.count - count)..<all.count {
+                let label = String(number + 1)
+                let indent = String(repeating: " ", count: max(1, 6 - label.count))
+                let lines = all[number].split(separator: "\n", omittingEmptySubsequences: false)
+                reader.write(label + indent + lines.joined(separator: "\n      ") + "\n")
+            }
+        case .usage(let text):
+            reader.write(text + "\n")
         case .unknown(let name):
             reader.write("Unknown command '.\(name)'. Type .help for the commands.\n")
         }

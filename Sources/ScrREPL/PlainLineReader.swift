@@ -24,6 +24,7 @@ public final class PlainLineReader: LineReader, @unchecked Sendable {
     }
 
     public func cancelLine() -> Bool { false }
-    public func addHistory(_ line: String) {}
+    public func addHistory(_ entry: String) {}
+    public func recentHistory(_ count: Int) -> [String] { [] }
     public func close() {}
 }

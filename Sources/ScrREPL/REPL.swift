@@ -24,7 +24,7 @@ public final class REPL: Sendable {
     /// The terminal reader (libedit, completing through `backend`) or the plain one.
     public static func standardReader(for backend: any REPLBackend, lineEditing: Bool) -> any LineReader {
         guard lineEditing else { return PlainLineReader() }
-        return EditLineReader(historyPath: History.path) { word in backend.completions(for: word) }
+        return EditLineReader(historyPath: HistoryFile.defaultPath) { word in backend.completions(for: word) }
     }
 
     /// Runs until `.exit` or end of input. The backend's output (prints, errors of its tasks) shows
@@ -43,24 +43,36 @@ public final class REPL: Sendable {
 
     private func loop() async {
         var buffer = InputBuffer()
+        // The lines of the input being typed: one history entry once it is complete.
+        var typed: [String] = []
         while true {
             switch await reader.readLine(prompt: buffer.isEmpty ? ">>> " : "... ") {
             case .endOfInput:
                 reader.write("\n")
                 if buffer.isEmpty { return }
                 buffer.clear()
+                typed = []
             case .interrupted:
                 buffer.clear()
+                typed = []
             case .line(let line, let morePending):
                 if buffer.isEmpty, let command = MetaCommand(line) {
+                    reader.addHistory(line)
                     if await run(command) == .exit { return }
                     continue
                 }
-                reader.addHistory(line)
+                typed.append(line)
                 switch buffer.add(line, morePending: morePending) {
-                case .needMore, .nothing: continue
-                case .error(let error): reader.write(error.description + "\n")
-                case .run(let source): await execute(source)
+                case .needMore: continue
+                case .nothing: typed = []
+                case .error(let error):
+                    reader.addHistory(typed.joined(separator: "\n"))
+                    typed = []
+                    reader.write(error.description + "\n")
+                case .run(let source):
+                    reader.addHistory(typed.joined(separator: "\n"))
+                    typed = []
+                    await execute(source)
                 }
             }
         }

@@ -195,6 +195,73 @@ struct REPLTests {
         #expect(second.expect("var remembered = 1", after: mark))
     }
 
+    /// The entries of the history file (History.swift's format).
+    private func historyEntries() throws -> [String] {
+        let text = try String(contentsOfFile: history, encoding: .utf8)
+        var entries: [String] = []
+        for record in text.components(separatedBy: "\n\n") {
+            let lines = record.split(separator: "\n").filter { $0.hasPrefix("+") }.map { String($0.dropFirst()) }
+            if !lines.isEmpty { entries.append(lines.joined(separator: "\n")) }
+        }
+        return entries
+    }
+
+    @Test func historyIsSavedAsEachInputIsAccepted() throws {
+        // A session killed with SIGKILL keeps every input it ran; a leading space keeps one out.
+        let terminal = try start()
+        enter(terminal, "var a = 1")
+        enter(terminal, " var secret = \"hunter2\"")
+        terminal.send("fun twice(x) {\r")
+        #expect(terminal.expect("... "))
+        terminal.send("  return x * 2;\r")
+        #expect(terminal.expect("... ", after: terminal.output.range(of: "... ")!.upperBound))
+        enter(terminal, "}")
+        kill(terminal.pid, SIGKILL)
+        #expect(try historyEntries() == ["var a = 1", "fun twice(x) {\n  return x * 2;\n}"])
+    }
+
+    @Test func concurrentSessionsKeepEveryInput() throws {
+        let first = try start()
+        let second = try start()
+        for round in 0..<3 {
+            enter(first, "var first\(round) = \(round)")
+            enter(second, "var second\(round) = \(round)")
+        }
+        first.send("\u{4}")
+        #expect(first.waitForExit() == 0)
+        enter(second, "var last = 1")
+        second.send("\u{4}")
+        #expect(second.waitForExit() == 0)
+        #expect(try historyEntries() == ["var first0 = 0", "var second0 = 0", "var first1 = 1", "var second1 = 1",
+                                        "var first2 = 2", "var second2 = 2", "var last = 1"])
+    }
+
+    @Test func multiLineInputComesBackAsOneEntry() throws {
+        let first = try start()
+        first.send("fun three() {\r")
+        #expect(first.expect("... "))
+        enter(first, "}")
+        first.send("\u{4}")
+        #expect(first.waitForExit() == 0)
+        let second = try start()
+        enter(second, ".history")
+        let listed = enter(second, ".history")
+        #expect(listed.contains("1     fun three() {\r\n      }"), "\(listed)")
+    }
+
+    @Test func corruptHistoryFileWarnsOnceAndTheREPLWorks() throws {
+        try Data([0x00, 0xFF, 0xFE, 0x01, 0x02]).write(to: URL(fileURLWithPath: history))
+        let terminal = try PseudoTerminal(environment: ["SCR_HISTORY": history])
+        #expect(terminal.expect("is not a history file"))
+        #expect(terminal.expect(">>> "))
+        #expect(enter(terminal, "1 + 1") == "2\r\n")
+    }
+
+    @Test func loadWithoutAFileShowsItsUsage() throws {
+        let terminal = try start()
+        #expect(enter(terminal, ".load") == "Usage: .load FILE (runs FILE in this session).\r\n")
+    }
+
     @Test func tabCompletesNamesAndMethods() throws {
         let terminal = try start()
         enter(terminal, "var longVariableName = 3")

@@ -139,6 +139,40 @@ package enum System {
         guard write(descriptor, bytes) else { throw Failure.last }
     }
 
+    /// Runs `body` holding an exclusive lock (`flock`) on `lockPath`, created if need be: the lock
+    /// that sessions sharing a file take around each change of it.
+    package static func withFileLock<T>(_ lockPath: String, _ body: () throws -> T) throws -> T {
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw Failure.last }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw Failure.last }
+        }
+        return try body()
+    }
+
+    /// Appends `bytes` to `path` in one `write` (created with mode 0600 if need be).
+    package static func appendRecord(_ path: String, _ bytes: [UInt8]) throws(Failure) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw Failure.last }
+        defer { close(descriptor) }
+        guard write(descriptor, bytes) else { throw Failure.last }
+    }
+
+    /// Replaces `path` with `bytes` at once: written to a temporary file beside it, then renamed.
+    package static func replaceFile(_ path: String, _ bytes: [UInt8]) throws(Failure) {
+        let temporary = path + ".tmp\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw Failure.last }
+        let written = write(descriptor, bytes)
+        close(descriptor)
+        guard written, rename(temporary, path) == 0 else {
+            let failure = Failure.last
+            unlink(temporary)
+            throw failure
+        }
+    }
+
     /// What a path names, following symbolic links: nil if nothing (or it can't be reached).
     package enum PathKind { case file, directory, other }
 
