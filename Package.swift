@@ -14,7 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
-        .target(name: "Scr"),
+        .target(name: "CScrSupport"),
+        .target(name: "Scr", dependencies: ["CScrSupport"]),
         .systemLibrary(
             name: "CEditLine",
             pkgConfig: "libedit",

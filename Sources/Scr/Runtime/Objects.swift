@@ -7,11 +7,9 @@ final class Box: CollectedObject {
     @exclusivity(unchecked) var value: Value
     init(_ value: Value) { self.value = value }
     deinit {
-        // Without recursion: Teardown.swift.
-        if Teardown.collect(value) {
-            value = .nil
-            Teardown.drain()
-        }
+        // Without deep recursion: Teardown.swift.
+        if Teardown.enter() { value = .nil } else { Teardown.collect(value); value = .nil }
+        Teardown.leave()
     }
 
     override func forEachReference(_ visit: inout Traversal) { visit.visit(value) }
@@ -45,9 +43,13 @@ public final class Closure: CollectedObject {
 
     deinit {
         // The boxes go to the teardown worklist: a chain of closures is freed without recursion.
-        for index in 0..<code.captureSources.count { Teardown.collect((captures + index).move()) }
+        if Teardown.enter() {
+            captures.destroy(count: code.captureSources.count)
+        } else {
+            for index in 0..<code.captureSources.count { Teardown.collect((captures + index).move()) }
+        }
         Buffer.deallocate(captures)
-        Teardown.drain()
+        Teardown.leave()
     }
 
     override func forEachReference(_ visit: inout Traversal) {
@@ -191,15 +193,19 @@ public class Instance: CollectedObject {
     }
 
     deinit {
-        // Without recursion (Teardown.swift): a linked list of 10^6 instances is freed in a loop.
-        var collected = Teardown.collect(field0.take())
-        if Teardown.collect(field1.take()) { collected = true }
-        if !moreFields.isEmpty {
+        // Without deep recursion (Teardown.swift): a linked list of 10^6 instances is freed in a loop.
+        if Teardown.enter() {
+            field0 = nil
+            field1 = nil
+            if !moreFields.isEmpty { moreFields = [] }
+        } else {
+            Teardown.collect(field0.take())
+            Teardown.collect(field1.take())
             var fields = moreFields.compactMap { $0 }
             moreFields = []
-            if Teardown.collect(&fields) { collected = true }
+            Teardown.collect(&fields)
         }
-        if collected { Teardown.drain() }
+        Teardown.leave()
     }
 
     /// The field at `position` of the class's layout, nil if this instance has not set it.
@@ -271,8 +277,9 @@ public final class ListObject: CollectedObject {
     @exclusivity(unchecked) var elements: [Value]
     init(_ elements: [Value]) { self.elements = elements }
     deinit {
-        // Without recursion: Teardown.swift.
-        if Teardown.collect(&elements) { Teardown.drain() }
+        // Without deep recursion: Teardown.swift.
+        if Teardown.enter() { elements = [] } else { Teardown.collect(&elements) }
+        Teardown.leave()
     }
 
     override func forEachReference(_ visit: inout Traversal) { visit.visit(elements) }
@@ -286,10 +293,15 @@ public final class MapObject: CollectedObject {
     init(_ entries: OrderedMap = OrderedMap()) { self.entries = entries }
 
     deinit {
-        // Without recursion (Teardown.swift).
-        var contents = entries.keys + entries.values
-        entries = OrderedMap()
-        if Teardown.collect(&contents) { Teardown.drain() }
+        // Without deep recursion (Teardown.swift).
+        if Teardown.enter() {
+            entries = OrderedMap()
+        } else {
+            var contents = entries.keys + entries.values
+            entries = OrderedMap()
+            Teardown.collect(&contents)
+        }
+        Teardown.leave()
     }
 
     override func forEachReference(_ visit: inout Traversal) { entries.forEachReference(&visit) }

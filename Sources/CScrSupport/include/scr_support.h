@@ -1,0 +1,17 @@
+#ifndef SCR_SUPPORT_H
+#define SCR_SUPPORT_H
+
+// What scr needs of C that Swift cannot say: thread-local counters, read and written with one
+// instruction each (Swift has no thread-local variables; pthread_getspecific is a call).
+
+// How deeply `deinit`s are nested on this thread, and how many values wait in its teardown
+// worklist (see Sources/Scr/Runtime/Collector/Teardown.swift).
+extern _Thread_local long scr_teardown_depth;
+extern _Thread_local long scr_teardown_pending;
+
+static inline long scr_teardown_enter(void) { return ++scr_teardown_depth; }
+static inline long scr_teardown_leave(void) { return --scr_teardown_depth; }
+static inline long scr_teardown_pending_count(void) { return scr_teardown_pending; }
+static inline void scr_teardown_add_pending(long count) { scr_teardown_pending += count; }
+
+#endif
