@@ -71,6 +71,13 @@ final class Waiter {
     /// Set, with `value`, by whoever hands the waiter what it waits for, before firing `shot`.
     var granted = false
     var value: Value = .nil
+
+    /// Hands the waiter what it waits for (`value`, for a queue's getter) and wakes it.
+    func grant(_ value: Value = .nil) {
+        self.value = value
+        granted = true
+        shot.fire()
+    }
 }
 
 /// A first-come-first-served line of waiters. A class: a waiter suspends while others change the line.
@@ -93,6 +100,13 @@ final class WaitLine {
             }
         }
         return waiters[head]
+    }
+
+    /// Grants the first waiter, if any; whether there was one.
+    func grantFirst() -> Bool {
+        guard let first = popFirst() else { return false }
+        first.grant()
+        return true
     }
 
     func remove(_ waiter: Waiter) {
@@ -155,12 +169,7 @@ final class ScriptLock: NativeObject {
     }
 
     func release() {
-        if let next = waiting.popFirst() {
-            next.granted = true
-            next.shot.fire()
-        } else {
-            isLocked = false
-        }
+        if !waiting.grantFirst() { isLocked = false }
     }
 }
 
@@ -201,12 +210,7 @@ final class ScriptSemaphore: NativeObject {
     }
 
     private func release() {
-        if let next = waiting.popFirst() {
-            next.granted = true
-            next.shot.fire()
-        } else {
-            permits += 1
-        }
+        if !waiting.grantFirst() { permits += 1 }
     }
 }
 
@@ -232,10 +236,7 @@ final class ScriptEvent: NativeObject {
         case "set":
             try call.expect(0...0)
             isSet = true
-            while let waiter = waiting.popFirst() {
-                waiter.granted = true
-                waiter.shot.fire()
-            }
+            while waiting.grantFirst() {}
             return .nil
         case "clear":
             try call.expect(0...0)
@@ -285,7 +286,7 @@ final class ScriptQueue: NativeObject {
             return call.awaitable { [self] in
                 try call.runtime.currentTask.raisePendingSignal(line: call.context.line)
                 if let getter = getters.popFirst() {
-                    hand(item, to: getter)
+                    getter.grant(item)
                 } else if maxSize == 0 || size < maxSize {
                     items.append(item)
                 } else {
@@ -317,11 +318,6 @@ final class ScriptQueue: NativeObject {
         }
     }
 
-    private func hand(_ item: Value, to getter: Waiter) {
-        getter.value = item
-        getter.granted = true
-        getter.shot.fire()
-    }
 
     private func takeFirst() -> Value {
         let item = items[head]
@@ -334,16 +330,14 @@ final class ScriptQueue: NativeObject {
         // Room for the first waiting putter's item.
         if let putter = putters.popFirst() {
             items.append(putter.value)
-            putter.value = .nil
-            putter.granted = true
-            putter.shot.fire()
+            putter.grant()
         }
         return item
     }
 
     private func giveBack(_ item: Value) {
         if let getter = getters.popFirst() {
-            hand(item, to: getter)
+            getter.grant(item)
         } else if head > 0 {
             head -= 1
             items[head] = item

@@ -33,7 +33,7 @@ enum FileLibrary {
                 try io(call, "make directory", path) { try System.makeDirectory(path) }
                 return .nil
             },
-            Prelude.members(runtime).first { $0.0 == "eprint" }!,
+            Prelude.eprint(),
         ]
     }
 
@@ -69,7 +69,7 @@ enum OSLibrary {
             native("pid", 0) { _ in .number(Double(System.processID)) },
             ("args", runtime.globals.value(of: "args") ?? .list(runtime.track(ListObject([])))),
             ("platform", .string(System.platform)),
-            Prelude.members(runtime).first { $0.0 == "exit" }!,
+            Prelude.exit(),
         ]
     }
 }

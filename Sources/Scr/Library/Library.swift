@@ -22,12 +22,7 @@ enum Library {
 
     /// The globals beside jlox's `clock` and the async core: the functions scripts use most.
     static func installPrelude(in runtime: Runtime) {
-        var members = Prelude.members(runtime)
-        let math = MathLibrary.members(runtime)
-        for name in ["abs", "min", "max", "round", "floor", "ceil"] {
-            members.append(math.first { $0.0 == name }!)
-        }
-        members += AsyncLibrary.members(runtime)
+        var members = Prelude.members(runtime) + MathLibrary.preludeMembers() + AsyncLibrary.members(runtime)
         // The script's arguments: the host (the `scr` command) sets them; none until then.
         members.append(("args", .list(runtime.track(ListObject([])))))
         for (name, value) in members { runtime.globals.define(name, value) }

@@ -1,12 +1,27 @@
 /// `math`: rounding, elementary functions, constants and number formatting. `abs`, `min`, `max`,
 /// `round`, `floor` and `ceil` are globals too.
 enum MathLibrary {
-    static func members(_ runtime: Runtime) -> [(String, Value)] {
+    /// The members that are globals too.
+    static func preludeMembers() -> [(String, Value)] {
         [
             unary("floor") { $0.rounded(.down) },
             unary("ceil") { $0.rounded(.up) },
-            unary("trunc") { $0.rounded(.towardZero) },
             unary("abs") { Swift.abs($0) },
+            native("round", 1...2) { call in
+                let x = try call.number(0, "argument")
+                guard call.count > 1 else { return .number(x.rounded(.toNearestOrAwayFromZero)) }
+                let digits = try call.integer(1, "digits")
+                guard x.isFinite else { return .number(x) }
+                return .number(DecimalText(x).rounded(fractionDigits: digits).value)
+            },
+            native("min", 1...255) { call in try extreme(call, less: true) },
+            native("max", 1...255) { call in try extreme(call, less: false) },
+        ]
+    }
+
+    static func members(_ runtime: Runtime) -> [(String, Value)] {
+        preludeMembers() + [
+            unary("trunc") { $0.rounded(.towardZero) },
             unary("sqrt") { $0.squareRoot() },
             unary("exp", CMath.exp),
             unary("sin", CMath.sin), unary("cos", CMath.cos), unary("tan", CMath.tan),
@@ -20,15 +35,6 @@ enum MathLibrary {
             binary("pow", CMath.pow),
             binary("atan2", CMath.atan2),
             binary("hypot", CMath.hypot),
-            native("round", 1...2) { call in
-                let x = try call.number(0, "argument")
-                guard call.count > 1 else { return .number(x.rounded(.toNearestOrAwayFromZero)) }
-                let digits = try call.integer(1, "digits")
-                guard x.isFinite else { return .number(x) }
-                return .number(DecimalText(x).rounded(fractionDigits: digits).value)
-            },
-            native("min", 1...255) { call in try extreme(call, less: true) },
-            native("max", 1...255) { call in try extreme(call, less: false) },
             native("clamp", 3) { call in
                 let (x, low, high) = (try call.number(0, "value"), try call.number(1, "low"), try call.number(2, "high"))
                 guard low <= high else { throw call.valueError("clamp() low \(NumberFormatting.format(low)) is above high \(NumberFormatting.format(high)).") }

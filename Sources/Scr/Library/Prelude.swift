@@ -4,18 +4,28 @@ enum Prelude {
     /// The longest list `range` makes: 10^8 numbers (1.6 GB), past which a loop is the better tool.
     static let maxRange = 100_000_000
 
+    /// `eprint(a, …)`: also a member of `io`.
+    static func eprint() -> (String, Value) {
+        native("eprint", 0...255) { call in
+            call.runtime.flushOutput()
+            call.runtime.writeError(call.arguments.map(\.description).joined(separator: " ") + "\n")
+            return .nil
+        }
+    }
+
+    /// `exit(status?)`: also a member of `os`.
+    static func exit() -> (String, Value) {
+        native("exit", 0...1) { call in
+            let status = call.count > 0 ? try call.integer(0, "status") : 0
+            guard (0...255).contains(status) else { throw call.valueError("exit() status must be 0 to 255, not \(status).") }
+            throw ScriptError.exit(Int32(status), line: call.context.line)
+        }
+    }
+
     static func members(_ runtime: Runtime) -> [(String, Value)] {
         [
-            native("eprint", 0...255) { call in
-                call.runtime.flushOutput()
-                call.runtime.writeError(call.arguments.map(\.description).joined(separator: " ") + "\n")
-                return .nil
-            },
-            native("exit", 0...1) { call in
-                let status = call.count > 0 ? try call.integer(0, "status") : 0
-                guard (0...255).contains(status) else { throw call.valueError("exit() status must be 0 to 255, not \(status).") }
-                throw ScriptError.exit(Int32(status), line: call.context.line)
-            },
+            eprint(),
+            exit(),
             native("range", 1...3) { call in
                 let (start, end) = call.count == 1 ? (0.0, try call.number(0, "end")) : (try call.number(0, "start"), try call.number(1, "end"))
                 let step = call.count == 3 ? try call.number(2, "step") : 1
