@@ -101,6 +101,13 @@ final class HeapFrame {
         frame = Frame(slots: slots, boxes: boxes, captures: captures)
     }
 
+    /// Reports the frame's values and boxes, for the coroutine that alone holds the frame before it
+    /// starts (see `Coroutine`).
+    func forEachReference(_ visit: inout Traversal) {
+        for slot in 0..<slotCount { visit.visit(frame.slots[slot]) }
+        for index in 0..<boxCount { if let box = frame.boxes[index] { visit.visit(box) } }
+    }
+
     deinit {
         frame.slots.destroy(count: slotCount)
         Buffer.deallocate(frame.slots)

@@ -1,29 +1,57 @@
 /// The value of calling an async function (or an awaitable native such as `sleep`): a body that has
 /// not started. Awaiting it runs the body in the awaiting task; spawning it runs it as a new task.
 /// Either can happen once.
-public final class Coroutine {
+///
+/// The call of a script function keeps its closure and frame here, not in a Swift closure, so that
+/// the collector sees what its arguments refer to: a coroutine stored in one of its own arguments
+/// (`h.pending = keep(h)`) is a cycle like any other. A native's body may hold values the collector
+/// does not see; it only keeps them alive.
+public final class Coroutine: CollectedObject {
     typealias Body = () async throws -> Value
 
     let name: String
     private var body: Body?
+    /// For a call of a script function, until it starts.
+    private var closure: Closure?
+    private var heap: HeapFrame?
+    private var runtime: Runtime?
 
     init(name: String, body: @escaping Body) {
         self.name = name
         self.body = body
     }
 
-    convenience init(closure: Closure, frame: HeapFrame, runtime: Runtime) {
-        self.init(name: closure.code.name) {
-            try await runtime.runAsync(closure.code, frame.frame)
-        }
+    init(closure: Closure, frame: HeapFrame, runtime: Runtime) {
+        name = closure.code.name
+        self.closure = closure
+        heap = frame
+        self.runtime = runtime
     }
 
     /// Hands out the body, once.
     func take(line: Int) throws -> Body {
+        if let closure, let heap, let runtime {
+            self.closure = nil
+            self.heap = nil
+            self.runtime = nil
+            return { try await runtime.runAsync(closure.code, heap.frame) }
+        }
         guard let body else {
             throw ScriptError("Coroutine '\(name)' has already been awaited.", line: line)
         }
         self.body = nil
         return body
+    }
+
+    override func forEachReference(_ visit: inout Traversal) {
+        guard let closure, let heap else { return }
+        visit.visit(closure)
+        heap.forEachReference(&visit)
+    }
+
+    override func clearReferences() {
+        closure = nil
+        heap = nil
+        runtime = nil
     }
 }

@@ -8,7 +8,7 @@ extension Runtime {
     /// is a foreground task whose caller reports its error.
     func startTask(named name: String, background: Bool = true, _ body: @escaping Coroutine.Body) -> TaskObject {
         nextTaskID += 1
-        let task = TaskObject(name: name, id: nextTaskID, isBackground: background)
+        let task = track(TaskObject(name: name, id: nextTaskID, isBackground: background))
         if background { liveTasks[task.id] = task }
         if interruptRequested.isStopping { task.signal(.stopped) }
         // The Swift task is made when the executor reaches the spawn, and runs at once until it first

@@ -1,6 +1,9 @@
 /// A script task: the top-level input or a spawned coroutine, each running as its own Swift task on
 /// the interpreter's executor.
-public final class TaskObject {
+///
+/// A running task is alive: the runtime's table of tasks holds it. A finished one is an object like
+/// any other, and its result can close a cycle (`h.task = spawn(keep(h))`), so the collector sees it.
+public final class TaskObject: CollectedObject {
     enum State {
         case running
         case finished(Value)
@@ -77,6 +80,16 @@ public final class TaskObject {
         let callbacks = onFinish
         onFinish = []
         for callback in callbacks { callback() }
+    }
+
+    /// Only a result is reported: an error may be shared with a host that caught it, and what a
+    /// shared holder refers to cannot be subtracted (see `Collector`).
+    override func forEachReference(_ visit: inout Traversal) {
+        if case .finished(let value) = state { visit.visit(value) }
+    }
+
+    override func clearReferences() {
+        if case .finished = state { state = .finished(.nil) }
     }
 
     /// Calls `callback` on the executor when the task finishes (at once if it has).

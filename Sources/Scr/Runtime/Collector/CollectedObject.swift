@@ -1,5 +1,5 @@
 /// An object the cycle collector looks after: one of the script objects that can refer to others
-/// (boxes, closures, bound methods, classes, instances, lists and maps). Reference counting frees
+/// (boxes, closures, bound methods, classes, instances, lists, maps, coroutines and tasks). Reference counting frees
 /// them as soon as nothing refers to them; the collector finds the ones that only keep each other
 /// alive (see `Collector`).
 public class CollectedObject {
@@ -73,7 +73,9 @@ struct Traversal {
         case .list(let list): visit(list)
         case .map(let map): visit(map)
         case .object(let object): visit(object)
-        case .nil, .bool, .number, .string, .native, .coroutine, .task, .module: break
+        case .coroutine(let coroutine): visit(coroutine)
+        case .task(let task): visit(task)
+        case .nil, .bool, .number, .string, .native, .module: break
         }
     }
 
