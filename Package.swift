@@ -43,9 +43,14 @@ let package = Package(
             path: "Tests/CPtySupport",
             linkerSettings: [.linkedLibrary("util", .when(platforms: [.linux]))]
         ),
+        .executableTarget(
+            name: "EmbeddingProbe",
+            dependencies: ["Scr", "ScrREPL"],
+            path: "Tests/EmbeddingProbe"
+        ),
         .testTarget(
             name: "ScrTests",
-            dependencies: ["Scr", "ScrREPL", "CPtySupport"]
+            dependencies: ["Scr", "ScrREPL", "CPtySupport", "EmbeddingProbe"]
         ),
     ],
     swiftLanguageModes: [.v6]

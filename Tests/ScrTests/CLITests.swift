@@ -142,13 +142,19 @@ struct CLITests {
     @Test func terminationSignalFlushesWhatWasPrinted() async throws {
         // Standard output to a file is buffered; SIGTERM must not lose it (issue 22).
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("sigterm-\(UUID()).scr")
+        let ready = file.path + ".ready"
         try """
+            import "io" as io;
             for (var i = 0; i < 1000; i = i + 1) print i;
+            io.writeFile("\(ready)", "printed");
             while (true) await sleep(0.05);
             """.write(to: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: file) }
+        defer {
+            try? FileManager.default.removeItem(at: file)
+            try? FileManager.default.removeItem(atPath: ready)
+        }
         async let result = ScrProcess.run([file.path])
-        try await ScrProcess.signalUntilExit(file.path, SIGTERM)
+        try await ScrProcess.signalUntilExit(file.path, SIGTERM, readyFile: ready)
         let outcome = try await result
         #expect(outcome.stdout == (0..<1000).map { "\($0)\n" }.joined())
         #expect(outcome.status == 128 + SIGTERM)

@@ -37,8 +37,11 @@ struct EmbeddingTests {
         try await interpreter.run("var answer = 6 * 7;")
         #expect(await interpreter.get("answer")?.int == 42)
         #expect(await interpreter.get("missing") == nil)
-        let object = try await interpreter.evaluate("clock")
-        #expect(object == .object(type: "function", description: "<native fn>"))
+        let function = try await interpreter.evaluate("clock")
+        guard case .function(let clock) = function else { Issue.record("\(function)"); return }
+        #expect(clock.description == "<native fn>")
+        try await interpreter.run("class Point {} var p = Point();")
+        #expect(try await interpreter.evaluate("p") == .object(type: "Point", description: "Point instance"))
     }
 
     @Test func completionOffersKeywordsGlobalsAndMembers() async throws {

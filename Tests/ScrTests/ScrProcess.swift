@@ -11,26 +11,31 @@ enum ScrProcess {
         let peakMemory: Int?
     }
 
-    static let executable: URL = {
+    static let executable = built("scr")
+    /// The host program of the embedding tests that need a process (Tests/EmbeddingProbe).
+    static let embeddingProbe = built("EmbeddingProbe")
+
+    private static func built(_ name: String) -> URL {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("scr")
+            let candidate = directory.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
             directory = directory.deletingLastPathComponent()
         }
-        fatalError("scr binary not found near \(CommandLine.arguments[0])")
-    }()
+        fatalError("\(name) binary not found near \(CommandLine.arguments[0])")
+    }
 
     /// Runs `scr arguments…` on a thread of its own, so that waiting for it does not hold one of the
     /// few threads of Swift's cooperative pool, which servers under test in this process need.
     /// With `mergingErrors`, standard error goes where standard output goes (as on a terminal), and
     /// `stdout` holds both in the order they were written.
     static func run(_ arguments: [String], stdin: String = "", measuringMemory: Bool = false,
-                    mergingErrors: Bool = false, environment: [String: String] = [:]) async throws -> Result {
+                    mergingErrors: Bool = false, environment: [String: String] = [:],
+                    program: URL = executable) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 continuation.resume(with: Swift.Result {
-                    try run(blocking: arguments, stdin: stdin, measuringMemory: measuringMemory,
+                    try run(blocking: arguments, stdin: stdin, measuringMemory: measuringMemory, program: program,
                             mergingErrors: mergingErrors, environment: environment)
                 })
             }
@@ -42,7 +47,8 @@ enum ScrProcess {
     /// Runs `scr arguments…` to completion. Output goes to files, so neither stream can fill a pipe
     /// and stall the child while the other is read.
     static func run(blocking arguments: [String], stdin: String = "", measuringMemory: Bool = false,
-                    mergingErrors: Bool = false, environment: [String: String] = [:]) throws -> Result {
+                    program: URL = executable, mergingErrors: Bool = false,
+                    environment: [String: String] = [:]) throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("scr-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -50,7 +56,7 @@ enum ScrProcess {
         try Data(stdin.utf8).write(to: paths[0])
         for path in paths.dropFirst() { _ = FileManager.default.createFile(atPath: path.path, contents: nil) }
 
-        let pid = try spawn(arguments, stdin: paths[0].path, stdout: paths[1].path,
+        let pid = try spawn(program, arguments, stdin: paths[0].path, stdout: paths[1].path,
                             stderr: mergingErrors ? nil : paths[2].path, environment: environment)
         // No test may hang the suite: a child still running after five minutes is killed (and fails).
         // The limit is generous because a busy machine (or a sanitizer) can make a child that takes
@@ -81,7 +87,7 @@ enum ScrProcess {
     /// Foundation's Process, whose `run()` reads past a buffer while listing /proc/self/fd and, now
     /// and then, crashes the test process (AddressSanitizer shows the over-read every time).
     /// `environment` adds to (or overrides) the test process's own.
-    private static func spawn(_ arguments: [String], stdin: String, stdout: String, stderr: String?,
+    private static func spawn(_ program: URL, _ arguments: [String], stdin: String, stdout: String, stderr: String?,
                               environment: [String: String]) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -93,26 +99,32 @@ enum ScrProcess {
         } else {
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
-        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        let argv = ([program.path] + arguments).map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
         var variables = ProcessInfo.processInfo.environment
         for (name, value) in environment { variables[name] = value }
         let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for variable in envp { free(variable) } }
-        let result = posix_spawn(&pid, executable.path, &actions, nil, argv, envp)
+        let result = posix_spawn(&pid, program.path, &actions, nil, argv, envp)
         guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
         return pid
     }
 
     /// Sends `signal` to the scr process whose arguments include `argument`, every half second, from
     /// when it has started until it has ended (within a generous bound). For tests of signal handling.
-    static func signalUntilExit(_ argument: String, _ signal: Int32) async throws {
+    /// With `readyFile`, only once that file exists (the script writes it when it has got as far as
+    /// the test needs: on a busy machine, a signal can otherwise come before the work it should cut).
+    static func signalUntilExit(_ argument: String, _ signal: Int32, readyFile: String? = nil) async throws {
         var seen = false
         for _ in 0..<240 {
             let pids = processes(withArgument: argument)
             if pids.isEmpty && seen { return }
             seen = seen || !pids.isEmpty
+            if let readyFile, !FileManager.default.fileExists(atPath: readyFile) {
+                try await Task.sleep(nanoseconds: 500_000_000)
+                continue
+            }
             // Only once the process catches the signal: before its handler is installed, the signal's
             // default action would end it.
             for pid in pids where catches(pid, signal) { kill(pid, signal) }

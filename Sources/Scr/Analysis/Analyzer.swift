@@ -366,10 +366,10 @@ final class Analyzer {
 
     /// The operand of an `await`; `await repl()` opens a REPL that sees the locals here.
     private func awaited(_ operand: Expr) -> Expression {
-        if case .call(.variable(let name), let paren, let arguments) = operand, name.lexeme == "repl",
-           arguments.isEmpty, function.isAsync, outerVariable("repl") == nil,
-           case .global(let cell) = resolve(name.lexeme) {
-            return ReplCallNode(runtime: runtime, replCell: cell, visible: function.visibleVariables, line: paren.line)
+        if operand.isReplCall, case .call(.variable(let name), let paren, _) = operand, function.isAsync,
+           outerVariable("repl") == nil, case .global(let cell) = resolve(name.lexeme) {
+            return ReplCallNode(runtime: runtime, replCell: cell, visible: function.captureEverythingVisible(),
+                                line: paren.line)
         }
         return expression(operand)
     }

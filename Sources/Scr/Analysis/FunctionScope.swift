@@ -44,6 +44,7 @@ final class FunctionScope {
     /// Whether a local named `name` lives in a box.
     private func isBoxed(_ name: String) -> Bool {
         boxesEveryLocal || namesUsedByInnerFunctions.contains(name)
+            || namesUsedByInnerFunctions.contains(InnerNames.everything)
     }
 
     /// Top-level code outside any block declares globals.
@@ -117,15 +118,35 @@ final class FunctionScope {
         blocks.last?[name].map { !$0.isDefined } ?? false
     }
 
-    /// Every local visible here and every variable captured so far, innermost first: what a REPL
-    /// opened at this point can see.
-    var visibleVariables: [String: VariableLocation] {
+    /// Every local visible here and every variable of the enclosing functions, innermost first: what a
+    /// REPL opened at this point (`await repl()`) can see. The enclosing functions' locals are
+    /// captured for it — they are all boxed, for `InnerNames` reports such a function as using
+    /// every name — including those the function itself never names.
+    func captureEverythingVisible() -> [String: VariableLocation] {
+        var seen = Set<String>()
+        var outer = enclosing
+        while let scope = outer {
+            for block in scope.blocks.reversed() {
+                for (name, local) in block where seen.insert(name).inserted {
+                    // A variable being initialized has no box yet: the name stays unseen.
+                    if local.isDefined, lookUpLocal(name) == nil { _ = capture(name) }
+                }
+            }
+            outer = scope.enclosing
+        }
         var visible: [String: VariableLocation] = [:]
         for (name, index) in captureIndex { visible[name] = .capture(index) }
         for block in blocks {
             for (name, local) in block where local.isDefined { visible[name] = local.location }
         }
         return visible
+    }
+
+    private func lookUpLocal(_ name: String) -> Local? {
+        for block in blocks.reversed() {
+            if let local = block[name] { return local }
+        }
+        return nil
     }
 
     /// Finds `name` among this function's locals, then among the enclosing functions' (capturing it).

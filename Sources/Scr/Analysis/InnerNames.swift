@@ -7,6 +7,11 @@
 /// Each function's free names are found once and remembered, so that analysing functions nested n
 /// deep walks each of them once, not n times.
 final class InnerNames {
+    /// What a function that opens `await repl()` uses: every name it can see, since the REPL may
+    /// read any of them. Enclosing functions then box all their locals. (Not an identifier, so no
+    /// declaration hides it.)
+    static let everything = "*"
+
     /// The free names of each function seen, by the offset of its name in the source.
     private var freeNames: [Int: Set<String>] = [:]
 
@@ -156,7 +161,10 @@ private struct FreeNames {
         case .superGet:
             use("super")
             use("this")
-        case .grouping(let inner), .unary(_, let inner), .await(_, let inner), .get(let inner, _):
+        case .await(_, let inner):
+            if inner.isReplCall { use(InnerNames.everything) }
+            expression(inner)
+        case .grouping(let inner), .unary(_, let inner), .get(let inner, _):
             expression(inner)
         case .binary(let left, let links), .logical(let left, let links):
             expression(left)
@@ -181,6 +189,17 @@ private struct FreeNames {
                 expression(entry.value)
             }
         }
+    }
+}
+
+extension Expr {
+    /// `repl()`, which under `await` opens a REPL over the caller's variables (unless a script
+    /// declares its own `repl`, which analysis checks).
+    var isReplCall: Bool {
+        if case .call(.variable(let name), _, let arguments) = self, name.lexeme == "repl", arguments.isEmpty {
+            return true
+        }
+        return false
     }
 }
 

@@ -15,12 +15,12 @@ public struct HostError: Error, Sendable {
 extension Interpreter {
     /// Sets the global `name` to a copy of `value`.
     public func set(_ name: String, to value: ScrValue) async {
-        _ = try? await onExecutor { runtime in runtime.globals.define(name, Value(value)) }
+        _ = try? await onExecutor { runtime in runtime.globals.define(name, Value(value, runtime: runtime)) }
     }
 
     /// A copy of the global `name`, or nil if it is not defined.
     public func get(_ name: String) async -> ScrValue? {
-        let result = try? await onExecutor { runtime in runtime.globals.value(of: name).map { ScrValue($0) } }
+        let result = try? await onExecutor { runtime in runtime.globals.value(of: name).map { ScrValue($0, runtime: runtime) } }
         return result?.value ?? nil
     }
 
@@ -48,7 +48,7 @@ extension Interpreter {
         _ = try? await onExecutor { runtime in
             let instance = Instance(klass: ClassObject(name: className, superclass: nil, methods: [:]))
             for (field, value) in fields.sorted(by: { $0.key < $1.key }) {
-                instance.setField(runtime.symbols.intern(field), Value(value))
+                instance.setField(runtime.symbols.intern(field), Value(value, runtime: runtime))
             }
             for (method, function) in methods {
                 instance.setField(runtime.symbols.intern(method), .native(NativeFunction.host(method, arity: 0...255, function)))
@@ -63,7 +63,7 @@ extension Interpreter {
 
     /// Evaluates an expression (or statements ending in one) and returns its value.
     public func evaluate(_ source: String) async throws -> ScrValue {
-        try await onExecutor { runtime in
+        try await runInput { runtime, started in
             let status = Input.classify(source)
             let complete: String
             switch status {
@@ -72,8 +72,8 @@ extension Interpreter {
             case .error(let error): throw error
             }
             let code = try Interpreter.compile(complete, runtime: runtime, mode: .repl)
-            return ScrValue(try await runtime.runTopLevel(code))
-        }.value
+            return ScrValue(try await runtime.runTopLevel(code, started: started), runtime: runtime)
+        }
     }
 
     /// Runs a script file; imports are relative to it.
@@ -85,8 +85,9 @@ extension Interpreter {
 extension NativeFunction {
     static func host(_ name: String, arity: ClosedRange<Int>, _ function: @escaping HostFunction) -> NativeFunction {
         NativeFunction(name, arity: arity) { arguments, context in
+            let runtime = context.runtime
             do {
-                return Value(try function(arguments.map { ScrValue($0) }))
+                return Value(try function(arguments.map { ScrValue($0, runtime: runtime) }), runtime: runtime)
             } catch {
                 throw context.hostError(error)
             }
@@ -97,11 +98,11 @@ extension NativeFunction {
         -> NativeFunction
     {
         NativeFunction(name, arity: arity) { arguments, context in
-            let copies = arguments.map { ScrValue($0) }
+            let runtime = context.runtime
+            let copies = arguments.map { ScrValue($0, runtime: runtime) }
             return .coroutine(Coroutine(name: name) {
                 do {
-                    let result = try await function(copies)
-                    return Value(result)
+                    return Value(try await runtime.awaitHost { try await function(copies) }, runtime: runtime)
                 } catch {
                     throw context.hostError(error)
                 }
@@ -111,9 +112,42 @@ extension NativeFunction {
 }
 
 extension CallContext {
+    /// A host function's error as scripts see it: a `HostError`'s message, or any other Swift error's
+    /// description, which the host gets back as the script error's `underlying`.
     func hostError(_ error: any Error) -> ScriptError {
         if let error = error as? ScriptError { return error }
         if let error = error as? HostError { return self.error(error.message) }
-        return runtime.scriptError(from: error, line: line)
+        if error is CancellationError { return runtime.scriptError(from: error, line: line) }
+        let scriptError = self.error(String(describing: error))
+        scriptError.underlying = error
+        return scriptError
+    }
+}
+
+extension Runtime {
+    /// Runs an async host function in a Swift task of its own while the current script task waits
+    /// for it like any other suspension: an interrupt, a stop or a cancellation of the script task
+    /// wakes the script at once and cancels the host's task.
+    func awaitHost(_ operation: @escaping @Sendable () async throws -> ScrValue) async throws -> ScrValue {
+        let done = OneShot()
+        let outcome = Locked<Result<ScrValue, any Error>?>(nil)
+        let hostTask = Task.detached {
+            let result: Result<ScrValue, any Error>
+            do { result = .success(try await operation()) } catch { result = .failure(error) }
+            outcome.withLock { $0 = result }
+            done.fire()
+        }
+        do {
+            try await suspendCurrent(on: done, line: 0)
+        } catch {
+            hostTask.cancel()
+            throw error
+        }
+        guard let result = outcome.withLock({ $0 }) else {
+            // Woken by the cancellation of the Swift task that runs the script task.
+            hostTask.cancel()
+            throw ScriptError("Task cancelled.", line: 0, kind: .cancelled)
+        }
+        return try result.get()
     }
 }

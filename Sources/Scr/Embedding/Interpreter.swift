@@ -42,12 +42,14 @@ public final class Interpreter: Sendable {
     /// going away stops its tasks, waits for them to end, empties its globals, which frees what
     /// scripts made, and stops its thread.
     deinit {
+        flushOutput()
         let runtime = self.runtime
         runtime.value.stopEverything()
         let executor = self.executor
         Task.detached(executorPreference: executor) {
             await runtime.value.waitForBackgroundTasks()
             runtime.value.tearDown()
+            StandardOutput.output.flush()
             executor.stop()
         }
     }
@@ -58,11 +60,11 @@ public final class Interpreter: Sendable {
     ///
     /// - Parameter path: the file the source came from; its directory is where imports are found.
     public func run(_ source: String, path: String? = nil) async throws {
-        _ = try await onExecutor { runtime in
+        _ = try await runInput { runtime, started in
             if runtime.mainFile == nil { runtime.mainFile = path }
             let code = try Interpreter.compile(source, runtime: runtime, mode: .script, file: path,
                                                compilingImports: true)
-            return try await runtime.runTopLevel(code)
+            return Confined(try await runtime.runTopLevel(code, started: started))
         }
     }
 

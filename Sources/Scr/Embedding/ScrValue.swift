@@ -1,6 +1,6 @@
 /// A script value as the host program sees it: a `Sendable` copy that can leave the interpreter's
-/// executor. Lists and maps are copied deeply; objects (instances, functions, classes, tasks) are
-/// described, not shared.
+/// executor. Lists and maps are copied deeply; functions are shared, as handles (`ScrFunction`);
+/// other objects (instances, classes, tasks) are described, not shared.
 public enum ScrValue: Sendable, Hashable {
     case `nil`
     case bool(Bool)
@@ -9,6 +9,8 @@ public enum ScrValue: Sendable, Hashable {
     case list([ScrValue])
     /// Keys in insertion order.
     case map([Entry])
+    /// A function, callable from the host; the same function when passed back in.
+    case function(ScrFunction)
     /// Any other value: its type name and how `print` shows it.
     case object(type: String, description: String)
 
@@ -75,6 +77,7 @@ extension ScrValue: CustomStringConvertible {
     public var description: String {
         switch self {
         case .object(_, let description): description
+        case .function(let function): function.description
         default: Scr.Value(self).description
         }
     }
@@ -96,18 +99,28 @@ extension ScrValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expres
 }
 
 extension ScrValue {
-    /// Copies a script value out. Deeply nested or cyclic containers are cut off at `depth`.
+    /// Copies a script value out. Deeply nested or cyclic containers are cut off at `depth`. With the
+    /// runtime (on its executor), functions become handles; without, they are described.
     /// (`Scr.Value`: inside `ScrValue`, `Value` is the dictionary-literal associated type.)
-    init(_ value: Scr.Value, depth: Int = 64) {
+    init(_ value: Scr.Value, depth: Int = 64, runtime: Runtime? = nil) {
         switch value {
         case .nil: self = .nil
         case .bool(let b): self = .bool(b)
         case .number(let n): self = .number(n)
         case .string(let s): self = .string(s.value)
         case .list(let list) where depth > 0:
-            self = .list(list.elements.map { ScrValue($0, depth: depth - 1) })
+            self = .list(list.elements.map { ScrValue($0, depth: depth - 1, runtime: runtime) })
         case .map(let map) where depth > 0:
-            self = .map(map.entries.map { Entry(key: ScrValue($0.key, depth: depth - 1), value: ScrValue($0.value, depth: depth - 1)) })
+            self = .map(map.entries.map {
+                Entry(key: ScrValue($0.key, depth: depth - 1, runtime: runtime),
+                      value: ScrValue($0.value, depth: depth - 1, runtime: runtime))
+            })
+        case .function, .boundMethod, .native:
+            if let runtime {
+                self = .function(ScrFunction(value, runtime: runtime))
+            } else {
+                self = .object(type: value.typeName, description: value.description)
+            }
         default:
             self = .object(type: value.typeName, description: value.description)
         }
@@ -115,18 +128,21 @@ extension ScrValue {
 }
 
 extension Value {
-    /// Copies a host value in. An `.object` can only be described, so it arrives as its description.
-    init(_ value: ScrValue) {
+    /// Copies a host value in. An `.object` can only be described, so it arrives as its description;
+    /// so does a function of another interpreter.
+    init(_ value: ScrValue, runtime: Runtime? = nil) {
         switch value {
         case .nil: self = .nil
         case .bool(let b): self = .bool(b)
         case .number(let n): self = .number(n)
         case .string(let s): self = .string(s)
-        case .list(let elements): self = .list(ListObject(elements.map(Value.init)))
+        case .list(let elements): self = .list(ListObject(elements.map { Value($0, runtime: runtime) }))
         case .map(let entries):
             let map = MapObject()
-            for entry in entries { map.entries[Value(entry.key)] = Value(entry.value) }
+            for entry in entries { map.entries[Value(entry.key, runtime: runtime)] = Value(entry.value, runtime: runtime) }
             self = .map(map)
+        case .function(let function):
+            self = runtime.flatMap { function.reference.value(in: $0) } ?? .string(function.description)
         case .object(_, let description): self = .string(description)
         }
     }

@@ -58,6 +58,9 @@ public final class ScriptError: Error, @unchecked Sendable {
     public let message: String
     /// The status `exit(status)` asked for, for an error of kind `.exited`.
     public internal(set) var exitStatus: Int32 = 0
+    /// The Swift error a host function threw, when it was not a `HostError`: the host can catch its
+    /// own type again (`error.underlying as? MyError`).
+    public internal(set) var underlying: (any Error)?
     let thrown: Confined<Value>?
     /// The frames left so far, innermost first.
     private(set) var frames: [TraceFrame] = []
@@ -108,6 +111,7 @@ public final class ScriptError: Error, @unchecked Sendable {
         copy.pendingLine = pendingLine
         copy.spawnSite = spawnSite
         copy.exitStatus = exitStatus
+        copy.underlying = underlying
         return copy
     }
 

@@ -372,15 +372,23 @@ package enum System {
 
     // MARK: Signals
 
-    /// Calls `handler` (a C function: it may only do what a signal handler may) when SIGINT arrives.
-    package static func onInterruptSignal(_ handler: @convention(c) (Int32) -> Void) {
+    /// A signal's disposition, as `sigaction` reports it: saved to be put back.
+    package struct SignalAction: @unchecked Sendable {  // Plain data: a handler address, flags, a mask.
+        fileprivate let action: sigaction
+    }
+
+    /// Calls `handler` (a C function: it may only do what a signal handler may) when SIGINT arrives;
+    /// returns the disposition it replaced.
+    @discardableResult
+    package static func onInterruptSignal(_ handler: @convention(c) (Int32) -> Void) -> SignalAction {
         onSignal(SIGINT, handler)
     }
 
     /// The signals that end a process politely: SIGTERM (`kill`) and SIGHUP (terminal closed).
     package static let terminationSignals: [Int32] = [SIGTERM, SIGHUP]
 
-    package static func onSignal(_ signal: Int32, _ handler: @convention(c) (Int32) -> Void) {
+    @discardableResult
+    package static func onSignal(_ signal: Int32, _ handler: @convention(c) (Int32) -> Void) -> SignalAction {
         var action = sigaction()
         #if os(Linux)
         action.__sigaction_handler.sa_handler = handler
@@ -389,12 +397,32 @@ package enum System {
         #endif
         action.sa_flags = SA_RESTART
         sigemptyset(&action.sa_mask)
-        sigaction(signal, &action, nil)
+        var previous = sigaction()
+        sigaction(signal, &action, &previous)
+        return SignalAction(action: previous)
     }
 
-    /// Gives SIGINT its default action back (the process ends).
-    package static func defaultInterruptSignal() {
-        signal(SIGINT, SIG_DFL)
+    /// Puts back SIGINT's disposition as it was before `onInterruptSignal` (a host that ignored it
+    /// goes on ignoring it).
+    package static func restoreInterruptSignal(_ saved: SignalAction) {
+        var action = saved.action
+        sigaction(SIGINT, &action, nil)
+    }
+
+    /// Whether SIGINT is ignored now (for tests of the disposition a REPL leaves behind).
+    package static func isInterruptSignalIgnored() -> Bool {
+        var current = sigaction()
+        sigaction(SIGINT, nil, &current)
+        #if os(Linux)
+        return unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+        #else
+        return unsafeBitCast(current.__sigaction_u.__sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+        #endif
+    }
+
+    /// Makes the process ignore SIGINT (for tests, as a host that ignores it would).
+    package static func ignoreInterruptSignal() {
+        signal(SIGINT, SIG_IGN)
     }
 }
 

@@ -3,7 +3,8 @@ import ScrREPL
 import Synchronization
 
 /// A pretend service that handles "requests" in a background task of its own, exposes its state and
-/// an async lookup to scr, and drops into the REPL so you can inspect it while it runs.
+/// an async lookup to scr, calls back into script functions, and drops into the REPL so you can
+/// inspect it while it runs.
 @main
 struct Service {
     /// Counters the host updates and scripts read.
@@ -16,11 +17,18 @@ struct Service {
     static func main() async throws {
         let stats = Stats()
         let interpreter = Interpreter()
+        // Script functions registered with `onRequest(f)`: the host calls them on every tenth request.
+        let listeners = Mutex<[ScrFunction]>([])
 
         // The host's own work goes on while the REPL is open.
         let worker = Task {
             while !Task.isCancelled {
                 stats.record()
+                if stats.count % 10 == 0 {
+                    for listener in listeners.withLock({ $0 }) {
+                        _ = try? await listener.call(.number(Double(stats.count)))
+                    }
+                }
                 try? await Task.sleep(nanoseconds: 100_000_000)
             }
         }
@@ -33,6 +41,11 @@ struct Service {
         await interpreter.defineObject("service", className: "Service",
                                        fields: ["name": "demo", "version": "1.0"],
                                        methods: ["handled": { _ in .number(Double(stats.count)) }])
+        await interpreter.define("onRequest", arity: 1...1) { arguments in
+            guard case .function(let listener) = arguments[0] else { throw HostError("onRequest takes a function.") }
+            listeners.withLock { $0.append(listener) }
+            return .nil
+        }
         interpreter.enableScriptREPL()
 
         try await interpreter.run("""
@@ -44,13 +57,16 @@ struct Service {
               }
             }
             spawn(heartbeat());
+            var lastSeen = 0;
+            onRequest(fun (count) { lastSeen = count; });
+            fun summary() { return "heartbeat at " + str(beats) + ", last request seen " + str(lastSeen); }
             """)
 
         print("Service '\(try await interpreter.evaluate("service.name").string ?? "?")' is running.")
-        print("Try: requests()   service.handled()   await lookup(7)   beats   .tasks")
+        print("Try: requests()   service.handled()   await lookup(7)   beats   lastSeen   .tasks")
         await interpreter.repl()
 
         worker.cancel()
-        print("Back in the host: \(stats.count) requests handled, heartbeat at \(try await interpreter.evaluate("beats")).")
+        print("Back in the host: \(stats.count) requests handled, \(try await interpreter.call("summary")).")
     }
 }

@@ -1,0 +1,165 @@
+import Synchronization
+
+/// A script function (a closure, a bound method or a native) as the host holds it: `Sendable`, so it
+/// can be kept and called later from any thread or task. A function that reaches the host — an
+/// argument of a host function, a result of `evaluate`, a global read with `get` — arrives as
+/// `ScrValue.function`; passed back into a script, it is the same function again.
+///
+/// A handle keeps the function (and what it captured) alive; dropping the last copy releases it on
+/// the interpreter's executor. It does not keep the interpreter alive: calling a function whose
+/// interpreter has gone or stopped throws.
+public struct ScrFunction: Sendable, Hashable, CustomStringConvertible {
+    let reference: ScriptReference
+
+    init(_ value: Value, runtime: Runtime) {
+        reference = ScriptReference(value, runtime: runtime)
+    }
+
+    /// How `print` shows the function: `<fn greet>`, `<native fn len>`.
+    public var description: String { reference.description }
+
+    /// The function's name.
+    public var name: String { reference.name }
+
+    /// Calls the function with `arguments` as a new foreground task of its interpreter and returns its
+    /// result; the result of an async function is awaited. Errors are `ScriptError`s; cancelling the
+    /// calling Swift task interrupts the call.
+    @discardableResult
+    public func call(_ arguments: ScrValue...) async throws -> ScrValue {
+        try await call(arguments: arguments)
+    }
+
+    @discardableResult
+    public func call(arguments: [ScrValue]) async throws -> ScrValue {
+        guard let interpreter = reference.interpreter else { throw ScriptError.stopped(line: 0) }
+        let callee = Confined(reference)
+        return try await interpreter.runInput { runtime, started in
+            ScrValue(try await runtime.callFromHost(callee.value.value, arguments.map { Value($0, runtime: runtime) },
+                                                    named: callee.value.name, started: started),
+                     runtime: runtime)
+        }
+    }
+
+    /// Two handles are equal when they are the same script function.
+    public static func == (a: ScrFunction, b: ScrFunction) -> Bool { a.reference.identity == b.reference.identity }
+    public func hash(into hasher: inout Hasher) { hasher.combine(reference.identity) }
+}
+
+/// A strong reference to a script value from outside the executor. Script objects may only be
+/// released there (their `deinit`s touch the collector's lists), so the last release is sent to it.
+final class ScriptReference: @unchecked Sendable {  // `value` is only read on the executor.
+    let value: Value
+    let description: String
+    let name: String
+    /// The script object's identity, which two handles to one function share.
+    let identity: ObjectIdentifier
+    /// Set once; Swift loads weak references atomically.
+    private(set) weak var interpreter: Interpreter?
+    private let executor: ScriptExecutor
+
+    init(_ value: Value, runtime: Runtime) {
+        self.value = value
+        description = value.description
+        switch value {
+        case .function(let closure): (name, identity) = (closure.code.name, ObjectIdentifier(closure))
+        case .boundMethod(let bound): (name, identity) = (bound.method.code.name, ObjectIdentifier(bound))
+        case .native(let native): (name, identity) = (native.name, ObjectIdentifier(native))
+        default: preconditionFailure("a function handle holds a function")
+        }
+        interpreter = runtime.interpreter
+        executor = runtime.executor
+    }
+
+    /// The value, if `runtime` is the one it belongs to (a function handed to another interpreter
+    /// arrives there as its description).
+    func value(in runtime: Runtime) -> Value? {
+        runtime.executor === executor ? value : nil
+    }
+
+    deinit {
+        let last = Confined(value)
+        executor.startLater { _ = last }
+    }
+}
+
+extension Runtime {
+    /// Calls `callee` for the host as a foreground task named after it; a coroutine it returns is
+    /// awaited in that task.
+    func callFromHost(_ callee: Value, _ arguments: [Value], named name: String, started: (Int) -> Void)
+        async throws -> Value
+    {
+        if interruptRequested.isStopping { throw ScriptError.stopped(line: 0) }
+        return try await runForeground(named: name, started: started) { [self] in
+            let result = try call(callee, arguments, line: 0)
+            if case .coroutine = result { return try await self.await(result, line: 0) }
+            return result
+        }
+    }
+}
+
+/// The id of the foreground task an input of the host runs as, once it has started, and whether the
+/// Swift task that awaits it was cancelled: a cancellation interrupts the input whenever it comes.
+final class RunningInput: Sendable {
+    private let state = Mutex<(id: Int, cancelled: Bool)>((0, false))
+
+    func started(_ id: Int, interpreter: Interpreter) {
+        let cancelled = state.withLock { state in
+            state.id = id
+            return state.cancelled
+        }
+        if cancelled { interpreter.interruptTask(id) }
+    }
+
+    func cancel(interpreter: Interpreter) {
+        let id = state.withLock { state in
+            state.cancelled = true
+            return state.id
+        }
+        if id != 0 { interpreter.interruptTask(id) }
+    }
+}
+
+extension Interpreter {
+    /// Calls the global function `name` with `arguments` (see `ScrFunction.call`).
+    @discardableResult
+    public func call(_ name: String, _ arguments: ScrValue...) async throws -> ScrValue {
+        try await call(name, arguments: arguments)
+    }
+
+    @discardableResult
+    public func call(_ name: String, arguments: [ScrValue]) async throws -> ScrValue {
+        try await runInput { runtime, started in
+            guard let callee = runtime.globals.value(of: name) else {
+                throw ScriptError("Undefined variable '\(name)'.", line: 0, class: .nameError)
+            }
+            return ScrValue(try await runtime.callFromHost(callee, arguments.map { Value($0, runtime: runtime) },
+                                                           named: name, started: started),
+                            runtime: runtime)
+        }
+    }
+
+    /// Runs a host's input (a program, an expression, a call) on the executor as a foreground task:
+    /// cancelling the calling Swift task interrupts it, even in a loop that never awaits, and the
+    /// interpreter's buffered output is written out when it ends, however it ends.
+    func runInput<T>(_ body: @escaping (Runtime, _ started: (Int) -> Void) async throws -> T) async throws -> T {
+        let running = RunningInput()
+        defer { flushOutput() }
+        do {
+            return try await withTaskCancellationHandler {
+                try await onExecutor { runtime in
+                    try await body(runtime) { [self] id in running.started(id, interpreter: self) }
+                }.value
+            } onCancel: {
+                running.cancel(interpreter: self)
+            }
+        } catch let error as ScriptError where error.kind == .interrupted && Task.isCancelled {
+            throw CancellationError()
+        }
+    }
+
+    /// Writes out what the interpreter's output has buffered (the default output, the process's
+    /// standard output, is buffered when it is not a terminal).
+    public func flushOutput() {
+        StandardOutput.output.flush()
+    }
+}

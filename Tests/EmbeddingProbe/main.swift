@@ -1,0 +1,51 @@
+// A host program for the embedding tests that need a process of their own: what reaches a pipe
+// when the process ends, and the signal dispositions a REPL leaves behind. (In the test process
+// itself, a redirected stdout or an ignored SIGINT would reach every other test and the children
+// they start.)
+import Glibc
+import Scr
+import ScrREPL
+
+@main
+struct EmbeddingProbe {
+    static func main() async throws {
+        switch CommandLine.arguments.dropFirst().first {
+        case "output":
+            // The interpreter's output, buffered because stdout is a pipe, must come out before the
+            // host's own line that follows the run, and whatever the process does next.
+            let interpreter = Interpreter()
+            try await interpreter.run("for (var i = 0; i < 3; i = i + 1) print \"script \" + str(i);")
+            writeLine("host after run")
+            try await interpreter.run("print \"script again\";")
+            _exit(0)  // No exit handlers: only what `run` flushed has reached the pipe.
+        case "dropped":
+            // An interpreter dropped with output still buffered writes it out as it goes.
+            do {
+                let interpreter = Interpreter()
+                _ = try await interpreter.evaluate("print \"from a dropped interpreter\"; 1")
+            }
+            for _ in 0..<200 {
+                try await Task.sleep(nanoseconds: 10_000_000)
+            }
+            _exit(0)
+        case "ignored-interrupt":
+            // A host that ignores SIGINT opens a REPL (stdin is a pipe, so it reads lines) and
+            // must still ignore it after the REPL is closed.
+            signal(SIGINT, SIG_IGN)
+            let interpreter = Interpreter()
+            await interpreter.repl(lineEditing: false)
+            kill(getpid(), SIGINT)
+            writeLine("survived SIGINT")
+            _exit(0)
+        default:
+            writeLine("usage: EmbeddingProbe output|dropped|ignored-interrupt")
+            _exit(2)
+        }
+    }
+
+    /// Writes straight to the descriptor, as a host's unbuffered log would.
+    static func writeLine(_ text: String) {
+        let line = Array((text + "\n").utf8)
+        _ = line.withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Scr
+import Synchronization
+import Testing
+
+/// Calling script functions from Swift: by name, and through handles to functions that reached the
+/// host (issue 20's API v2).
+struct EmbeddingCallTests {
+    private func makeInterpreter() -> (Interpreter, EmbeddingTests.Output) {
+        let output = EmbeddingTests.Output()
+        return (Interpreter(output: { output.write($0) }, errors: { output.write($0) }), output)
+    }
+
+    @Test func callsAGlobalFunctionByName() async throws {
+        let (interpreter, output) = makeInterpreter()
+        try await interpreter.run("""
+            fun greet(name) { print "hello " + name; return len(name); }
+            async fun later(x) { await sleep(0); return x * 2; }
+            class Point { init(x) { this.x = x; } }
+            """)
+        #expect(try await interpreter.call("greet", "Ann") == 3)
+        #expect(output.value == "hello Ann\n")
+        #expect(try await interpreter.call("later", 21) == 42, "an async function's result is awaited")
+        #expect(try await interpreter.call("len", ["a", "b"]) == 2, "natives too")
+        let point = try await interpreter.call("Point", 5)
+        guard case .object(let type, _) = point else { Issue.record("\(point)"); return }
+        #expect(type == "Point")
+    }
+
+    @Test func callErrorsAreScriptErrors() async throws {
+        let (interpreter, _) = makeInterpreter()
+        try await interpreter.run("fun two(a, b) { return a / b; } fun boom() { throw \"boom\"; }")
+        await #expect(throws: ScriptError.self) { try await interpreter.call("missing") }
+        do {
+            try await interpreter.call("two", 1)
+            Issue.record("wrong arity should throw")
+        } catch let error as ScriptError {
+            #expect(error.message == "Expected 2 arguments but got 1.")
+            #expect(error.errorClass == .typeError)
+        }
+        do {
+            try await interpreter.call("boom")
+            Issue.record("a throw should reach the host")
+        } catch let error as ScriptError {
+            #expect(error.thrownValue == "boom")
+            #expect(error.stack.first?.function == "boom")
+        }
+        #expect(try await interpreter.call("two", 6, 3) == 2)
+    }
+
+    @Test func aCallbackPassedToTheHostCanBeCalledLater() async throws {
+        let (interpreter, output) = makeInterpreter()
+        let saved = Mutex<ScrFunction?>(nil)
+        await interpreter.define("onEvent", arity: 1...1) { arguments in
+            guard case .function(let callback) = arguments[0] else { throw HostError("onEvent takes a function") }
+            saved.withLock { $0 = callback }
+            return .nil
+        }
+        try await interpreter.run("""
+            var count = 0;
+            fun make(prefix) {
+              return fun(event) { count = count + 1; print prefix + event; return count; };
+            }
+            onEvent(make("got "));
+            """)
+        let callback = try #require(saved.withLock { $0 })
+        #expect(callback.description == "<fn>")
+        // From another task, later, twice: the closure keeps what it captured.
+        let results = try await Task.detached {
+            [try await callback.call("a"), try await callback.call(arguments: ["b"])]
+        }.value
+        #expect(results == [1, 2])
+        #expect(output.value == "got a\ngot b\n")
+        // Passed back in, it is the same function.
+        await interpreter.set("again", to: .function(callback))
+        #expect(try await interpreter.evaluate("again(\"c\")") == 3)
+        #expect(try await interpreter.get("again") == .function(callback), "handles to one function are equal")
+    }
+
+    @Test func functionsComeOutAsHandlesEverywhere() async throws {
+        let (interpreter, _) = makeInterpreter()
+        try await interpreter.run("""
+            class Counter { init() { this.n = 0; } bump() { this.n = this.n + 1; return this.n; } }
+            var c = Counter();
+            var handlers = {"bump": c.bump, "len": len};
+            """)
+        let handlers = try #require(try await interpreter.evaluate("handlers").dictionary)
+        guard case .function(let bump)? = handlers["bump"], case .function(let length)? = handlers["len"] else {
+            Issue.record("\(handlers)"); return
+        }
+        #expect(try await bump.call() == 1)
+        #expect(try await bump.call() == 2, "a bound method keeps its receiver")
+        #expect(try await length.call("abc") == 3)
+        #expect(bump.description == "<fn bump>")
+        #expect(try await interpreter.evaluate("c.n") == 2)
+    }
+
+    @Test func aHandleOutlivingItsInterpreterThrows() async throws {
+        var handle: ScrFunction?
+        do {
+            let (interpreter, _) = makeInterpreter()
+            try await interpreter.run("fun f() { return 1; }")
+            guard case .function(let f)? = await interpreter.get("f") else { Issue.record("no handle"); return }
+            handle = f
+            #expect(try await f.call() == 1)
+        }
+        for _ in 0..<500 {
+            do {
+                _ = try await handle?.call()
+                try await Task.sleep(nanoseconds: 10_000_000)
+            } catch let error as ScriptError {
+                #expect(error.kind == .stopped)
+                return
+            }
+        }
+        Issue.record("a call after the interpreter went should throw")
+    }
+
+    @Test func aREPLInAClosureSeesEveryVariableItCanSee() async throws {
+        // `q` and `unused` are never named before the `await repl()`; `unused` never at all.
+        let result = try await ScrProcess.run(["-c", """
+            fun make(p) {
+              var q = "q";
+              var unused = "u";
+              async fun h() {
+                var seen = p;
+                await repl();
+                print p + q;
+              }
+              return h;
+            }
+            await make("p")();
+            {
+              var outer = "o";
+              async fun inner() { var own = 1; await repl(); }
+              await inner();
+            }
+            """], stdin: "q + unused\nq = \"Q\"\n.exit\nouter + str(own)\n")
+        #expect(result.stdout.contains("\"qu\""), "\(result.stdout)")
+        #expect(result.stdout.contains("pQ\n"), "an assignment at the prompt writes through")
+        #expect(result.stdout.contains("\"o1\""), "\(result.stdout)")
+        #expect(result.stderr == "", "\(result.stderr)")
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Scr
+import Synchronization
+import Testing
+
+/// The host's control of running scripts: interrupts, stops and cancellation reach every input and
+/// every await (issue 20's defects), output is written out, and signal dispositions are put back.
+struct EmbeddingControlTests {
+    private func makeInterpreter() -> (Interpreter, EmbeddingTests.Output) {
+        let output = EmbeddingTests.Output()
+        return (Interpreter(output: { output.write($0) }, errors: { output.write($0) }), output)
+    }
+
+    /// Calls `signal` every 50 ms until `body` returns (an outer bound of 10 minutes), so that a
+    /// signal sent before the input started is repeated and a failure cannot leave a loop spinning.
+    private func repeatedly<T: Sendable>(_ signal: @escaping @Sendable () -> Void,
+                                         while body: () async throws -> T) async throws -> T {
+        let watchdog = Task {
+            for _ in 0..<12_000 {
+                try await Task.sleep(nanoseconds: 50_000_000)
+                signal()
+            }
+        }
+        defer { watchdog.cancel() }
+        return try await body()
+    }
+
+    @Test(arguments: ["run", "evaluate", "async function", "call"])
+    func interpreterInterruptStopsABusyLoop(_ form: String) async throws {
+        let (interpreter, _) = makeInterpreter()
+        try await interpreter.run("async fun spinAsync() { while (true) {} } fun spin() { while (true) {} }")
+        do {
+            try await repeatedly({ interpreter.interrupt() }) {
+                switch form {
+                case "run": try await interpreter.run("while (true) {}")
+                case "evaluate": _ = try await interpreter.evaluate("while (true) {}")
+                case "async function": _ = try await interpreter.evaluate("await spinAsync()")
+                default: try await interpreter.call("spin")
+                }
+            }
+            Issue.record("the loop should have been interrupted")
+        } catch let error as ScriptError {
+            #expect(error.kind == .interrupted)
+            #expect(error.errorClass == .keyboardInterrupt)
+        }
+        #expect(try await interpreter.evaluate("1 + 1") == 2, "the interpreter goes on after an interrupt")
+    }
+
+    /// What the long host function has seen: whether it started, whether it was cancelled.
+    final class HostWait: Sendable {
+        private let flags = Mutex((started: false, cancelled: false))
+        var started: Bool { flags.withLock { $0.started } }
+        var cancelled: Bool { flags.withLock { $0.cancelled } }
+        func start() { flags.withLock { $0.started = true } }
+        func cancel() { flags.withLock { $0.cancelled = true } }
+    }
+
+    /// An async host function that sleeps for ten minutes unless cancelled, and says which.
+    private func defineLongHostWait(_ interpreter: Interpreter) async -> HostWait {
+        let state = HostWait()
+        await interpreter.defineAsync("hostWait") { _ in
+            state.start()
+            do {
+                try await Task.sleep(nanoseconds: 600_000_000_000)
+            } catch {
+                state.cancel()
+                throw error
+            }
+            return "slept"
+        }
+        return state
+    }
+
+    @Test(.timeLimit(.minutes(5)), arguments: ["interrupt", "stop"])
+    func signalsReachAScriptAwaitingAHostFunction(_ signal: String) async throws {
+        let (interpreter, output) = makeInterpreter()
+        let state = await defineLongHostWait(interpreter)
+        do {
+            try await repeatedly({
+                if state.started {
+                    if signal == "interrupt" { interpreter.interrupt() } else { interpreter.stop() }
+                }
+            }) {
+                try await interpreter.run("try { await hostWait(); } finally { print \"finally ran\"; }")
+            }
+            Issue.record("the await should have been interrupted")
+        } catch let error as ScriptError {
+            #expect(error.kind == (signal == "interrupt" ? .interrupted : .stopped))
+        }
+        #expect(output.value == "finally ran\n")
+        for _ in 0..<1_000 where !state.cancelled {
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        #expect(state.cancelled, "the host function's task is cancelled")
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func cancellingTheHostTaskInterruptsTheInput() async throws {
+        let (interpreter, _) = makeInterpreter()
+        // A busy loop: the Swift task that awaits `run` is cancelled, and the loop must end.
+        let busy = Task { try await interpreter.run("while (true) {}") }
+        try await Task.sleep(nanoseconds: 50_000_000)
+        busy.cancel()
+        await #expect(throws: CancellationError.self) { try await busy.value }
+        // A script awaiting a host function: the host function's task is cancelled too.
+        let state = await defineLongHostWait(interpreter)
+        let waiting = Task { try await interpreter.evaluate("await hostWait()") }
+        while !state.started { try await Task.sleep(nanoseconds: 10_000_000) }
+        waiting.cancel()
+        await #expect(throws: (any Error).self) { _ = try await waiting.value }
+        for _ in 0..<1_000 where !state.cancelled {
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        #expect(state.cancelled)
+        #expect(try await interpreter.evaluate("\"still usable\"") == "still usable")
+    }
+
+    struct HostProblem: Error, Equatable { let code: Int }
+
+    @Test func aHostFunctionsOwnErrorComesBackAsUnderlying() async throws {
+        let (interpreter, _) = makeInterpreter()
+        await interpreter.define("failing") { _ in throw HostProblem(code: 7) }
+        await interpreter.defineAsync("failingLater") { _ in throw HostProblem(code: 8) }
+        for (source, code) in [("failing();", 7), ("await failingLater();", 8)] {
+            do {
+                try await interpreter.run(source)
+                Issue.record("\(source) should have failed")
+            } catch let error as ScriptError {
+                #expect(error.underlying as? HostProblem == HostProblem(code: code))
+                #expect(error.message == "HostProblem(code: \(code))")
+            }
+        }
+        // A script that catches it sees the message, and the host error is not lost on the way out.
+        try await interpreter.run("""
+            var seen;
+            try { failing(); } catch (e) { seen = e.message; }
+            """)
+        #expect(try await interpreter.get("seen") == "HostProblem(code: 7)")
+    }
+
+    @Test func outputReachesAPipeInOrderWithTheHostsOwn() async throws {
+        let result = try await ScrProcess.run(["output"], program: ScrProcess.embeddingProbe)
+        #expect(result.stdout == "script 0\nscript 1\nscript 2\nhost after run\nscript again\n")
+        #expect(result.status == 0)
+    }
+
+    @Test func aDroppedInterpreterWritesOutItsOutput() async throws {
+        let result = try await ScrProcess.run(["dropped"], program: ScrProcess.embeddingProbe)
+        #expect(result.stdout == "from a dropped interpreter\n")
+    }
+
+    @Test func aREPLPutsBackTheHostsSignalDisposition() async throws {
+        let result = try await ScrProcess.run(["ignored-interrupt"], stdin: "1 + 1\n",
+                                              program: ScrProcess.embeddingProbe)
+        #expect(result.stdout.hasSuffix("survived SIGINT\n"), "stdout: \(result.stdout)")
+        #expect(result.status == 0)
+    }
+}
+
