@@ -25,12 +25,12 @@ public protocol REPLBackend: Sendable {
 /// place that turns an input's outcome into the text a REPL shows, for the terminal and for every
 /// remote client alike.
 public struct LocalBackend: REPLBackend {
-    public let session: Session
+    public let session: ScrSession
     /// Whether `exit(status)` at the prompt ends the process (the terminal REPL of `scr`), or only
     /// says how to leave (a remote client's session, which must not end the server).
     let exitEndsProcess: Bool
 
-    public init(session: Session, exitEndsProcess: Bool = false) {
+    public init(session: ScrSession, exitEndsProcess: Bool = false) {
         self.session = session
         self.exitEndsProcess = exitEndsProcess
     }

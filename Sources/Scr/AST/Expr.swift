@@ -1,5 +1,5 @@
 /// An expression, as the parser saw it. Tokens are kept for their lines and names.
-public indirect enum Expr: Sendable {
+package indirect enum Expr: Sendable {
     case literal(Literal, Token)
     case grouping(Expr)
     case variable(Token)
@@ -28,18 +28,18 @@ public indirect enum Expr: Sendable {
 }
 
 /// One operator of a chain and its right operand.
-public struct ChainLink: Sendable {
+package struct ChainLink: Sendable {
     public let op: Token
     public let operand: Expr
 }
 
-public struct MapEntry: Sendable {
+package struct MapEntry: Sendable {
     public let key: Expr
     public let value: Expr
 }
 
 /// The value of a literal token.
-public enum Literal: Sendable, Equatable {
+package enum Literal: Sendable, Equatable {
     case `nil`
     case bool(Bool)
     case number(Double)

@@ -1,5 +1,5 @@
 /// A statement or declaration, as the parser saw it.
-public indirect enum Stmt: Sendable {
+package indirect enum Stmt: Sendable {
     case expression(Expr)
     case print(Token, Expr)
     case variable(name: Token, initializer: Expr?)
@@ -21,7 +21,7 @@ public indirect enum Stmt: Sendable {
 }
 
 /// `fun name(params) { body }`, a method, or their async forms.
-public struct FunctionDecl: Sendable {
+package struct FunctionDecl: Sendable {
     /// The name a function expression has (its token is the `fun` keyword's place).
     public static let anonymousName = "<fn>"
 
@@ -32,7 +32,7 @@ public struct FunctionDecl: Sendable {
 }
 
 /// `class Name < Superclass { methods }`.
-public struct ClassDecl: Sendable {
+package struct ClassDecl: Sendable {
     public let name: Token
     public let superclass: Token?
     public let methods: [FunctionDecl]
@@ -40,7 +40,7 @@ public struct ClassDecl: Sendable {
 
 /// `try { } catch (e: Class) { } catch (e) { } finally { }`: any number of catch clauses, and at least
 /// one of them or the finally clause.
-public struct TryStmt: Sendable {
+package struct TryStmt: Sendable {
     public let keyword: Token
     public let body: [Stmt]
     public let catches: [CatchClause]
@@ -48,7 +48,7 @@ public struct TryStmt: Sendable {
 }
 
 /// `catch (name: Class) { body }`; the name and the class are optional.
-public struct CatchClause: Sendable {
+package struct CatchClause: Sendable {
     public let keyword: Token
     public let name: Token?
     /// The class the error must be an instance of, or nil for any error.

@@ -9,7 +9,12 @@ public typealias AsyncHostFunction = @Sendable (_ arguments: [ScrValue]) async t
 /// The error a host function throws to raise a script runtime error with its own message.
 public struct HostError: Error, Sendable {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// The built-in class scripts catch it as (`catch (e: TypeError)`); `Error` unless given.
+    public let errorClass: ScriptError.ErrorClass
+    public init(_ message: String, class errorClass: ScriptError.ErrorClass = .error) {
+        self.message = message
+        self.errorClass = errorClass
+    }
 }
 
 extension Interpreter {
@@ -116,9 +121,9 @@ extension CallContext {
     /// description, which the host gets back as the script error's `underlying`.
     func hostError(_ error: any Error) -> ScriptError {
         if let error = error as? ScriptError { return error }
-        if let error = error as? HostError { return self.error(error.message) }
+        if let error = error as? HostError { return self.error(error.message, class: error.errorClass) }
         if error is CancellationError { return runtime.scriptError(from: error, line: line) }
-        let scriptError = self.error(String(describing: error))
+        let scriptError = self.error(String(describing: error), class: .error)
         scriptError.underlying = error
         return scriptError
     }

@@ -1,5 +1,5 @@
 /// Deciding whether a REPL buffer is ready to run.
-public enum Input {
+package enum Input {
     public enum Status: Sendable {
         /// Ready: run `source` (the buffer, with the implied final `;` added if it was missing).
         case complete(source: String)

@@ -3,7 +3,7 @@
 /// needs more lines, holds nothing, or a syntax error (dropped). The terminal REPL, `scr connect` and
 /// plain-text remote clients all read their input through one of these; the line editor that feeds
 /// it is separate.
-public struct InputBuffer: Sendable {
+package struct InputBuffer: Sendable {
     public enum Outcome: Sendable {
         /// A complete input (with the implied final `;` if it was missing): run it.
         case run(String)

@@ -4,26 +4,30 @@
 /// executor, one piece of script code at a time.
 public final class Interpreter: Sendable {
     /// The serial executor all of this interpreter's script code runs on.
-    public let executor: ScriptExecutor
+    package let executor: ScriptExecutor
     /// Where `print` output goes; a REPL redirects it while it is open.
-    public let output: OutputSink
+    package let output: OutputSink
     /// Where background errors go; a REPL redirects them too.
-    public let errors: OutputSink
+    package let errors: OutputSink
     let runtime: Confined<Runtime>
 
-    /// Makes an interpreter that prints to `output` and reports background errors to `errors`.
+    /// Makes an interpreter that prints to `output` and reports background errors to `errors`; by
+    /// default, the process's standard output (buffered when it is not a terminal, see
+    /// `flushOutput()`) and standard error.
     ///
     /// - Parameter specializedNodes: false runs every program on the generic nodes, the plain path
     ///   that the specialised ones must agree with (docs/internals.md); nil (the default) specialises
     ///   unless the environment variable `SCR_GENERIC_NODES` is set.
     public init(
-        output: @escaping @Sendable (String) -> Void = { StandardOutput.output.write($0) },
-        errors: @escaping @Sendable (String) -> Void = {
-            StandardOutput.output.flush()
-            StandardOutput.error.write($0)
-        },
+        output: (@Sendable (String) -> Void)? = nil,
+        errors: (@Sendable (String) -> Void)? = nil,
         specializedNodes: Bool? = nil
     ) {
+        let output = output ?? { StandardOutput.output.write($0) }
+        let errors = errors ?? {
+            StandardOutput.output.flush()
+            StandardOutput.error.write($0)
+        }
         let executor = ScriptExecutor()
         self.executor = executor
         let outputSink = OutputSink(output)
@@ -133,13 +137,13 @@ public final class Interpreter: Sendable {
     }
 
     /// Makes a session: a sequence of inputs, each run as a foreground task over these globals.
-    public func makeSession() -> Session {
-        Session(interpreter: self)
+    public func makeSession() -> ScrSession {
+        ScrSession(interpreter: self)
     }
 
     /// Lets scripts open a REPL with `await repl()`: `open` runs it on a session and returns when the
     /// user leaves. The REPL library provides one for the terminal (`enableScriptREPL()`).
-    public func setREPLHandler(_ open: @escaping @Sendable (Session) async -> Void) {
+    public func setREPLHandler(_ open: @escaping @Sendable (ScrSession) async -> Void) {
         let runtime = self.runtime
         let handler = Confined(open)
         Task.detached(executorPreference: executor) { runtime.value.replHook = handler.value }

@@ -1,6 +1,6 @@
 /// Where an interpreter's output goes. A REPL routes it through its line editor while it is open,
 /// then puts the previous destination back.
-public final class OutputSink: Sendable {
+package final class OutputSink: Sendable {
     private let destinations: Locked<[@Sendable (String) -> Void]>
 
     init(_ destination: @escaping @Sendable (String) -> Void) {

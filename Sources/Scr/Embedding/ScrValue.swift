@@ -11,6 +11,8 @@ public enum ScrValue: Sendable, Hashable {
     case map([Entry])
     /// A function, callable from the host; the same function when passed back in.
     case function(ScrFunction)
+    /// A Swift object exported to scripts (`ScrExported`), itself, not a copy.
+    case hostObject(ScrHostObject)
     /// Any other value: its type name and how `print` shows it.
     case object(type: String, description: String)
 
@@ -78,6 +80,7 @@ extension ScrValue: CustomStringConvertible {
         switch self {
         case .object(_, let description): description
         case .function(let function): function.description
+        case .hostObject(let host): "<\(host.typeName)>"
         default: Scr.Value(self).description
         }
     }
@@ -115,6 +118,8 @@ extension ScrValue {
                 Entry(key: ScrValue($0.key, depth: depth - 1, runtime: runtime),
                       value: ScrValue($0.value, depth: depth - 1, runtime: runtime))
             })
+        case .object(let native as HostObjectBox):
+            self = .hostObject(native.host)
         case .function, .boundMethod, .native:
             if let runtime {
                 self = .function(ScrFunction(value, runtime: runtime))
@@ -143,6 +148,8 @@ extension Value {
             self = .map(map)
         case .function(let function):
             self = runtime.flatMap { function.reference.value(in: $0) } ?? .string(function.description)
+        case .hostObject(let host):
+            self = runtime?.hostObject(host) ?? .string("<\(host.typeName)>")
         case .object(_, let description): self = .string(description)
         }
     }

@@ -1,6 +1,6 @@
 /// Buffered writes to a file descriptor. Script output comes in many small pieces; writing each with
 /// its own system call would dominate a printing loop. A terminal gets every line at once.
-public final class StandardOutput: @unchecked Sendable {
+package final class StandardOutput: @unchecked Sendable {
     /// The process's standard output.
     public static let output = StandardOutput(fileDescriptor: 1)
     /// The process's standard error, written at once.

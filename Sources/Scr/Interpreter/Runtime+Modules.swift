@@ -118,7 +118,7 @@ extension Runtime {
 
 /// A module: where its file is, its code, and, for one imported `as` a name, its namespace. Its value
 /// in scripts is the module (`import "geometry.scr" as geo;` then `geo.area(…)`).
-public final class ModuleObject {
+package final class ModuleObject {
     /// The module's path as first imported, for messages.
     let name: String
     /// Its real path: its identity.

@@ -42,13 +42,15 @@ final class Runtime {
     /// Their ids, which the host reads from any thread to interrupt them even while a loop keeps the
     /// executor busy.
     let runningInputs = Locked<Set<Int>>([])
+    /// The script objects of exported Swift objects (see `ScrExported`), weakly.
+    var hostObjects: [ObjectIdentifier: WeakHostObject] = [:]
     var idleWaiters: [OneShot] = []
     /// Set when a background task died of an error nobody awaited: a script then exits with 70.
     var hadUncaughtTaskError = false
     /// The built-in `repl` function, which `await repl()` recognizes.
     private(set) var replNative: NativeFunction?
     /// Opens a REPL on a session; set by a host that has a terminal (the REPL library), else nil.
-    var replHook: (@Sendable (Session) async -> Void)?
+    var replHook: (@Sendable (ScrSession) async -> Void)?
     /// The interpreter object this runtime belongs to, for making sessions.
     weak var interpreter: Interpreter?
     /// Modules, by real path (see `Runtime+Modules`), and the chain of those being imported now.
@@ -102,7 +104,7 @@ final class Runtime {
         guard let hook = replHook, let interpreter else {
             throw ScriptError("repl() needs a host with a terminal.", line: line)
         }
-        let session = Session(interpreter: interpreter, outer: scope.map(Confined.init))
+        let session = ScrSession(interpreter: interpreter, outer: scope.map(Confined.init))
         let task = currentTask
         await hook(session)
         currentTask = task

@@ -2,7 +2,7 @@
 /// order they arrive. Every script task prefers it, so script code never runs on two threads at once, ready
 /// tasks run first-in first-out (the same program prints the same output every run), and deep
 /// recursion has room before the `Stack overflow.` check trips, whatever thread the host calls from.
-public final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
+package final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
     /// The stack of the executor's thread.
     static let stackSize = LargeStack.size
     /// Headroom kept below the stack-overflow check for natives and the runtime's own frames.

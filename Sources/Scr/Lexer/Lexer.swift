@@ -1,6 +1,6 @@
 /// Turns source text into tokens, all at once, collecting every scanner error (as jlox does, scanner
 /// errors come before any parse error).
-public struct Lexer {
+package struct Lexer {
     private let bytes: [UInt8]
     private var start = 0
     private var current = 0

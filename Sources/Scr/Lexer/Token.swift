@@ -1,5 +1,5 @@
 /// One lexeme of source text.
-public struct Token: Sendable {
+package struct Token: Sendable {
     public let kind: TokenKind
     /// The exact source text; for strings, the literal's value without quotes and with escapes applied
     /// is in `text` instead.

@@ -1,5 +1,5 @@
 /// The kinds of token the lexer produces: Lox's set plus scr's brackets, colon and keywords.
-public enum TokenKind: UInt8, Sendable {
+package enum TokenKind: UInt8, Sendable {
     // Single-character tokens.
     case leftParen, rightParen, leftBrace, rightBrace, leftBracket, rightBracket
     case comma, dot, minus, plus, semicolon, slash, star, colon

@@ -3,7 +3,7 @@
 /// call by name (`lock.release()`) or take as values (`var f = queue.put;`).
 ///
 /// A native object that holds script values reports them to the cycle collector, like a list does.
-public class NativeObject: CollectedObject {
+package class NativeObject: CollectedObject {
     /// What `type()` returns.
     var typeName: String { "object" }
 
@@ -17,13 +17,18 @@ public class NativeObject: CollectedObject {
     func callMethod(_ call: NativeCall) throws -> Value? { nil }
 
     /// The value of a property that is not a method (`server.port`); nil if there is none.
-    func property(_ name: String) -> Value? { nil }
+    func property(_ name: String) throws -> Value? { nil }
+
+    /// `object.name = value`: only objects with settable properties (a host's) have any.
+    func setProperty(_ name: String, _ value: Value, line: Int) throws {
+        throw ScriptError("Can't set property '\(name)' on \(typeName).", line: line, class: .typeError)
+    }
 }
 
 extension Runtime {
     /// `object.name`: a property, else the method bound to its object.
     func property(of object: NativeObject, _ name: Token) throws -> Value {
-        if let value = object.property(name.lexeme) { return value }
+        if let value = try object.property(name.lexeme) { return value }
         guard object.methodNames.contains(name.lexeme) else { throw noMember(object, name) }
         let method = name.lexeme
         return .native(NativeFunction(method, arity: 0...255) { arguments, context in
@@ -33,7 +38,7 @@ extension Runtime {
 
     /// `object.name(arguments)`.
     func invoke(_ object: NativeObject, _ name: Token, _ arguments: [Value], line: Int) throws -> Value {
-        if let value = object.property(name.lexeme) { return try call(value, arguments, line: line) }
+        if let value = try object.property(name.lexeme) { return try call(value, arguments, line: line) }
         guard object.methodNames.contains(name.lexeme) else { throw noMember(object, name) }
         return try invoke(object, name.lexeme, arguments, line: line)
     }

@@ -1,5 +1,5 @@
 /// What the parser made of a piece of source.
-public struct ParseResult: Sendable {
+package struct ParseResult: Sendable {
     public let statements: [Stmt]
     /// Every scan and parse error, in jlox's order: scanner errors first.
     public let diagnostics: [Diagnostic]

@@ -1,5 +1,5 @@
 /// A recursive-descent parser for scr: jlox's parser, error for error, plus scr's extensions.
-public struct Parser {
+package struct Parser {
     /// Nesting deeper than this is a syntax error rather than a risk to the native stack.
     public static let maxNesting = 1_500
 

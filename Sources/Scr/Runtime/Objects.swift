@@ -18,7 +18,7 @@ final class Box: CollectedObject {
 
 /// A function value: analysed code plus the variables it captured. The captures are in a buffer of
 /// their own so that a frame can point at them without reference counting.
-public final class Closure: CollectedObject {
+package final class Closure: CollectedObject {
     let code: FunctionCode
     let captures: UnsafeMutablePointer<Box>
 
@@ -58,7 +58,7 @@ public final class Closure: CollectedObject {
 }
 
 /// A method looked up on an instance, remembered with its receiver.
-public final class BoundMethod: CollectedObject {
+package final class BoundMethod: CollectedObject {
     let receiver: Value
     let method: Closure
 
@@ -74,7 +74,7 @@ public final class BoundMethod: CollectedObject {
 }
 
 /// A string value's text (see `Value` for why strings are objects).
-public final class StringObject {
+package final class StringObject {
     let value: String
     // Unchecked exclusivity: strings are confined to the executor, and these are filled in once, on
     // first use, without calling out (see Text.swift).
@@ -87,7 +87,7 @@ public final class StringObject {
 }
 
 /// A function implemented in Swift.
-public final class NativeFunction {
+package final class NativeFunction {
     /// What a native does with its arguments. It runs on the interpreter's executor.
     typealias Body = (_ arguments: [Value], _ context: CallContext) throws -> Value
 
@@ -108,7 +108,7 @@ public final class NativeFunction {
 }
 
 /// A class: its methods, with the superclass's copied down so that lookup is one step.
-public final class ClassObject: CollectedObject {
+package final class ClassObject: CollectedObject {
     private static let lastID = Atomic<Int>(0)
 
     /// Unique for the life of the process, unlike the object's address, which a class made after this
@@ -180,7 +180,7 @@ public final class ClassObject: CollectedObject {
 /// (`ClassObject.fieldPosition`), nil where this instance has set none. The first two are stored in the
 /// object itself: most instances have few fields, and one allocation per instance instead of two (with
 /// the layout shared by the class) made binary_trees a quarter faster and 6 MiB smaller.
-public class Instance: CollectedObject {
+package class Instance: CollectedObject {
     final let klass: ClassObject
     // Unchecked exclusivity: read and written on the executor, each access over before script code runs.
     @exclusivity(unchecked) private final var field0: Value?
@@ -272,7 +272,7 @@ struct RaisedTrace {
 }
 
 /// A list: a growable array of values.
-public final class ListObject: CollectedObject {
+package final class ListObject: CollectedObject {
     // Unchecked exclusivity: confined to the executor; no list operation holds it across script code.
     @exclusivity(unchecked) var elements: [Value]
     init(_ elements: [Value]) { self.elements = elements }
@@ -287,7 +287,7 @@ public final class ListObject: CollectedObject {
 }
 
 /// A map keeping its keys in insertion order.
-public final class MapObject: CollectedObject {
+package final class MapObject: CollectedObject {
     // Unchecked exclusivity: confined to the executor; no map operation holds it across script code.
     @exclusivity(unchecked) var entries: OrderedMap
     init(_ entries: OrderedMap = OrderedMap()) { self.entries = entries }

@@ -1,5 +1,5 @@
 /// Reading script files, without Foundation (which would slow every start of `scr`).
-public enum SourceFile {
+package enum SourceFile {
     /// Why a file could not be read.
     public struct ReadError: Error, Sendable, CustomStringConvertible {
         public let path: String

@@ -3,7 +3,7 @@
 /// Strings are objects too: with every payload a single word, a value is 9 bytes (16 with padding,
 /// against 24 with a Swift `String` inline), and copying one is a range check and a retain rather
 /// than a jump through a table of cases. Frames, fields and lists are a third smaller for it.
-public enum Value {
+package enum Value {
     case `nil`
     case bool(Bool)
     case number(Double)

@@ -12,7 +12,7 @@ final class RemoteConnection: Sendable {
 
     private let server: REPLServer
     private let channel: any Channel
-    private let session: Session
+    private let session: ScrSession
     /// Runs the inputs and formats their outcomes, as the terminal's REPL does.
     private let backend: LocalBackend
     /// The protocol the client chose with its first line: 0 not yet, 1 plain text, 2 framed.

@@ -92,8 +92,8 @@ final class PlacePropertySetNode: Expression {
 
     override func eval(_ frame: Frame) throws -> Value {
         guard let instance = object.instance(in: frame) else {
-            _ = try object.value(in: frame)  // An undefined global is that error first.
-            throw ScriptError("Only instances have fields.", line: name.line, class: .typeError)
+            // An undefined global is that error first.
+            return try setNativeProperty(of: object.value(in: frame), name, to: value, frame)
         }
         let value = try value.eval(frame)
         instance._withUnsafeGuaranteedRef { $0[cache.positionForSetting(symbol, in: $0.klass)] = value }
@@ -122,14 +122,21 @@ class PropertySetNode: Expression {
     }
 
     override func eval(_ frame: Frame) throws -> Value {
-        let instance = try instance(of: object.eval(frame), name)
+        let target = try object.eval(frame)
+        guard case .instance(let instance) = target else { return try setNativeProperty(of: target, name, to: value, frame) }
         let value = try value.eval(frame)
         instance.setField(symbol, value)
         return value
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
-        let instance = try instance(of: await object.value(frame), name)
+        let target = try await object.value(frame)
+        guard case .instance(let instance) = target else {
+            let native = try nativeObject(of: target, name)
+            let value = try await value.value(frame)
+            try native.setProperty(name.lexeme, value, line: name.line)
+            return value
+        }
         let value = try await value.value(frame)
         instance.setField(symbol, value)
         return value
@@ -146,17 +153,26 @@ final class CachedPropertySetNode: PropertySetNode {
     @exclusivity(unchecked) private var cache = FieldCache()
 
     override func eval(_ frame: Frame) throws -> Value {
-        let instance = try instance(of: object.eval(frame), name)
+        let target = try object.eval(frame)
+        guard case .instance(let instance) = target else { return try setNativeProperty(of: target, name, to: value, frame) }
         let value = try value.eval(frame)
         instance[cache.positionForSetting(symbol, in: instance.klass)] = value
         return value
     }
 }
 
-/// The instance whose field `object.name = …` sets; jlox's error for anything else.
-private func instance(of object: Value, _ name: Token) throws -> Instance {
-    guard case .instance(let instance) = object else {
+/// `object.name = value` where the object is not an instance: a native object's property (a host
+/// object's, see `HostObject`), or jlox's error for anything else, before the value is evaluated.
+private func setNativeProperty(of target: Value, _ name: Token, to value: Expression, _ frame: Frame) throws -> Value {
+    let native = try nativeObject(of: target, name)
+    let value = try value.eval(frame)
+    try native.setProperty(name.lexeme, value, line: name.line)
+    return value
+}
+
+private func nativeObject(of target: Value, _ name: Token) throws -> NativeObject {
+    guard case .object(let native) = target else {
         throw ScriptError("Only instances have fields.", line: name.line, class: .typeError)
     }
-    return instance
+    return native
 }

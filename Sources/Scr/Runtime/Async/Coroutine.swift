@@ -6,7 +6,7 @@
 /// the collector sees what its arguments refer to: a coroutine stored in one of its own arguments
 /// (`h.pending = keep(h)`) is a cycle like any other. A native's body may hold values the collector
 /// does not see; it only keeps them alive.
-public final class Coroutine: CollectedObject {
+package final class Coroutine: CollectedObject {
     typealias Body = () async throws -> Value
 
     let name: String

@@ -3,7 +3,7 @@
 ///
 /// A running task is alive: the runtime's table of tasks holds it. A finished one is an object like
 /// any other, and its result can close a cycle (`h.task = spawn(keep(h))`), so the collector sees it.
-public final class TaskObject: CollectedObject {
+package final class TaskObject: CollectedObject {
     enum State {
         case running
         case finished(Value)

@@ -2,7 +2,7 @@
 /// (boxes, closures, bound methods, classes, instances, lists, maps, coroutines and tasks). Reference counting frees
 /// them as soon as nothing refers to them; the collector finds the ones that only keep each other
 /// alive (see `Collector`).
-public class CollectedObject {
+package class CollectedObject {
     /// The neighbours in the collector's list of its generation; unretained, for the list must not
     /// keep anything alive. Both nil until the object is tracked.
     // Unchecked exclusivity: linked and unlinked on the executor, without calling out.

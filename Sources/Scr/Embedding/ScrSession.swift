@@ -3,7 +3,7 @@ import Synchronization
 /// A REPL session: inputs run one after another, each as a foreground task over the interpreter's
 /// globals, while spawned tasks keep running between them. The local REPL and each remote connection
 /// have one.
-public final class Session: Sendable {
+public final class ScrSession: Sendable {
     public let interpreter: Interpreter
     /// The id of the task running this session's current input, or 0.
     private let runningTask = Atomic<Int>(0)
