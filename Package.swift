@@ -44,6 +44,11 @@ let package = Package(
             linkerSettings: [.linkedLibrary("util", .when(platforms: [.linux]))]
         ),
         .executableTarget(
+            name: "EmbeddingBench",
+            dependencies: ["Scr"],
+            path: "bench/embedding"
+        ),
+        .executableTarget(
             name: "EmbeddingProbe",
             dependencies: ["Scr", "ScrREPL"],
             path: "Tests/EmbeddingProbe"

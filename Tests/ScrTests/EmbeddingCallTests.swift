@@ -142,3 +142,47 @@ struct EmbeddingCallTests {
         #expect(result.stderr == "", "\(result.stderr)")
     }
 }
+
+/// Host functions that get the interpreter's context, and synchronous setup.
+struct ScrContextTests {
+    @Test func setupDefinesSynchronouslyAndContextFunctionsCallBack() async throws {
+        let output = EmbeddingTests.Output()
+        let interpreter = Interpreter(output: { output.write($0) }, errors: { _ in }) { context in
+            context.set("limit", to: 3)
+            context.define("double", arity: 1...1) { arguments in .number((arguments[0].double ?? 0) * 2) }
+            // A host function that calls a script callback synchronously, as `map` would.
+            context.define("each", arity: 2...2) { context, arguments in
+                guard case .list(let items) = arguments[0], case .function(let callback) = arguments[1] else {
+                    throw HostError("each(list, function)")
+                }
+                var results: [ScrValue] = []
+                for item in items { results.append(try context.call(callback, item)) }
+                context.write("each: \(items.count) items\n")
+                return .list(results)
+            }
+            context.define("limitFromContext", arity: 0...0) { context, _ in context.get("limit") ?? .nil }
+        }
+        #expect(try await interpreter.evaluate("each([1, 2, 3], fun (x) { return double(x) + limit; })") == [5, 7, 9])
+        #expect(output.value == "each: 3 items\n")
+        try await interpreter.run("limit = 10;")
+        #expect(try await interpreter.evaluate("limitFromContext()") == 10)
+        // An error in the callback reaches the script with its traceback, catchable there.
+        #expect(try await interpreter.evaluate("""
+            var seen;
+            try { each([1], fun (x) { return x / "0"; }); } catch (e: TypeError) { seen = e.message; }
+            seen
+            """) == "Operands must be numbers.")
+    }
+
+    @Test func aContextFunctionDoesNotKeepTheInterpreterAlive() async throws {
+        final class WeakInterpreter: @unchecked Sendable { weak var value: Interpreter? }
+        let weak = WeakInterpreter()
+        do {
+            let interpreter = Interpreter(output: { _ in }, errors: { _ in })
+            await interpreter.define("answer", arity: 0...0) { context, _ in context.get("base") ?? 0 }
+            try await interpreter.run("var base = 41; print answer() + 1;")
+            weak.value = interpreter
+        }
+        #expect(weak.value == nil)
+    }
+}

@@ -138,6 +138,27 @@ struct EmbeddingControlTests {
         #expect(try await interpreter.get("seen") == "HostProblem(code: 7)")
     }
 
+    struct DescribedProblem: LocalizedError { var errorDescription: String? { "the disk is full" } }
+
+    @Test func errorTextsAreWhatFoundationShows() async throws {
+        let (interpreter, _) = makeInterpreter()
+        await interpreter.define("described") { _ in throw DescribedProblem() }
+        do {
+            try await interpreter.run("described();")
+            Issue.record("should fail")
+        } catch let error as ScriptError {
+            #expect(error.message == "the disk is full", "a LocalizedError's own text")
+            #expect(error.localizedDescription == "the disk is full", "a ScriptError's is its message")
+            #expect(error.underlying is DescribedProblem)
+        }
+        do {
+            try await interpreter.run("print (;")
+            Issue.record("should fail")
+        } catch let error as CompileError {
+            #expect(error.localizedDescription == "[line 1] Error at ';': Expect expression.")
+        }
+    }
+
     @Test func outputReachesAPipeInOrderWithTheHostsOwn() async throws {
         let result = try await ScrProcess.run(["output"], program: ScrProcess.embeddingProbe)
         #expect(result.stdout == "script 0\nscript 1\nscript 2\nhost after run\nscript again\n")

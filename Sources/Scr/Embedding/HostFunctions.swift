@@ -118,12 +118,12 @@ extension NativeFunction {
 
 extension CallContext {
     /// A host function's error as scripts see it: a `HostError`'s message, or any other Swift error's
-    /// description, which the host gets back as the script error's `underlying`.
+    /// text (`hostErrorText`), which the host gets back as the script error's `underlying`.
     func hostError(_ error: any Error) -> ScriptError {
         if let error = error as? ScriptError { return error }
         if let error = error as? HostError { return self.error(error.message, class: error.errorClass) }
         if error is CancellationError { return runtime.scriptError(from: error, line: line) }
-        let scriptError = self.error(String(describing: error), class: .error)
+        let scriptError = self.error(hostErrorText(error), class: .error)
         scriptError.underlying = error
         return scriptError
     }

@@ -42,6 +42,21 @@ public final class Interpreter: Sendable {
         runtime.interpreter = self
     }
 
+    /// Makes an interpreter (as `init(output:errors:specializedNodes:)`) and runs `setup` at once,
+    /// before anything else can reach it: define host functions and set globals there synchronously,
+    /// without awaiting.
+    public convenience init(
+        output: (@Sendable (String) -> Void)? = nil,
+        errors: (@Sendable (String) -> Void)? = nil,
+        specializedNodes: Bool? = nil,
+        setup: (borrowing ScrContext) throws -> Void
+    ) rethrows {
+        self.init(output: output, errors: errors, specializedNodes: specializedNodes)
+        // On this thread: the executor has no job yet, and the first one it gets is queued under its
+        // lock, after this.
+        try setup(ScrContext(runtime: runtime.value, line: 0))
+    }
+
     /// Script objects hold the runtime (nodes refer to it), so it cannot die of itself: an interpreter
     /// going away stops its tasks, waits for them to end, empties its globals, which frees what
     /// scripts made, and stops its thread.

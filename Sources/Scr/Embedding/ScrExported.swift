@@ -142,7 +142,7 @@ final class HostObjectBox: NativeObject {
         } catch let error as ScriptError {
             throw error
         } catch {
-            let scriptError = ScriptError(String(describing: error), line: line)
+            let scriptError = ScriptError(hostErrorText(error), line: line)
             scriptError.underlying = error
             throw scriptError
         }

@@ -84,16 +84,42 @@ final class ScriptReference: @unchecked Sendable {  // `value` is only read on t
 
 extension Runtime {
     /// Calls `callee` for the host as a foreground task named after it; a coroutine it returns is
-    /// awaited in that task.
+    /// awaited in that task. A synchronous script function runs inline, in the job that brought the
+    /// call to the executor: it cannot suspend, so no other task can run meanwhile, and it needs no
+    /// Swift task of its own (half the cost of a call from another thread, docs/embedding.md).
     func callFromHost(_ callee: Value, _ arguments: [Value], named name: String, started: (Int) -> Void)
         async throws -> Value
     {
         if interruptRequested.isStopping { throw ScriptError.stopped(line: 0) }
+        if case .function(let closure) = callee, !closure.code.isAsync {
+            return try callInline(callee, arguments, named: name, started: started)
+        }
         return try await runForeground(named: name, started: started) { [self] in
             let result = try call(callee, arguments, line: 0)
             if case .coroutine = result { return try await self.await(result, line: 0) }
             return result
         }
+    }
+
+    /// Runs a synchronous call as a foreground input without a task of its own: it is the current
+    /// task while it runs, so an interrupt aimed at its id stops it at its next loop edge or call.
+    private func callInline(_ callee: Value, _ arguments: [Value], named name: String, started: (Int) -> Void)
+        throws -> Value
+    {
+        nextTaskID += 1
+        let task = TaskObject(name: name, id: nextTaskID, isBackground: false)
+        let previous = currentTask
+        currentTask = task
+        foregroundTasks[task.id] = task
+        runningInputs.withLock { $0.insert(task.id) }
+        started(task.id)
+        defer {
+            currentTask = previous
+            foregroundTasks[task.id] = nil
+            _ = runningInputs.withLock { $0.remove(task.id) }
+            _ = interruptRequested.clear(ifTarget: task.id)
+        }
+        return try call(callee, arguments, line: 0)
     }
 }
 

@@ -55,9 +55,10 @@ package enum Threads {
 package struct ThreadSpecific: @unchecked Sendable {
     private let key: pthread_key_t
 
-    package init() {
+    /// `destructor` is called with a thread's non-nil value when the thread ends.
+    package init(destructor: (@convention(c) (UnsafeMutableRawPointer?) -> Void)? = nil) {
         var key = pthread_key_t()
-        pthread_key_create(&key, nil)
+        pthread_key_create(&key, destructor)
         self.key = key
     }
 
