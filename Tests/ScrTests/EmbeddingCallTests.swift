@@ -186,3 +186,33 @@ struct ScrContextTests {
         #expect(weak.value == nil)
     }
 }
+
+/// A host task that prefers the interpreter's executor calls without a hop.
+struct OnExecutorCallTests {
+    @Test func callsGetsAndSetsFromATaskOnTheExecutor() async throws {
+        let output = EmbeddingTests.Output()
+        let interpreter = Interpreter(output: { output.write($0) }, errors: { output.write($0) })
+        try await interpreter.run("""
+            var total = 0;
+            fun add(n) { total = total + n; print "added " + str(n); return total; }
+            fun fail() { return nil + 1; }
+            async fun later(x) { await sleep(0); return x * 2; }
+            """)
+        let results = try await Task(executorPreference: interpreter.taskExecutor) {
+            var sums: [ScrValue] = []
+            for i in 1...3 { sums.append(try await interpreter.call("add", .number(Double(i)))) }
+            await interpreter.set("total", to: 100)
+            sums.append(await interpreter.get("total") ?? .nil)
+            sums.append(try await interpreter.call("later", 21))  // async: the usual way, from here too
+            do {
+                try await interpreter.call("fail")
+            } catch let error as ScriptError {
+                sums.append(.string(error.message))
+            }
+            return sums
+        }.value
+        #expect(results == [1, 3, 6, 100, 42, "Operands must be two numbers or two strings."])
+        #expect(output.value == "added 1\nadded 2\nadded 3\n")
+        #expect(try await interpreter.call("add", 1) == 101, "and from elsewhere, as before")
+    }
+}

@@ -124,6 +124,7 @@ struct EmbeddingConversionTests {
             ("repeatText(\"a\", 1.5)", "repeatText() argument 2: Expected a whole number but got number."),
             ("total([1, nil])", "total() argument 1: Expected a number at [1] but got nil."),
             ("await later(\"x\")", "later() argument 1: Expected a whole number but got string."),
+            ("later(\"x\")", "later() argument 1: Expected a whole number but got string."),
         ] {
             do {
                 _ = try await interpreter.evaluate(source)

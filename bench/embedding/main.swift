@@ -33,6 +33,14 @@ struct EmbeddingBench {
         print("host → script call from another thread (interpreter.call):  "
               + (try await perCall(40_000) { n in for i in 0..<n { try await interpreter.call("f", .number(Double(i))) } })
               + "   [15 µs]")
+        let onExecutor = try await Task(executorPreference: interpreter.taskExecutor) {
+            try await perCall(2_000_000) { n in for i in 0..<n { try await interpreter.call("f", .number(Double(i))) } }
+        }.value
+        print("host → script call from a task on the executor:             " + onExecutor + "   [1 µs]")
+        let getOnExecutor = try await Task(executorPreference: interpreter.taskExecutor) {
+            await perCall(5_000_000) { n in for _ in 0..<n { _ = await interpreter.get("counter") } }
+        }.value
+        print("global read from a task on the executor (interpreter.get):  " + getOnExecutor + "   [200 ns]")
         print("host → script call on the executor (ScrContext.call):       "
               + (try await perCall(2_000_000) { n in try await interpreter.call("callbackLoop", .function(try handle(interpreter, "f")), .number(Double(n))) })
               + "   [1 µs]")
@@ -55,7 +63,7 @@ struct EmbeddingBench {
         return function
     }
 
-    static func seconds(_ n: Int, _ body: @Sendable (Int) async throws -> Void) async throws -> Double {
+    static func seconds(_ n: Int, _ body: @Sendable (Int) async throws -> Void) async rethrows -> Double {
         try await body(n / 100)  // Warm up.
         let clock = ContinuousClock()
         let start = clock.now
@@ -64,7 +72,7 @@ struct EmbeddingBench {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
-    static func perCall(_ n: Int, _ body: @Sendable (Int) async throws -> Void) async throws -> String {
+    static func perCall(_ n: Int, _ body: @Sendable (Int) async throws -> Void) async rethrows -> String {
         format(try await seconds(n, body) / Double(n))
     }
 

@@ -20,13 +20,13 @@ public struct HostError: Error, Sendable {
 extension Interpreter {
     /// Sets the global `name` to a copy of `value`.
     public func set(_ name: String, to value: ScrValue) async {
-        _ = try? await onExecutor { runtime in runtime.globals.define(name, Value(value, runtime: runtime)) }
+        _ = try? await onExecutorNow { runtime in runtime.globals.define(name, Value(value, runtime: runtime)) }
     }
 
     /// A copy of the global `name`, or nil if it is not defined.
     public func get(_ name: String) async -> ScrValue? {
-        let result = try? await onExecutor { runtime in runtime.globals.value(of: name).map { ScrValue($0, runtime: runtime) } }
-        return result?.value ?? nil
+        let result = try? await onExecutorNow { runtime in runtime.globals.value(of: name).map { ScrValue($0, runtime: runtime) } }
+        return result ?? nil
     }
 
     /// Makes `name` a global function of scripts. `arity` is the accepted argument counts.

@@ -106,6 +106,18 @@ public final class Interpreter: Sendable {
         return clean?.value ?? false
     }
 
+    /// The executor as a task executor: a host task that prefers it
+    /// (`Task(executorPreference: interpreter.taskExecutor) { … }`) runs on the interpreter's thread, and
+    /// its `call`, `get` and `set` of synchronous code need no hop (docs/embedding.md, "Speed").
+    public var taskExecutor: any TaskExecutor { executor }
+
+    /// Runs synchronous `body` on the interpreter's executor: right here if the caller is already on
+    /// it (between the executor's jobs, where no other script code runs), else in a job there.
+    func onExecutorNow<T>(_ body: @escaping (Runtime) throws -> T) async throws -> T {
+        if executor.isCurrent { return try body(runtime.value) }
+        return try await onExecutor { runtime in try body(runtime) }.value
+    }
+
     /// Runs `body` on the interpreter's executor.
     @discardableResult
     func onExecutor<T>(_ body: @escaping (Runtime) async throws -> T) async throws -> Confined<T> {

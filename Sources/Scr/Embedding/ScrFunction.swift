@@ -32,6 +32,10 @@ public struct ScrFunction: Sendable, Hashable, CustomStringConvertible {
     @discardableResult
     public func call(arguments: [ScrValue]) async throws -> ScrValue {
         guard let interpreter = reference.interpreter else { throw ScriptError.stopped(line: 0) }
+        if interpreter.executor.isCurrent,
+           let result = try interpreter.callNowIfSynchronous(reference.value, reference.name, arguments) {
+            return result
+        }
         let callee = Confined(reference)
         return try await interpreter.runInput { runtime, started in
             ScrValue(try await runtime.callFromHost(callee.value.value, arguments.map { Value($0, runtime: runtime) },
@@ -103,7 +107,7 @@ extension Runtime {
 
     /// Runs a synchronous call as a foreground input without a task of its own: it is the current
     /// task while it runs, so an interrupt aimed at its id stops it at its next loop edge or call.
-    private func callInline(_ callee: Value, _ arguments: [Value], named name: String, started: (Int) -> Void)
+    fileprivate func callInline(_ callee: Value, _ arguments: [Value], named name: String, started: (Int) -> Void)
         throws -> Value
     {
         nextTaskID += 1
@@ -154,7 +158,10 @@ extension Interpreter {
 
     @discardableResult
     public func call(_ name: String, arguments: [ScrValue]) async throws -> ScrValue {
-        try await runInput { runtime, started in
+        if executor.isCurrent, let result = try callNowIfSynchronous(runtime.value.globals.value(of: name), name, arguments) {
+            return result
+        }
+        return try await runInput { runtime, started in
             guard let callee = runtime.globals.value(of: name) else {
                 throw ScriptError("Undefined variable '\(name)'.", line: 0, class: .nameError)
             }
@@ -162,6 +169,18 @@ extension Interpreter {
                                                            named: name, started: started),
                             runtime: runtime)
         }
+    }
+
+    /// From a task on the executor, a synchronous script function is called right here: no hop, no
+    /// task (docs/embedding.md, "Speed"). Nil for anything else, which goes the usual way.
+    fileprivate func callNowIfSynchronous(_ callee: Value?, _ name: String, _ arguments: [ScrValue]) throws -> ScrValue? {
+        guard case .function(let closure)? = callee, !closure.code.isAsync else { return nil }
+        let runtime = self.runtime.value
+        if runtime.interruptRequested.isStopping { throw ScriptError.stopped(line: 0) }
+        defer { flushOutput() }
+        let result = try runtime.callInline(.function(closure), arguments.map { Value($0, runtime: runtime) },
+                                            named: name, started: { _ in })
+        return ScrValue(result, runtime: runtime)
     }
 
     /// Runs a host's input (a program, an expression, a call) on the executor as a foreground task:

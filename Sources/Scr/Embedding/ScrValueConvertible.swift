@@ -169,15 +169,32 @@ extension Interpreter {
         }
     }
 
-    /// The async form of the typed `define`: `await name(…)` in scripts runs `function`.
+    /// The async form of the typed `define`: `await name(…)` in scripts runs `function`. The
+    /// arguments are checked when the script calls it, before anything is awaited.
     public func defineAsync<each Argument: ScrValueConvertible, Result: ScrValueConvertible>(
         _ name: String, _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
     ) async {
         let arity = Interpreter.count(repeat (each Argument).self)
-        await defineAsync(name, arity: arity...arity) { arguments in
-            var index = 0
-            let converted = (repeat try Interpreter.argument((each Argument).self, arguments, &index, name))
-            return try await function(repeat each converted).scrValue
+        _ = try? await onExecutor { runtime in
+            runtime.globals.define(name, .native(NativeFunction(name, arity: arity...arity) { arguments, context in
+                let runtime = context.runtime
+                let values = arguments.map { ScrValue($0, runtime: runtime) }
+                var index = 0
+                let converted: (repeat each Argument)
+                do {
+                    converted = (repeat try Interpreter.argument((each Argument).self, values, &index, name))
+                } catch {
+                    throw context.hostError(error)
+                }
+                return .coroutine(Coroutine(name: name) {
+                    do {
+                        let result = try await runtime.awaitHost { try await function(repeat each converted).scrValue }
+                        return Value(result, runtime: runtime)
+                    } catch {
+                        throw context.hostError(error)
+                    }
+                })
+            }))
         }
     }
 

@@ -25,6 +25,12 @@ package final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
     @exclusivity(unchecked) private var head = 0
     /// The lowest stack address script code may reach: the thread reports it before `init` returns.
     private(set) nonisolated(unsafe) var stackLimit: UInt = 0
+    /// The executor's thread, also reported before `init` returns.
+    private nonisolated(unsafe) var threadID: UInt = 0
+
+    /// Whether the caller runs on the executor's thread (a task that prefers this executor): it may
+    /// then touch script state directly, between the executor's other jobs.
+    var isCurrent: Bool { Threads.currentID == threadID }
 
     public init() {
         startThread()
@@ -77,6 +83,7 @@ package final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
         System.nameCurrentThread(ScriptExecutor.threadName)
         queue.withLock {
             stackLimit = currentStackAddress() - UInt(ScriptExecutor.stackSize) + UInt(ScriptExecutor.stackMargin)
+            threadID = Threads.currentID
             queue.broadcast()
         }
         while true {

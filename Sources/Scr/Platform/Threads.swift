@@ -37,6 +37,15 @@ package enum Threads {
         pthread_detach(start(stackSize: stackSize, body))
     }
 
+    /// The calling thread, as a number to compare.
+    package static var currentID: UInt {
+        #if canImport(Glibc)
+        UInt(pthread_self())
+        #else
+        UInt(bitPattern: pthread_self())
+        #endif
+    }
+
     /// Waits until `thread` ends.
     package static func join(_ thread: pthread_t) {
         pthread_join(thread, nil)

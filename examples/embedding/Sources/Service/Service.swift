@@ -14,8 +14,27 @@ struct Service {
         var count: Int { handled.withLock { $0 } }
     }
 
+    /// The service's settings, live in scripts as `service`: `service.version = "1.1"` changes this
+    /// object, which the host reads back.
+    final class Settings: ScrExported, Sendable {
+        let name = "demo"
+        private let state = Mutex((version: "1.0", paused: false))
+        var version: String { state.withLock { $0.version } }
+        var paused: Bool { state.withLock { $0.paused } }
+
+        static let scrMembers = ScrMembers<Settings>("Service")
+            .property("name", get: { $0.name })
+            .property("version", get: { $0.version }, set: { settings, value in
+                settings.state.withLock { $0.version = value }
+            })
+            .property("paused", get: { $0.paused }, set: { settings, value in
+                settings.state.withLock { $0.paused = value }
+            })
+    }
+
     static func main() async throws {
         let stats = Stats()
+        let settings = Settings()
         let interpreter = Interpreter()
         // Script functions registered with `onRequest(f)`: the host calls them on every tenth request.
         let listeners = Mutex<[ScrFunction]>([])
@@ -23,7 +42,7 @@ struct Service {
         // The host's own work goes on while the REPL is open.
         let worker = Task {
             while !Task.isCancelled {
-                stats.record()
+                if !settings.paused { stats.record() }
                 if stats.count % 10 == 0 {
                     for listener in listeners.withLock({ $0 }) {
                         _ = try? await listener.call(.number(Double(stats.count)))
@@ -33,14 +52,13 @@ struct Service {
             }
         }
 
-        await interpreter.define("requests", arity: 0...0) { _ in .number(Double(stats.count)) }
-        await interpreter.defineAsync("lookup", arity: 1...1) { arguments in
+        // Typed host functions: arity and argument types are checked for the script.
+        await interpreter.define("requests") { () in stats.count }
+        await interpreter.defineAsync("lookup") { (id: Int) async throws -> ScrValue in
             try await Task.sleep(nanoseconds: 200_000_000)  // Pretend to ask a database.
-            return ["id": arguments[0], "name": "user \(arguments[0])", "active": true]
+            return ["id": id.scrValue, "name": .string("user \(id)"), "active": true]
         }
-        await interpreter.defineObject("service", className: "Service",
-                                       fields: ["name": "demo", "version": "1.0"],
-                                       methods: ["handled": { _ in .number(Double(stats.count)) }])
+        await interpreter.set("service", to: .exported(settings))
         await interpreter.define("onRequest", arity: 1...1) { arguments in
             guard case .function(let listener) = arguments[0] else { throw HostError("onRequest takes a function.") }
             listeners.withLock { $0.append(listener) }
@@ -62,11 +80,13 @@ struct Service {
             fun summary() { return "heartbeat at " + str(beats) + ", last request seen " + str(lastSeen); }
             """)
 
-        print("Service '\(try await interpreter.evaluate("service.name").string ?? "?")' is running.")
-        print("Try: requests()   service.handled()   await lookup(7)   beats   lastSeen   .tasks")
+        print("Service '\(settings.name)' is running.")
+        print("Try: requests()   await lookup(7)   beats   lastSeen   service.paused = true   .tasks")
         await interpreter.repl()
 
         worker.cancel()
-        print("Back in the host: \(stats.count) requests handled, \(try await interpreter.call("summary")).")
+        let beats = try await interpreter.get("beats", as: Int.self)
+        print("Back in the host: \(stats.count) requests handled, version \(settings.version), \(beats) beats, "
+              + "\(try await interpreter.call("summary")).")
     }
 }
