@@ -96,10 +96,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Listen on TCP, 127.0.0.1 unless --allow-remote.", valueName: "HOST:PORT"))
     var tcp: String?
 
-    @Option(help: "The token TCP clients must send (default: a random one, written to --token-file).")
+    @Option(help: ArgumentHelp("Refused: a token on the command line is visible to every local user. TCP "
+                               + "clients must send the token in SCR_TOKEN, else a random one written to --token-file.",
+                               visibility: .hidden))
     var token: String?
 
-    @Option(help: ArgumentHelp("Where a generated token is written (default: ~/.scr_token).", valueName: "PATH"))
+    @Option(help: ArgumentHelp("Where the generated token is written (default: ~/.scr_token); only a token file "
+                               + "of scr is ever replaced.", valueName: "PATH"))
     var tokenFile: String?
 
     @Flag(help: "Allow listening on a TCP address other than loopback.")
@@ -112,22 +115,26 @@ struct ServeCommand: AsyncParsableCommand {
     var file: String?
 
     func run() async throws {
-        var options = REPLServerOptions(address: .unix(path: unix ?? Self.defaultSocket))
-        if let tcp { options.address = RemoteAddress(parsing: tcp) }
-        options.token = token
-        options.tokenFile = tokenFile
-        options.allowRemote = allowRemote
-        options.idleTimeoutSeconds = idleTimeout
+        let givenToken = System.environment("SCR_TOKEN")
         let interpreter = Interpreter()
         let server: REPLServer
         do {
+            if token != nil { throw RemoteError.tokenOnCommandLine }
+            var options = REPLServerOptions(address: .unix(path: unix ?? Self.defaultSocket))
+            if let tcp { options.address = try RemoteAddress(parsing: tcp, tcp: true) }
+            options.token = givenToken
+            options.tokenFile = tokenFile
+            options.allowRemote = allowRemote
+            options.idleTimeoutSeconds = idleTimeout
             server = try await interpreter.serveREPL(options)
         } catch {
             ScriptRunner.reportError("scr serve: \(error)")
             System.exit(1)
         }
         var notice = "scr: serving a REPL on \(server.boundAddress)"
-        if server.token != nil && token == nil { notice += " (token in \(tokenFile ?? AccessToken.defaultPath))" }
+        if server.token != nil {
+            notice += givenToken == nil ? " (token in \(tokenFile ?? AccessToken.defaultPath))" : " (token from SCR_TOKEN)"
+        }
         ScriptRunner.reportError(notice)
         if let file {
             let status = await ScriptRunner.runFile(file, with: interpreter, waitForTasks: false)
@@ -150,18 +157,23 @@ struct ConnectCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("A Unix socket path, or HOST:PORT.", valueName: "TARGET"))
     var target: String = ServeCommand.defaultSocket
 
-    @Option(help: "The server's token (TCP).")
+    @Option(help: ArgumentHelp("Refused: a token on the command line is visible to every local user. Set "
+                               + "SCR_TOKEN, or use --token-file.", visibility: .hidden))
     var token: String?
 
-    @Option(help: ArgumentHelp("Read the token from this file (default: ~/.scr_token).", valueName: "PATH"))
+    @Option(help: ArgumentHelp("Read the token from this file (default: ~/.scr_token; SCR_TOKEN wins).",
+                               valueName: "PATH"))
     var tokenFile: String?
 
     func run() async throws {
-        let address = RemoteAddress(parsing: target)
-        var secret = token
-        if secret == nil, case .tcp = address { secret = try? AccessToken.read(from: tokenFile ?? AccessToken.defaultPath) }
         let backend: RemoteBackend
         do {
+            if token != nil { throw RemoteError.tokenOnCommandLine }
+            let address = try RemoteAddress(parsing: target)
+            var secret = System.environment("SCR_TOKEN")
+            if secret == nil, case .tcp = address {
+                secret = try AccessToken.read(from: tokenFile ?? AccessToken.defaultPath)
+            }
             backend = try await RemoteBackend.connect(to: address, token: secret)
         } catch {
             ScriptRunner.reportError("scr connect: \(error)")

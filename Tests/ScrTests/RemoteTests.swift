@@ -16,7 +16,7 @@ struct RemoteTests {
         return (interpreter, server)
     }
 
-    private func tcpServer(token: String = "s3cret") async throws -> (Interpreter, REPLServer, Int) {
+    private func tcpServer(token: String = "s3cret-token-0123456789") async throws -> (Interpreter, REPLServer, Int) {
         let interpreter = Interpreter(output: { _ in }, errors: { _ in })
         var options = REPLServerOptions(address: .tcp(host: "127.0.0.1", port: 0))
         options.token = token
@@ -99,7 +99,7 @@ struct RemoteTests {
         #expect(await interpreter.get("hacked") == nil)
 
         let right = try SocketClient(tcpPort: port)
-        right.send("s3cret\n1 + 1\n")
+        right.send("s3cret-token-0123456789\n1 + 1\n")
         #expect(await right.expect("2\n>>> "))
     }
 

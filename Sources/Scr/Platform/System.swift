@@ -234,6 +234,20 @@ package enum System {
         unlink(path)
     }
 
+    /// Moves `from` over `to` in one step (`rename`): a reader sees the old file or the new, never a
+    /// part.
+    package static func replaceFile(_ to: String, with from: String) throws(Failure) {
+        guard rename(from, to) == 0 else { throw Failure.last }
+    }
+
+    /// Whether `path` is a regular file (not a link) that this process's user owns and nobody else
+    /// may read or write.
+    package static func isPrivateRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return false }
+        return info.st_mode & S_IFMT == S_IFREG && info.st_uid == getuid() && info.st_mode & 0o077 == 0
+    }
+
     /// What a path names, without following a symbolic link; nil if nothing.
     package enum FileKind { case socket, other }
 

@@ -22,12 +22,36 @@ public enum AccessToken {
         return difference == 0
     }
 
-    /// Writes the token to `path`, readable by the owner only.
+    /// The shortest token a server accepts: a short one can be guessed (an empty one used to turn
+    /// authentication off).
+    public static let minimumLength = 16
+
+    /// Throws if `token` is too short to protect anything.
+    public static func validate(_ token: String) throws {
+        guard token.count >= minimumLength else { throw RemoteError.weakToken(minimumLength) }
+    }
+
+    /// Whether `path` holds a token file of scr: a private regular file of this user whose content is
+    /// one line of hex digits, as `write` makes. Only such a file is ever replaced.
+    public static func isTokenFile(_ path: String) -> Bool {
+        guard System.isPrivateRegularFile(path), let bytes = try? System.readFile(path) else { return false }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let line = text.hasSuffix("\n") ? text.dropLast() : Substring(text)
+        return line.count >= minimumLength && line.allSatisfy(\.isHexDigit)
+    }
+
+    /// Writes the token to `path`, readable by the owner only: to a new file (O_EXCL) moved into place,
+    /// so that no reader sees half a token and no link is followed. Refuses to replace anything but a
+    /// token file of scr (a user's notes.txt given by mistake stays as it was).
     public static func write(_ token: String, to path: String) throws {
-        System.removeFile(path)
+        if System.kind(of: path) != nil && !isTokenFile(path) { throw RemoteError.notATokenFile(path) }
+        let temporary = path + ".new-\(System.processID)"
+        System.removeFile(temporary)
         do {
-            try System.createPrivateFile(path, contents: token + "\n")
+            try System.createPrivateFile(temporary, contents: token + "\n")
+            try System.replaceFile(path, with: temporary)
         } catch {
+            System.removeFile(temporary)
             throw RemoteError.cannotWriteToken(path, error.reason)
         }
     }
@@ -61,6 +85,11 @@ public enum RemoteError: Error, CustomStringConvertible {
     case nonLoopbackWithoutPermission(String)
     case cannotWriteToken(String, String)
     case cannotReadToken(String, String)
+    case notATokenFile(String)
+    case weakToken(Int)
+    case tokenOnCommandLine
+    case badAddress(String, String)
+    case cannotListen(String, String)
     case cannotConnect(String, String)
     case rejected(String)
 
@@ -72,6 +101,14 @@ public enum RemoteError: Error, CustomStringConvertible {
             "refusing to listen on '\(host)', which is not a loopback address, without --allow-remote"
         case .cannotWriteToken(let path, let reason): "can't write the token to '\(path)': \(reason)"
         case .cannotReadToken(let path, let reason): "can't read the token from '\(path)': \(reason)"
+        case .notATokenFile(let path):
+            "refusing to write the token over '\(path)': it is not a token file of scr"
+        case .weakToken(let length): "the token is too short: it needs at least \(length) characters"
+        case .tokenOnCommandLine:
+            "a token on the command line is visible to every local user (/proc/PID/cmdline): "
+                + "set SCR_TOKEN, or use --token-file"
+        case .badAddress(let text, let reason): "bad address '\(text)': \(reason)"
+        case .cannotListen(let address, let reason): "can't listen on \(address): \(reason)"
         case .cannotConnect(let address, let reason): "can't connect to \(address): \(reason)"
         case .rejected(let reason): "the server refused the connection: \(reason)"
         }

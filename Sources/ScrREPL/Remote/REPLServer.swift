@@ -50,11 +50,20 @@ public final class REPLServer: Sendable {
     /// Starts listening. Output of the interpreter also goes to every attached client.
     public static func start(interpreter: Interpreter, options: REPLServerOptions) async throws -> REPLServer {
         var token: String?
-        if case .tcp(let host, _) = options.address {
-            guard options.allowRemote || isLoopback(host) else { throw RemoteError.nonLoopbackWithoutPermission(host) }
-            let chosen = options.token ?? AccessToken.generate()
-            if options.token == nil { try AccessToken.write(chosen, to: options.tokenFile ?? AccessToken.defaultPath) }
-            token = chosen
+        var tcpAddress: SocketAddress?
+        if case .tcp(let host, let port) = options.address {
+            // The address the name resolves to is what must be loopback, not the name's spelling
+            // (`127.attacker.example` is not).
+            let address: SocketAddress
+            do {
+                address = try SocketAddress.makeAddressResolvingHost(host, port: port)
+            } catch {
+                throw RemoteError.badAddress(options.address.description, "can't resolve '\(host)'")
+            }
+            guard options.allowRemote || isLoopback(address) else { throw RemoteError.nonLoopbackWithoutPermission(host) }
+            if let given = options.token { try AccessToken.validate(given) }
+            token = options.token ?? AccessToken.generate()
+            tcpAddress = address
         }
         if case .unix(let path) = options.address { try UnixSocketPath.prepare(path) }
 
@@ -72,14 +81,30 @@ public final class REPLServer: Sendable {
                 }
             }
         let channel: any Channel
-        switch options.address {
-        case .unix(let path):
-            channel = try await System.creatingPrivateFiles {
-                bootstrap.bind(unixDomainSocketPath: path)
-            }.get()
-            System.setPermissions(path, 0o600)
-        case .tcp(let host, let port):
-            channel = try await bootstrap.bind(host: host, port: port).get()
+        do {
+            switch options.address {
+            case .unix(let path):
+                channel = try await System.creatingPrivateFiles {
+                    bootstrap.bind(unixDomainSocketPath: path)
+                }.get()
+                System.setPermissions(path, 0o600)
+            case .tcp:
+                channel = try await bootstrap.bind(to: tcpAddress!).get()
+            }
+        } catch {
+            try? await group.shutdownGracefully()
+            throw RemoteError.cannotListen(options.address.description, REPLServer.reason(error))
+        }
+        // Only a server that listens writes its token: one that failed to bind must not replace the
+        // token of the server already running there.
+        if let token, options.token == nil {
+            do {
+                try AccessToken.write(token, to: options.tokenFile ?? AccessToken.defaultPath)
+            } catch {
+                try? await channel.close()
+                try? await group.shutdownGracefully()
+                throw error
+            }
         }
         var bound = options.address
         if case .tcp(let host, _) = options.address, let port = channel.localAddress?.port {
@@ -124,8 +149,17 @@ public final class REPLServer: Sendable {
         for connection in connections.withLock({ Array($0.values) }) { connection.sendOutput(text) }
     }
 
-    private static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    private static func isLoopback(_ address: SocketAddress) -> Bool {
+        guard let ip = address.ipAddress else { return false }
+        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+    }
+
+    /// A bind error as a person reads it (NIO's describe the syscall).
+    private static func reason(_ error: any Error) -> String {
+        if let error = error as? IOError {
+            return error.errnoCode == EADDRINUSE ? "the address is in use" : String(describing: error)
+        }
+        return String(describing: error)
     }
 }
 
