@@ -112,3 +112,85 @@ struct RemoteHardeningTests {
         #expect(result.stderr.contains("can't read the token from '/nonexistent/token'"), "\(result.stderr)")
     }
 }
+
+/// What a stranger on a TCP port can do before it has the token: little, briefly, and not to the
+/// owner's cost (issue 21's pre-authentication limits), and HTTP recognized by its grammar.
+@Suite(.serialized)
+struct RemotePreAuthenticationTests {
+    private static let token = "pre-auth-token-0123456789"
+
+    private func server(_ configure: (inout REPLServerOptions) -> Void = { _ in }) async throws
+        -> (Interpreter, REPLServer, Int)
+    {
+        let interpreter = Interpreter(output: { _ in }, errors: { _ in })
+        var options = REPLServerOptions(address: .tcp(host: "127.0.0.1", port: 0))
+        options.token = Self.token
+        configure(&options)
+        let server = try await interpreter.serveREPL(options)
+        guard case .tcp(_, let port) = server.boundAddress else { throw SocketError.connect("no port") }
+        return (interpreter, server, port)
+    }
+
+    @Test func httpIsRecognizedByTheRequestLineGrammar() {
+        for line in ["GET / HTTP/1.1", "get / HTTP/1.1", "GET\t/\tHTTP/1.1", "POST /eval http/1.0", "GET /",
+                     "BREW /pot HTTP/1.1", "PRI * HTTP/2.0"] {
+            #expect(HTTPDetector.looksLikeHTTP(line), "\(line)")
+        }
+        for line in ["print \" HTTP/1.1\";", "SCR/1 abcdef", "get", "x = 1", "var a HTTP/1.1 = 2;",
+                     "0123456789abcdef0123456789abcdef"] {
+            #expect(!HTTPDetector.looksLikeHTTP(line), "\(line)")
+        }
+    }
+
+    @Test func httpAfterBlankLinesIsDropped() async throws {
+        let (interpreter, server, port) = try await server()
+        defer { Task { await server.close() } }
+        let client = try SocketClient(tcpPort: port)
+        client.send("\r\n\r\nget /eval HTTP/1.1\r\nHost: localhost\r\n\r\nvar pwned = 1;\n")
+        #expect(await client.closedByPeer())
+        #expect(await interpreter.get("pwned") == nil)
+    }
+
+    @Test func aClientWithoutAHandshakeIsClosedAtTheDeadline() async throws {
+        // Five seconds: long enough for a loaded machine to read the owner's token in time.
+        let (_, server, port) = try await server { $0.handshakeTimeoutSeconds = 5 }
+        defer { Task { await server.close() } }
+        let silent = try SocketClient(tcpPort: port)
+        let owner = try SocketClient(tcpPort: port)
+        owner.send(Self.token + "\n")
+        #expect(await silent.closedByPeer())
+        #expect(silent.received.contains("error: no handshake in time"))
+        // The one that authenticated in time is still there after the deadline.
+        owner.send("40 + 2\n")
+        #expect(await owner.expect("42\n"))
+    }
+
+    @Test func aLongFirstLineIsCutAtTheHandshakeLimit() async throws {
+        let (_, server, port) = try await server()
+        defer { Task { await server.close() } }
+        let stranger = try SocketClient(tcpPort: port)
+        stranger.send(String(repeating: "x", count: 5000))
+        #expect(await stranger.closedByPeer())
+        #expect(stranger.received.contains("error: line too long"))
+        // After authentication, long lines are fine (up to the usual 1 MiB).
+        let owner = try SocketClient(tcpPort: port)
+        owner.send(Self.token + "\nvar long = \"" + String(repeating: "y", count: 100_000) + "\";\nlen(long)\n")
+        #expect(await owner.expect("100000\n"))
+    }
+
+    @Test func idleStrangersCannotLockTheOwnerOut() async throws {
+        let (_, server, port) = try await server { $0.maxUnauthenticatedConnections = 3 }
+        defer { Task { await server.close() } }
+        let strangers = try (0..<3).map { _ in try SocketClient(tcpPort: port) }
+        for stranger in strangers { #expect(await stranger.expect("token: ")) }
+        let fourth = try SocketClient(tcpPort: port)
+        #expect(await fourth.closedByPeer())
+        #expect(fourth.received.contains("error: too many connections waiting to authenticate"))
+        // One stranger authenticates: its place among strangers is free again, and the owner gets in.
+        strangers[0].send(Self.token + "\n1 + 1\n")
+        #expect(await strangers[0].expect("2\n"))
+        let owner = try SocketClient(tcpPort: port)
+        owner.send(Self.token + "\n2 + 2\n")
+        #expect(await owner.expect("4\n"))
+    }
+}

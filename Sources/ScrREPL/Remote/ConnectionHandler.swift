@@ -15,6 +15,9 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var mode = Mode.undecided
     private var pending = ByteBuffer()
     private var connection: RemoteConnection?
+    /// Counted in the server's unauthenticated connections until it authenticates or goes.
+    private var awaitingAuthentication = false
+    private var handshakeDeadline: Scheduled<Void>?
 
     init(server: REPLServer) {
         self.server = server
@@ -24,6 +27,21 @@ final class ConnectionHandler: ChannelInboundHandler {
         guard server.connectionCount < server.options.maxConnections else {
             reject(context, "too many connections")
             return
+        }
+        let admitted = server.unauthenticated.withLock { count in
+            guard count < server.options.maxUnauthenticatedConnections else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else {
+            reject(context, "too many connections waiting to authenticate")
+            return
+        }
+        awaitingAuthentication = true
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        handshakeDeadline = context.eventLoop.scheduleTask(in: .seconds(server.options.handshakeTimeoutSeconds)) {
+            let (handler, context) = loopBound.value
+            if handler.awaitingAuthentication { handler.reject(context, "no handshake in time") }
         }
         peerIsTrusted(context.channel).assumeIsolated().whenComplete { result in
             if case .success(true) = result {
@@ -37,6 +55,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     private func start(_ context: ChannelHandlerContext) {
         let connection = RemoteConnection(server: server, channel: context.channel)
         self.connection = connection
+        // On a Unix socket the peer's user id (checked above) is the proof.
+        if case .unix = server.options.address { authenticated() }
         server.attach(connection)
         // A prompt for `nc`: the plain protocol starts with the token over TCP, input over a Unix
         // socket. `scr connect` skips whatever comes before its handshake's answer.
@@ -45,7 +65,20 @@ final class ConnectionHandler: ChannelInboundHandler {
         handleReceived(context)  // What arrived while the peer was being checked.
     }
 
+    /// The client has proved itself: it no longer counts against the limits of strangers.
+    private func authenticated() {
+        guard awaitingAuthentication else { return }
+        awaitingAuthentication = false
+        handshakeDeadline?.cancel()
+        server.unauthenticated.withLock { $0 -= 1 }
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        if awaitingAuthentication {
+            awaitingAuthentication = false
+            handshakeDeadline?.cancel()
+            server.unauthenticated.withLock { $0 -= 1 }
+        }
         if let connection {
             connection.closed()
             server.detach(connection)
@@ -83,7 +116,9 @@ final class ConnectionHandler: ChannelInboundHandler {
         while true {
             switch mode {
             case .undecided:
-                guard let line = try nextLine() else { return }
+                guard let line = try nextLine(limit: server.options.maxHandshakeLineLength) else { return }
+                // HTTP allows blank lines before a request; a token is never blank.
+                if line.allSatisfy({ $0 == " " || $0 == "\t" }) && server.token != nil { continue }
                 try decide(line, context)
             case .plain:
                 guard let line = try nextLine() else { return }
@@ -107,6 +142,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         if line.hasPrefix(Message.handshakePrefix) {
             try authenticate(String(line.dropFirst(Message.handshakePrefix.count)), context)
+            authenticated()
             mode = .framed
             connection?.useFramedProtocol()
             context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: Message.handshakeAccepted)), promise: nil)
@@ -116,8 +152,10 @@ final class ConnectionHandler: ChannelInboundHandler {
         connection?.usePlainProtocol()
         if server.token != nil {
             try authenticate(line, context)
+            authenticated()
             connection?.sendPrompt()
         } else {
+            authenticated()
             try connection?.receive(.line(line))
         }
     }
@@ -127,16 +165,18 @@ final class ConnectionHandler: ChannelInboundHandler {
         guard AccessToken.matches(given.trimmingSpaces, token) else { throw ConnectionError.badToken }
     }
 
-    /// The next line without its newline, or nil if none is complete yet.
-    private func nextLine() throws -> String? {
+    /// The next line without its newline, or nil if none is complete yet. Before authentication the
+    /// limit is small: a stranger's megabyte line must not cost the event loop a scan per read.
+    private func nextLine(limit: Int? = nil) throws -> String? {
+        let limit = limit ?? server.options.maxLineLength
         let view = pending.readableBytesView
         guard let newline = view.firstIndex(of: UInt8(ascii: "\n")) else {
-            if pending.readableBytes > server.options.maxLineLength { throw ConnectionError.lineTooLong }
+            if pending.readableBytes > limit { throw ConnectionError.lineTooLong }
             pending.discardReadBytes()
             return nil
         }
         let length = newline - view.startIndex
-        guard length <= server.options.maxLineLength else { throw ConnectionError.lineTooLong }
+        guard length <= limit else { throw ConnectionError.lineTooLong }
         var line = pending.readString(length: length) ?? ""
         pending.moveReaderIndex(forwardBy: 1)
         if line.hasSuffix("\r") { line.removeLast() }
@@ -192,14 +232,20 @@ enum ConnectionError: Error, CustomStringConvertible {
     }
 }
 
-/// Recognizes the first line of an HTTP request.
+/// Recognizes the first line of an HTTP request by the request-line grammar (RFC 9112 §3, read as
+/// leniently as servers do): a method token, whitespace, a target, whitespace, `HTTP/` and a version,
+/// in any case — or HTTP/0.9's `GET target`. Blank lines before it are skipped by the caller.
 enum HTTPDetector {
-    private static let methods = ["GET", "POST", "PUT", "HEAD", "DELETE", "OPTIONS", "PATCH", "CONNECT", "TRACE", "PRI"]
-
     static func looksLikeHTTP(_ line: String) -> Bool {
-        let words = line.split(separator: " ")
-        guard let first = words.first else { return false }
-        if methods.contains(String(first)) && words.count >= 2 { return true }
-        return line.contains(" HTTP/1.") || line.hasSuffix("HTTP/2.0")
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard let method = words.first, method.allSatisfy({ $0.isLetter || $0 == "-" || $0 == "_" }) else {
+            return false
+        }
+        if words.count == 2 { return method.uppercased() == "GET" && words[1].hasPrefix("/") }
+        guard words.count == 3 else { return false }
+        let version = words[2].uppercased()
+        guard version.hasPrefix("HTTP/") else { return false }
+        let number = version.dropFirst(5)
+        return !number.isEmpty && number.allSatisfy { $0.isNumber || $0 == "." }
     }
 }

@@ -18,6 +18,12 @@ public struct REPLServerOptions: Sendable {
     public var maxLineLength = Message.maximumLength
     /// Inputs waiting to run on one connection; a client that sends more is disconnected.
     public var maxPendingInputs = 1000
+    /// Before a client has authenticated (sent the token, or chosen the protocol on a Unix socket):
+    /// how long it has, how long its first line may be, and how many such clients may wait at once —
+    /// fewer than `maxConnections`, so idle strangers cannot lock the owner out.
+    public var handshakeTimeoutSeconds: Int64 = 10
+    public var maxHandshakeLineLength = 4096
+    public var maxUnauthenticatedConnections = 16
 
     public init(address: RemoteAddress) {
         self.address = address
@@ -136,6 +142,9 @@ public final class REPLServer: Sendable {
     }
 
     var connectionCount: Int { connections.withLock { $0.count } }
+
+    /// Connections that have not authenticated yet.
+    let unauthenticated = Locked(0)
 
     func attach(_ connection: RemoteConnection) {
         connections.withLock { $0[ObjectIdentifier(connection)] = connection }
