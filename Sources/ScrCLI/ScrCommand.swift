@@ -131,6 +131,18 @@ struct ServeCommand: AsyncParsableCommand {
             ScriptRunner.reportError("scr serve: \(error)")
             System.exit(1)
         }
+        // SIGINT, SIGTERM and SIGHUP end the server cleanly: output flushed (by the handler `main`
+        // installed), the socket and a generated token file removed.
+        TerminationMonitor.handle(System.interruptSignal)
+        let ownedFiles = Self.filesOwned(by: server, generatedToken: givenToken == nil, tokenFile: tokenFile)
+        TerminationMonitor.onTermination { for path in ownedFiles { System.removeFile(path) } }
+        // Output of the served program's tasks reaches a pipe or file within a fifth of a second.
+        Task.detached {
+            while true {
+                try? await Task.sleep(nanoseconds: 200_000_000)
+                StandardOutput.output.flush()
+            }
+        }
         var notice = "scr: serving a REPL on \(server.boundAddress)"
         if server.token != nil {
             notice += givenToken == nil ? " (token in \(tokenFile ?? AccessToken.defaultPath))" : " (token from SCR_TOKEN)"
@@ -145,6 +157,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     static var defaultSocket: String {
         (System.environment("HOME") ?? "/tmp") + "/.scr.sock"
+    }
+
+    /// The files a running server made and removes when it ends: its Unix socket, or the token file
+    /// it wrote.
+    static func filesOwned(by server: REPLServer, generatedToken: Bool, tokenFile: String?) -> [String] {
+        switch server.boundAddress {
+        case .unix(let path): [path]
+        case .tcp: generatedToken ? [tokenFile ?? AccessToken.defaultPath] : []
+        }
     }
 }
 
@@ -166,6 +187,7 @@ struct ConnectCommand: AsyncParsableCommand {
     var tokenFile: String?
 
     func run() async throws {
+        System.ignoreBrokenPipe()
         let backend: RemoteBackend
         do {
             if token != nil { throw RemoteError.tokenOnCommandLine }

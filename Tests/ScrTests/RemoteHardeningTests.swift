@@ -178,6 +178,26 @@ struct RemotePreAuthenticationTests {
         #expect(await owner.expect("100000\n"))
     }
 
+    @Test func aRunningEvaluationIsNotIdleness() async throws {
+        let (_, server, port) = try await server { $0.idleTimeoutSeconds = 1 }
+        defer { Task { await server.close() } }
+        let client = try SocketClient(tcpPort: port)
+        client.send(Self.token + "\nasync fun slow() { await sleep(3); return 7; }\nawait slow()\n")
+        #expect(await client.expect("7\n"), "not dropped while its input runs")
+        #expect(await client.closedByPeer())
+        #expect(client.received.contains("error: idle for too long"))
+    }
+
+    @Test func anIdleTimeoutOfZeroMeansNever() async throws {
+        let (_, server, port) = try await server { $0.idleTimeoutSeconds = 0 }
+        defer { Task { await server.close() } }
+        let client = try SocketClient(tcpPort: port)
+        client.send(Self.token + "\n")
+        try await Task.sleep(nanoseconds: 1_500_000_000)
+        client.send("1 + 1\n")
+        #expect(await client.expect("2\n"))
+    }
+
     @Test func idleStrangersCannotLockTheOwnerOut() async throws {
         let (_, server, port) = try await server { $0.maxUnauthenticatedConnections = 3 }
         defer { Task { await server.close() } }
@@ -192,5 +212,45 @@ struct RemotePreAuthenticationTests {
         let owner = try SocketClient(tcpPort: port)
         owner.send(Self.token + "\n2 + 2\n")
         #expect(await owner.expect("4\n"))
+    }
+}
+
+/// `scr serve` ends cleanly on a signal and its output reaches a file while it runs.
+struct ServeLifecycleTests {
+    @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
+    func aSignalEndsTheServerCleanly(_ signal: Int32) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scr-serve-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = "/tmp/scr-serve-\(UUID().uuidString.prefix(8)).sock"
+        let script = directory.appendingPathComponent("app.scr")
+        try """
+            print "started";
+            async fun tick() { while (true) { await sleep(0.05); } }
+            spawn(tick());
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let output = directory.appendingPathComponent("out.txt")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        let process = Process()
+        process.executableURL = ScrProcess.executable
+        process.arguments = ["serve", "--unix", socket, script.path]
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // The script's output reaches the file while the server runs (flushed within 0.2 s), and the
+        // socket exists: wait for both, with an outer bound for a busy machine.
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            if text == "started\n" && FileManager.default.fileExists(atPath: socket) { break }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        #expect(try String(contentsOf: output, encoding: .utf8) == "started\n")
+        #expect(FileManager.default.fileExists(atPath: socket))
+        kill(process.processIdentifier, signal)
+        while process.isRunning && Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+        #expect(process.terminationStatus == 128 + signal)
+        #expect(!FileManager.default.fileExists(atPath: socket), "the socket is removed")
     }
 }

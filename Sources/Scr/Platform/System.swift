@@ -398,6 +398,14 @@ package enum System {
         onSignal(SIGINT, handler)
     }
 
+    /// SIGINT, for code outside this file that names it.
+    package static let interruptSignal = SIGINT
+
+    /// Makes a write to a closed socket or pipe an error (EPIPE) rather than a silent death.
+    package static func ignoreBrokenPipe() {
+        signal(SIGPIPE, SIG_IGN)
+    }
+
     /// The signals that end a process politely: SIGTERM (`kill`) and SIGHUP (terminal closed).
     package static let terminationSignals: [Int32] = [SIGTERM, SIGHUP]
 

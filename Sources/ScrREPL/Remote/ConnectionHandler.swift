@@ -101,7 +101,8 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is IdleStateHandler.IdleStateEvent {
-            reject(context, "idle for too long")
+            // A client awaiting a long evaluation sends nothing, and is not idle.
+            if connection?.isBusy != true { reject(context, "idle for too long") }
         } else {
             context.fireUserInboundEventTriggered(event)
         }

@@ -12,7 +12,8 @@ public struct REPLServerOptions: Sendable {
     /// TCP on an address other than loopback is refused unless this is set.
     public var allowRemote = false
     public var maxConnections = 64
-    /// A connection that sends nothing for this long is closed.
+    /// A connection that sends nothing for this long, while none of its inputs runs, is closed; 0 means
+    /// never.
     public var idleTimeoutSeconds: Int64 = 30 * 60
     /// The longest input line (plain mode) or message (framed mode).
     public var maxLineLength = Message.maximumLength
@@ -81,8 +82,10 @@ public final class REPLServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard let server = registry.server else { throw ChannelError.ioOnClosedChannel }
-                    try channel.pipeline.syncOperations.addHandler(
-                        IdleStateHandler(readTimeout: .seconds(server.options.idleTimeoutSeconds)))
+                    if server.options.idleTimeoutSeconds > 0 {  // 0: never.
+                        try channel.pipeline.syncOperations.addHandler(
+                            IdleStateHandler(readTimeout: .seconds(server.options.idleTimeoutSeconds)))
+                    }
                     try channel.pipeline.syncOperations.addHandler(ConnectionHandler(server: server))
                 }
             }

@@ -37,6 +37,10 @@ final class RemoteConnection: Sendable {
         }
     }
 
+    /// Whether an input of this session is running or waiting to: the client is busy, not idle,
+    /// even if it sends nothing while it awaits.
+    var isBusy: Bool { pendingCount.load(ordering: .relaxed) > 0 }
+
     func useFramedProtocol() {
         chosenProtocol.store(2, ordering: .relaxed)
     }
