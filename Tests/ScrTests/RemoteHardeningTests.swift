@@ -125,6 +125,7 @@ struct RemotePreAuthenticationTests {
         let interpreter = Interpreter(output: { _ in }, errors: { _ in })
         var options = REPLServerOptions(address: .tcp(host: "127.0.0.1", port: 0))
         options.token = Self.token
+        options.handshakeTimeoutSeconds = RemoteTests.handshakeTimeout
         configure(&options)
         let server = try await interpreter.serveREPL(options)
         guard case .tcp(_, let port) = server.boundAddress else { throw SocketError.connect("no port") }
@@ -252,5 +253,102 @@ struct ServeLifecycleTests {
         while process.isRunning && Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
         #expect(process.terminationStatus == 128 + signal)
         #expect(!FileManager.default.fileExists(atPath: socket), "the socket is removed")
+    }
+}
+
+/// The framed handshake proves the token both ways without sending it (`Handshake`).
+@Suite(.serialized)
+struct RemoteHandshakeTests {
+    private static let token = "handshake-token-0123456789"
+
+    @Test func theRightTokenConnectsAndTheTokenNeverCrossesTheWire() async throws {
+        let interpreter = Interpreter(output: { _ in }, errors: { _ in })
+        var options = REPLServerOptions(address: .tcp(host: "127.0.0.1", port: 0))
+        options.token = Self.token
+        options.handshakeTimeoutSeconds = RemoteTests.handshakeTimeout
+        let server = try await interpreter.serveREPL(options)
+        defer { Task { await server.close() } }
+        guard case .tcp(_, let port) = server.boundAddress else { throw SocketError.connect("no port") }
+        let backend = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: port), token: Self.token)
+        #expect(await backend.run("6 * 7") == "42\n")
+        backend.disconnect()
+        // A wrong proof is refused before anything runs.
+        let answer = try await RemoteBackendProbe.handshake(port: port, token: "not-the-right-token-at-all")
+        #expect(answer.contains("error: bad token"))
+    }
+
+    @Test func aClientTellsAServerWithoutTheTokenApartAndSendsItNothing() async throws {
+        // A stranger listening where the client meant to connect: it records what the client sends and
+        // answers with a challenge it cannot prove.
+        let stranger = try FakeServer(reply: "SCR/2 CHALLENGE \(Handshake.nonce()) \(String(repeating: "0", count: 64))\n")
+        await #expect(throws: RemoteError.self) {
+            _ = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: stranger.port), token: Self.token)
+        }
+        let sent = stranger.received()
+        #expect(sent.hasPrefix("SCR/2 "))
+        #expect(sent.split(separator: "\n").count == 1, "only the first line, no proof: \(sent)")
+        #expect(!sent.contains(Self.token))
+        // A real server with another token: the same refusal, and the message says why.
+        let interpreter = Interpreter(output: { _ in }, errors: { _ in })
+        var options = REPLServerOptions(address: .tcp(host: "127.0.0.1", port: 0))
+        options.token = "another-token-0123456789"
+        options.handshakeTimeoutSeconds = RemoteTests.handshakeTimeout
+        let server = try await interpreter.serveREPL(options)
+        defer { Task { await server.close() } }
+        guard case .tcp(_, let port) = server.boundAddress else { throw SocketError.connect("no port") }
+        do {
+            _ = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: port), token: Self.token)
+            Issue.record("should be refused")
+        } catch let error as RemoteError {
+            #expect("\(error)".contains("could not prove it knows the token"))
+        }
+    }
+}
+
+/// A TCP listener on loopback that accepts one client, sends `reply`, and keeps what it receives.
+final class FakeServer: @unchecked Sendable {
+    let port: Int
+    private let listener: Int32
+    private let lock = NSLock()
+    private var bytes: [UInt8] = []
+
+    init(reply: String) throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(listener, pointer, length) == 0 && listen(listener, 1) == 0
+                    && getsockname(listener, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw SocketError.connect(String(cString: strerror(errno))) }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        Thread.detachNewThread { [self] in
+            let client = accept(listener, nil, nil)
+            guard client >= 0 else { return }
+            defer { close(client) }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            // The client's first line, then the reply, then whatever else it sends until it closes.
+            var repliedYet = false
+            while true {
+                let count = read(client, &buffer, buffer.count)
+                if count <= 0 { return }
+                lock.withLock { bytes += buffer[0..<count] }
+                if !repliedYet && buffer[0..<count].contains(UInt8(ascii: "\n")) {
+                    repliedYet = true
+                    _ = reply.withCString { write(client, $0, strlen($0)) }
+                }
+            }
+        }
+    }
+
+    deinit { close(listener) }
+
+    func received() -> String {
+        lock.withLock { String(decoding: bytes, as: UTF8.self) }
     }
 }

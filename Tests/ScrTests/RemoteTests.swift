@@ -6,6 +6,10 @@ import Testing
 /// The remote REPL over real sockets: an in-process server, and clients on Unix sockets and TCP.
 @Suite(.serialized)
 struct RemoteTests {
+    /// The handshake deadline of the tests' servers: on a loaded machine, with the test process's
+    /// few threads busy, a client's first line can take longer than the default 10 s to be sent.
+    static let handshakeTimeout: Int64 = 300
+
     private func socketPath() -> String {
         "/tmp/scr-test-\(UUID().uuidString.prefix(8)).sock"
     }
@@ -20,6 +24,7 @@ struct RemoteTests {
         let interpreter = Interpreter(output: { _ in }, errors: { _ in })
         var options = REPLServerOptions(address: .tcp(host: "127.0.0.1", port: 0))
         options.token = token
+        options.handshakeTimeoutSeconds = RemoteTests.handshakeTimeout
         let server = try await interpreter.serveREPL(options)
         guard case .tcp(_, let port) = server.boundAddress else { throw SocketError.connect("no port") }
         return (interpreter, server, port)
@@ -258,9 +263,15 @@ struct RemoteTests {
 
 /// The first answer to a framed handshake.
 enum RemoteBackendProbe {
+    /// Asks for the framed protocol and answers the challenge as if the token were `token`.
     static func handshake(port: Int, token: String) async throws -> String {
         let client = try SocketClient(tcpPort: port)
-        client.send("SCR/1 \(token)\n")
+        let clientNonce = Handshake.nonce()
+        client.send("SCR/2 \(clientNonce)\n")
+        _ = await client.expect("\n")
+        let words = client.received.split(separator: " ").map { String($0).trimmingSpaces }
+        guard words.count >= 4 else { return client.received }
+        client.send(Handshake.clientProof(token: token, clientNonce: clientNonce, serverNonce: words[words.count - 2]) + "\n")
         _ = await client.closedByPeer()
         return client.received
     }

@@ -9,7 +9,13 @@ final class ConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private enum Mode { case undecided, plain, framed }
+    private enum Mode {
+        case undecided
+        /// The client asked for the framed protocol and was sent a challenge (see `Handshake`).
+        case challenged(clientNonce: String, serverNonce: String)
+        case plain
+        case framed
+    }
 
     private let server: REPLServer
     private var mode = Mode.undecided
@@ -121,6 +127,12 @@ final class ConnectionHandler: ChannelInboundHandler {
                 // HTTP allows blank lines before a request; a token is never blank.
                 if line.allSatisfy({ $0 == " " || $0 == "\t" }) && server.token != nil { continue }
                 try decide(line, context)
+            case .challenged(let clientNonce, let serverNonce):
+                guard let line = try nextLine(limit: server.options.maxHandshakeLineLength) else { return }
+                let expected = Handshake.clientProof(token: server.token ?? "", clientNonce: clientNonce,
+                                                     serverNonce: serverNonce)
+                guard AccessToken.matches(line.trimmingSpaces, expected) else { throw ConnectionError.badToken }
+                acceptFramed(context)
             case .plain:
                 guard let line = try nextLine() else { return }
                 try connection.receive(.line(line))
@@ -141,12 +153,18 @@ final class ConnectionHandler: ChannelInboundHandler {
             context.close(promise: nil)
             throw ConnectionError.http
         }
-        if line.hasPrefix(Message.handshakePrefix) {
-            try authenticate(String(line.dropFirst(Message.handshakePrefix.count)), context)
-            authenticated()
-            mode = .framed
-            connection?.useFramedProtocol()
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: Message.handshakeAccepted)), promise: nil)
+        if line.hasPrefix(Handshake.prefix) {
+            let clientNonce = String(line.dropFirst(Handshake.prefix.count)).trimmingSpaces
+            guard let token = server.token else {
+                acceptFramed(context)
+                return
+            }
+            guard Handshake.isNonce(clientNonce) else { throw ConnectionError.badHandshake }
+            let serverNonce = Handshake.nonce()
+            let proof = Handshake.serverProof(token: token, clientNonce: clientNonce, serverNonce: serverNonce)
+            mode = .challenged(clientNonce: clientNonce, serverNonce: serverNonce)
+            context.writeAndFlush(
+                wrapOutboundOut(ByteBuffer(string: "\(Handshake.challengePrefix)\(serverNonce) \(proof)\n")), promise: nil)
             return
         }
         mode = .plain
@@ -159,6 +177,13 @@ final class ConnectionHandler: ChannelInboundHandler {
             authenticated()
             try connection?.receive(.line(line))
         }
+    }
+
+    private func acceptFramed(_ context: ChannelHandlerContext) {
+        authenticated()
+        mode = .framed
+        connection?.useFramedProtocol()
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: Handshake.accepted)), promise: nil)
     }
 
     private func authenticate(_ given: String, _ context: ChannelHandlerContext) throws {
@@ -185,7 +210,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     private func reject(_ context: ChannelHandlerContext, _ reason: String) {
-        if mode != .framed {
+        if case .framed = mode {} else {
             context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "error: \(reason)\n")), promise: nil)
         }
         context.close(promise: nil)
@@ -220,6 +245,7 @@ private let peerCredentialsOption: Int32 = 17
 enum ConnectionError: Error, CustomStringConvertible {
     case http
     case badToken
+    case badHandshake
     case lineTooLong
     case tooMuchPendingInput
 
@@ -227,6 +253,7 @@ enum ConnectionError: Error, CustomStringConvertible {
         switch self {
         case .http: "not an HTTP server"
         case .badToken: "bad token"
+        case .badHandshake: "bad handshake"
         case .lineTooLong: "line too long"
         case .tooMuchPendingInput: "too much pending input"
         }

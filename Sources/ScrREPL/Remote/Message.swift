@@ -1,8 +1,7 @@
 import NIOCore
 
-/// The framed protocol of `scr connect`. After the handshake line (`SCR/1 TOKEN\n`, answered by
-/// `SCR/1 OK\n`), each message is: a 4-byte big-endian length of the rest, a kind byte, a 4-byte
-/// big-endian request id, and a UTF-8 payload.
+/// The framed protocol of `scr connect`. After the handshake (`Handshake`), each message is: a 4-byte
+/// big-endian length of the rest, a kind byte, a 4-byte big-endian request id, and a UTF-8 payload.
 struct Message: Equatable {
     enum Kind: UInt8 {
         // Client to server.
@@ -17,8 +16,6 @@ struct Message: Equatable {
         case done = 14
     }
 
-    static let handshakePrefix = "SCR/1 "
-    static let handshakeAccepted = "SCR/1 OK\n"
     /// The longest message accepted: one input, or one piece of output.
     static let maximumLength = 1 << 20
 

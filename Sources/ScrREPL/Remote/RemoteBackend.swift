@@ -26,12 +26,14 @@ public final class RemoteBackend: REPLBackend {
             StandardOutput.output.flush()
         })
         let accepted = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: Void.self)
+        let clientNonce = Handshake.nonce()
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(ClientDecoder()))
                     try channel.pipeline.syncOperations.addHandler(
-                        ClientHandler(requests: requests, output: output, accepted: accepted))
+                        ClientHandler(requests: requests, output: output, accepted: accepted, token: token,
+                                      clientNonce: clientNonce))
                 }
             }
         let channel: any Channel
@@ -44,7 +46,7 @@ public final class RemoteBackend: REPLBackend {
             accepted.fail(error)
             throw RemoteError.cannotConnect(address.description, "\(error)")
         }
-        try await channel.writeAndFlush(ByteBuffer(string: Message.handshakePrefix + (token ?? "-") + "\n"))
+        try await channel.writeAndFlush(ByteBuffer(string: Handshake.prefix + clientNonce + "\n"))
         do {
             try await accepted.futureResult.get()
         } catch {
@@ -180,6 +182,7 @@ private struct ClientDecoder: ByteToMessageDecoder {
     typealias InboundOut = Received
 
     enum Received {
+        case challenge(serverNonce: String, proof: String)
         case accepted
         case rejected(String)
         case message(Message)
@@ -198,7 +201,12 @@ private struct ClientDecoder: ByteToMessageDecoder {
             return .needMoreData
         }
         let line = buffer.readString(length: newline - buffer.readerIndex + 1) ?? ""
-        if line.hasSuffix(Message.handshakeAccepted) {
+        // What comes before the answer on the same line is a prompt for `nc` ("token: ", ">>> ").
+        if let start = line.firstRange(of: Handshake.challengePrefix) {
+            let words = line[start.upperBound...].split(separator: " ").map { String($0).trimmingSpaces }
+            guard words.count == 2 else { throw RemoteError.rejected("a malformed challenge") }
+            context.fireChannelRead(wrapInboundOut(.challenge(serverNonce: words[0], proof: words[1])))
+        } else if line.hasSuffix(Handshake.accepted) {
             accepted = true
             context.fireChannelRead(wrapInboundOut(.accepted))
         } else if line.contains("error:") {
@@ -215,15 +223,36 @@ private final class ClientHandler: ChannelInboundHandler {
     private let output: Locked<@Sendable (String) -> Void>
     private let accepted: EventLoopPromise<Void>
     private var answered = false
+    private let token: String?
+    private let clientNonce: String
 
-    init(requests: Requests, output: Locked<@Sendable (String) -> Void>, accepted: EventLoopPromise<Void>) {
+    init(requests: Requests, output: Locked<@Sendable (String) -> Void>, accepted: EventLoopPromise<Void>,
+         token: String?, clientNonce: String) {
         self.requests = requests
         self.output = output
         self.accepted = accepted
+        self.token = token
+        self.clientNonce = clientNonce
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
+        case .challenge(let serverNonce, let proof):
+            // Answer only a server that has proved it knows the token: anything else gets nothing.
+            guard let token else {
+                answer(.failure(RemoteError.rejected("the server asks for a token, and none was given")))
+                context.close(promise: nil)
+                return
+            }
+            let expected = Handshake.serverProof(token: token, clientNonce: clientNonce, serverNonce: serverNonce)
+            guard Handshake.isNonce(serverNonce), AccessToken.matches(proof, expected) else {
+                answer(.failure(RemoteError.rejected(
+                    "the server could not prove it knows the token: a different server, or a different token")))
+                context.close(promise: nil)
+                return
+            }
+            let answer = Handshake.clientProof(token: token, clientNonce: clientNonce, serverNonce: serverNonce)
+            context.writeAndFlush(NIOAny(ByteBuffer(string: answer + "\n")), promise: nil)
         case .accepted: answer(.success(()))
         case .rejected(let reason): answer(.failure(RemoteError.rejected(reason)))
         case .message(let message) where message.kind == .output: output.withLock { $0 }(message.payload)
