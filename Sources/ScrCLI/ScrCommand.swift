@@ -201,6 +201,13 @@ struct ConnectCommand: AsyncParsableCommand {
             ScriptRunner.reportError("scr connect: \(error)")
             System.exit(1)
         }
+        // A server that goes away ends the session with a message, rather than leave a prompt that
+        // can only answer "the connection is closed".
+        backend.whenServerGoes {
+            StandardOutput.output.flush()
+            ScriptRunner.reportError("scr connect: the server closed the connection")
+            System.exit(1)
+        }
         let repl = REPL(backend: backend, reader: REPL.standardReader(for: backend,
                                                                     lineEditing: System.isTerminal(System.standardInput)))
         await repl.run()

@@ -352,3 +352,40 @@ final class FakeServer: @unchecked Sendable {
         lock.withLock { String(decoding: bytes, as: UTF8.self) }
     }
 }
+
+/// `scr connect` when the server goes away under it.
+struct ConnectLifecycleTests {
+    @Test func aServerThatGoesAwayEndsTheClientWithAMessage() async throws {
+        let path = "/tmp/scr-gone-\(UUID().uuidString.prefix(8)).sock"
+        let server = try await Interpreter(output: { _ in }).serveREPL(REPLServerOptions(address: .unix(path: path)))
+        let process = Process()
+        process.executableURL = ScrProcess.executable
+        process.arguments = ["connect", path]
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // An outer bound: a client that hangs is ended, which ends the reads below too.
+        let watchdog = Task {
+            try await Task.sleep(nanoseconds: 240_000_000_000)
+            process.terminate()
+        }
+        defer { watchdog.cancel() }
+        // Once the client is attached (it answers an input), the server goes.
+        input.fileHandleForWriting.write(Data("40 + 2\n".utf8))
+        let deadline = Date().addingTimeInterval(120)
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("42"), Date() < deadline {
+            seen += output.fileHandleForReading.availableData
+        }
+        await server.close()
+        while process.isRunning && Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+        #expect(!process.isRunning, "the client ends without more input")
+        #expect(process.terminationStatus == 1)
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(message.contains("scr connect: the server closed the connection"), "\(message)")
+        input.fileHandleForWriting.closeFile()
+    }
+}

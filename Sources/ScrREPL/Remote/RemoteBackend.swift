@@ -8,6 +8,7 @@ import Scr
 /// at once; each request (an input, `.tasks`, a completion) waits for its own answer by id.
 public final class RemoteBackend: REPLBackend {
     private let channel: any Channel
+    private let detaching = Locked(false)
     private let requests: Requests
     /// Where the server's output goes (the REPL's reader, once it attaches).
     private let output: Locked<@Sendable (String) -> Void>
@@ -90,8 +91,19 @@ public final class RemoteBackend: REPLBackend {
     public func detachOutput() {}
 
     /// Detaches from the server; the server and its other clients go on.
+    /// Detaches on purpose: `whenServerGoes` is not called.
     public func disconnect() {
+        detaching.withLock { $0 = true }
         channel.close(promise: nil)
+    }
+
+    /// Calls `body` once if the connection ends other than by `disconnect()`: the server stopped,
+    /// or the network went.
+    public func whenServerGoes(_ body: @escaping @Sendable () -> Void) {
+        let detaching = self.detaching
+        channel.closeFuture.whenComplete { _ in
+            if !detaching.withLock({ $0 }) { body() }
+        }
     }
 
     private func request(_ kind: Message.Kind, _ payload: String) async -> String? {
