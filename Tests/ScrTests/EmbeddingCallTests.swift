@@ -216,3 +216,41 @@ struct OnExecutorCallTests {
         #expect(try await interpreter.call("add", 1) == 101, "and from elsewhere, as before")
     }
 }
+
+/// A host thread that may block calls in synchronously.
+struct BlockingCallTests {
+    @Test func aPlainThreadCallsAndWaits() async throws {
+        let output = EmbeddingTests.Output()
+        let interpreter = Interpreter(output: { output.write($0) })
+        try await interpreter.run("""
+            var calls = 0;
+            fun add(a, b) { calls = calls + 1; print "adding"; return a + b; }
+            fun fail() { return nil + 1; }
+            async fun later() { return 1; }
+            """)
+        let results: [String] = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var seen: [String] = []
+                for i in 0..<100 { seen.append("\((try? interpreter.callBlocking("add", .number(Double(i)), 1)) ?? .nil)") }
+                for name in ["fail", "later", "missing"] {
+                    do {
+                        _ = try interpreter.callBlocking(name)
+                    } catch let error as ScriptError {
+                        seen.append(error.message)
+                    } catch {
+                        seen.append("\(error)")
+                    }
+                }
+                continuation.resume(returning: seen)
+            }
+        }
+        #expect(Array(results.prefix(100)) == (1...100).map { "\($0)" })
+        #expect(Array(results.dropFirst(100)) == [
+            "Operands must be two numbers or two strings.",
+            "'later' is not a synchronous function: call it with `call`.",
+            "'missing' is not a synchronous function: call it with `call`.",
+        ])
+        #expect(try await interpreter.get("calls", as: Int.self) == 100)
+        #expect(output.value == String(repeating: "adding\n", count: 100))
+    }
+}

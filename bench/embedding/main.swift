@@ -4,6 +4,7 @@
 //
 // Each figure is the mean over a loop long enough to run for about a second; the one in brackets is
 // the target. Compare with Lua's lua_pcall (about 0.1 µs) and JavaScriptCore's call (about 0.5 µs).
+import Foundation
 import Scr
 
 @main
@@ -33,6 +34,19 @@ struct EmbeddingBench {
         print("host → script call from another thread (interpreter.call):  "
               + (try await perCall(40_000) { n in for i in 0..<n { try await interpreter.call("f", .number(Double(i))) } })
               + "   [15 µs]")
+        let blocking: String = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let n = 100_000
+                _ = try? interpreter.callBlocking("f", 0)
+                let clock = ContinuousClock()
+                let start = clock.now
+                for i in 0..<n { _ = try? interpreter.callBlocking("f", .number(Double(i))) }
+                let elapsed = clock.now - start
+                continuation.resume(returning: format((Double(elapsed.components.seconds)
+                    + Double(elapsed.components.attoseconds) / 1e18) / Double(n)))
+            }
+        }
+        print("host → script call from a plain thread (callBlocking):      " + blocking + "   [15 µs]")
         let onExecutor = try await Task(executorPreference: interpreter.taskExecutor) {
             try await perCall(2_000_000) { n in for i in 0..<n { try await interpreter.call("f", .number(Double(i))) } }
         }.value

@@ -208,3 +208,39 @@ extension Interpreter {
         StandardOutput.output.flush()
     }
 }
+
+extension Interpreter {
+    /// Calls the global function `name` from a thread that may block — a plain thread of the host,
+    /// as a C or Lua host calls in — and waits for its result. Only synchronous script functions (an
+    /// async one throws: use `call`); never from the interpreter's executor or from Swift's
+    /// cooperative threads (an `async` context), whose blocking would stall other tasks.
+    ///
+    /// It skips Swift's task machinery on both sides: the call runs as a plain job on the executor,
+    /// and the caller sleeps on a condition variable (docs/embedding.md, "Speed").
+    public func callBlocking(_ name: String, _ arguments: ScrValue...) throws -> ScrValue {
+        precondition(!executor.isCurrent, "callBlocking on the interpreter's own thread would wait for itself")
+        let waiter = ConditionLock()
+        let outcome = Locked<Result<ScrValue, any Error>?>(nil)
+        let runtime = self.runtime
+        executor.startLater { [self] in
+            let result: Result<ScrValue, any Error>
+            do {
+                guard let value = try callNowIfSynchronous(runtime.value.globals.value(of: name), name, arguments) else {
+                    throw ScriptError("'\(name)' is not a synchronous function: call it with `call`.", line: 0,
+                                      class: .typeError)
+                }
+                result = .success(value)
+            } catch {
+                result = .failure(error)
+            }
+            waiter.withLock {
+                outcome.withLock { $0 = result }
+                waiter.signal()
+            }
+        }
+        return try waiter.withLock {
+            while outcome.withLock({ $0 }) == nil { waiter.wait() }
+            return outcome.withLock { $0! }
+        }.get()
+    }
+}

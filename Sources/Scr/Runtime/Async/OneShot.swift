@@ -9,8 +9,11 @@ final class OneShot: @unchecked Sendable {
     // compiler does not know, cost 190,000 instructions of metadata at every start.
     private var waiter: UnsafeContinuation<Void, Never>?
 
-    /// Suspends until `fire()`; returns early if the current task is cancelled.
-    func wait() async {
+    /// Suspends until `fire()`; returns early if the current task is cancelled. Returns whether it
+    /// had to wait: false if it had fired already, when the task went on without letting others run.
+    @discardableResult
+    func wait() async -> Bool {
+        var waited = true
         await withTaskCancellationHandler {
             await withUnsafeContinuation { continuation in
                 let resumeNow = lock.withLock {
@@ -18,11 +21,15 @@ final class OneShot: @unchecked Sendable {
                     waiter = continuation
                     return false
                 }
-                if resumeNow { continuation.resume() }
+                if resumeNow {
+                    waited = false
+                    continuation.resume()
+                }
             }
         } onCancel: {
             fire()
         }
+        return waited
     }
 
     func fire() {

@@ -174,7 +174,13 @@ extension Runtime {
             waiter.fire()
         }
         defer { timer.cancel() }
-        try await suspendCurrent(on: waiter, line: line)
+        // A sleep always lets the ready tasks run, as asyncio's does: on a busy machine the timer can
+        // fire before the task gets to wait for it.
+        if try await !suspendCurrent(on: waiter, line: line) {
+            await yieldToReadyTasks()
+            currentTask = task
+            try task.raisePendingSignal(line: line)
+        }
     }
 
     /// Puts the current task at the back of the executor's queue. (`Task.yield()` goes through the
@@ -183,10 +189,12 @@ extension Runtime {
         await withUnsafeContinuation { executor.resumeLater($0) }
     }
 
-    func suspendCurrent(on waiter: OneShot, line: Int) async throws {
+    /// Suspends the current task on `waiter`; returns whether it waited (see `OneShot.wait`).
+    @discardableResult
+    func suspendCurrent(on waiter: OneShot, line: Int) async throws -> Bool {
         let task = currentTask
         defer { currentTask = task }
-        try await task.suspend(on: waiter, line: line)
+        return try await task.suspend(on: waiter, line: line)
     }
 
     /// Turns any error that reaches script code into a script error.

@@ -48,15 +48,18 @@ package final class TaskObject: CollectedObject {
         suspension?.fire()
     }
 
-    /// Suspends the task until `waiter` fires or the task is signalled.
-    func suspend(on waiter: OneShot, line: Int) async throws {
+    /// Suspends the task until `waiter` fires or the task is signalled; returns whether it waited
+    /// (see `OneShot.wait`).
+    @discardableResult
+    func suspend(on waiter: OneShot, line: Int) async throws -> Bool {
         try raisePendingSignal(line: line)
         suspension = waiter
         waitingLine = line
-        await waiter.wait()
+        let waited = await waiter.wait()
         suspension = nil
         waitingLine = nil
         try raisePendingSignal(line: line)
+        return waited
     }
 
     /// Throws the pending signal's error. A stop stays pending: the task stops at every later
