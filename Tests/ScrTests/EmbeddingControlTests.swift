@@ -178,3 +178,34 @@ struct EmbeddingControlTests {
     }
 }
 
+
+/// Errors that carry script values out to the host do not keep their interpreter alive.
+struct ThrownValueReleaseTests {
+    @Test func interpretersWhoseThrownErrorsTheHostDropsAreFreed() async throws {
+        final class WeakExecutor: @unchecked Sendable { weak var value: ScriptExecutor? }
+        // An uncaught instance of a script class reaches the host in the error. fuzz/run found such
+        // interpreters never freed: the runtime's current task was the failed one, whose error holds
+        // the instance, whose class's code refers back to the runtime.
+        for round in 0..<100 {
+            let weak = WeakExecutor()
+            var thrown: ScrValue?
+            do {
+                let interpreter = Interpreter(output: { _ in }, errors: { _ in })
+                weak.value = interpreter.executor
+                do {
+                    try await interpreter.run("""
+                        class Overdrawn < Error { init(amount) { super.init("overdrawn"); this.amount = amount; } }
+                        var keep = [];
+                        for (var i = 0; i < 200; i = i + 1) keep.push([i, {"i": i}]);
+                        throw Overdrawn(\(round));
+                        """)
+                } catch let error as ScriptError {
+                    thrown = error.thrownValue
+                }
+            }
+            #expect(thrown != nil)
+            for _ in 0..<12_000 where weak.value != nil { try await Task.sleep(nanoseconds: 10_000_000) }
+            #expect(weak.value == nil, "round \(round): the interpreter was not freed")
+        }
+    }
+}

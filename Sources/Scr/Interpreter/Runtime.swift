@@ -118,6 +118,9 @@ final class Runtime {
         idleWaiters = []
         replHook = nil
         modules = [:]
+        // The last task to run may have failed, and its error can hold a thrown instance, whose
+        // class's code refers to this runtime: a cycle that kept the whole interpreter alive.
+        currentTask = TaskObject(name: "main", id: 0, isBackground: false)
         collector.collectEverything()
     }
 
