@@ -6,13 +6,8 @@ import Testing
 /// Calling script functions from Swift: by name, and through handles to functions that reached the
 /// host (issue 20's API v2).
 struct EmbeddingCallTests {
-    private func makeInterpreter() -> (Interpreter, EmbeddingTests.Output) {
-        let output = EmbeddingTests.Output()
-        return (Interpreter(output: { output.write($0) }, errors: { output.write($0) }), output)
-    }
-
     @Test func callsAGlobalFunctionByName() async throws {
-        let (interpreter, output) = makeInterpreter()
+        let (interpreter, output) = EmbeddingTests.makeInterpreter()
         try await interpreter.run("""
             fun greet(name) { print "hello " + name; return len(name); }
             async fun later(x) { await sleep(0); return x * 2; }
@@ -28,7 +23,7 @@ struct EmbeddingCallTests {
     }
 
     @Test func callErrorsAreScriptErrors() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         try await interpreter.run("fun two(a, b) { return a / b; } fun boom() { throw \"boom\"; }")
         await #expect(throws: ScriptError.self) { try await interpreter.call("missing") }
         do {
@@ -49,7 +44,7 @@ struct EmbeddingCallTests {
     }
 
     @Test func aCallbackPassedToTheHostCanBeCalledLater() async throws {
-        let (interpreter, output) = makeInterpreter()
+        let (interpreter, output) = EmbeddingTests.makeInterpreter()
         let saved = Mutex<ScrFunction?>(nil)
         await interpreter.define("onEvent", arity: 1...1) { arguments in
             guard case .function(let callback) = arguments[0] else { throw HostError("onEvent takes a function") }
@@ -78,7 +73,7 @@ struct EmbeddingCallTests {
     }
 
     @Test func functionsComeOutAsHandlesEverywhere() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         try await interpreter.run("""
             class Counter { init() { this.n = 0; } bump() { this.n = this.n + 1; return this.n; } }
             var c = Counter();
@@ -98,7 +93,7 @@ struct EmbeddingCallTests {
     @Test func aHandleOutlivingItsInterpreterThrows() async throws {
         var handle: ScrFunction?
         do {
-            let (interpreter, _) = makeInterpreter()
+            let (interpreter, _) = EmbeddingTests.makeInterpreter()
             try await interpreter.run("fun f() { return 1; }")
             guard case .function(let f)? = await interpreter.get("f") else { Issue.record("no handle"); return }
             handle = f
@@ -252,5 +247,125 @@ struct BlockingCallTests {
         ])
         #expect(try await interpreter.get("calls", as: Int.self) == 100)
         #expect(output.value == String(repeating: "adding\n", count: 100))
+    }
+}
+
+/// Calls from other threads: one plain job on the executor runs a synchronous function inline or
+/// starts an async one in a task, whichever the callee turns out to be (docs/embedding.md, "Speed").
+struct CrossThreadCallTests {
+    @Test func manyTasksCallSynchronousAndAsyncFunctionsAtOnce() async throws {
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
+        try await interpreter.run("""
+            var calls = 0;
+            fun add(a, b) { calls = calls + 1; return a + b; }
+            async fun later(x) { await sleep(0); calls = calls + 1; return x * 2; }
+            fun fail(x) { throw "bad " + str(x); }
+            """)
+        let results = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for t in 0..<8 {
+                group.addTask {
+                    var seen: [Double] = []
+                    for i in 0..<200 {
+                        let n = Double(t * 1000 + i)
+                        seen.append(try await interpreter.call("add", .number(n), 1).double ?? -1)
+                        if i % 10 == 0 { seen.append(try await interpreter.call("later", .number(n)).double ?? -1) }
+                        if i % 50 == 0 {
+                            do {
+                                try await interpreter.call("fail", .number(n))
+                                seen.append(-1)
+                            } catch let error as ScriptError {
+                                seen.append(error.thrownValue == .string("bad \(Int(n))") ? -2 : -1)
+                            }
+                        }
+                    }
+                    return seen
+                }
+            }
+            var all: [[Double]] = []
+            for try await seen in group { all.append(seen) }
+            return all
+        }
+        #expect(results.count == 8)
+        for seen in results {
+            let t = Double(Int(seen[0] - 1) / 1000 * 1000)
+            var expected: [Double] = []
+            for i in 0..<200 {
+                expected.append(t + Double(i) + 1)
+                if i % 10 == 0 { expected.append((t + Double(i)) * 2) }
+                if i % 50 == 0 { expected.append(-2) }
+            }
+            #expect(seen == expected)
+        }
+        #expect(try await interpreter.get("calls", as: Int.self) == 8 * (200 + 20))
+    }
+
+    /// Cancelling a task that waits for a synchronous function running inline interrupts it, and the
+    /// interpreter goes on serving calls.
+    @Test func cancellingACrossThreadCallInterruptsIt() async throws {
+        let started = Atomic<Bool>(false)
+        let interpreter = Interpreter(output: { _ in }) { context in
+            context.define("ready") { _ in
+                started.store(true, ordering: .releasing)
+                return .nil
+            }
+        }
+        try await interpreter.run("fun spin() { ready(); while (true) {} } fun add1(x) { return x + 1; }")
+        let call = Task { try await interpreter.call("spin") }
+        while !started.load(ordering: .acquiring) { try await Task.sleep(nanoseconds: 1_000_000) }
+        call.cancel()
+        await #expect(throws: CancellationError.self) { try await call.value }
+        #expect(try await interpreter.call("add1", 1) == 2)
+    }
+
+    /// A host function that keeps its argument array keeps its own copy: the array the interpreter
+    /// reuses between calls (`HostArguments`) does not change under it.
+    @Test func aHostFunctionKeepsItsArgumentsAsTheyWere() async throws {
+        let kept = EmbeddingTests.Kept()
+        let interpreter = Interpreter(output: { _ in }) { context in
+            context.define("keep") { arguments in
+                kept.append(arguments)
+                return .nil
+            }
+            context.define("again", arity: 1...1) { context, arguments in
+                // Re-entering the same host function while its array is out makes a new one.
+                guard case .function(let callback) = arguments[0] else { return .nil }
+                return try context.call(callback)
+            }
+        }
+        try await interpreter.run("""
+            for (var i = 0; i < 5; i = i + 1) keep(i, "x" + str(i));
+            keep(again(fun () { keep("inner"); return 1; }), "outer");
+            """)
+        #expect(kept.arrays == (0..<5).map { [.number(Double($0)), .string("x\($0)")] } + [["inner"], [1, "outer"]])
+    }
+}
+
+/// A thrown value reaches the host as a copy made on the executor, whichever way the error left it.
+struct ThrownValueCopyTests {
+    @Test func thrownValuesAreCopiedOnEveryWayOut() async throws {
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
+        try await interpreter.run("""
+            fun boom() { throw [1, "two", {"k": nil}]; }
+            async fun later() { await sleep(0); boom(); }
+            """)
+        let expected: ScrValue = [1, "two", ["k": nil]]
+        var seen: [ScrValue?] = []
+        for attempt in [{ try await interpreter.call("boom") }, { try await interpreter.call("later") },
+                        { try await interpreter.evaluate("boom()") }] as [@Sendable () async throws -> ScrValue] {
+            do { _ = try await attempt() } catch let error as ScriptError { seen.append(error.thrownValue) }
+        }
+        seen.append(try await Task(executorPreference: interpreter.taskExecutor) {
+            do { _ = try await interpreter.call("boom") } catch let error as ScriptError { return error.thrownValue }
+            return nil
+        }.value)
+        seen.append(await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                do { _ = try interpreter.callBlocking("boom") } catch let error as ScriptError {
+                    return continuation.resume(returning: error.thrownValue)
+                } catch {}
+                continuation.resume(returning: nil)
+            }
+        })
+        #expect(seen == Array(repeating: expected, count: 5))
     }
 }

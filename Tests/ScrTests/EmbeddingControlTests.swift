@@ -6,11 +6,6 @@ import Testing
 /// The host's control of running scripts: interrupts, stops and cancellation reach every input and
 /// every await (issue 20's defects), output is written out, and signal dispositions are put back.
 struct EmbeddingControlTests {
-    private func makeInterpreter() -> (Interpreter, EmbeddingTests.Output) {
-        let output = EmbeddingTests.Output()
-        return (Interpreter(output: { output.write($0) }, errors: { output.write($0) }), output)
-    }
-
     /// Calls `signal` every 50 ms until `body` returns (an outer bound of 10 minutes), so that a
     /// signal sent before the input started is repeated and a failure cannot leave a loop spinning.
     private func repeatedly<T: Sendable>(_ signal: @escaping @Sendable () -> Void,
@@ -27,7 +22,7 @@ struct EmbeddingControlTests {
 
     @Test(arguments: ["run", "evaluate", "async function", "call"])
     func interpreterInterruptStopsABusyLoop(_ form: String) async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         try await interpreter.run("async fun spinAsync() { while (true) {} } fun spin() { while (true) {} }")
         do {
             try await repeatedly({ interpreter.interrupt() }) {
@@ -73,7 +68,7 @@ struct EmbeddingControlTests {
 
     @Test(.timeLimit(.minutes(5)), arguments: ["interrupt", "stop"])
     func signalsReachAScriptAwaitingAHostFunction(_ signal: String) async throws {
-        let (interpreter, output) = makeInterpreter()
+        let (interpreter, output) = EmbeddingTests.makeInterpreter()
         let state = await defineLongHostWait(interpreter)
         do {
             try await repeatedly({
@@ -96,7 +91,7 @@ struct EmbeddingControlTests {
 
     @Test(.timeLimit(.minutes(5)))
     func cancellingTheHostTaskInterruptsTheInput() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         // A busy loop: the Swift task that awaits `run` is cancelled, and the loop must end.
         let busy = Task { try await interpreter.run("while (true) {}") }
         try await Task.sleep(nanoseconds: 50_000_000)
@@ -118,7 +113,7 @@ struct EmbeddingControlTests {
     struct HostProblem: Error, Equatable { let code: Int }
 
     @Test func aHostFunctionsOwnErrorComesBackAsUnderlying() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         await interpreter.define("failing") { _ in throw HostProblem(code: 7) }
         await interpreter.defineAsync("failingLater") { _ in throw HostProblem(code: 8) }
         for (source, code) in [("failing();", 7), ("await failingLater();", 8)] {
@@ -141,7 +136,7 @@ struct EmbeddingControlTests {
     struct DescribedProblem: LocalizedError { var errorDescription: String? { "the disk is full" } }
 
     @Test func errorTextsAreWhatFoundationShows() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         await interpreter.define("described") { _ in throw DescribedProblem() }
         do {
             try await interpreter.run("described();")

@@ -5,13 +5,8 @@ import Testing
 /// Swift values to and from script values: `ScrValueConvertible`, `Codable` bridging and typed host
 /// functions (issue 20's API v2).
 struct EmbeddingConversionTests {
-    private func makeInterpreter() -> (Interpreter, EmbeddingTests.Output) {
-        let output = EmbeddingTests.Output()
-        return (Interpreter(output: { output.write($0) }, errors: { output.write($0) }), output)
-    }
-
     @Test func convertibleTypesGoBothWays() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         await interpreter.set("port", to: 8080)
         await interpreter.set("ratio", to: 0.5)
         await interpreter.set("name", to: "svc")
@@ -34,7 +29,7 @@ struct EmbeddingConversionTests {
     }
 
     @Test func mismatchesSayWhatAndWhere() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         try await interpreter.run("var half = 2.5; var mixed = [1, \"two\"]; var nested = {\"a\": [1, nil]};")
         do {
             _ = try await interpreter.get("half", as: Int.self)
@@ -70,7 +65,7 @@ struct EmbeddingConversionTests {
     }
 
     @Test func codableTypesAreMapsOfTheirKeys() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         let config = Config(name: "svc", replicas: 2, endpoints: [.init(host: "a", port: 80)], timeout: nil,
                             extra: ["anything": [1, true]])
         try await interpreter.set("config", encoding: config)
@@ -101,7 +96,7 @@ struct EmbeddingConversionTests {
     }
 
     @Test func typedHostFunctionsCheckArityAndArgumentTypes() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         await interpreter.define("add") { (a: Double, b: Double) in a + b }
         await interpreter.define("repeatText") { (text: String, times: Int) in String(repeating: text, count: times) }
         await interpreter.define("total") { (values: [Double]) in values.reduce(0, +) }

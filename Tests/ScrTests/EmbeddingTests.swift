@@ -12,19 +12,28 @@ struct EmbeddingTests {
         var value: String { text.withLock { $0 } }
     }
 
-    private func makeInterpreter() -> (Interpreter, Output) {
+    /// Collects the argument arrays a host function was given.
+    final class Kept: Sendable {
+        private let kept = Mutex<[[ScrValue]]>([])
+        func append(_ arguments: [ScrValue]) { kept.withLock { $0.append(arguments) } }
+        var arrays: [[ScrValue]] { kept.withLock { $0 } }
+    }
+
+    /// An interpreter whose output and errors go to one `Output`, as most tests here want.
+    static func makeInterpreter() -> (Interpreter, Output) {
         let output = Output()
         return (Interpreter(output: { output.write($0) }, errors: { output.write($0) }), output)
     }
 
+
     @Test func runsSourceAndCapturesOutput() async throws {
-        let (interpreter, output) = makeInterpreter()
+        let (interpreter, output) = EmbeddingTests.makeInterpreter()
         try await interpreter.run("print \"hello\"; print 1 + 2;")
         #expect(output.value == "hello\n3\n")
     }
 
     @Test func valuesGoBothWays() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         await interpreter.set("config", to: ["name": "svc", "ports": [80, 443], "debug": false])
         #expect(try await interpreter.evaluate("config[\"ports\"][1]") == 443)
         #expect(try await interpreter.evaluate("config[\"name\"] + \"!\"").string == "svc!")
@@ -45,7 +54,7 @@ struct EmbeddingTests {
     }
 
     @Test func completionOffersKeywordsGlobalsAndMembers() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         try await interpreter.run("var counter = 1; var config = {\"port\": 80}; var xs = [1];")
         #expect(await interpreter.completions(for: "br") == ["break"])
         #expect(await interpreter.completions(for: "cont") == ["continue"])
@@ -54,7 +63,7 @@ struct EmbeddingTests {
     }
 
     @Test func completionListsBuiltinModuleMembersAndLibraryMethods() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         try await interpreter.run("import \"math\" as math; var lock = Lock(); var s = \"x\"; var m = {};")
         #expect(await interpreter.completions(for: "math.fl") == ["math.floor"])
         #expect(await interpreter.completions(for: "math.to") == ["math.toFixed"])
@@ -66,7 +75,7 @@ struct EmbeddingTests {
     }
 
     @Test func hostFunctions() async throws {
-        let (interpreter, output) = makeInterpreter()
+        let (interpreter, output) = EmbeddingTests.makeInterpreter()
         await interpreter.define("add", arity: 2...2) { arguments in
             .number((arguments[0].double ?? 0) + (arguments[1].double ?? 0))
         }
@@ -84,7 +93,7 @@ struct EmbeddingTests {
     }
 
     @Test func hostObjects() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         let pings = Mutex(0)
         await interpreter.defineObject(
             "service", className: "Service", fields: ["requests": 0, "name": "api"],
@@ -100,7 +109,7 @@ struct EmbeddingTests {
     }
 
     @Test func errorsCarryMessageLineAndKind() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         do {
             _ = try await interpreter.evaluate("var x = 1;\nx + nil")
             Issue.record("expected an error")
@@ -127,7 +136,7 @@ struct EmbeddingTests {
     }
 
     @Test func errorsCarryTheirTracebackFileAndThrownValue() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scr-embed-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -162,7 +171,7 @@ struct EmbeddingTests {
     }
 
     @Test func concurrentCallersAreSerialized() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         try await interpreter.run("var counter = 0;")
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<100 {
@@ -175,7 +184,7 @@ struct EmbeddingTests {
     }
 
     @Test func backgroundTasksRunBetweenCalls() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         try await interpreter.run("""
             var ticks = 0;
             async fun tick() { while (true) { ticks = ticks + 1; await sleep(0.005); } }
@@ -191,7 +200,7 @@ struct EmbeddingTests {
     }
 
     @Test func interruptStopsARunawayLoop() async throws {
-        let (interpreter, _) = makeInterpreter()
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
         let session = interpreter.makeSession()
         // One interrupt, early, even before the input's task exists.
         Task {
@@ -218,7 +227,7 @@ struct EmbeddingTests {
     }
 
     @Test func stopEndsEveryTaskWhateverTheScriptCatches() async throws {
-        let (interpreter, output) = makeInterpreter()
+        let (interpreter, output) = EmbeddingTests.makeInterpreter()
         Task {
             try await Task.sleep(nanoseconds: 50_000_000)
             interpreter.stop()

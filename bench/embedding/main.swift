@@ -51,7 +51,7 @@ struct EmbeddingBench {
             try await perCall(2_000_000) { n in for i in 0..<n { try await interpreter.call("f", .number(Double(i))) } }
         }.value
         print("host → script call from a task on the executor:             " + onExecutor + "   [1 µs]")
-        let getOnExecutor = try await Task(executorPreference: interpreter.taskExecutor) {
+        let getOnExecutor = await Task(executorPreference: interpreter.taskExecutor) {
             await perCall(5_000_000) { n in for _ in 0..<n { _ = await interpreter.get("counter") } }
         }.value
         print("global read from a task on the executor (interpreter.get):  " + getOnExecutor + "   [200 ns]")

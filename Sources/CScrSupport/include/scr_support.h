@@ -2,7 +2,8 @@
 #define SCR_SUPPORT_H
 
 // What scr needs of C that Swift cannot say: thread-local counters, read and written with one
-// instruction each (Swift has no thread-local variables; pthread_getspecific is a call).
+// instruction each (Swift has no thread-local variables; pthread_getspecific is a call), and the
+// CPU's spin-loop hint.
 
 // How deeply `deinit`s are nested on this thread, and how many values wait in its teardown
 // worklist (see Sources/Scr/Runtime/Collector/Teardown.swift).
@@ -13,5 +14,15 @@ static inline long scr_teardown_enter(void) { return ++scr_teardown_depth; }
 static inline long scr_teardown_leave(void) { return --scr_teardown_depth; }
 static inline long scr_teardown_pending_count(void) { return scr_teardown_pending; }
 static inline void scr_teardown_add_pending(long count) { scr_teardown_pending += count; }
+
+// Tells the CPU the thread is spinning on a flag (x86's PAUSE, ARM's YIELD): it saves power and
+// lets a sibling hardware thread run, as every spin loop should.
+static inline void scr_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+    __asm__ __volatile__("yield");
+#endif
+}
 
 #endif

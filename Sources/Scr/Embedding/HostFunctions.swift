@@ -31,17 +31,13 @@ extension Interpreter {
 
     /// Makes `name` a global function of scripts. `arity` is the accepted argument counts.
     public func define(_ name: String, arity: ClosedRange<Int> = 0...255, _ function: @escaping HostFunction) async {
-        _ = try? await onExecutor { runtime in
-            runtime.globals.define(name, .native(NativeFunction.host(name, arity: arity, function)))
-        }
+        await withContext { $0.define(name, arity: arity, function) }
     }
 
     /// Makes `name` a global async function of scripts: `await name(…)` runs `function`.
     public func defineAsync(_ name: String, arity: ClosedRange<Int> = 0...255,
                             _ function: @escaping AsyncHostFunction) async {
-        _ = try? await onExecutor { runtime in
-            runtime.globals.define(name, .native(NativeFunction.hostAsync(name, arity: arity, function)))
-        }
+        await withContext { $0.defineAsync(name, arity: arity, function) }
     }
 
     /// Makes `name` a global object of class `className` with the given fields and methods. Scripts
@@ -89,10 +85,11 @@ extension Interpreter {
 
 extension NativeFunction {
     static func host(_ name: String, arity: ClosedRange<Int>, _ function: @escaping HostFunction) -> NativeFunction {
-        NativeFunction(name, arity: arity) { arguments, context in
+        let copies = HostArguments()
+        return NativeFunction(name, arity: arity) { arguments, context in
             let runtime = context.runtime
             do {
-                return Value(try function(arguments.map { ScrValue($0, runtime: runtime) }), runtime: runtime)
+                return Value(try copies.with(arguments, runtime: runtime, function), runtime: runtime)
             } catch {
                 throw context.hostError(error)
             }
@@ -102,12 +99,26 @@ extension NativeFunction {
     static func hostAsync(_ name: String, arity: ClosedRange<Int>, _ function: @escaping AsyncHostFunction)
         -> NativeFunction
     {
+        hostAsync(name, arity: arity) { arguments in { try await function(arguments) } }
+    }
+
+    /// An async host function whose arguments `prepare` checks when the script calls it, before
+    /// anything is awaited; the operation it returns runs when the coroutine is awaited.
+    static func hostAsync(
+        _ name: String, arity: ClosedRange<Int>,
+        prepare: @escaping ([ScrValue]) throws -> @Sendable () async throws -> ScrValue
+    ) -> NativeFunction {
         NativeFunction(name, arity: arity) { arguments, context in
             let runtime = context.runtime
-            let copies = arguments.map { ScrValue($0, runtime: runtime) }
+            let operation: @Sendable () async throws -> ScrValue
+            do {
+                operation = try prepare(arguments.map { ScrValue($0, runtime: runtime) })
+            } catch {
+                throw context.hostError(error)
+            }
             return .coroutine(Coroutine(name: name) {
                 do {
-                    return Value(try await runtime.awaitHost { try await function(copies) }, runtime: runtime)
+                    return Value(try await runtime.awaitHost(operation), runtime: runtime)
                 } catch {
                     throw context.hostError(error)
                 }
@@ -154,5 +165,20 @@ extension Runtime {
             throw ScriptError("Task cancelled.", line: 0, kind: .cancelled)
         }
         return try result.get()
+    }
+}
+
+/// The arguments of a synchronous host function's calls as `ScrValue`s, in an array kept from one call
+/// to the next (`SpareArray`): a new array per call was a third of a script → host call's cost
+/// (docs/embedding.md, "Speed").
+final class HostArguments {
+    // Unchecked exclusivity: confined to the executor; taken before a call, given back after it.
+    @exclusivity(unchecked) private var spare = SpareArray<ScrValue>()
+
+    func with<Result>(_ arguments: [Value], runtime: Runtime, _ body: ([ScrValue]) throws -> Result) rethrows -> Result {
+        var copies = spare.take()
+        defer { spare.giveBack(&copies) }
+        for argument in arguments { copies.append(ScrValue(argument, runtime: runtime)) }
+        return try body(copies)
     }
 }

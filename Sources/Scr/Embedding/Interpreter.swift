@@ -112,10 +112,16 @@ public final class Interpreter: Sendable {
     public var taskExecutor: any TaskExecutor { executor }
 
     /// Runs synchronous `body` on the interpreter's executor: right here if the caller is already on
-    /// it (between the executor's jobs, where no other script code runs), else in a job there.
+    /// it (between the executor's jobs, where no other script code runs), else in a plain job there,
+    /// whose answer the caller spins for briefly before it suspends (`Rendezvous`).
     func onExecutorNow<T>(_ body: @escaping (Runtime) throws -> T) async throws -> T {
         if executor.isCurrent { return try body(runtime.value) }
-        return try await onExecutor { runtime in try body(runtime) }.value
+        let answer = Rendezvous<Result<Confined<T>, any Error>>()
+        let runtime = self.runtime
+        executor.startLater {
+            answer.fulfil(Result { Confined(try body(runtime.value)) }.mapError { runtime.value.handedOver($0) })
+        }
+        return try await answer.wait().get().value
     }
 
     /// Runs `body` on the interpreter's executor.
@@ -124,7 +130,11 @@ public final class Interpreter: Sendable {
         let runtime = self.runtime
         let job = Confined(body)
         return try await Task.detached(executorPreference: executor) {
-            Confined(try await job.value(runtime.value))
+            do {
+                return Confined(try await job.value(runtime.value))
+            } catch {
+                throw runtime.value.handedOver(error)
+            }
         }.value
     }
 

@@ -30,6 +30,11 @@ public struct ScrContext: ~Copyable {
         runtime.globals.define(name, .native(NativeFunction.host(name, arity: arity, function)))
     }
 
+    /// Makes `name` a global async function (see `Interpreter.defineAsync`).
+    public func defineAsync(_ name: String, arity: ClosedRange<Int> = 0...255, _ function: @escaping AsyncHostFunction) {
+        runtime.globals.define(name, .native(NativeFunction.hostAsync(name, arity: arity, function)))
+    }
+
     /// Makes `name` a global function that gets a context of its own at each call.
     public func define(_ name: String, arity: ClosedRange<Int> = 0...255, _ function: @escaping ContextHostFunction) {
         runtime.globals.define(name, .native(NativeFunction.host(name, arity: arity, function)))
@@ -60,11 +65,12 @@ extension NativeFunction {
     static func host(_ name: String, arity: ClosedRange<Int>, _ function: @escaping ContextHostFunction)
         -> NativeFunction
     {
-        NativeFunction(name, arity: arity) { arguments, call in
+        let copies = HostArguments()
+        return NativeFunction(name, arity: arity) { arguments, call in
             let runtime = call.runtime
             let context = ScrContext(runtime: runtime, line: call.line)
             do {
-                return Value(try function(context, arguments.map { ScrValue($0, runtime: runtime) }), runtime: runtime)
+                return Value(try copies.with(arguments, runtime: runtime) { try function(context, $0) }, runtime: runtime)
             } catch {
                 throw call.hostError(error)
             }
@@ -77,8 +83,12 @@ extension Interpreter {
     /// (`define("each") { context, arguments in … try context.call(callback, item) … }`).
     public func define(_ name: String, arity: ClosedRange<Int> = 0...255,
                        _ function: @escaping ContextHostFunction) async {
-        _ = try? await onExecutor { runtime in
-            runtime.globals.define(name, .native(NativeFunction.host(name, arity: arity, function)))
-        }
+        await withContext { $0.define(name, arity: arity, function) }
+    }
+
+    /// Runs `body` on the executor with a context, as `Interpreter(setup:)` does: the definitions made
+    /// after the interpreter started are made the way those of its setup are.
+    func withContext(_ body: @escaping (borrowing ScrContext) -> Void) async {
+        _ = try? await onExecutorNow { runtime in body(ScrContext(runtime: runtime, line: 0)) }
     }
 }

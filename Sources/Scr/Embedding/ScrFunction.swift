@@ -32,16 +32,8 @@ public struct ScrFunction: Sendable, Hashable, CustomStringConvertible {
     @discardableResult
     public func call(arguments: [ScrValue]) async throws -> ScrValue {
         guard let interpreter = reference.interpreter else { throw ScriptError.stopped(line: 0) }
-        if interpreter.executor.isCurrent,
-           let result = try interpreter.callNowIfSynchronous(reference.value, reference.name, arguments) {
-            return result
-        }
-        let callee = Confined(reference)
-        return try await interpreter.runInput { runtime, started in
-            ScrValue(try await runtime.callFromHost(callee.value.value, arguments.map { Value($0, runtime: runtime) },
-                                                    named: callee.value.name, started: started),
-                     runtime: runtime)
-        }
+        let reference = self.reference
+        return try await interpreter.callForHost(named: reference.name, arguments) { _ in reference.value }
     }
 
     /// Two handles are equal when they are the same script function.
@@ -50,9 +42,12 @@ public struct ScrFunction: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A strong reference to a script value from outside the executor. Script objects may only be
-/// released there (their `deinit`s touch the collector's lists), so the last release is sent to it.
+/// released there (their `deinit`s touch the collector's lists), so the last release is sent to it
+/// (`ScriptExecutor.release`).
 final class ScriptReference: @unchecked Sendable {  // `value` is only read on the executor.
-    let value: Value
+    /// Always set: emptied only by `deinit`, which moves the value out to release it on the executor.
+    private var stored: Value?
+    var value: Value { stored.unsafelyUnwrapped }
     let description: String
     let name: String
     /// The script object's identity, which two handles to one function share.
@@ -62,7 +57,7 @@ final class ScriptReference: @unchecked Sendable {  // `value` is only read on t
     private let executor: ScriptExecutor
 
     init(_ value: Value, runtime: Runtime) {
-        self.value = value
+        stored = value
         description = value.description
         switch value {
         case .function(let closure): (name, identity) = (closure.code.name, ObjectIdentifier(closure))
@@ -81,24 +76,17 @@ final class ScriptReference: @unchecked Sendable {  // `value` is only read on t
     }
 
     deinit {
-        let last = Confined(value)
-        executor.startLater { _ = last }
+        executor.release(Confined(stored.take().unsafelyUnwrapped))
     }
 }
 
 extension Runtime {
-    /// Calls `callee` for the host as a foreground task named after it; a coroutine it returns is
-    /// awaited in that task. A synchronous script function runs inline, in the job that brought the
-    /// call to the executor: it cannot suspend, so no other task can run meanwhile, and it needs no
-    /// Swift task of its own (half the cost of a call from another thread, docs/embedding.md).
+    /// Calls an async `callee` for the host as a foreground task named after it, awaiting the coroutine it
+    /// returns in that task.
     func callFromHost(_ callee: Value, _ arguments: [Value], named name: String, started: (Int) -> Void)
         async throws -> Value
     {
-        if interruptRequested.isStopping { throw ScriptError.stopped(line: 0) }
-        if case .function(let closure) = callee, !closure.code.isAsync {
-            return try callInline(callee, arguments, named: name, started: started)
-        }
-        return try await runForeground(named: name, started: started) { [self] in
+        try await runForeground(named: name, started: started) { [self] in
             let result = try call(callee, arguments, line: 0)
             if case .coroutine = result { return try await self.await(result, line: 0) }
             return result
@@ -107,6 +95,8 @@ extension Runtime {
 
     /// Runs a synchronous call as a foreground input without a task of its own: it is the current
     /// task while it runs, so an interrupt aimed at its id stops it at its next loop edge or call.
+    /// It cannot suspend, so no other task runs meanwhile, and it needs no Swift task (a third of the
+    /// cost of a call from another thread, docs/embedding.md).
     fileprivate func callInline(_ callee: Value, _ arguments: [Value], named name: String, started: (Int) -> Void)
         throws -> Value
     {
@@ -115,7 +105,7 @@ extension Runtime {
         let previous = currentTask
         currentTask = task
         foregroundTasks[task.id] = task
-        runningInputs.withLock { $0.insert(task.id) }
+        _ = runningInputs.withLock { $0.insert(task.id) }
         started(task.id)
         defer {
             currentTask = previous
@@ -158,42 +148,87 @@ extension Interpreter {
 
     @discardableResult
     public func call(_ name: String, arguments: [ScrValue]) async throws -> ScrValue {
-        if executor.isCurrent, let result = try callNowIfSynchronous(runtime.value.globals.value(of: name), name, arguments) {
-            return result
-        }
-        return try await runInput { runtime, started in
+        try await callForHost(named: name, arguments) { runtime in
             guard let callee = runtime.globals.value(of: name) else {
                 throw ScriptError("Undefined variable '\(name)'.", line: 0, class: .nameError)
             }
-            return ScrValue(try await runtime.callFromHost(callee, arguments.map { Value($0, runtime: runtime) },
-                                                           named: name, started: started),
-                            runtime: runtime)
+            return callee
         }
     }
 
-    /// From a task on the executor, a synchronous script function is called right here: no hop, no
-    /// task (docs/embedding.md, "Speed"). Nil for anything else, which goes the usual way.
-    fileprivate func callNowIfSynchronous(_ callee: Value?, _ name: String, _ arguments: [ScrValue]) throws -> ScrValue? {
+    /// Calls the function `callee` finds, from any thread. From a task on the executor a synchronous
+    /// script function runs right here: no hop, no task. From elsewhere one plain job on the executor
+    /// finds the callee and runs a synchronous one inline, while the caller spins briefly for the
+    /// answer (`Rendezvous`); an async one gets a foreground task (docs/embedding.md, "Speed").
+    func callForHost(named name: String, _ arguments: [ScrValue], callee: @escaping (Runtime) throws -> Value)
+        async throws -> ScrValue
+    {
+        if executor.isCurrent, let result = try callNowIfSynchronous(try callee(runtime.value), name, arguments) {
+            return result
+        }
+        let runtime = self.runtime
+        return try await withInputCancellation { [self] running in
+            let answer = Rendezvous<Result<ScrValue, any Error>>()
+            let started: @Sendable (Int) -> Void = { id in running.started(id, interpreter: self) }
+            executor.startLater { [self] in
+                do {
+                    let function = try callee(runtime.value)
+                    if let result = try callNowIfSynchronous(function, name, arguments, started: started) {
+                        return answer.fulfil(.success(result))
+                    }
+                    answer.willTakeLong()
+                    let job = Confined(function)
+                    Task.detached(executorPreference: executor) {
+                        let runtime = runtime.value
+                        do {
+                            let result = try await runtime.callFromHost(job.value, arguments.map { Value($0, runtime: runtime) },
+                                                                        named: name, started: started)
+                            answer.fulfil(.success(ScrValue(result, runtime: runtime)))
+                        } catch {
+                            answer.fulfil(.failure(runtime.handedOver(error)))
+                        }
+                    }
+                } catch {
+                    answer.fulfil(.failure(error))
+                }
+            }
+            return try await answer.wait().get()
+        }
+    }
+
+    /// Runs a synchronous script function inline, on the executor; nil for anything else.
+    fileprivate func callNowIfSynchronous(_ callee: Value?, _ name: String, _ arguments: [ScrValue],
+                                          started: (Int) -> Void = { _ in }) throws -> ScrValue? {
         guard case .function(let closure)? = callee, !closure.code.isAsync else { return nil }
         let runtime = self.runtime.value
         if runtime.interruptRequested.isStopping { throw ScriptError.stopped(line: 0) }
         defer { flushOutput() }
-        let result = try runtime.callInline(.function(closure), arguments.map { Value($0, runtime: runtime) },
-                                            named: name, started: { _ in })
-        return ScrValue(result, runtime: runtime)
+        do {
+            let result = try runtime.callInline(.function(closure), arguments.map { Value($0, runtime: runtime) },
+                                                named: name, started: started)
+            return ScrValue(result, runtime: runtime)
+        } catch {
+            throw runtime.handedOver(error)
+        }
     }
 
-    /// Runs a host's input (a program, an expression, a call) on the executor as a foreground task:
-    /// cancelling the calling Swift task interrupts it, even in a loop that never awaits, and the
-    /// interpreter's buffered output is written out when it ends, however it ends.
+    /// Runs a host's input (a program, an expression) on the executor as a foreground task.
     func runInput<T>(_ body: @escaping (Runtime, _ started: (Int) -> Void) async throws -> T) async throws -> T {
+        try await withInputCancellation { [self] running in
+            try await onExecutor { runtime in
+                try await body(runtime) { [self] id in running.started(id, interpreter: self) }
+            }.value
+        }
+    }
+
+    /// Cancelling the calling Swift task interrupts the input `body` runs, even in a loop that never
+    /// awaits, and the interpreter's buffered output is written out when it ends, however it ends.
+    private func withInputCancellation<T>(_ body: (RunningInput) async throws -> T) async throws -> T {
         let running = RunningInput()
         defer { flushOutput() }
         do {
             return try await withTaskCancellationHandler {
-                try await onExecutor { runtime in
-                    try await body(runtime) { [self] id in running.started(id, interpreter: self) }
-                }.value
+                try await body(running)
             } onCancel: {
                 running.cancel(interpreter: self)
             }
@@ -216,31 +251,21 @@ extension Interpreter {
     /// cooperative threads (an `async` context), whose blocking would stall other tasks.
     ///
     /// It skips Swift's task machinery on both sides: the call runs as a plain job on the executor,
-    /// and the caller sleeps on a condition variable (docs/embedding.md, "Speed").
+    /// and the caller spins briefly for the answer, then sleeps on a condition variable
+    /// (docs/embedding.md, "Speed").
     public func callBlocking(_ name: String, _ arguments: ScrValue...) throws -> ScrValue {
         precondition(!executor.isCurrent, "callBlocking on the interpreter's own thread would wait for itself")
-        let waiter = ConditionLock()
-        let outcome = Locked<Result<ScrValue, any Error>?>(nil)
+        let answer = Rendezvous<Result<ScrValue, any Error>>()
         let runtime = self.runtime
         executor.startLater { [self] in
-            let result: Result<ScrValue, any Error>
-            do {
+            answer.fulfil(Result {
                 guard let value = try callNowIfSynchronous(runtime.value.globals.value(of: name), name, arguments) else {
                     throw ScriptError("'\(name)' is not a synchronous function: call it with `call`.", line: 0,
                                       class: .typeError)
                 }
-                result = .success(value)
-            } catch {
-                result = .failure(error)
-            }
-            waiter.withLock {
-                outcome.withLock { $0 = result }
-                waiter.signal()
-            }
+                return value
+            })
         }
-        return try waiter.withLock {
-            while outcome.withLock({ $0 }) == nil { waiter.wait() }
-            return outcome.withLock { $0! }
-        }.get()
+        return try answer.waitBlocking().get()
     }
 }

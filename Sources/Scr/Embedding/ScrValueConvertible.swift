@@ -176,24 +176,10 @@ extension Interpreter {
     ) async {
         let arity = Interpreter.count(repeat (each Argument).self)
         _ = try? await onExecutor { runtime in
-            runtime.globals.define(name, .native(NativeFunction(name, arity: arity...arity) { arguments, context in
-                let runtime = context.runtime
-                let values = arguments.map { ScrValue($0, runtime: runtime) }
+            runtime.globals.define(name, .native(NativeFunction.hostAsync(name, arity: arity...arity) { arguments in
                 var index = 0
-                let converted: (repeat each Argument)
-                do {
-                    converted = (repeat try Interpreter.argument((each Argument).self, values, &index, name))
-                } catch {
-                    throw context.hostError(error)
-                }
-                return .coroutine(Coroutine(name: name) {
-                    do {
-                        let result = try await runtime.awaitHost { try await function(repeat each converted).scrValue }
-                        return Value(result, runtime: runtime)
-                    } catch {
-                        throw context.hostError(error)
-                    }
-                })
+                let converted = (repeat try Interpreter.argument((each Argument).self, arguments, &index, name))
+                return { try await function(repeat each converted).scrValue }
             }))
         }
     }

@@ -124,18 +124,19 @@ extension NodeList where Node == Expression {
 /// The argument array of a call site whose calls take one (natives, built-in methods), kept from one
 /// call to the next: a new array each time cost a malloc and a free per call (lists: 7% of the
 /// instructions). A call that re-enters the call site (through a callback) while the array is out
-/// makes a new one; a callee that keeps the array keeps its own copy.
-struct SpareArray {
-    private var array: [Value] = []
+/// makes a new one; a callee that keeps the array keeps its own copy. Host functions keep one of
+/// `ScrValue`s the same way.
+struct SpareArray<Element> {
+    private var array: [Element] = []
 
     /// The array, emptied, with its capacity.
-    mutating func take() -> [Value] {
-        var taken: [Value] = []
+    mutating func take() -> [Element] {
+        var taken: [Element] = []
         swap(&taken, &array)
         return taken
     }
 
-    mutating func giveBack(_ taken: inout [Value]) {
+    mutating func giveBack(_ taken: inout [Element]) {
         taken.removeAll(keepingCapacity: true)
         swap(&taken, &array)
     }

@@ -61,7 +61,7 @@ public final class ScriptError: Error, @unchecked Sendable {
     /// The Swift error a host function threw, when it was not a `HostError`: the host can catch its
     /// own type again (`error.underlying as? MyError`).
     public internal(set) var underlying: (any Error)?
-    let thrown: Confined<Value>?
+    let thrown: ThrownValue?
     /// The frames left so far, innermost first.
     private(set) var frames: [TraceFrame] = []
     /// The line being executed in the function the error is leaving next.
@@ -82,11 +82,16 @@ public final class ScriptError: Error, @unchecked Sendable {
 
     /// A thrown value. An error value caught before carries its traceback on (`throw e;` rethrows
     /// with the original one).
-    init(thrown value: Value, line: Int) {
+    convenience init(thrown value: Value, line: Int, executor: ScriptExecutor) {
+        self.init(thrown: ThrownValue(value, executor: executor), line: line)
+    }
+
+    private init(thrown: ThrownValue, line: Int) {
         kind = .thrown
         errorClass = .error
+        let value = thrown.value
         message = ScriptError.message(of: value)
-        thrown = Confined(value)
+        self.thrown = thrown
         if case .instance(let instance) = value, let raised = (instance as? ErrorInstance)?.raised {
             self.line = raised.line
             frames = raised.frames
@@ -103,7 +108,7 @@ public final class ScriptError: Error, @unchecked Sendable {
     func copy() -> ScriptError {
         let copy: ScriptError
         if let thrown {
-            copy = ScriptError(thrown: thrown.value, line: line)
+            copy = ScriptError(thrown: thrown, line: line)
         } else {
             copy = ScriptError(message, line: line, kind: kind, class: errorClass)
         }
@@ -168,8 +173,9 @@ extension ScriptError: CustomStringConvertible {
     /// The file of the code that raised the error (nil for code from no file).
     public var file: String? { frames.first?.location.file }
 
-    /// The value a `throw` threw, as the host sees it; nil for an error the interpreter raised.
-    public var thrownValue: ScrValue? { thrown.map { ScrValue($0.value) } }
+    /// The value a `throw` threw, as the host sees it (copied when the error left the executor); nil
+    /// for an error the interpreter raised.
+    public var thrownValue: ScrValue? { thrown?.forHost(message: message) }
 
     /// The traceback for a terminal: the message in red, and under each frame the line of source it
     /// points at, dimmed. `source` gives the text of a file (nil: the program that came from no file).
@@ -211,5 +217,49 @@ final class CodeLocation {
     init(function: String, file: String?) {
         self.function = function
         self.file = file
+    }
+}
+
+/// A value a script threw, inside a `ScriptError` that may leave for the host and be dropped there.
+/// Script objects may only be released on their executor (their `deinit`s touch the collector's
+/// lists), so the last release of one dropped elsewhere is sent there (`ScriptExecutor.release`), and
+/// the host's copy of the value is made on the executor as the error leaves it (`handedOver`).
+final class ThrownValue: @unchecked Sendable {  // `value` is read on `executor` only; see `hostCopy`.
+    /// Always set: emptied only by `deinit`, which moves the value out to release it on the executor.
+    private var stored: Value?
+    var value: Value { stored.unsafelyUnwrapped }
+    private let executor: ScriptExecutor
+    /// Written once, on the executor, before the error leaves it; read by the host after.
+    private var hostCopy: ScrValue?
+
+    init(_ value: Value, executor: ScriptExecutor) {
+        stored = value
+        self.executor = executor
+    }
+
+    /// Makes the host's copy; on the executor.
+    func copyForHost(runtime: Runtime) {
+        if hostCopy == nil { hostCopy = ScrValue(value, runtime: runtime) }
+    }
+
+    /// The host's copy, or, on the executor before one was made, a copy made now. Every way out of the
+    /// executor makes the copy (`handedOver`); were one missed, the host gets the error's message
+    /// rather than a race with the executor.
+    func forHost(message: String) -> ScrValue {
+        if let hostCopy { return hostCopy }
+        guard executor.isCurrent else { return .object(type: value.typeName, description: message) }
+        return ScrValue(value)
+    }
+
+    deinit {
+        if !executor.isCurrent { executor.release(Confined(stored.take().unsafelyUnwrapped)) }
+    }
+}
+
+extension Runtime {
+    /// `error` as it leaves the executor for the host: a thrown value gets the host's copy.
+    func handedOver(_ error: any Error) -> any Error {
+        (error as? ScriptError)?.thrown?.copyForHost(runtime: self)
+        return error
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The interpreter's task executor: one dedicated thread with a large stack that runs jobs in the
 /// order they arrive. Every script task prefers it, so script code never runs on two threads at once, ready
 /// tasks run first-in first-out (the same program prints the same output every run), and deep
@@ -14,6 +16,8 @@ package final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
         case job(UnownedJob)
         case resume(UnsafeContinuation<Void, Never>)
         case start(Confined<() -> Void>)
+        /// The last reference to a value a host dropped, to be released here.
+        case release(Confined<Value>)
         case stop
     }
 
@@ -23,6 +27,16 @@ package final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
     // Unchecked exclusivity: every access holds `queue`.
     @exclusivity(unchecked) private var jobs: [Item?] = []
     @exclusivity(unchecked) private var head = 0
+    /// How many items were ever appended, read without the lock by the thread that watches an empty
+    /// queue for a moment before it sleeps; `taken` is how many it took, its own count.
+    private let appended = Atomic<Int>(0)
+    private var taken = 0
+    private let idleSpin = Spin()
+    /// Set by the thread once it has stopped and found the queue empty: nothing runs here any more.
+    // Guarded by `queue`.
+    private var hasEnded = false
+    /// Whether a `.stop` was taken: the thread runs what is left in the queue, then ends. Thread-local.
+    private var isStopping = false
     /// The lowest stack address script code may reach: the thread reports it before `init` returns.
     private(set) nonisolated(unsafe) var stackLimit: UInt = 0
     /// The executor's thread, also reported before `init` returns.
@@ -53,16 +67,35 @@ package final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
         append(.start(Confined(start)))
     }
 
-    /// Ends the thread once everything queued before has run.
+    /// Ends the thread once everything queued has run.
     func stop() {
         append(.stop)
     }
 
-    private func append(_ item: Item) {
-        queue.withLock {
-            jobs.append(item)
-            queue.signal()
+    /// Whether the thread has stopped and run everything queued (for tests).
+    var hasStopped: Bool { queue.withLock { hasEnded } }
+
+    /// Releases `last` — the last reference to script objects, dropped outside the executor by a host —
+    /// where script objects may be released: on the executor's thread, or, once that has ended, here,
+    /// under the queue's lock, so that two hosts dropping values at once do not race (no script code
+    /// runs any more).
+    func release(_ last: consuming Confined<Value>) {
+        append(.release(consume last))
+    }
+
+    private func append(_ item: consuming Item) {
+        queue.lock()
+        defer { queue.unlock() }
+        // After the thread has ended an item would never run: it is dropped here, under the lock,
+        // and what it holds is released now. The item is moved, not copied, into the queue: a copy
+        // left here could be the last reference, released off the executor once the job has run.
+        if hasEnded {
+            _ = consume item
+            return
         }
+        jobs.append(consume item)
+        appended.add(1, ordering: .relaxed)
+        queue.signal()
     }
 
     /// The thread holds the executor until it stops.
@@ -86,8 +119,8 @@ package final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
             threadID = Threads.currentID
             queue.broadcast()
         }
-        while true {
-            switch nextItem() {
+        while let item = nextItem() {
+            switch item {
             case .job(let job):
                 // Not isolated to any serial executor: script code is nonisolated and must run here
                 // without hopping, which is what a task executor gives it.
@@ -96,14 +129,28 @@ package final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
                 continuation.resume()
             case .start(let start):
                 start.value()
+            case .release:
+                break  // The item, the value's last reference, goes at the end of this turn.
             case .stop:
-                return
+                isStopping = true
             }
         }
     }
 
-    private func nextItem() -> Item {
-        queue.withLock {
+    /// The next item to run; nil once the executor has stopped and run everything queued.
+    private func nextItem() -> Item? {
+        // An empty queue is watched for a moment before the thread sleeps: a host calling in from
+        // another thread then finds it awake (docs/embedding.md, "Speed").
+        if !isStopping, appended.load(ordering: .relaxed) == taken {
+            _ = idleSpin.until { appended.load(ordering: .relaxed) != taken }
+        }
+        return queue.withLock {
+            if isStopping, head == jobs.count {
+                hasEnded = true
+                jobs = []
+                return nil
+            }
+            taken += 1
             while head == jobs.count {
                 jobs.removeAll(keepingCapacity: true)
                 head = 0

@@ -58,7 +58,7 @@ package final class Locked<Value>: @unchecked Sendable {
 
 /// A lock with a condition, for a thread that sleeps until there is work (the executor's queue).
 package final class ConditionLock: @unchecked Sendable {
-    private let lock = Lock()
+    private let base = Lock()
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
     package init() {
@@ -71,11 +71,15 @@ package final class ConditionLock: @unchecked Sendable {
     }
 
     package func withLock<Result>(_ body: () throws -> Result) rethrows -> Result {
-        try lock.withLock(body)
+        try base.withLock(body)
     }
 
+    /// For a holder that must end a value's life inside the lock, which a closure's capture would not.
+    package func lock() { base.lock() }
+    package func unlock() { base.unlock() }
+
     /// Waits for a signal; call it holding the lock, which it gives up while waiting.
-    package func wait() { pthread_cond_wait(condition, lock.mutex) }
+    package func wait() { pthread_cond_wait(condition, base.mutex) }
     package func signal() { pthread_cond_signal(condition) }
     package func broadcast() { pthread_cond_broadcast(condition) }
 }

@@ -36,7 +36,7 @@ class CallNode: Expression {
 /// into its new frame (see `Runtime.invoke`).
 final class DirectCallNode: CallNode, ArgumentArrayCallSite {
     // Unchecked exclusivity: confined to the executor; taken before a call, given back after it.
-    @exclusivity(unchecked) var spareArguments = SpareArray()
+    @exclusivity(unchecked) var spareArguments = SpareArray<Value>()
 
     // The common cases: a synchronous script function, or a class whose initializer takes this many
     // arguments. The callee value keeps the function or class alive through the call, which borrows
@@ -104,7 +104,7 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
     let arguments: NodeList<Expression>
     let line: Int
     // Unchecked exclusivity: confined to the executor; taken before a call, given back after it.
-    @exclusivity(unchecked) var spareArguments = SpareArray()
+    @exclusivity(unchecked) var spareArguments = SpareArray<Value>()
 
     init(runtime: Runtime, object: Expression, receiverPlace: VariablePlace?, name: Token, arguments: [Expression],
          line: Int) {
@@ -282,7 +282,7 @@ final class ClosureNode: Expression {
 /// A call site some of whose calls take their arguments in an array (natives, built-in methods).
 protocol ArgumentArrayCallSite: AnyObject {
     var arguments: NodeList<Expression> { get }
-    var spareArguments: SpareArray { get set }
+    var spareArguments: SpareArray<Value> { get set }
 }
 
 extension ArgumentArrayCallSite {

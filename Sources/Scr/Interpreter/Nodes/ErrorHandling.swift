@@ -25,7 +25,7 @@ final class ThrowStatement: Statement {
             error.setField(runtime.symbols.intern("line"), .number(Double(line)))
             error.setField(runtime.symbols.intern("file"), location.file.map { .string($0) } ?? .nil)
         }
-        return ScriptError(thrown: value, line: line)
+        return ScriptError(thrown: value, line: line, executor: runtime.executor)
     }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {

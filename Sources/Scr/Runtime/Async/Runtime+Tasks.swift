@@ -77,11 +77,11 @@ extension Runtime {
     {
         let task = startTask(named: name, background: false, body)
         foregroundTasks[task.id] = task
-        runningInputs.withLock { $0.insert(task.id) }
+        _ = runningInputs.withLock { $0.insert(task.id) }
         started(task.id)
         defer {
             foregroundTasks[task.id] = nil
-            runningInputs.withLock { $0.remove(task.id) }
+            _ = runningInputs.withLock { $0.remove(task.id) }
         }
         if !task.isDone {
             let waiter = OneShot()
