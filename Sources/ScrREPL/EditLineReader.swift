@@ -27,6 +27,7 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
         System.setNonBlocking(wakeRead)
         history = historyPath.map { HistoryFile(path: $0) { StandardOutput.error.write($0) } }
         EditLineState.completer = completer
+        System.useUTF8Characters()  // Before libedit starts: it reads the locale once.
         rl_readline_name = UnsafePointer(System.makeCString("scr"))
         rl_catch_signals = 0
         rl_completer_word_break_characters = System.makeCString(" \t\n\"\\'`@$><=;|&{(+-*/,[!")

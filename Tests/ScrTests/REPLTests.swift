@@ -262,6 +262,23 @@ struct REPLTests {
         #expect(enter(terminal, ".load") == "Usage: .load FILE (runs FILE in this session).\r\n")
     }
 
+    /// Characters past ASCII are typed and edited as characters, even when the REPL starts in the "C"
+    /// locale (libedit dropped `é` and `中` there, and editing `"aéb"` gave `"aZb"` drawn wrongly).
+    @Test func typesAndEditsUnicode() throws {
+        let terminal = try PseudoTerminal(environment: ["SCR_HISTORY": history, "LANG": "C", "LC_ALL": "C"])
+        #expect(terminal.expect(">>> "))
+        #expect(enter(terminal, "\"aéb\" + \"中文\"") == "\"aéb中文\"\r\n")
+        #expect(enter(terminal, "len(\"é🙂\")") == "2\r\n")
+        let left = "\u{1B}[D", backspace = "\u{7F}"
+        // Delete the character before the cursor (two left of the end: the `é`), type another.
+        terminal.send("\"aéb\"" + left + left + backspace + "Z")
+        terminal.settle(0.3)
+        #expect(enter(terminal, "") == "\"aZb\"\r\n")
+        terminal.send("\"中文x\"" + left + left + backspace + "字")
+        terminal.settle(0.3)
+        #expect(enter(terminal, "") == "\"中字x\"\r\n")
+    }
+
     @Test func tabCompletesNamesAndMethods() throws {
         let terminal = try start()
         enter(terminal, "var longVariableName = 3")

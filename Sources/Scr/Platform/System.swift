@@ -299,6 +299,18 @@ package enum System {
 
     /// A copy of `text` in memory from `malloc`, for a C library that takes ownership of it (or for
     /// `freeCString`).
+    /// Makes the C library read and write characters as UTF-8 (`LC_CTYPE`): the user's locale if it
+    /// is a UTF-8 one, else `C.UTF-8`. A line editor in the default "C" locale takes every byte past
+    /// ASCII for garbage (libedit dropped `é` and `中` from typed lines). Swift's own strings do not
+    /// depend on the locale.
+    package static func useUTF8Characters() {
+        if setlocale(LC_CTYPE, "") != nil, let codeset = nl_langinfo(nl_item(CODESET)),
+           ["UTF-8", "utf8"].contains(String(cString: codeset)) {
+            return
+        }
+        if setlocale(LC_CTYPE, "C.UTF-8") == nil { _ = setlocale(LC_CTYPE, "en_US.UTF-8") }
+    }
+
     package static func makeCString(_ text: String) -> UnsafeMutablePointer<CChar> {
         strdup(text)!
     }
