@@ -152,6 +152,36 @@ struct REPLTests {
         #expect(terminal.output.components(separatedBy: "KeyboardInterrupt").count == 3, "one report per Ctrl-C")
     }
 
+    /// A spawned task that never yields holds the executor, so no input can finish or even start:
+    /// Ctrl-C interrupts that task (at its next loop edge) and the REPL comes back, as CPython's
+    /// asyncio REPL does. Before, three Ctrl-C got no answer.
+    @Test func ctrlCInterruptsARunawayTask() throws {
+        let terminal = try start()
+        enter(terminal, "async fun run() { print \"looping\"; while (true) {} }")
+        // The input itself cannot finish: the task it spawned takes the executor first.
+        var mark = terminal.output.endIndex
+        terminal.send("spawn(run())\r")
+        #expect(terminal.expect("looping", after: mark))
+        terminal.send("\u{03}")
+        #expect(terminal.expect("KeyboardInterrupt\r\n[line 1] in run()", after: mark))
+        #expect(terminal.expect(">>> ", after: mark))
+        #expect(enter(terminal, "1 + 1") == "2\r\n")
+
+        // A task that runs away later keeps the next input from starting: Ctrl-C frees it to run.
+        enter(terminal, "async fun later() { await sleep(0.2); print \"looping later\"; while (true) {} }")
+        mark = terminal.output.endIndex
+        enter(terminal, "spawn(later())")
+        #expect(terminal.expect("looping later", after: mark))
+        mark = terminal.output.endIndex
+        terminal.send("3 + 3\r")
+        #expect(terminal.expect("\r\n", after: mark))
+        terminal.settle(0.5)  // The REPL hands the accepted line to its session.
+        terminal.send("\u{03}")
+        #expect(terminal.expect("KeyboardInterrupt\r\n[line 1] in later()", after: mark))
+        #expect(terminal.expect("6\r\n>>> ", after: mark))
+        #expect(enter(terminal, "4 + 4") == "8\r\n")
+    }
+
     @Test func ctrlCWhileTypingDropsTheLine() throws {
         let terminal = try start()
         terminal.send("garbage that is never run")

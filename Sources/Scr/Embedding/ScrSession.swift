@@ -56,7 +56,9 @@ public final class ScrSession: Sendable {
         if id != 0 {
             interpreter.interruptTask(id)
         } else if evaluating.load(ordering: .sequentiallyConsistent) {
-            // The input is being compiled or its task not yet made: leave the interrupt for it.
+            // The input is being compiled or its task not yet made: leave the interrupt for it. It
+            // may be waiting behind a task that never yields the executor: interrupt that one too.
+            interpreter.runtime.value.interruptRunawayTask()
             pendingInterrupt.store(true, ordering: .sequentiallyConsistent)
             let started = runningTask.load(ordering: .sequentiallyConsistent)
             if started != 0 && pendingInterrupt.exchange(false, ordering: .sequentiallyConsistent) {

@@ -133,7 +133,8 @@ final class Runtime {
 
     private func takeInterrupt(line: Int) throws {
         if interruptRequested.isStopping { throw ScriptError.stopped(line: line) }
-        if interruptRequested.clear(ifTarget: currentTask.id) {
+        if interruptRequested.clear(ifTarget: currentTask.id)
+            || interruptRequested.clear(ifTarget: InterruptFlag.whicheverRuns) {
             throw ScriptError("KeyboardInterrupt", line: line, kind: .interrupted)
         }
     }
@@ -144,6 +145,29 @@ final class Runtime {
         interruptRequested.request(id)
         let runtime = Confined(self)
         executor.startLater { runtime.value.foregroundTasks[id]?.signal(.interrupted) }
+        interruptRunawayTask()
+    }
+
+    /// Interrupts whichever task holds the executor, if the executor does not get to a job within half
+    /// a second: a task that never yields (`while (true) {}` in a spawned task) keeps the interrupted
+    /// input from running or even starting, so the interrupt goes to the runaway task, at its next
+    /// loop edge or call, as CPython's asyncio REPL interrupts what runs on its loop. From any thread.
+    func interruptRunawayTask() {
+        let executorFree = ReachedFlag()
+        let flag = interruptRequested
+        executor.startLater {
+            executorFree.reached.store(true, ordering: .sequentiallyConsistent)
+            _ = flag.clear(ifTarget: InterruptFlag.whicheverRuns)
+        }
+        Task.detached {
+            try? await Task.sleep(nanoseconds: 500_000_000)
+            guard !executorFree.reached.load(ordering: .sequentiallyConsistent) else { return }
+            flag.request(InterruptFlag.whicheverRuns)
+            // The executor may have got to the job meanwhile: then no task is running away.
+            if executorFree.reached.load(ordering: .sequentiallyConsistent) {
+                _ = flag.clear(ifTarget: InterruptFlag.whicheverRuns)
+            }
+        }
     }
 
     /// Stops every task and input for good, from any thread: running code stops at its next loop edge
@@ -187,11 +211,18 @@ struct CallContext {
     }
 }
 
+/// Whether the executor got to a job, for `interruptRunawayTask`.
+final class ReachedFlag: Sendable {
+    let reached = Atomic<Bool>(false)
+}
+
 /// A flag the host sets from any thread and the interpreter polls on its hot paths:
-/// the id of the task the host wants interrupted, 0 for none, or `everyTask` once the interpreter
-/// is stopping, which nothing undoes.
+/// the id of the task the host wants interrupted, 0 for none, `whicheverRuns` for the task that holds
+/// the executor when it next checks (a runaway task that keeps a REPL's input from starting), or
+/// `everyTask` once the interpreter is stopping, which nothing undoes.
 final class InterruptFlag: @unchecked Sendable {
     private static let everyTask = -1
+    static let whicheverRuns = -2
     /// Allocated apart so that the runtime can poll it through its address (see `Runtime.stackLimit`).
     private let flag: UnsafeMutablePointer<Atomic<Int>> = {
         let flag = UnsafeMutablePointer<Atomic<Int>>.allocate(capacity: 1)
