@@ -204,3 +204,37 @@ struct ThrownValueReleaseTests {
         }
     }
 }
+
+/// A host's interrupt reaches a spawned task that never yields when the host's input waits behind it.
+struct RunawayTaskTests {
+    @Test func interruptFreesAnInputHeldBehindARunawayTask() async throws {
+        let output = EmbeddingTests.Output()
+        let spinning = Atomic<Bool>(false)
+        let interpreter = Interpreter(output: { output.write($0) }, errors: { output.write($0) }) { context in
+            context.define("spinning") { _ in
+                spinning.store(true, ordering: .sequentiallyConsistent)
+                return .nil
+            }
+        }
+        try await interpreter.run("""
+            async fun spin() { await sleep(0.1); spinning(); while (true) {} }
+            spawn(spin());
+            """)
+        while !spinning.load(ordering: .sequentiallyConsistent) { try await Task.sleep(nanoseconds: 10_000_000) }
+        let input = Task { try await interpreter.evaluate("1 + 1") }
+        // The input cannot start until the task gives the executor up: interrupt until it has (the
+        // first interrupt may come before the input is under way).
+        let done = Atomic<Bool>(false)
+        let interrupter = Task {
+            while !done.load(ordering: .sequentiallyConsistent) {
+                interpreter.interrupt()
+                try await Task.sleep(nanoseconds: 200_000_000)
+            }
+        }
+        #expect(try await input.value == 2)
+        done.store(true, ordering: .sequentiallyConsistent)
+        try await interrupter.value
+        #expect(await interpreter.waitForTasks() == false, "the runaway task failed with the interrupt")
+        #expect(output.value.contains("KeyboardInterrupt\n[line 1] in spin()"))
+    }
+}

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// An scr interpreter: its globals, its tasks and the executor they all run on.
 ///
 /// Every method may be called from any thread or task; the work is done on the interpreter's own
@@ -10,6 +12,9 @@ public final class Interpreter: Sendable {
     /// Where background errors go; a REPL redirects them too.
     package let errors: OutputSink
     let runtime: Confined<Runtime>
+    /// How many host inputs (`run`, `evaluate`, `call`) are under way, started or still waiting for
+    /// the executor: an interrupt with none of them started goes to a runaway task that holds it.
+    let inputsUnderWay = Atomic<Int>(0)
 
     /// Makes an interpreter that prints to `output` and reports background errors to `errors`; by
     /// default, the process's standard output (buffered when it is not a terminal, see
@@ -139,14 +144,20 @@ public final class Interpreter: Sendable {
     }
 
     /// Interrupts every input that is running now (Ctrl-C): each gets a `KeyboardInterrupt` at its
-    /// next loop edge, call or await, even inside a loop that never awaits. Returns whether any was
-    /// running. Callable from any thread.
+    /// next loop edge, call or await, even inside a loop that never awaits. An input still waiting
+    /// for the executor behind a spawned task that never yields frees it: that task is interrupted
+    /// instead (docs/repl.md, "Ctrl-C"). Returns whether any input was under way. Callable from any
+    /// thread.
     @discardableResult
     public func interrupt() -> Bool {
         // `runningInputs` is read where it is, not on the executor, which a busy loop never leaves.
         let runtime = self.runtime.value
         let inputs = runtime.runningInputs.withLock { $0 }
         for id in inputs { runtime.interrupt(taskID: id) }
+        if inputs.isEmpty && inputsUnderWay.load(ordering: .sequentiallyConsistent) > 0 {
+            runtime.interruptRunawayTask()
+            return true
+        }
         return !inputs.isEmpty
     }
 

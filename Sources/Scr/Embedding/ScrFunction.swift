@@ -225,7 +225,11 @@ extension Interpreter {
     /// awaits, and the interpreter's buffered output is written out when it ends, however it ends.
     private func withInputCancellation<T>(_ body: (RunningInput) async throws -> T) async throws -> T {
         let running = RunningInput()
-        defer { flushOutput() }
+        inputsUnderWay.add(1, ordering: .sequentiallyConsistent)
+        defer {
+            inputsUnderWay.subtract(1, ordering: .sequentiallyConsistent)
+            flushOutput()
+        }
         do {
             return try await withTaskCancellationHandler {
                 try await body(running)
