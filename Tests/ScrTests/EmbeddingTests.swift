@@ -237,6 +237,8 @@ struct EmbeddingTests {
             try await interpreter.run("""
                 async fun spin() { while (true) { try { while (true) {} } catch (e) { print "caught"; } } }
                 async fun sleeper() { try { await sleep(1000); } finally { await sleep(1000); } }
+                async fun announce() { print "ran"; }
+                fun announceNow() { print "ran"; }
                 spawn(sleeper());
                 spawn(spin());
                 """)
@@ -249,6 +251,10 @@ struct EmbeddingTests {
         #expect(await interpreter.waitForTasks(), "stopped tasks end quietly")
         #expect(!output.value.contains("caught"), "a stop is not catchable")
         await #expect(throws: ScriptError.self) { try await interpreter.run("print 1;") }
+        // Calls too, of async functions as of synchronous ones: nothing of them runs.
+        for name in ["announce", "announceNow"] {
+            await #expect(throws: ScriptError.self) { try await interpreter.call(name) }
+        }
         #expect(output.value == "")
     }
 

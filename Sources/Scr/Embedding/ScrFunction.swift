@@ -169,6 +169,8 @@ extension Interpreter {
         let runtime = self.runtime
         return try await withInputCancellation { [self] running in
             let answer = Rendezvous<Result<ScrValue, any Error>>()
+            // From the executor (an async callee), the job runs only once this task has suspended.
+            if executor.isCurrent { answer.willTakeLong() }
             let started: @Sendable (Int) -> Void = { id in running.started(id, interpreter: self) }
             executor.startLater { [self] in
                 do {
