@@ -17,7 +17,17 @@ let package = Package(
     ],
     targets: [
         .target(name: "CScrSupport"),
-        .target(name: "Scr", dependencies: ["CScrSupport"]),
+        .target(
+            name: "Scr",
+            dependencies: [
+                "CScrSupport",
+                // Async I/O for scripts (`net`, `http`, `process`, `io.read`): sockets, pipes and
+                // timers on NIO's event loops, never on the script executor.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .systemLibrary(
             name: "CEditLine",
             pkgConfig: "libedit",

@@ -1,6 +1,8 @@
-/// `io`: files and directories. Each call blocks the executor until the system call returns, as
-/// Python's `open()` blocks asyncio's loop: fine for the files a script reads; a server's I/O goes
-/// through sockets (issue 19). Failures are `IOError`s naming the path and the system's reason.
+/// `io`: files and directories. `readFile`, `writeFile` and the rest block the executor until the
+/// system call returns, as Python's `open()` blocks asyncio's loop: fine for the files a script
+/// reads at start. Their async forms `await io.read(path)`, `io.write` and `io.append` run on NIO's
+/// thread pool, so a big file does not stall the other tasks. Failures are `IOError`s naming the
+/// path and the system's reason.
 enum FileLibrary {
     static func members(_ runtime: Runtime) -> [(String, Value)] {
         [
@@ -15,6 +17,15 @@ enum FileLibrary {
                 if lines.last == "" { lines.removeLast() }
                 return call.list(lines.map { .string($0.hasSuffix("\r") ? String($0.dropLast()) : $0) })
             },
+            native("read", 1) { call in
+                let path = try call.string(0, "path")
+                return call.awaitable {
+                    let bytes = try await offExecutor(call, "read", path) { try System.readFile(path) }
+                    return .string(String(decoding: bytes, as: UTF8.self))
+                }
+            },
+            native("write", 2) { call in try writeAsync(call, append: false) },
+            native("append", 2) { call in try writeAsync(call, append: true) },
             native("writeFile", 2) { call in try write(call, append: false) },
             native("appendFile", 2) { call in try write(call, append: true) },
             native("exists", 1) { call in .bool(System.pathKind(try call.string(0, "path")) != nil) },
@@ -42,6 +53,27 @@ enum FileLibrary {
         let text = try call.string(1, "text")
         try io(call, "write", path) { try System.writeFile(path, Array(text.utf8), append: append) }
         return .nil
+    }
+
+    private static func writeAsync(_ call: NativeCall, append: Bool) throws -> Value {
+        let path = try call.string(0, "path")
+        let bytes = Array(try call.string(1, "text").utf8)
+        return call.awaitable {
+            try await offExecutor(call, "write", path) { try System.writeFile(path, bytes, append: append) }
+            return .nil
+        }
+    }
+
+    /// Runs a system call on NIO's thread pool while the task waits; its failure is an `IOError`.
+    @discardableResult
+    private static func offExecutor<T: Sendable>(
+        _ call: NativeCall, _ verb: String, _ path: String, _ body: @escaping @Sendable () throws -> T
+    ) async throws -> T {
+        do {
+            return try await call.runtime.awaitIO(EventLoops.runBlocking(body), line: call.context.line)
+        } catch {
+            throw call.runtime.ioError(error, "\(verb) '\(path)'", line: call.context.line)
+        }
     }
 
     /// Runs a system call; its failure is an `IOError`: `Can't read 'x.txt': No such file or directory.`

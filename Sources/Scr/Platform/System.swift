@@ -15,7 +15,10 @@ package enum System {
         package var description: String { reason }
 
         /// The failure of the last call, from `errno`.
-        package static var last: Failure { Failure(reason: String(cString: strerror(errno))) }
+        package static var last: Failure { Failure(reason: reason(errno)) }
+
+        /// The system's words for an `errno` value: "Connection refused".
+        package static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
     }
 
     // MARK: Descriptors
@@ -395,6 +398,86 @@ package enum System {
         pthread_setname_np(name)
         #endif
     }
+
+    // MARK: Child processes
+
+    /// A started child process and the parent's ends of its standard input, output and error pipes.
+    package struct Child: Sendable {
+        package let pid: Int32
+        package let input: Int32
+        package let output: Int32
+        package let error: Int32
+    }
+
+    /// Starts `arguments[0]` (searched for in `PATH`) with `arguments`, its standard streams on new
+    /// pipes. The child starts with default signal dispositions and an empty signal mask: what scr
+    /// ignores (SIGPIPE) or blocks is not inherited, as Python's subprocess resets SIGPIPE.
+    package static func spawn(_ arguments: [String]) throws(Failure) -> Child {
+        var ends: [Int32] = []
+        for _ in 0..<3 {
+            var pair: [Int32] = [0, 0]
+            // Glibc's module leaves pipe2 out; scr starts children only from this function, so no
+            // other spawn can pass between the two calls.
+            let made = pipe(&pair) == 0 && pair.allSatisfy { fcntl($0, F_SETFD, FD_CLOEXEC) == 0 }
+            guard made else {
+                let failure = Failure.last
+                for end in ends { close(end) }
+                throw failure
+            }
+            ends += pair
+        }
+        // The child reads ends[0] and writes ends[3] and ends[5]; the parent keeps the others. The
+        // pipes are close-on-exec: only the copies dup2 makes on 0, 1 and 2 reach the new program.
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, ends[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, ends[3], 1)
+        posix_spawn_file_actions_adddup2(&actions, ends[5], 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var pid: pid_t = 0
+        let result = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environ)
+        for end in [ends[0], ends[3], ends[5]] { close(end) }
+        guard result == 0 else {
+            for end in [ends[1], ends[2], ends[4]] { close(end) }
+            throw Failure(reason: Failure.reason(result))
+        }
+        return Child(pid: pid, input: ends[1], output: ends[2], error: ends[4])
+    }
+
+    /// Waits for the child `pid` to end: its exit status, or minus the signal that killed it (as
+    /// Python's `returncode`).
+    package static func waitForExit(_ pid: Int32) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return -1 }
+        }
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : -signal
+    }
+
+    package static func kill(_ pid: Int32, _ signal: Int32) {
+        #if canImport(Glibc)
+        _ = Glibc.kill(pid, signal)
+        #else
+        _ = Darwin.kill(pid, signal)
+        #endif
+    }
+
+    package static let killSignal = SIGKILL
+    package static let terminateSignal = SIGTERM
 
     // MARK: Signals
 

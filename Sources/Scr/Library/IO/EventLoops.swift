@@ -1,0 +1,78 @@
+import NIOCore
+import NIOPosix
+
+/// Scripts' I/O runs on NIO's shared event loops — the remote REPL's server and client use the same
+/// group — and on NIO's shared thread pool for what blocks (files, waiting for a child process).
+/// Script code never runs there: an I/O operation hands its outcome to the waiting script task,
+/// which resumes on the executor (see `Runtime.awaitIO`).
+package enum EventLoops {
+    package static var group: MultiThreadedEventLoopGroup { .singleton }
+
+    /// Runs `body` on NIO's shared thread pool (for calls that block: a file read, `waitpid`).
+    static func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> EventLoopFuture<T> {
+        NIOThreadPool.singleton.runIfActive(eventLoop: group.next(), body)
+    }
+}
+
+extension Runtime {
+    /// Suspends the current script task until `future` completes, like any other suspension: an
+    /// interrupt, a stop or a cancellation wakes the task at once, and `abandon` then receives the
+    /// future's value if it still succeeds (a connection nobody will use is closed).
+    func awaitIO<T: Sendable>(
+        _ future: EventLoopFuture<T>, line: Int, abandon: @escaping @Sendable (T) -> Void = { _ in }
+    ) async throws -> T {
+        let done = OneShot()
+        let outcome = Locked<Result<T, any Error>?>(nil)
+        future.whenComplete { result in
+            outcome.withLock { $0 = result }
+            done.fire()
+        }
+        do {
+            try await suspendCurrent(on: done, line: line)
+        } catch {
+            future.whenSuccess(abandon)
+            throw error
+        }
+        guard let result = outcome.withLock({ $0 }) else {
+            // Woken by the cancellation of the Swift task that runs the script task.
+            future.whenSuccess(abandon)
+            throw ScriptError("Task cancelled.", line: line, kind: .cancelled)
+        }
+        return try result.get()
+    }
+
+    /// An I/O failure as scripts see it, an `IOError`: `Can't connect to 'localhost:1': Connection refused.`
+    func ioError(_ error: any Error, _ what: String, line: Int) -> ScriptError {
+        if let error = error as? ScriptError { return error }
+        return ScriptError("Can't \(what): \(IOFailure.reason(error)).", line: line, class: .ioError)
+    }
+}
+
+/// The words for why an I/O operation failed: the system's reason where there is one.
+enum IOFailure {
+    static func reason(_ error: any Error) -> String {
+        switch error {
+        case let error as IOError:
+            return System.Failure.reason(error.errnoCode)
+        case let error as NIOConnectionError:
+            if let first = error.connectionErrors.first { return reason(first.error) }
+            if error.dnsAError != nil || error.dnsAAAAError != nil { return "Unknown host" }
+            return "Connection failed"
+        case let error as SocketAddressError:
+            switch error {
+            case .unknown: return "Unknown host"
+            default: return "Bad address"
+            }
+        case let error as ChannelError:
+            switch error {
+            case .connectTimeout: return "Timed out"
+            case .ioOnClosedChannel, .alreadyClosed, .outputClosed, .inputClosed, .eof: return "Connection closed"
+            default: return "\(error)"
+            }
+        case let error as System.Failure:
+            return error.reason
+        default:
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,295 @@
+import NIOCore
+
+/// The bytes that arrived on a channel (a socket, a child's output pipe) and wait for a script task
+/// to read them. The event loop appends, the script task takes, each under the inbox's lock; a task
+/// that finds too little suspends until more arrives or the input ends.
+///
+/// Back-pressure: above `highWater` unread bytes the channel stops reading from the socket (its
+/// `InboxHandler` holds back NIO's read), so a peer that sends faster than the script reads fills
+/// its own socket buffers, not this process's memory; below `lowWater` reading resumes.
+final class Inbox: @unchecked Sendable {
+    static let highWater = 256 << 10
+    static let lowWater = 64 << 10
+    /// The longest line `readLine` takes: a peer can't make the process hold more for one line.
+    static let maxLine = 1 << 20
+
+    private let lock = Lock()
+    // Guarded by `lock`: unread bytes are `bytes[start...]`.
+    private var bytes: [UInt8] = []
+    private var start = 0
+    /// How far `readLine` has looked for a newline, so that a long line is scanned once.
+    private var scanned = 0
+    private var ended = false
+    private var failure: (any Error)?
+    private var waiter: OneShot?
+    private var paused = false
+    /// False for an inbox read to the end at once (`process.run`), which never holds reading back.
+    private let bounded: Bool
+    /// Called, off the lock, when reading should resume (set once, before the channel is active).
+    nonisolated(unsafe) var resumeReading: @Sendable () -> Void = {}
+
+    init(bounded: Bool = true) {
+        self.bounded = bounded
+    }
+
+    // MARK: The event loop's side
+
+    /// Appends what arrived; whether the channel should stop reading for now.
+    func receive(_ buffer: ByteBuffer) -> Bool {
+        let waiter = lock.withLock {
+            buffer.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
+            if bounded && bytes.count - start > Inbox.highWater { paused = true }
+            defer { self.waiter = nil }
+            return self.waiter
+        }
+        waiter?.fire()
+        return isPaused
+    }
+
+    var isPaused: Bool { lock.withLock { paused } }
+
+    /// The input ended: at the peer's end of stream (`failure` nil) or on an error.
+    func end(_ failure: (any Error)? = nil) {
+        let waiter = lock.withLock {
+            if !ended {
+                ended = true
+                self.failure = failure
+            }
+            defer { self.waiter = nil }
+            return self.waiter
+        }
+        waiter?.fire()
+    }
+
+    // MARK: The script's side
+
+    /// What a read takes: its value (nil at the end of the input) and how many bytes leave the inbox.
+    private struct Taken {
+        var value: [UInt8]?
+        var consumed: Int
+        static let end = Taken(value: nil, consumed: 0)
+    }
+
+    /// `read(n)`: up to `limit` bytes of what has arrived (at least one character), nil at the end.
+    /// A character is never cut in two unless a peer sent bytes that are not UTF-8.
+    func read(upTo limit: Int, runtime: Runtime, line: Int) async throws -> [UInt8]? {
+        try await take(runtime: runtime, line: line) { unread, ended in
+            guard !unread.isEmpty else { return ended ? .end : nil }
+            let count = Inbox.wholeCharacters(unread, upTo: min(limit, unread.count), ended: ended)
+            guard count > 0 else { return ended ? Taken(value: Array(unread), consumed: unread.count) : nil }
+            return Taken(value: Array(unread.prefix(count)), consumed: count)
+        }
+    }
+
+    /// `readLine()`: the next line without its `\n` (or `\r\n`); the rest at the end; nil after it.
+    func readLine(runtime: Runtime, line: Int) async throws -> [UInt8]? {
+        try await take(runtime: runtime, line: line) { [self] unread, ended in
+            if let newline = unread[(unread.startIndex + scanned)...].firstIndex(of: 0x0A) {
+                scanned = 0
+                var end = newline
+                if end > unread.startIndex && unread[end - 1] == 0x0D { end -= 1 }
+                return Taken(value: Array(unread[..<end]), consumed: newline + 1 - unread.startIndex)
+            }
+            guard unread.count <= Inbox.maxLine else { throw LineTooLong() }
+            scanned = unread.count
+            guard ended else { return nil }
+            scanned = 0
+            return unread.isEmpty ? .end : Taken(value: Array(unread), consumed: unread.count)
+        }
+    }
+
+    /// Everything until the end of the input (a child's whole output).
+    func readAll(runtime: Runtime, line: Int) async throws -> [UInt8] {
+        var all: [UInt8] = []
+        while let part = try await read(upTo: Int.max, runtime: runtime, line: line) { all += part }
+        return all
+    }
+
+    struct LineTooLong: Error {}
+
+    /// How many of the first `limit` bytes to take so as not to cut a UTF-8 character in two: the
+    /// start of the character that would be cut (0 if that is the first), or `limit`.
+    static func wholeCharacters(_ bytes: ArraySlice<UInt8>, upTo limit: Int, ended: Bool) -> Int {
+        if limit == bytes.count && ended { return limit }
+        // The lead byte of the last character that starts before `limit`, at most 3 bytes back.
+        var lead = limit - 1
+        while lead > 0 && lead > limit - 4 && bytes[bytes.startIndex + lead] & 0xC0 == 0x80 { lead -= 1 }
+        guard lead >= 0 else { return limit }
+        let first = bytes[bytes.startIndex + lead]
+        let length = first < 0xC0 ? 1 : first < 0xE0 ? 2 : first < 0xF0 ? 3 : 4
+        return lead + length <= limit ? limit : lead
+    }
+
+    /// Runs `parse` over the unread bytes until it answers, waiting for more input in between;
+    /// `parse` must answer once the input has ended. Only one task reads at a time.
+    private func take(
+        runtime: Runtime, line: Int, _ parse: (ArraySlice<UInt8>, _ ended: Bool) throws -> Taken?
+    ) async throws -> [UInt8]? {
+        while true {
+            let shot = OneShot()
+            var resume = false
+            let taken: Taken? = try lock.withLock {
+                if ended, let failure { throw failure }
+                guard waiter == nil else { throw AlreadyReading() }
+                guard let taken = try parse(bytes[start...], ended) else {
+                    waiter = shot
+                    return nil
+                }
+                start += taken.consumed
+                if taken.consumed > 0 { scanned = 0 }
+                if start * 2 > bytes.count {
+                    bytes.removeFirst(start)
+                    start = 0
+                }
+                if paused && bytes.count - start < Inbox.lowWater {
+                    paused = false
+                    resume = true
+                }
+                return taken
+            }
+            if resume { resumeReading() }
+            if let taken { return taken.value }
+            defer { lock.withLock { if waiter === shot { waiter = nil } } }
+            try await runtime.suspendCurrent(on: shot, line: line)
+        }
+    }
+
+    struct AlreadyReading: Error {}
+}
+
+/// The channel handler that fills an `Inbox`, and holds back the channel's reads while the inbox is
+/// over its high-water mark (NIO reads again only when a handler passes `read` on).
+final class InboxHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let inbox: Inbox
+    private var context: ChannelHandlerContext?
+    private var heldRead = false
+
+    init(_ inbox: Inbox) {
+        self.inbox = inbox
+    }
+
+    /// Adds a handler for `inbox` to `channel`'s pipeline and lets the inbox resume the channel's
+    /// reading. On the channel's event loop (in a channel initializer).
+    static func install(_ inbox: Inbox, on channel: any Channel) -> EventLoopFuture<Void> {
+        let handler = InboxHandler(inbox)
+        let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+        let eventLoop = channel.eventLoop
+        inbox.resumeReading = { eventLoop.execute { bound.value.resume() } }
+        return eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        inbox.end()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        _ = inbox.receive(unwrapInboundIn(data))
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if inbox.isPaused {
+            heldRead = true
+        } else {
+            context.read()
+        }
+    }
+
+    fileprivate func resume() {
+        guard heldRead, let context else { return }
+        heldRead = false
+        context.read()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The peer shut its side down (`nc -N`): the input ends, what we write still goes out.
+        if case ChannelEvent.inputClosed = event { inbox.end() }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        inbox.end()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        inbox.end(error)
+        context.close(promise: nil)
+    }
+}
+
+/// Values that arrive from the event loop one at a time (accepted connections, HTTP requests) for
+/// a script task to take in order; `next` returns nil once the queue is closed and empty.
+final class IOQueue<Element: Sendable>: @unchecked Sendable {
+    private let lock = Lock()
+    // Guarded by `lock`.
+    private var items: [Element] = []
+    private var head = 0
+    private var closed = false
+    private var waiter: OneShot?
+
+    /// Queues `item`; false if the queue was closed (the caller disposes of it).
+    @discardableResult
+    func put(_ item: Element) -> Bool {
+        let (accepted, waiter): (Bool, OneShot?) = lock.withLock {
+            guard !closed else { return (false, nil) }
+            items.append(item)
+            defer { self.waiter = nil }
+            return (true, self.waiter)
+        }
+        waiter?.fire()
+        return accepted
+    }
+
+    func close() {
+        let waiter = lock.withLock {
+            closed = true
+            defer { self.waiter = nil }
+            return self.waiter
+        }
+        waiter?.fire()
+    }
+
+    /// What is left when the queue is closed (to be disposed of).
+    func drain() -> [Element] {
+        lock.withLock {
+            defer {
+                items = []
+                head = 0
+            }
+            return Array(items[head...])
+        }
+    }
+
+    func next(runtime: Runtime, line: Int) async throws -> Element? {
+        while true {
+            let shot = OneShot()
+            let item: Element?? = lock.withLock {
+                if head < items.count {
+                    defer {
+                        head += 1
+                        if head * 2 > items.count {
+                            items.removeFirst(head)
+                            head = 0
+                        }
+                    }
+                    return .some(items[head])
+                }
+                if closed { return .some(nil) }
+                waiter = shot
+                return nil
+            }
+            if let item { return item }
+            defer { lock.withLock { if waiter === shot { waiter = nil } } }
+            try await runtime.suspendCurrent(on: shot, line: line)
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import NIOCore
+
+/// A byte stream a script reads and writes as text: a TCP connection (`Connection`), or one end of
+/// a child process's pipes (`Stream`). Reads come from the stream's `Inbox`; a write waits until
+/// NIO has handed its bytes to the system, so a writer whose peer does not read waits too.
+///
+/// Dropping the last reference closes it: a script that forgets `close()` leaks no descriptor.
+final class ScriptStream: NativeObject {
+    private let kind: String
+    /// The peer's address (`127.0.0.1:50122`) or what the stream is (`stdout of ls`).
+    let name: String
+    private let inbox: Inbox?
+    private let channel: any Channel
+    private let writable: Bool
+
+    init(kind: String, name: String, channel: any Channel, inbox: Inbox?, writable: Bool) {
+        self.kind = kind
+        self.name = name
+        self.channel = channel
+        self.inbox = inbox
+        self.writable = writable
+    }
+
+    deinit {
+        channel.close(promise: nil)
+    }
+
+    override var typeName: String { kind }
+    override var description: String { "<\(kind) \(name)\(channel.isActive ? "" : " closed")>" }
+    override var methodNames: [String] {
+        (inbox == nil ? [] : ["read", "readLine", "readAll"]) + (writable ? ["write"] : []) + ["close"]
+    }
+
+    override func property(_ name: String) throws -> Value? {
+        switch name {
+        case "peer" where kind == "Connection": .string(self.name)
+        case "isOpen": .bool(channel.isActive)
+        default: nil
+        }
+    }
+
+    override func callMethod(_ call: NativeCall) throws -> Value? {
+        switch call.name {
+        case "read" where inbox != nil:
+            try call.expect(0...1)
+            let limit = call.optional(0) == nil ? Int.max : try call.integer(0, "byte count")
+            guard limit > 0 else { throw call.valueError("read() takes a positive byte count, not \(limit).") }
+            return reading(call) { inbox, runtime, line in try await inbox.read(upTo: limit, runtime: runtime, line: line) }
+        case "readLine" where inbox != nil:
+            try call.expect(0...0)
+            return reading(call) { inbox, runtime, line in try await inbox.readLine(runtime: runtime, line: line) }
+        case "readAll" where inbox != nil:
+            try call.expect(0...0)
+            return reading(call) { inbox, runtime, line in try await inbox.readAll(runtime: runtime, line: line) }
+        case "write" where writable:
+            try call.expect(1...1)
+            let text = try call.string(0, "text")
+            return call.awaitable {
+                try await self.send(text, runtime: call.runtime, line: call.context.line)
+                return .nil
+            }
+        case "close":
+            try call.expect(0...0)
+            closeChannel()
+            return .nil
+        default:
+            return nil
+        }
+    }
+
+    /// Writes `text`; returns once NIO has handed it to the system.
+    func send(_ text: String, runtime: Runtime, line: Int) async throws {
+        let buffer = channel.allocator.buffer(string: text)
+        do {
+            try await runtime.awaitIO(channel.writeAndFlush(buffer), line: line)
+        } catch {
+            throw runtime.ioError(error, "write to '\(name)'", line: line)
+        }
+    }
+
+    /// Everything until the end of the input, as text.
+    func readAll(runtime: Runtime, line: Int) async throws -> String {
+        do {
+            return String(decoding: try await inbox!.readAll(runtime: runtime, line: line), as: UTF8.self)
+        } catch {
+            throw runtime.ioError(error, "read from '\(name)'", line: line)
+        }
+    }
+
+    func closeChannel() {
+        channel.close(promise: nil)
+    }
+
+    /// An awaitable read: a string, or nil at the end of the input.
+    private func reading(
+        _ call: NativeCall, _ body: @escaping (Inbox, Runtime, Int) async throws -> [UInt8]?
+    ) -> Value {
+        let inbox = self.inbox!
+        let name = self.name
+        let description = self.description
+        return call.awaitable {
+            let line = call.context.line
+            do {
+                guard let bytes = try await body(inbox, call.runtime, line) else { return .nil }
+                return .string(String(decoding: bytes, as: UTF8.self))
+            } catch is Inbox.AlreadyReading {
+                throw call.error("Another task is already reading from \(description).", class: .valueError)
+            } catch is Inbox.LineTooLong {
+                throw call.error("Can't read a line from '\(name)': the line is longer than 1 MiB.", class: .ioError)
+            } catch {
+                throw call.runtime.ioError(error, "read from '\(name)'", line: line)
+            }
+        }
+    }
+}
