@@ -74,7 +74,12 @@ enum ScriptRunner {
             return error.exitStatus
         } catch let error as ScriptError {
             report(error, source: source, path: path)
-            if waitForTasks { _ = await interpreter.waitForTasks() }
+            // As asyncio.run does when its main coroutine fails: the tasks left (a listening server,
+            // a sleeper) are stopped, their `finally` blocks run, and the script ends.
+            if waitForTasks {
+                interpreter.stop()
+                _ = await interpreter.waitForTasks()
+            }
             return error.kind == .interrupted ? interruptedStatus : runtimeErrorStatus
         } catch {
             reportError("scr: \(error)")

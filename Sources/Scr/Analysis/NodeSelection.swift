@@ -119,7 +119,7 @@ struct NodeSelection {
                 location: CodeLocation) -> Expression {
         guard specialize else { return call(get(object, name), arguments, line: line, location: location) }
         return InvokeNode(runtime: runtime, object: object, receiverPlace: place(of: object), name: name,
-                          arguments: arguments, line: line)
+                          arguments: arguments, line: line, location: location)
     }
 
     // MARK: Statements

@@ -23,8 +23,11 @@ extension Runtime {
 
 extension Runtime {
     /// `receiver.name(arguments)` on a value that is not an instance.
-    func invokeBuiltin(_ receiver: Value, _ symbol: Int, _ name: Token, _ arguments: [Value], line: Int) throws -> Value {
-        if case .module(let module) = receiver { return try call(moduleMember(module, name), arguments, line: line) }
+    func invokeBuiltin(_ receiver: Value, _ symbol: Int, _ name: Token, _ arguments: [Value], line: Int,
+                       location: CodeLocation) throws -> Value {
+        if case .module(let module) = receiver {
+            return try call(moduleMember(module, name), arguments, line: line, location: location)
+        }
         if case .object(let object) = receiver { return try invoke(object, name, arguments, line: line) }
         if let result = try callBuiltin(receiver, symbol, arguments, line: line) { return result }
         throw noProperty(receiver, name)

@@ -5,7 +5,7 @@
 /// a module like any other: `math.floor` reads a member, a plain `import "math";` copies its members
 /// into the globals, and completion lists them.
 enum Library {
-    static let moduleNames = ["io", "json", "math", "net", "os", "process", "random", "time"]
+    static let moduleNames = ["http", "io", "json", "math", "net", "os", "process", "random", "time"]
 
     /// The members of the module an import names; nil if there is no built-in module of that name.
     static func members(ofModule name: String, _ runtime: Runtime) -> [(String, Value)]? {
@@ -17,6 +17,7 @@ enum Library {
         case "json": JSONLibrary.members(runtime)
         case "random": RandomLibrary.members(runtime)
         case "net": NetLibrary.members(runtime)
+        case "http": HTTPLibrary.members(runtime)
         case "process": ProcessLibrary.members(runtime)
         default: nil
         }

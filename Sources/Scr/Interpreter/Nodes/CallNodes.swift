@@ -103,11 +103,14 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
     let symbol: Int
     let arguments: NodeList<Expression>
     let line: Int
+    /// The function the call is in: a native called here (a module's `spawn`, `net.listen`) learns
+    /// where it was called from, as it does through the generic `CallNode`.
+    let location: CodeLocation
     // Unchecked exclusivity: confined to the executor; taken before a call, given back after it.
     @exclusivity(unchecked) var spareArguments = SpareArray<Value>()
 
     init(runtime: Runtime, object: Expression, receiverPlace: VariablePlace?, name: Token, arguments: [Expression],
-         line: Int) {
+         line: Int, location: CodeLocation) {
         self.runtime = runtime
         self.object = object
         self.receiverPlace = receiverPlace
@@ -115,6 +118,7 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
         self.symbol = runtime.symbols.intern(name.lexeme)
         self.arguments = NodeList(arguments)
         self.line = line
+        self.location = location
         super.init(suspends: object.suspends || arguments.anySuspends)
     }
 
@@ -167,18 +171,21 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
     private func callProperty(of receiver: Value, _ frame: Frame) throws -> Value {
         if case .instance = receiver {
             let callee = try runtime.property(of: receiver, symbol, name)
-            return try withArgumentArray(frame) { try runtime.call(callee, $0, line: line) }
+            return try withArgumentArray(frame) { try runtime.call(callee, $0, line: line, location: location) }
         }
-        return try withArgumentArray(frame) { try runtime.invokeBuiltin(receiver, symbol, name, $0, line: line) }
+        return try withArgumentArray(frame) {
+            try runtime.invokeBuiltin(receiver, symbol, name, $0, line: line, location: location)
+        }
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
         let receiver = try await object.value(frame)
         if case .instance = receiver {
             let callee = try runtime.property(of: receiver, symbol, name)
-            return try await runtime.call(callee, arguments.values(frame), line: line)
+            return try await runtime.call(callee, arguments.values(frame), line: line, location: location)
         }
-        return try await runtime.invokeBuiltin(receiver, symbol, name, arguments.values(frame), line: line)
+        return try await runtime.invokeBuiltin(receiver, symbol, name, arguments.values(frame), line: line,
+                                               location: location)
     }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {

@@ -133,6 +133,11 @@ final class Inbox: @unchecked Sendable {
                 guard waiter == nil else { throw AlreadyReading() }
                 guard let taken = try parse(bytes[start...], ended) else {
                     waiter = shot
+                    // A reader that needs more than the high-water mark (a long line) gets it.
+                    if paused {
+                        paused = false
+                        resume = true
+                    }
                     return nil
                 }
                 start += taken.consumed

@@ -66,7 +66,7 @@ extension SocketAddress {
 }
 
 /// A TCP connection accepted by a server, on its way to the script task that serves it.
-struct AcceptedConnection: Sendable {
+struct AcceptedConnection: ArrivalOnChannel {
     let channel: any Channel
     let inbox: Inbox
 }
@@ -77,8 +77,10 @@ final class ScriptServer: NativeObject {
     let host: String
     let port: Int
     private let kind: String
+    /// Set by `close()`: the channel closes a moment later, on its event loop.
+    private var closed = false
     /// The task that accepts connections and starts their handlers.
-    fileprivate(set) var task: TaskObject?
+    var task: TaskObject?
 
     init(kind: String, channel: any Channel, host: String, port: Int) {
         self.kind = kind
@@ -88,14 +90,14 @@ final class ScriptServer: NativeObject {
     }
 
     override var typeName: String { kind }
-    override var description: String { "<\(kind) \(host):\(port)\(channel.isActive ? "" : " closed")>" }
+    override var description: String { "<\(kind) \(host):\(port)\(!closed && channel.isActive ? "" : " closed")>" }
     override var methodNames: [String] { ["close", "wait"] }
 
     override func property(_ name: String) throws -> Value? {
         switch name {
         case "port": .number(Double(port))
         case "host": .string(host)
-        case "isOpen": .bool(channel.isActive)
+        case "isOpen": .bool(!closed && channel.isActive)
         default: nil
         }
     }
@@ -104,6 +106,7 @@ final class ScriptServer: NativeObject {
         switch call.name {
         case "close":
             try call.expect(0...0)
+            closed = true
             channel.close(promise: nil)
             return .nil
         case "wait":
@@ -120,56 +123,92 @@ final class ScriptServer: NativeObject {
 
     /// Binds a TCP server and starts the task that hands each connection to `handler`.
     static func listen(host: String, port: Int, handler: Value, _ call: NativeCall) async throws -> Value {
+        let accepted = IOQueue<AcceptedConnection>()
+        return try await start(
+            kind: "Server", task: "listen", host: host, port: port, arrivals: accepted, call,
+            configure: { bootstrap in
+                bootstrap.childChannelOption(.allowRemoteHalfClosure, value: true).childChannelInitializer { channel in
+                    let inbox = Inbox()
+                    return InboxHandler.install(inbox, on: channel).map {
+                        if !accepted.put(AcceptedConnection(channel: channel, inbox: inbox)) { channel.close(promise: nil) }
+                    }
+                }
+            },
+            serve: { next, site in
+                let connection = ScriptStream(
+                    kind: "Connection", name: next.channel.remoteAddress?.text ?? "?", channel: next.channel,
+                    inbox: next.inbox, writable: true)
+                try call.runtime.serve(.object(call.runtime.track(connection)), with: handler, site: site,
+                                       line: call.context.line)
+            })
+    }
+
+    /// Binds a server whose child channels `configure` sets up to put what arrives (a connection, a
+    /// request) in `arrivals`, and starts the task that takes each in turn and `serve`s it, until
+    /// the server closes. The task's name (`listen 127.0.0.1:8080`) is what `.tasks` shows.
+    static func start<Arrival: ArrivalOnChannel>(
+        kind: String, task name: String, host: String, port: Int, arrivals: IOQueue<Arrival>, _ call: NativeCall,
+        configure: (ServerBootstrap) -> ServerBootstrap, serve: @escaping (Arrival, TraceFrame?) throws -> Void
+    ) async throws -> Value {
         let runtime = call.runtime
         let line = call.context.line
-        let accepted = IOQueue<AcceptedConnection>()
-        let binding = ServerBootstrap(group: EventLoops.group)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelInitializer { channel in
-                let inbox = Inbox()
-                return InboxHandler.install(inbox, on: channel).map {
-                    if !accepted.put(AcceptedConnection(channel: channel, inbox: inbox)) { channel.close(promise: nil) }
-                }
-            }
-            .bind(host: host, port: port)
+        let site = call.context.location.map { TraceFrame(location: $0, line: line) }
+        let binding = configure(
+            ServerBootstrap(group: EventLoops.group)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+        ).bind(host: host, port: port)
         let channel: any Channel
         do {
             channel = try await runtime.awaitIO(binding, line: line) { $0.close(promise: nil) }
         } catch {
             throw runtime.ioError(error, "listen on '\(host):\(port)'", line: line)
         }
-        channel.closeFuture.whenComplete { _ in accepted.close() }
+        channel.closeFuture.whenComplete { _ in arrivals.close() }
         let server = runtime.track(
-            ScriptServer(kind: "Server", channel: channel, host: host, port: channel.localAddress?.port ?? port))
-        server.task = runtime.startTask(named: "listen \(host):\(server.port)") {
+            ScriptServer(kind: kind, channel: channel, host: host, port: channel.localAddress?.port ?? port))
+        server.task = runtime.startTask(named: "\(name) \(host):\(server.port)") {
             defer {
                 channel.close(promise: nil)
-                for connection in accepted.drain() { connection.channel.close(promise: nil) }
+                for arrival in arrivals.drain() { arrival.channel.close(promise: nil) }
             }
-            while let next = try await accepted.next(runtime: runtime, line: line) {
-                let connection = ScriptStream(
-                    kind: "Connection", name: next.channel.remoteAddress?.text ?? "?", channel: next.channel,
-                    inbox: next.inbox, writable: true)
-                try runtime.serve(.object(runtime.track(connection)), with: handler, line: line)
-            }
+            while let next = try await arrivals.next(runtime: runtime, line: line) { try serve(next, site) }
             return .nil
         }
         return .object(server)
     }
 }
 
+/// What a server's channels hand to its task: something that arrived on a channel.
+protocol ArrivalOnChannel: Sendable {
+    var channel: any Channel { get }
+}
+
 extension Runtime {
     /// Calls a server's handler with what arrived: an async handler's coroutine runs as a task of its
-    /// own; a synchronous handler's error is reported like a task's and the server goes on.
-    func serve(_ argument: Value, with handler: Value, line: Int) throws {
+    /// own, spawned where the server was started; a synchronous handler's error is reported and the
+    /// server goes on.
+    func serve(_ argument: Value, with handler: Value, site: TraceFrame?, line: Int) throws {
         do {
             if case .coroutine(let coroutine) = try call(handler, [argument], line: line) {
-                _ = try spawn(coroutine, line: line)
+                try spawn(coroutine, line: line).spawnSite = site
             }
-        } catch let error as ScriptError where error.kind == .runtime || error.kind == .thrown {
-            reportTaskError(error, task: currentTask)
+        } catch let error as ScriptError where error.isFailure {
+            reportHandlerError(error, site: site)
         }
     }
+
+    /// A server handler's error, which no script code can catch: reported as an unawaited task's is,
+    /// and the script's exit status is then 70 (the server goes on).
+    func reportHandlerError(_ error: ScriptError, site: TraceFrame?) {
+        hadUncaughtTaskError = true
+        error.spawnSite = site
+        error.mainFile = mainFile
+        writeError(error.report + "\n")
+    }
+}
+
+extension ScriptError {
+    /// An error of the code itself (raised or thrown), not a cancellation, interrupt, stop or exit.
+    var isFailure: Bool { kind == .runtime || kind == .thrown }
 }

@@ -12,6 +12,8 @@ final class ScriptStream: NativeObject {
     private let inbox: Inbox?
     private let channel: any Channel
     private let writable: Bool
+    /// Set by `close()`: the channel closes a moment later, on its event loop.
+    private var closed = false
 
     init(kind: String, name: String, channel: any Channel, inbox: Inbox?, writable: Bool) {
         self.kind = kind
@@ -26,7 +28,7 @@ final class ScriptStream: NativeObject {
     }
 
     override var typeName: String { kind }
-    override var description: String { "<\(kind) \(name)\(channel.isActive ? "" : " closed")>" }
+    override var description: String { "<\(kind) \(name)\(!closed && channel.isActive ? "" : " closed")>" }
     override var methodNames: [String] {
         (inbox == nil ? [] : ["read", "readLine", "readAll"]) + (writable ? ["write"] : []) + ["close"]
     }
@@ -34,7 +36,7 @@ final class ScriptStream: NativeObject {
     override func property(_ name: String) throws -> Value? {
         switch name {
         case "peer" where kind == "Connection": .string(self.name)
-        case "isOpen": .bool(channel.isActive)
+        case "isOpen": .bool(!closed && channel.isActive)
         default: nil
         }
     }
@@ -88,6 +90,7 @@ final class ScriptStream: NativeObject {
     }
 
     func closeChannel() {
+        closed = true
         channel.close(promise: nil)
     }
 

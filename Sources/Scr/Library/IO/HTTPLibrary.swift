@@ -1,0 +1,500 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// `http`: an HTTP/1.1 server and client on NIO's HTTP codec.
+///
+/// `await http.serve(port, handler)` (or `serve(host, port, handler)`; the host defaults to
+/// loopback) calls `handler(request)` for each request in a task of its own; the request is a map
+/// of `method`, `path`, `query`, `headers` and `body`, and what the handler returns is the response:
+/// a string (200, text), nil (204), or a map of `status`, `headers` and `body` (a string, or a list
+/// or map sent as JSON). Connections are kept alive; a malformed request gets 400 and an oversized
+/// body 413, and the server goes on. `await http.get(url)` and `await http.request(method, url,
+/// headers?, body?, timeout?)` give `{status, headers, body}`; only `http://` (no TLS).
+enum HTTPLibrary {
+    /// The largest request or response body a script is handed.
+    static let maxBody = 8 << 20
+
+    static func members(_ runtime: Runtime) -> [(String, Value)] {
+        [
+            native("serve", 2...3) { call in
+                let host = call.count == 3 ? try call.string(0, "host") : "127.0.0.1"
+                let port = try call.port(call.count - 2, allowingZero: true)
+                let handler = try call.callable(call.count - 1, "handler")
+                return call.awaitable { try await HTTPServer.serve(host: host, port: port, handler: handler, call) }
+            },
+            native("get", 1...2) { call in
+                let url = try call.string(0, "url")
+                let headers = call.optional(1) == nil ? [] : try call.headers(1)
+                return call.awaitable {
+                    try await HTTPClient.request("GET", url, headers: headers, body: nil, timeout: 30, call)
+                }
+            },
+            native("request", 2...5) { call in
+                let method = try call.string(0, "method").uppercased()
+                guard !method.isEmpty, method.utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A || $0 == 0x2D }) else {
+                    throw call.valueError("request() takes a method such as \"GET\", not \"\(method)\".")
+                }
+                let url = try call.string(1, "url")
+                var headers = call.optional(2) == nil ? [] : try call.headers(2)
+                let body = call.optional(3) == nil ? nil : try call.body(3, headers: &headers)
+                let timeout = call.optional(4) == nil ? 30 : try call.number(4, "timeout")
+                guard timeout > 0, timeout <= 86_400 else {
+                    throw call.valueError("request() takes a timeout of 0 to 86400 seconds, not \(Value.number(timeout)).")
+                }
+                return call.awaitable {
+                    try await HTTPClient.request(method, url, headers: headers, body: body, timeout: timeout, call)
+                }
+            },
+        ]
+    }
+}
+
+extension ArgumentChecking {
+    /// A map of header names to strings (or numbers).
+    func headers(_ index: Int) throws -> [(String, String)] {
+        try map(index, "headers").entries.map { key, value in
+            guard case .string(let name) = key else { throw error("\(name)() takes header names that are strings.") }
+            switch value {
+            case .string(let text): return (name.value, text.value)
+            case .number: return (name.value, value.description)
+            default: throw error("\(self.name)() takes header values that are strings, not \(value.typeName).")
+            }
+        }
+    }
+
+    /// A body: a string as it is, a list or map as JSON (and a JSON content type unless one is given).
+    func body(_ index: Int, headers: inout [(String, String)]) throws -> [UInt8] {
+        try HTTPBody.bytes(of: arguments[index], headers: &headers, context: context, function: name)
+    }
+}
+
+enum HTTPBody {
+    /// A body's bytes: a string as it is (text), a list or map as JSON.
+    static func bytes(of value: Value, headers: inout [(String, String)], context: CallContext, function: String)
+        throws -> [UInt8]
+    {
+        let hasType = headers.contains { $0.0.lowercased() == "content-type" }
+        switch value {
+        case .string(let text):
+            if !hasType { headers.append(("content-type", "text/plain; charset=utf-8")) }
+            return Array(text.value.utf8)
+        case .list, .map:
+            var writer = JSONWriter(indent: "", call: NativeCall(name: function, arguments: [], context: context))
+            try writer.write(value, depth: 0)
+            if !hasType { headers.append(("content-type", "application/json")) }
+            return Array(writer.output.utf8)
+        default:
+            throw context.error("\(function)() takes a body that is a string, a list or a map, not \(value.typeName).")
+        }
+    }
+}
+
+// MARK: The server
+
+/// A request as it arrived: the codec's head, the whole body, and the channel to answer on.
+struct IncomingRequest: ArrivalOnChannel {
+    let head: HTTPRequestHead
+    let body: [UInt8]
+    let channel: any Channel
+}
+
+/// Gathers each request's head and body and queues it for the script; answers what it can itself:
+/// 413 for a body over `HTTPLibrary.maxBody`, 503 once the server is closing. (NIO's
+/// `HTTPServerProtocolErrorHandler`, ahead of it, answers malformed requests with 400.)
+final class HTTPRequestCollector: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let requests: IOQueue<IncomingRequest>
+    private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
+    /// Set once a request is refused: the rest of its body is read and dropped (a client that is
+    /// still sending would otherwise get a reset instead of the answer), then the connection closes.
+    private var refused = false
+    private var dropped = 0
+
+    init(_ requests: IOQueue<IncomingRequest>) {
+        self.requests = requests
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            guard !refused else { return }
+            self.head = head
+            body = []
+        case .body(let buffer):
+            if refused {
+                dropped += buffer.readableBytes
+                if dropped > 8 * HTTPLibrary.maxBody { context.close(promise: nil) }
+                return
+            }
+            if body.count + buffer.readableBytes > HTTPLibrary.maxBody {
+                refused = true
+                body = []
+                refuse(context, .payloadTooLarge)
+                return
+            }
+            buffer.withUnsafeReadableBytes { body.append(contentsOf: $0) }
+        case .end:
+            if refused {
+                context.close(promise: nil)
+                return
+            }
+            guard let head else { return }
+            self.head = nil
+            if !requests.put(IncomingRequest(head: head, body: body, channel: context.channel)) {
+                refuse(context, .serviceUnavailable)
+                context.close(promise: nil)
+            }
+            body = []
+        }
+    }
+
+    private func refuse(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus) {
+        let head = HTTPResponseHead(version: .http1_1, status: status,
+                                    headers: ["content-length": "0", "connection": "close"])
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+}
+
+/// What `http.serve` starts: a server (the `Server` object scripts see) whose task answers each
+/// request by calling the handler in a task of its own.
+enum HTTPServer {
+    static func serve(host: String, port: Int, handler: Value, _ call: NativeCall) async throws -> Value {
+        let requests = IOQueue<IncomingRequest>()
+        return try await ScriptServer.start(
+            kind: "HTTPServer", task: "http.serve", host: host, port: port, arrivals: requests, call,
+            configure: { bootstrap in
+                bootstrap.childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                            withPipeliningAssistance: true, withErrorHandling: true)
+                        try channel.pipeline.syncOperations.addHandler(HTTPRequestCollector(requests))
+                    }
+                }
+            },
+            serve: { request, site in
+                call.runtime.answer(request, with: handler, site: site, line: call.context.line)
+            })
+    }
+}
+
+extension Runtime {
+    /// Calls the handler for `request` in a task of its own and sends what it returns. A handler that
+    /// fails has its error reported, as an unawaited task's is, and the client gets 500.
+    fileprivate func answer(_ request: IncomingRequest, with handler: Value, site: TraceFrame?, line: Int) {
+        let value = requestValue(request)
+        startTask(named: "\(request.head.method.rawValue) \(request.head.uri.prefix(60))") { [self] in
+            var response: HTTPResponse
+            do {
+                var result = try call(handler, [value], line: line)
+                if case .coroutine = result { result = try await self.await(result, line: line) }
+                do {
+                    response = try HTTPResponse(result, runtime: self, line: line)
+                } catch let error as ScriptError {
+                    // What the handler returned is wrong: the traceback points at the handler.
+                    if case .function(let closure) = handler {
+                        error.arrive(at: closure.code.line)
+                        error.leave(closure.code.location)
+                    }
+                    throw error
+                }
+            } catch let error as ScriptError where error.isFailure {
+                reportHandlerError(error, site: site)
+                response = HTTPResponse(status: 500, text: "Internal Server Error\n")
+            } catch {
+                request.channel.close(promise: nil)
+                throw error
+            }
+            let sent = response.send(on: request.channel, to: request.head)
+            _ = try? await awaitIO(sent, line: line)
+            return .nil
+        }.spawnSite = site
+    }
+
+    /// The request as the handler sees it: a map of `method`, `path`, `query`, `headers`, `body`.
+    private func requestValue(_ request: IncomingRequest) -> Value {
+        let uri = request.head.uri
+        let (path, query) = uri.firstIndex(of: "?").map { (String(uri[..<$0]), String(uri[uri.index(after: $0)...])) }
+            ?? (uri, "")
+        let queryMap = MapObject()
+        for pair in query.split(separator: "&") where !pair.isEmpty {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = Value.string(URLText.decode(parts[0]))
+            if queryMap.entries[key] == nil {
+                queryMap.entries[key] = .string(parts.count > 1 ? URLText.decode(parts[1]) : "")
+            }
+        }
+        let fields = MapObject()
+        fields.entries[.string("method")] = .string(request.head.method.rawValue)
+        fields.entries[.string("path")] = .string(path)
+        fields.entries[.string("query")] = .map(track(queryMap))
+        fields.entries[.string("headers")] = headersValue(request.head.headers)
+        fields.entries[.string("body")] = .string(String(decoding: request.body, as: UTF8.self))
+        return .map(track(fields))
+    }
+
+    /// Headers as a map of lower-case names; a repeated header's values joined by ", ".
+    fileprivate func headersValue(_ headers: HTTPHeaders) -> Value {
+        let map = MapObject()
+        for (name, value) in headers {
+            let key = Value.string(name.lowercased())
+            if case .string(let earlier) = map.entries[key] {
+                map.entries[key] = .string(earlier.value + ", " + value)
+            } else {
+                map.entries[key] = .string(value)
+            }
+        }
+        return .map(track(map))
+    }
+}
+
+/// A response made from what a handler returned, ready to send.
+struct HTTPResponse {
+    var status: Int
+    var headers: [(String, String)] = []
+    var body: [UInt8] = []
+
+    init(status: Int, text: String) {
+        self.status = status
+        headers = [("content-type", "text/plain; charset=utf-8")]
+        body = Array(text.utf8)
+    }
+
+    /// A string is a 200 text response, nil a 204, a map `{status?, headers?, body?}` what it says.
+    init(_ value: Value, runtime: Runtime, line: Int) throws {
+        let context = CallContext(runtime: runtime, line: line)
+        status = 200
+        switch value {
+        case .nil:
+            status = 204
+        case .string(let text):
+            headers = [("content-type", "text/plain; charset=utf-8")]
+            body = Array(text.value.utf8)
+        case .map(let map):
+            if let code = map.entries[.string("status")] {
+                guard case .number(let number) = code, number == number.rounded(), (100...999).contains(number) else {
+                    throw context.error("An HTTP response's status must be a whole number from 100 to 999, not \(code).",
+                                        class: .valueError)
+                }
+                status = Int(number)
+            }
+            if let given = map.entries[.string("headers")] {
+                headers = try NativeCall(name: "response", arguments: [given], context: context).headers(0)
+            }
+            if let content = map.entries[.string("body")], content != .nil {
+                body = try HTTPBody.bytes(of: content, headers: &headers, context: context, function: "response")
+            }
+        default:
+            throw context.error("An HTTP handler returns a string, a map or nil, not \(value.typeName).")
+        }
+    }
+
+    /// Writes the response; the future completes once NIO has handed it to the system.
+    func send(on channel: any Channel, to request: HTTPRequestHead) -> EventLoopFuture<Void> {
+        var head = HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: status))
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
+        head.headers.replaceOrAdd(name: "content-length", value: String(body.count))
+        let keepAlive = request.isKeepAlive
+        if !keepAlive { head.headers.replaceOrAdd(name: "connection", value: "close") }
+        let buffer = channel.allocator.buffer(bytes: body)
+        channel.write(HTTPServerResponsePart.head(head), promise: nil)
+        if request.method != .HEAD { channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil) }
+        let sent = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+        if !keepAlive { sent.whenComplete { _ in channel.close(promise: nil) } }
+        return sent
+    }
+}
+
+/// Percent-decoding of URL parts (`+` is a space in a query).
+enum URLText {
+    static func decode(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        var utf8 = Array(text.utf8)[...]
+        while let byte = utf8.popFirst() {
+            if byte == UInt8(ascii: "+") {
+                bytes.append(0x20)
+            } else if byte == UInt8(ascii: "%"), utf8.count >= 2,
+                      let high = hexValue(utf8[utf8.startIndex]), let low = hexValue(utf8[utf8.startIndex + 1]) {
+                bytes.append(high << 4 | low)
+                utf8 = utf8.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
+
+// MARK: The client
+
+/// A response as it arrived.
+struct ReceivedResponse: Sendable {
+    var head: HTTPResponseHead
+    var body: [UInt8] = []
+}
+
+/// Gathers the response to the one request a client connection sends.
+final class HTTPResponseCollector: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+
+    private let promise: EventLoopPromise<ReceivedResponse>
+    private var response: ReceivedResponse?
+
+    init(_ promise: EventLoopPromise<ReceivedResponse>) {
+        self.promise = promise
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            response = ReceivedResponse(head: head)
+        case .body(let buffer):
+            guard response != nil else { return }
+            if response!.body.count + buffer.readableBytes > HTTPLibrary.maxBody {
+                promise.fail(HTTPClient.Failure.tooLarge)
+                context.close(promise: nil)
+                return
+            }
+            buffer.withUnsafeReadableBytes { response!.body.append(contentsOf: $0) }
+        case .end:
+            if let response { promise.succeed(response) }
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        promise.fail(HTTPClient.Failure.closedEarly)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        promise.fail(error)
+        context.close(promise: nil)
+    }
+}
+
+enum HTTPClient {
+    enum Failure: Error, CustomStringConvertible {
+        case closedEarly, tooLarge, timedOut
+
+        var description: String {
+            switch self {
+            case .closedEarly: "The connection closed before the response ended"
+            case .tooLarge: "The response is larger than 8 MiB"
+            case .timedOut: "Timed out"
+            }
+        }
+    }
+
+    /// An `http://host:port/path?query` URL in its parts.
+    struct Target {
+        var host: String
+        var port: Int
+        var path: String
+
+        init?(_ url: String) {
+            guard url.lowercased().hasPrefix("http://") else { return nil }
+            let rest = url.dropFirst(7)
+            let authority = rest.prefix { $0 != "/" && $0 != "?" }
+            path = String(rest.dropFirst(authority.count))
+            if path.isEmpty || path.first == "?" { path = "/" + path }
+            if authority.hasPrefix("[") {
+                // [::1]:8080
+                guard let close = authority.firstIndex(of: "]") else { return nil }
+                host = String(authority[authority.index(after: authority.startIndex)..<close])
+                let after = authority[authority.index(after: close)...]
+                port = 80
+                if after.hasPrefix(":") {
+                    guard let number = Int(after.dropFirst()) else { return nil }
+                    port = number
+                }
+            } else if let colon = authority.lastIndex(of: ":") {
+                host = String(authority[..<colon])
+                guard let number = Int(authority[authority.index(after: colon)...]) else { return nil }
+                port = number
+            } else {
+                host = String(authority)
+                port = 80
+            }
+            guard !host.isEmpty, (1...65535).contains(port) else { return nil }
+        }
+    }
+
+    static func request(
+        _ method: String, _ url: String, headers: [(String, String)], body: [UInt8]?, timeout: Double,
+        _ call: NativeCall
+    ) async throws -> Value {
+        let runtime = call.runtime
+        let line = call.context.line
+        guard let target = Target(url) else {
+            let reason = url.lowercased().hasPrefix("https://") ? "https (TLS) is not supported" : "not an http:// URL"
+            throw call.valueError("\(call.name)() can't request '\(url)': \(reason).")
+        }
+        let loop = EventLoops.group.next()
+        let promise = loop.makePromise(of: ReceivedResponse.self)
+        let deadline = loop.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
+            promise.fail(Failure.timedOut)
+        }
+        let opened = Locked<(any Channel)?>(nil)
+        promise.futureResult.whenComplete { _ in
+            deadline.cancel()
+            opened.withLock { $0 }?.close(promise: nil)
+        }
+        var head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: target.path)
+        head.headers.add(name: "host", value: target.port == 80 ? target.host : "\(target.host):\(target.port)")
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
+        if let body { head.headers.replaceOrAdd(name: "content-length", value: String(body.count)) }
+        head.headers.replaceOrAdd(name: "connection", value: "close")
+        let requestHead = head
+        ClientBootstrap(group: loop)
+            .connectTimeout(.milliseconds(Int64(min(timeout, 30) * 1000)))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(HTTPResponseCollector(promise))
+                }
+            }
+            .connect(host: target.host, port: target.port)
+            .whenComplete { result in
+                switch result {
+                case .failure(let error):
+                    promise.fail(error)
+                case .success(let channel):
+                    opened.withLock { $0 = channel }
+                    channel.write(HTTPClientRequestPart.head(requestHead), promise: nil)
+                    if let body {
+                        channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(bytes: body))),
+                                      promise: nil)
+                    }
+                    channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+                }
+            }
+        let response: ReceivedResponse
+        do {
+            response = try await runtime.awaitIO(promise.futureResult, line: line)
+        } catch let error as ScriptError {
+            promise.fail(error)
+            throw error
+        } catch {
+            throw runtime.ioError(error, "\(method) '\(url)'", line: line)
+        }
+        return call.map([
+            ("status", .number(Double(response.head.status.code))),
+            ("headers", runtime.headersValue(response.head.headers)),
+            ("body", .string(String(decoding: response.body, as: UTF8.self))),
+        ])
+    }
+}
