@@ -41,17 +41,15 @@ public final class REPLServer: Sendable {
     /// The address actually bound (a TCP port 0 becomes the port the system chose).
     public let boundAddress: RemoteAddress
     private let channel: any Channel
-    private let group: MultiThreadedEventLoopGroup
     let connections = Locked<[ObjectIdentifier: RemoteConnection]>([:])
 
     private init(interpreter: Interpreter, options: REPLServerOptions, token: String?, boundAddress: RemoteAddress,
-                 channel: any Channel, group: MultiThreadedEventLoopGroup) {
+                 channel: any Channel) {
         self.interpreter = interpreter
         self.options = options
         self.token = token
         self.boundAddress = boundAddress
         self.channel = channel
-        self.group = group
     }
 
     /// Starts listening. Output of the interpreter also goes to every attached client.
@@ -74,9 +72,9 @@ public final class REPLServer: Sendable {
         }
         if case .unix(let path) = options.address { try UnixSocketPath.prepare(path) }
 
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let registry = ServerRegistry()
-        let bootstrap = ServerBootstrap(group: group)
+        // The event loops the script's own sockets use (`net`, `http`): one group in the process.
+        let bootstrap = ServerBootstrap(group: EventLoops.group)
             .serverChannelOption(ChannelOptions.backlog, value: 64)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -101,7 +99,6 @@ public final class REPLServer: Sendable {
                 channel = try await bootstrap.bind(to: tcpAddress!).get()
             }
         } catch {
-            try? await group.shutdownGracefully()
             throw RemoteError.cannotListen(options.address.description, REPLServer.reason(error))
         }
         // Only a server that listens writes its token: one that failed to bind must not replace the
@@ -111,7 +108,6 @@ public final class REPLServer: Sendable {
                 try AccessToken.write(token, to: options.tokenFile ?? AccessToken.defaultPath)
             } catch {
                 try? await channel.close()
-                try? await group.shutdownGracefully()
                 throw error
             }
         }
@@ -120,7 +116,7 @@ public final class REPLServer: Sendable {
             bound = .tcp(host: host, port: port)
         }
         let server = REPLServer(interpreter: interpreter, options: options, token: token, boundAddress: bound,
-                                channel: channel, group: group)
+                                channel: channel)
         registry.server = server
         let previous = interpreter.output.current
         interpreter.output.push { [weak server] text in
@@ -135,7 +131,6 @@ public final class REPLServer: Sendable {
         interpreter.output.pop()
         try? await channel.close()
         for connection in connections.withLock({ Array($0.values) }) { connection.disconnect() }
-        try? await group.shutdownGracefully()
         if case .unix(let path) = boundAddress { System.removeFile(path) }
     }
 

@@ -26,9 +26,9 @@ public final class RemoteBackend: REPLBackend {
             StandardOutput.output.write(text)
             StandardOutput.output.flush()
         })
-        let accepted = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: Void.self)
+        let accepted = EventLoops.group.next().makePromise(of: Void.self)
         let clientNonce = Handshake.nonce()
-        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let bootstrap = ClientBootstrap(group: EventLoops.group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(ClientDecoder()))
