@@ -62,6 +62,14 @@ let package = Package(
             path: "bench/embedding"
         ),
         .executableTarget(
+            name: "NetLoad",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "bench/netload"
+        ),
+        .executableTarget(
             name: "EmbeddingProbe",
             dependencies: ["Scr", "ScrREPL"],
             path: "Tests/EmbeddingProbe"

@@ -476,6 +476,9 @@ package enum System {
         #endif
     }
 
+    /// `errno` when the peer reset a connection.
+    package static let connectionReset = ECONNRESET
+
     package static let killSignal = SIGKILL
     package static let terminateSignal = SIGTERM
 

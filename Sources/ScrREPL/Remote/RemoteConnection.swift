@@ -32,7 +32,10 @@ final class RemoteConnection: Sendable {
             for await input in stream {
                 guard let self else { return }
                 await self.handle(input, buffer: &buffer)
-                self.pendingCount.subtract(1, ordering: .relaxed)
+                // Done once its answer is on the event loop, behind the writes `handle` queued there:
+                // an idle-timeout check that runs first (on a busy machine its timer can be due
+                // before them) must still find the session busy, or the answer is cut off.
+                self.channel.eventLoop.execute { self.pendingCount.subtract(1, ordering: .relaxed) }
             }
         }
     }

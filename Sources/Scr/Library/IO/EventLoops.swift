@@ -6,7 +6,9 @@ import NIOPosix
 /// Script code never runs there: an I/O operation hands its outcome to the waiting script task,
 /// which resumes on the executor (see `Runtime.awaitIO`).
 package enum EventLoops {
-    package static var group: MultiThreadedEventLoopGroup { .singleton }
+    /// One event loop thread: all script code runs on the one executor thread anyway, and a second
+    /// loop thread only adds hand-offs between threads (docs/internals.md, "Async I/O").
+    package static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     /// Runs `body` on NIO's shared thread pool (for calls that block: a file read, `waitpid`).
     static func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> EventLoopFuture<T> {

@@ -210,7 +210,8 @@ extension Runtime {
                 throw error
             }
             let sent = response.send(on: request.channel, to: request.head)
-            _ = try? await awaitIO(sent, line: line)
+            // As a connection's `write` does: wait only when the client is not reading.
+            if !request.channel.isWritable { _ = try? await awaitIO(sent, line: line) }
             return .nil
         }.spawnSite = site
     }
@@ -293,19 +294,24 @@ struct HTTPResponse {
         }
     }
 
-    /// Writes the response; the future completes once NIO has handed it to the system.
+    /// Writes the response, in one hop to the channel's event loop; the future completes once NIO has
+    /// handed it to the system.
     func send(on channel: any Channel, to request: HTTPRequestHead) -> EventLoopFuture<Void> {
         var head = HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: status))
         for (name, value) in headers { head.headers.add(name: name, value: value) }
         head.headers.replaceOrAdd(name: "content-length", value: String(body.count))
         let keepAlive = request.isKeepAlive
         if !keepAlive { head.headers.replaceOrAdd(name: "connection", value: "close") }
-        let buffer = channel.allocator.buffer(bytes: body)
-        channel.write(HTTPServerResponsePart.head(head), promise: nil)
-        if request.method != .HEAD { channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil) }
-        let sent = channel.writeAndFlush(HTTPServerResponsePart.end(nil))
-        if !keepAlive { sent.whenComplete { _ in channel.close(promise: nil) } }
-        return sent
+        let body = request.method == .HEAD ? nil : channel.allocator.buffer(bytes: self.body)
+        let response = head
+        let sent = channel.eventLoop.makePromise(of: Void.self)
+        channel.eventLoop.execute {
+            channel.write(HTTPServerResponsePart.head(response), promise: nil)
+            if let body { channel.write(HTTPServerResponsePart.body(.byteBuffer(body)), promise: nil) }
+            channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: sent)
+            if !keepAlive { sent.futureResult.whenComplete { _ in channel.close(promise: nil) } }
+        }
+        return sent.futureResult
     }
 }
 

@@ -172,15 +172,21 @@ final class InboxHandler: ChannelDuplexHandler {
     let inbox: Inbox
     private var context: ChannelHandlerContext?
     private var heldRead = false
+    /// Called once the channel is active (an accepted connection is handed to the script then: a
+    /// write before that would find it closed).
+    private var whenActive: (() -> Void)?
 
-    init(_ inbox: Inbox) {
+    init(_ inbox: Inbox, whenActive: (() -> Void)?) {
         self.inbox = inbox
+        self.whenActive = whenActive
     }
 
     /// Adds a handler for `inbox` to `channel`'s pipeline and lets the inbox resume the channel's
     /// reading. On the channel's event loop (in a channel initializer).
-    static func install(_ inbox: Inbox, on channel: any Channel) -> EventLoopFuture<Void> {
-        let handler = InboxHandler(inbox)
+    static func install(_ inbox: Inbox, on channel: any Channel, whenActive: (() -> Void)? = nil)
+        -> EventLoopFuture<Void>
+    {
+        let handler = InboxHandler(inbox, whenActive: whenActive)
         let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)
         let eventLoop = channel.eventLoop
         inbox.resumeReading = { eventLoop.execute { bound.value.resume() } }
@@ -189,6 +195,18 @@ final class InboxHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        if context.channel.isActive { becameActive() }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        becameActive()
+        context.fireChannelActive()
+    }
+
+    private func becameActive() {
+        let call = whenActive
+        whenActive = nil
+        call?()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -226,7 +244,13 @@ final class InboxHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        inbox.end(error)
+        // A peer that resets the connection has ended it, as far as reading goes (Node and Go read
+        // it as the end too); writes to it still fail.
+        if let error = error as? IOError, error.errnoCode == System.connectionReset {
+            inbox.end()
+        } else {
+            inbox.end(error)
+        }
         context.close(promise: nil)
     }
 }

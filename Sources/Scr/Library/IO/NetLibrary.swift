@@ -129,7 +129,7 @@ final class ScriptServer: NativeObject {
             configure: { bootstrap in
                 bootstrap.childChannelOption(.allowRemoteHalfClosure, value: true).childChannelInitializer { channel in
                     let inbox = Inbox()
-                    return InboxHandler.install(inbox, on: channel).map {
+                    return InboxHandler.install(inbox, on: channel) {
                         if !accepted.put(AcceptedConnection(channel: channel, inbox: inbox)) { channel.close(promise: nil) }
                     }
                 }

@@ -70,9 +70,20 @@ final class ScriptStream: NativeObject {
         }
     }
 
-    /// Writes `text`; returns once NIO has handed it to the system.
+    /// Writes `text`. While less than NIO's high-water mark (64 KiB) waits to go out, the write is
+    /// queued and the task goes on, as asyncio's `write` buffers until `drain()` must wait; past it,
+    /// the task waits until the bytes have been handed to the system. Waiting for every write would
+    /// cost a wake-up of the executor per write (a third of an echo round trip: docs/internals.md,
+    /// "Async I/O").
     func send(_ text: String, runtime: Runtime, line: Int) async throws {
         let buffer = channel.allocator.buffer(string: text)
+        guard !closed else {
+            throw runtime.ioError(ChannelError.ioOnClosedChannel, "write to '\(name)'", line: line)
+        }
+        if channel.isActive && channel.isWritable {
+            channel.writeAndFlush(buffer, promise: nil)
+            return
+        }
         do {
             try await runtime.awaitIO(channel.writeAndFlush(buffer), line: line)
         } catch {
