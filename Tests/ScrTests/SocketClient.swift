@@ -66,6 +66,17 @@ final class SocketClient {
         return false
     }
 
+    /// Shuts down the sending side, as `nc -N` does after its input.
+    func shutdownWrite() {
+        shutdown(fd, Int32(SHUT_WR))
+    }
+
+    /// Reads and drops what is there (a test that only needs the server's output to flow).
+    func discardAvailable() {
+        _ = readSome()
+        received = ""
+    }
+
     /// Reads what is there; false once the peer has closed.
     private func readSome() -> Bool {
         var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]

@@ -91,6 +91,11 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { connection?.becameWritable() }
+        context.fireChannelWritabilityChanged()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
         pending.writeBuffer(&bytes)
@@ -106,7 +111,19 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
+        if case ChannelEvent.inputClosed = event {
+            // The client has sent all it will: a last line without its newline still counts (as a
+            // shell reads one), and the session closes the connection once it has answered.
+            guard let connection, !awaitingAuthentication else {
+                context.close(promise: nil)
+                return
+            }
+            if case .plain = mode, pending.readableBytes > 0 {
+                pending.writeString("\n")
+                handleReceived(context)
+            }
+            connection.inputEnded()
+        } else if event is IdleStateHandler.IdleStateEvent {
             // A client awaiting a long evaluation sends nothing, and is not idle.
             if connection?.isBusy != true { reject(context, "idle for too long") }
         } else {

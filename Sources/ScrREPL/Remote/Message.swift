@@ -31,15 +31,45 @@ struct Message: Equatable {
         buffer.writeBytes(bytes)
     }
 
+    /// The messages that carry `payload`: one, or, past `maximumLength` bytes, several of the same
+    /// kind and id, each cut at a character's start, which the client joins (results and output are
+    /// appended as they come). A 2 MiB result once made a frame the client refused, and it hung.
+    static func frames(kind: Kind, id: UInt32, payload: String, limit: Int = maximumLength) -> [Message] {
+        let utf8 = payload.utf8
+        guard utf8.count > limit else { return [Message(kind: kind, id: id, payload: payload)] }
+        var frames: [Message] = []
+        var start = utf8.startIndex
+        while start < utf8.endIndex {
+            var end = utf8.index(start, offsetBy: limit, limitedBy: utf8.endIndex) ?? utf8.endIndex
+            // Back to the first byte of the character the cut would split.
+            while end < utf8.endIndex && end > start && UTF8.isContinuation(utf8[end]) { end = utf8.index(before: end) }
+            if end == start {
+                // A limit smaller than one character: the frame holds that character.
+                end = utf8.index(after: start)
+                while end < utf8.endIndex && UTF8.isContinuation(utf8[end]) { end = utf8.index(after: end) }
+            }
+            frames.append(Message(kind: kind, id: id, payload: String(payload[start..<end])))
+            start = end
+        }
+        return frames
+    }
+
     var bytes: [UInt8] {
         var buffer = ByteBuffer()
         write(to: &buffer)
         return Array(buffer.readableBytesView)
     }
 
-    enum DecodeError: Error {
+    enum DecodeError: Error, CustomStringConvertible {
         case tooLong
         case unknownKind
+
+        var description: String {
+            switch self {
+            case .tooLong: "a message longer than 1 MiB"
+            case .unknownKind: "a message of an unknown kind"
+            }
+        }
     }
 
     /// Reads one whole message from `buffer`, or nil if more bytes are needed.

@@ -77,6 +77,8 @@ public final class REPLServer: Sendable {
         let bootstrap = ServerBootstrap(group: EventLoops.group)
             .serverChannelOption(ChannelOptions.backlog, value: 64)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            // A client that shuts down its sending side still gets its answers (`ConnectionHandler`).
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard let server = registry.server else { throw ChannelError.ioOnClosedChannel }
@@ -84,6 +86,9 @@ public final class REPLServer: Sendable {
                         try channel.pipeline.syncOperations.addHandler(
                             IdleStateHandler(readTimeout: .seconds(server.options.idleTimeoutSeconds)))
                     }
+                    // A client that does not read its answers is not read from either (NIO's
+                    // handler holds reads while the outbound buffer is over its high-water mark).
+                    try channel.pipeline.syncOperations.addHandler(BackPressureHandler())
                     try channel.pipeline.syncOperations.addHandler(ConnectionHandler(server: server))
                 }
             }

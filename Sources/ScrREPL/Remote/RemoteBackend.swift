@@ -287,6 +287,11 @@ private final class ClientHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         answer(.failure(error))
+        // A frame the client cannot read ends the connection, with a word why, rather than a
+        // client that waits for ever on a stream it has stopped parsing.
+        if answered, let error = error as? Message.DecodeError {
+            output.withLock { $0 }("\nscr connect: the server sent \(error.description); disconnecting.\n")
+        }
         context.close(promise: nil)
     }
 }

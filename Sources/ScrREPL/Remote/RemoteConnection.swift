@@ -27,10 +27,17 @@ final class RemoteConnection: Sendable {
         backend = LocalBackend(session: session)
         let (stream, continuation) = AsyncStream<Delivery>.makeStream()
         inputs = continuation
+        let channel = self.channel
         Task { [weak self] in
+            // Once the inputs end (the client shut its side down, or went away) and the last one
+            // has answered, the connection closes, after those answers.
+            defer { channel.eventLoop.execute { channel.close(promise: nil) } }
             var buffer = InputBuffer()
             for await input in stream {
                 guard let self else { return }
+                // Back-pressure: the next input runs once the answers before it have gone out, so a
+                // client that does not read holds at most one input's answer here, not all of them.
+                await self.untilWritable()
                 await self.handle(input, buffer: &buffer)
                 // Done once its answer is on the event loop, behind the writes `handle` queued there:
                 // an idle-timeout check that runs first (on a busy machine its timer can be due
@@ -38,6 +45,29 @@ final class RemoteConnection: Sendable {
                 self.channel.eventLoop.execute { self.pendingCount.subtract(1, ordering: .relaxed) }
             }
         }
+    }
+
+    /// The session's task, waiting for the channel to take more output (see `untilWritable`).
+    private let writableWaiter = Locked<CheckedContinuation<Void, Never>?>(nil)
+
+    /// Returns once the channel's outbound buffer is below its high-water mark, or it has closed.
+    private func untilWritable() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let waitHere = writableWaiter.withLock { waiter in
+                guard channel.isActive && !channel.isWritable else { return false }
+                waiter = continuation
+                return true
+            }
+            if !waitHere { continuation.resume() }
+        }
+    }
+
+    /// From the channel's event loop: the outbound buffer went below its low-water mark.
+    func becameWritable() {
+        writableWaiter.withLock { waiter in
+            defer { waiter = nil }
+            return waiter
+        }?.resume()
     }
 
     /// Whether an input of this session is running or waiting to: the client is busy, not idle,
@@ -60,11 +90,17 @@ final class RemoteConnection: Sendable {
                 session.interrupt()
                 return
             case .complete:
+                // Counted as a pending input: a client that sends completion requests without
+                // reading the answers is cut off at the same limit, not given a task for each.
+                guard pendingCount.add(1, ordering: .relaxed).newValue <= server.options.maxPendingInputs else {
+                    throw ConnectionError.tooMuchPendingInput
+                }
                 let word = message.payload
                 let interpreter = session.interpreter
                 Task {
                     let words = await interpreter.completions(for: word)
                     self.send(Message(kind: .completions, id: message.id, payload: words.joined(separator: "\n")))
+                    self.channel.eventLoop.execute { self.pendingCount.subtract(1, ordering: .relaxed) }
                 }
                 return
             default:
@@ -77,8 +113,15 @@ final class RemoteConnection: Sendable {
         inputs.yield(input)
     }
 
+    /// The client shut its sending side down (`nc -N`): what it sent still runs and is answered,
+    /// then the connection closes.
+    func inputEnded() {
+        inputs.finish()
+    }
+
     /// The client went away: its running input is interrupted; other sessions are not touched.
     func closed() {
+        becameWritable()
         inputs.finish()
         session.interrupt()
     }
@@ -147,8 +190,10 @@ final class RemoteConnection: Sendable {
     }
 
     private func send(_ message: Message) {
-        var buffer = channel.allocator.buffer(capacity: message.payload.utf8.count + 9)
-        message.write(to: &buffer)
-        channel.writeAndFlush(buffer, promise: nil)
+        for frame in Message.frames(kind: message.kind, id: message.id, payload: message.payload) {
+            var buffer = channel.allocator.buffer(capacity: frame.payload.utf8.count + 9)
+            frame.write(to: &buffer)
+            channel.writeAndFlush(buffer, promise: nil)
+        }
     }
 }

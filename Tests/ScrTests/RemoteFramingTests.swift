@@ -1,0 +1,120 @@
+import Foundation
+import Scr
+@testable import ScrREPL
+import Testing
+
+/// Results and output longer than one frame (1 MiB) travel as several frames; a client that gets a
+/// frame it cannot read says so and disconnects; a client that does not read holds up its own
+/// session instead of growing the server's memory (issue 21).
+@Suite(.serialized)
+struct RemoteFramingTests {
+    /// Every limit from 1 to 8 bytes over strings of 1- to 4-byte characters: frames are within the
+    /// limit (or hold one whole character), never split a character, and join back to the payload.
+    @Test func framesSplitAtCharacters() {
+        let characters = ["a", "é", "€", "😀"]
+        var payloads = [""]
+        for a in characters {
+            for b in characters {
+                for c in characters { payloads.append(a + b + c + a) }
+            }
+        }
+        for payload in payloads {
+            for limit in 1...8 {
+                let frames = Message.frames(kind: .result, id: 7, payload: payload, limit: limit)
+                #expect(frames.map(\.payload).joined() == payload, "\(payload) at \(limit)")
+                for frame in frames {
+                    #expect(frame.kind == .result && frame.id == 7)
+                    #expect(frame.payload.utf8.count <= limit || frame.payload.count == 1, "\(payload) at \(limit)")
+                    if payload.utf8.count > limit { #expect(!frame.payload.isEmpty) }
+                }
+            }
+        }
+    }
+
+    @Test func aResultOverOneMiBArrivesWhole() async throws {
+        let path = "/tmp/scr-test-\(UUID().uuidString.prefix(8)).sock"
+        let interpreter = Interpreter(output: { _ in }, errors: { _ in })
+        let server = try await interpreter.serveREPL(REPLServerOptions(address: .unix(path: path)))
+        defer { Task { await server.close() } }
+        let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil)
+        defer { backend.disconnect() }
+        let answer = await backend.run("\"é\".repeat(1500000)")
+        #expect(answer?.count == 1_500_000 + 3)  // The quotes and the newline.
+        #expect(answer?.hasPrefix("\"éé") == true)
+        // The session goes on after it.
+        #expect(await backend.run("1 + 1") == "2\n")
+    }
+
+    @Test func aBadFrameIsReportedAndTheClientDisconnects() async throws {
+        // A "server" that answers the handshake, then sends a frame whose length is over the limit.
+        let host = Interpreter(output: { _ in }, errors: { _ in })
+        try await host.run("""
+            import "net" as net;
+            var fake = await net.listen("127.0.0.1", 0, async fun (connection) {
+              await connection.readLine();
+              await connection.write("SCR/2 OK\\n");
+              await connection.read();  // The client's first input: answer it with a bad frame.
+              await connection.write("\\u{FF}\\u{FF}\\u{FF}\\u{FF}garbage");
+              await sleep(30);
+            });
+            var port = fake.port;
+            """)
+        guard case .number(let port) = try await host.get("port") else { throw SocketError.connect("no port") }
+        let backend = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: Int(port)), token: nil)
+        let said = Locked("")
+        backend.attachOutput { text in said.withLock { $0 += text } }
+        #expect(await backend.run("1 + 1") == "error: the connection is closed\n")
+        #expect(!backend.isConnected)
+        #expect(said.withLock { $0 }.contains(
+            "scr connect: the server sent a message longer than 1 MiB; disconnecting."))
+        host.stop()
+    }
+
+    @Test func aClientThatDoesNotReadHoldsUpItsSession() async throws {
+        let path = "/tmp/scr-test-\(UUID().uuidString.prefix(8)).sock"
+        let interpreter = Interpreter(output: { _ in }, errors: { _ in })
+        try await interpreter.run("var n = 0;")
+        let server = try await interpreter.serveREPL(REPLServerOptions(address: .unix(path: path)))
+        defer { Task { await server.close() } }
+        let client = try SocketClient(unix: path)
+        // 200 inputs with answers of 200 KB each: 40 MB the server would buffer for a client that
+        // does not read.
+        let inputs = 200
+        client.send(String(repeating: "n = n + 1; \"y\".repeat(200000)\n", count: inputs))
+        func ran() async throws -> Int {
+            guard case .number(let n) = try await interpreter.get("n") else { return -1 }
+            return Int(n)
+        }
+        // Wait (with a generous limit) until the session has stopped for want of a reader.
+        var last = -1
+        for _ in 0..<600 {
+            try await Task.sleep(nanoseconds: 100_000_000)
+            let now = try await ran()
+            if now > 0 && now == last { break }
+            last = now
+        }
+        let held = try await ran()
+        #expect(held > 0 && held < 20, "ran \(held) of \(inputs) inputs without a reader")
+        // Once the client reads, every input runs.
+        for _ in 0..<60_000 {
+            client.discardAvailable()
+            if try await ran() == inputs { break }
+            try await Task.sleep(nanoseconds: 1_000_000)
+        }
+        #expect(try await ran() == inputs)
+    }
+
+    /// `nc -N`: the client sends its inputs and shuts its side down; every input still runs, awaits
+    /// included, in order, and is answered before the server closes the connection.
+    @Test func aClientThatShutsItsSideDownGetsItsAnswers() async throws {
+        let path = "/tmp/scr-test-\(UUID().uuidString.prefix(8)).sock"
+        let interpreter = Interpreter(output: { _ in }, errors: { _ in })
+        let server = try await interpreter.serveREPL(REPLServerOptions(address: .unix(path: path)))
+        defer { Task { await server.close() } }
+        let client = try SocketClient(unix: path)
+        client.send("async fun later(x) { await sleep(0.2); return x; }\nawait later(41)\nawait later(42)\n6 * 7")
+        client.shutdownWrite()
+        #expect(await client.closedByPeer())
+        #expect(client.received == ">>> >>> 41\n>>> 42\n>>> 42\n>>> ")
+    }
+}
