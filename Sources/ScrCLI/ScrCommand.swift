@@ -186,6 +186,9 @@ struct ConnectCommand: AsyncParsableCommand {
                                valueName: "PATH"))
     var tokenFile: String?
 
+    @Flag(help: "Connect to a Unix socket even if its server runs as another user.")
+    var allowOtherUser = false
+
     func run() async throws {
         System.ignoreBrokenPipe()
         let backend: RemoteBackend
@@ -196,7 +199,7 @@ struct ConnectCommand: AsyncParsableCommand {
             if secret == nil, case .tcp = address {
                 secret = try AccessToken.read(from: tokenFile ?? AccessToken.defaultPath)
             }
-            backend = try await RemoteBackend.connect(to: address, token: secret)
+            backend = try await RemoteBackend.connect(to: address, token: secret, allowingOtherUser: allowOtherUser)
         } catch {
             ScriptRunner.reportError("scr connect: \(error)")
             System.exit(1)

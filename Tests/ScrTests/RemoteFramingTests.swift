@@ -118,3 +118,43 @@ struct RemoteFramingTests {
         #expect(client.received == ">>> >>> 41\n>>> 42\n>>> 42\n>>> ")
     }
 }
+
+/// `scr connect` to a Unix socket whose server runs as another user is refused (SO_PEERCRED on the
+/// client's side): that user would read what is typed. Needs root, to start the server as `nobody`.
+@Suite(.serialized)
+struct RemoteSocketOwnerTests {
+    @Test func aServerOfAnotherUserIsRefused() async throws {
+        guard System.userID == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+            print("skipped: needs root and setpriv to run a server as another user")
+            return
+        }
+        let path = "/tmp/scr-test-other-\(UUID().uuidString.prefix(8)).sock"
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        server.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", ScrProcess.executable.path,
+                            "serve", "--unix", path]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        for _ in 0..<600 where !FileManager.default.fileExists(atPath: path) {
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            print("skipped: the server as nobody did not start (can nobody run \(ScrProcess.executable.path)?)")
+            return
+        }
+        // Root can connect to a socket of mode 0600; the client's own check must refuse.
+        await #expect(throws: RemoteError.self) {
+            _ = try await RemoteBackend.connect(to: .unix(path: path), token: nil)
+        }
+        let result = try await ScrProcess.run(["connect", path], stdin: "1 + 1\n")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("runs as another user (uid 65534), who would see what you type"))
+        #expect(!result.stdout.contains("2"))
+    }
+}

@@ -92,6 +92,7 @@ public enum RemoteError: Error, CustomStringConvertible {
     case cannotListen(String, String)
     case cannotConnect(String, String)
     case rejected(String)
+    case otherUser(String, UInt32)
 
     public var description: String {
         switch self {
@@ -111,6 +112,9 @@ public enum RemoteError: Error, CustomStringConvertible {
         case .cannotListen(let address, let reason): "can't listen on \(address): \(reason)"
         case .cannotConnect(let address, let reason): "can't connect to \(address): \(reason)"
         case .rejected(let reason): "the server refused the connection: \(reason)"
+        case .otherUser(let path, let uid):
+            "the server on '\(path)' runs as another user (uid \(uid)), who would see what you type; "
+                + "pass --allow-other-user to connect anyway"
         }
     }
 }

@@ -237,12 +237,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     private func peerIsTrusted(_ channel: any Channel) -> EventLoopFuture<Bool> {
         guard case .unix = server.options.address else { return channel.eventLoop.makeSucceededFuture(true) }
         #if os(Linux)
-        guard let provider = channel as? any SocketOptionProvider else {
-            return channel.eventLoop.makeSucceededFuture(false)
-        }
-        let future: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(
-            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(peerCredentialsOption))
-        return future.map { $0.uid == System.userID }
+        return PeerCredentials.userID(of: channel).map { $0 == System.userID }
         #else
         return channel.eventLoop.makeSucceededFuture(true)  // The socket's mode 0600 limits who connects.
         #endif
@@ -254,6 +249,21 @@ struct PeerCredentials: Sendable {
     var pid: Int32 = 0
     var uid: UInt32 = 0
     var gid: UInt32 = 0
+
+    /// The user id of the process at the other end of a Unix socket (SO_PEERCRED); nil where it
+    /// cannot be read.
+    static func userID(of channel: any Channel) -> EventLoopFuture<UInt32?> {
+        #if os(Linux)
+        guard let provider = channel as? any SocketOptionProvider else {
+            return channel.eventLoop.makeSucceededFuture(nil)
+        }
+        let future: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(peerCredentialsOption))
+        return future.map { $0.uid }.recover { _ in nil }
+        #else
+        return channel.eventLoop.makeSucceededFuture(nil)
+        #endif
+    }
 }
 
 /// Linux's SO_PEERCRED.

@@ -20,17 +20,24 @@ public final class RemoteBackend: REPLBackend {
     }
 
     /// Connects to a server and performs the handshake.
-    public static func connect(to address: RemoteAddress, token: String?) async throws -> RemoteBackend {
+    /// Connects and completes the handshake. On a Unix socket, the server must run as this user (its
+    /// SO_PEERCRED): a socket someone else put at the path would otherwise be typed secrets into.
+    /// `allowingOtherUser` connects anyway.
+    public static func connect(to address: RemoteAddress, token: String?, allowingOtherUser: Bool = false)
+        async throws -> RemoteBackend
+    {
         let requests = Requests()
         let output = Locked<@Sendable (String) -> Void>({ text in
             StandardOutput.output.write(text)
             StandardOutput.output.flush()
         })
         let accepted = EventLoops.group.next().makePromise(of: Void.self)
+        let peerUser = EventLoops.group.next().makePromise(of: UInt32?.self)
         let clientNonce = Handshake.nonce()
         let bootstrap = ClientBootstrap(group: EventLoops.group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(PeerUserRecorder(peerUser))
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(ClientDecoder()))
                     try channel.pipeline.syncOperations.addHandler(
                         ClientHandler(requests: requests, output: output, accepted: accepted, token: token,
@@ -45,7 +52,15 @@ public final class RemoteBackend: REPLBackend {
             }
         } catch {
             accepted.fail(error)
+            peerUser.succeed(nil)
             throw RemoteError.cannotConnect(address.description, "\(error)")
+        }
+        if case .unix(let path) = address, !allowingOtherUser, let owner = try? await peerUser.futureResult.get(),
+           owner != System.userID
+        {
+            try? await channel.close()
+            accepted.fail(RemoteError.otherUser(path, owner))
+            throw RemoteError.otherUser(path, owner)
         }
         try await channel.writeAndFlush(ByteBuffer(string: Handshake.prefix + clientNonce + "\n"))
         do {
@@ -293,5 +308,26 @@ private final class ClientHandler: ChannelInboundHandler {
             output.withLock { $0 }("\nscr connect: the server sent \(error.description); disconnecting.\n")
         }
         context.close(promise: nil)
+    }
+}
+
+/// Reads the server's user id (SO_PEERCRED) as soon as the connection is made: a server that refuses
+/// us closes at once, after which NIO no longer reads the socket's options.
+private final class PeerUserRecorder: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let peerUser: EventLoopPromise<UInt32?>
+
+    init(_ peerUser: EventLoopPromise<UInt32?>) {
+        self.peerUser = peerUser
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        PeerCredentials.userID(of: context.channel).cascade(to: peerUser)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        peerUser.succeed(nil)  // Never active: nothing to tell (a second completion is ignored).
     }
 }
