@@ -170,6 +170,11 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 struct ConnectCommand: AsyncParsableCommand {
+    /// Whether a failure to connect means the server is not there yet (worth a retry).
+    static func noServerYet(_ reason: String) -> Bool {
+        reason == "Connection refused" || reason == "No such file or directory"
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "connect",
         abstract: "Attach to a REPL server (Ctrl-D detaches; Ctrl-C interrupts the remote input)."
@@ -189,6 +194,15 @@ struct ConnectCommand: AsyncParsableCommand {
     @Flag(help: "Connect to a Unix socket even if its server runs as another user.")
     var allowOtherUser = false
 
+    @Option(help: ArgumentHelp("Give up connecting, or waiting for the handshake, after this many seconds.",
+                               valueName: "SECONDS"))
+    var timeout: Double = 10
+
+    @Option(help: ArgumentHelp("Keep trying for this many seconds while there is no server yet (the socket "
+                               + "is missing or the connection refused): for a server that is starting.",
+                               valueName: "SECONDS"))
+    var retry: Double = 0
+
     func run() async throws {
         System.ignoreBrokenPipe()
         let backend: RemoteBackend
@@ -199,7 +213,19 @@ struct ConnectCommand: AsyncParsableCommand {
             if secret == nil, case .tcp = address {
                 secret = try AccessToken.read(from: tokenFile ?? AccessToken.defaultPath)
             }
-            backend = try await RemoteBackend.connect(to: address, token: secret, allowingOtherUser: allowOtherUser)
+            guard timeout > 0, retry >= 0 else { throw ValidationError("--timeout must be positive, --retry not negative") }
+            let giveUp = System.monotonicSeconds() + retry
+            while true {
+                do {
+                    backend = try await RemoteBackend.connect(to: address, token: secret,
+                                                              allowingOtherUser: allowOtherUser, timeout: timeout)
+                    break
+                } catch RemoteError.cannotConnect(_, let reason)
+                    where System.monotonicSeconds() < giveUp && ConnectCommand.noServerYet(reason)
+                {
+                    try await Task.sleep(nanoseconds: 200_000_000)
+                }
+            }
         } catch {
             ScriptRunner.reportError("scr connect: \(error)")
             System.exit(1)

@@ -158,3 +158,42 @@ struct RemoteSocketOwnerTests {
         #expect(!result.stdout.contains("2"))
     }
 }
+
+/// `scr connect`'s patience: a server that never answers the handshake times out; `--retry` waits
+/// for a server that is starting.
+@Suite(.serialized)
+struct RemoteConnectTests {
+    @Test func aSilentServerTimesOut() async throws {
+        let host = Interpreter(output: { _ in }, errors: { _ in })
+        try await host.run("""
+            import "net" as net;
+            var done = Event();
+            var silent = await net.listen("127.0.0.1", 0, async fun (connection) { await done.wait(); });
+            var port = silent.port;
+            """)
+        guard case .number(let port) = try await host.get("port") else { throw SocketError.connect("no port") }
+        do {
+            _ = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: Int(port)), token: nil, timeout: 0.5)
+            Issue.record("connected to a server that never answers")
+        } catch {
+            #expect("\(error)" == "can't connect to 127.0.0.1:\(Int(port)): no answer to the handshake within 0.5 s")
+        }
+        host.stop()
+    }
+
+    @Test func retryWaitsForAServerThatIsStarting() async throws {
+        let path = "/tmp/scr-test-\(UUID().uuidString.prefix(8)).sock"
+        let client = Task { try await ScrProcess.run(["connect", "--retry", "120", path], stdin: "20 + 22\n") }
+        try await Task.sleep(nanoseconds: 500_000_000)
+        let interpreter = Interpreter(output: { _ in }, errors: { _ in })
+        let server = try await interpreter.serveREPL(REPLServerOptions(address: .unix(path: path)))
+        defer { Task { await server.close() } }
+        let result = try await client.value
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("42"))
+        // Without --retry, a missing server is an error at once, in words.
+        let missing = try await ScrProcess.run(["connect", path + ".none"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "scr connect: can't connect to \(path).none: No such file or directory\n")
+    }
+}

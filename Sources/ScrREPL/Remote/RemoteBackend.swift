@@ -22,9 +22,10 @@ public final class RemoteBackend: REPLBackend {
     /// Connects to a server and performs the handshake.
     /// Connects and completes the handshake. On a Unix socket, the server must run as this user (its
     /// SO_PEERCRED): a socket someone else put at the path would otherwise be typed secrets into.
-    /// `allowingOtherUser` connects anyway.
-    public static func connect(to address: RemoteAddress, token: String?, allowingOtherUser: Bool = false)
-        async throws -> RemoteBackend
+    /// `allowingOtherUser` connects anyway. Connecting, and then the handshake, each fail after
+    /// `timeout` seconds: a server that accepts and never answers does not hang the client.
+    public static func connect(to address: RemoteAddress, token: String?, allowingOtherUser: Bool = false,
+                               timeout: Double = 10) async throws -> RemoteBackend
     {
         let requests = Requests()
         let output = Locked<@Sendable (String) -> Void>({ text in
@@ -35,6 +36,7 @@ public final class RemoteBackend: REPLBackend {
         let peerUser = EventLoops.group.next().makePromise(of: UInt32?.self)
         let clientNonce = Handshake.nonce()
         let bootstrap = ClientBootstrap(group: EventLoops.group)
+            .connectTimeout(.milliseconds(Int64(timeout * 1000)))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(PeerUserRecorder(peerUser))
@@ -53,7 +55,7 @@ public final class RemoteBackend: REPLBackend {
         } catch {
             accepted.fail(error)
             peerUser.succeed(nil)
-            throw RemoteError.cannotConnect(address.description, "\(error)")
+            throw RemoteError.cannotConnect(address.description, IOFailure.reason(error))
         }
         if case .unix(let path) = address, !allowingOtherUser, let owner = try? await peerUser.futureResult.get(),
            owner != System.userID
@@ -63,6 +65,11 @@ public final class RemoteBackend: REPLBackend {
             throw RemoteError.otherUser(path, owner)
         }
         try await channel.writeAndFlush(ByteBuffer(string: Handshake.prefix + clientNonce + "\n"))
+        let deadline = accepted.futureResult.eventLoop.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
+            let seconds = timeout == timeout.rounded() ? "\(Int(timeout))" : "\(timeout)"
+            accepted.fail(RemoteError.cannotConnect(address.description, "no answer to the handshake within \(seconds) s"))
+        }
+        defer { deadline.cancel() }
         do {
             try await accepted.futureResult.get()
         } catch {

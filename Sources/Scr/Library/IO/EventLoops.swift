@@ -51,8 +51,8 @@ extension Runtime {
 }
 
 /// The words for why an I/O operation failed: the system's reason where there is one.
-enum IOFailure {
-    static func reason(_ error: any Error) -> String {
+package enum IOFailure {
+    package static func reason(_ error: any Error) -> String {
         switch error {
         case let error as IOError:
             return System.Failure.reason(error.errnoCode)
