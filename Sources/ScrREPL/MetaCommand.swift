@@ -5,6 +5,7 @@ enum MetaCommand {
     case help
     case exit
     case tasks
+    case interrupt(Int)
     case load(String)
     case history(Int)
     case usage(String)
@@ -18,6 +19,7 @@ enum MetaCommand {
           .help         this text
           .exit         leave (so does Ctrl-D on an empty line)
           .tasks        list running tasks and where they wait
+          .interrupt ID interrupt task ID (a loop that holds every other task, say)
           .load FILE    run a file in this session
           .history [N]  the last N inputs (20), numbered
 
@@ -36,6 +38,13 @@ enum MetaCommand {
         case "help": self = .help
         case "exit", "quit": self = .exit
         case "tasks": self = .tasks
+        case "interrupt":
+            let id = words.count == 2 ? words[1].trimmingSpaces.drop { $0 == "#" } : ""
+            guard let task = Int(id), task > 0 else {
+                self = .usage("Usage: .interrupt ID (a task's number, as .tasks lists it).")
+                return
+            }
+            self = .interrupt(task)
         case "load" where words.count == 2: self = .load(words[1].trimmingSpaces)
         case "load": self = .usage("Usage: .load FILE (runs FILE in this session).")
         case "history" where words.count == 1: self = .history(20)
@@ -50,17 +59,32 @@ enum MetaCommand {
     }
 }
 
+extension MetaCommand {
+    /// What a command that only reports says, on any backend: the terminal's REPL and a plain
+    /// (`nc`) remote session show the same text.
+    func text(_ backend: any REPLBackend) async -> String {
+        switch self {
+        case .help: return MetaCommand.helpText
+        case .tasks: return await backend.describeTasks()
+        case .interrupt(let id):
+            backend.interruptTask(id)
+            return "Interrupting task #\(id).\n"
+        case .usage(let text): return text + "\n"
+        case .unknown(let name): return "Unknown command '.\(name)'. Type .help for the commands.\n"
+        case .exit, .load, .history: return ""
+        }
+    }
+}
+
 extension REPL {
     enum CommandOutcome { case proceed, exit }
 
     func run(_ command: MetaCommand) async -> CommandOutcome {
         switch command {
-        case .help:
-            reader.write(MetaCommand.helpText)
+        case .help, .tasks, .interrupt, .usage, .unknown:
+            reader.write(await command.text(backend))
         case .exit:
             return .exit
-        case .tasks:
-            reader.write(await backend.describeTasks())
         case .load(let path):
             do {
                 await execute(try SourceFile.read(path))
@@ -77,10 +101,6 @@ extension REPL {
                 let lines = all[number].split(separator: "\n", omittingEmptySubsequences: false)
                 reader.write(label + indent + lines.joined(separator: "\n      ") + "\n")
             }
-        case .usage(let text):
-            reader.write(text + "\n")
-        case .unknown(let name):
-            reader.write("Unknown command '.\(name)'. Type .help for the commands.\n")
         }
         return .proceed
     }

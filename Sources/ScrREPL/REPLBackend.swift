@@ -9,6 +9,9 @@ public protocol REPLBackend: Sendable {
     /// Interrupts the running input. Callable from any thread.
     func interrupt()
 
+    /// Interrupts the task `id` of the backend's program, whichever it is (`.interrupt ID`).
+    func interruptTask(_ id: Int)
+
     /// Completions of a word, for tab completion; may block a little, never long.
     func completions(for word: String) -> [String]
 
@@ -53,6 +56,10 @@ public struct LocalBackend: REPLBackend {
 
     public func interrupt() {
         session.interrupt()
+    }
+
+    public func interruptTask(_ id: Int) {
+        session.interpreter.interrupt(task: id)
     }
 
     public func completions(for word: String) -> [String] {

@@ -197,3 +197,39 @@ struct RemoteConnectTests {
         #expect(missing.stderr == "scr connect: can't connect to \(path).none: No such file or directory\n")
     }
 }
+
+/// The REPL's commands over a plain connection (`nc`), and `.interrupt ID` freeing a server whose
+/// spawned task never yields.
+@Suite(.serialized)
+struct RemotePlainCommandsTests {
+    @Test func commandsWorkOverAPlainConnection() async throws {
+        let path = "/tmp/scr-test-\(UUID().uuidString.prefix(8)).sock"
+        let errors = Locked("")
+        let interpreter = Interpreter(output: { _ in }, errors: { text in errors.withLock { $0 += text } })
+        let server = try await interpreter.serveREPL(REPLServerOptions(address: .unix(path: path)))
+        defer { Task { await server.close() } }
+        let client = try SocketClient(unix: path)
+        client.send(".help\n")
+        #expect(await client.expect(".interrupt ID interrupt task ID"))
+        client.send(".nope\n")
+        #expect(await client.expect("Unknown command '.nope'. Type .help for the commands.\n>>> "))
+        client.send("async fun spin() { await sleep(0.3); while (true) {} }\nvar t = spawn(spin());\n.tasks\n")
+        #expect(await client.expect(" spin: "))
+        let listed = client.received.components(separatedBy: "\n").first { $0.contains(" spin: ") } ?? ""
+        let id = Int(listed.drop { $0 != "#" }.dropFirst().prefix { $0.isNumber }) ?? 0
+        #expect(id > 0, "\(client.received)")
+        // The task now holds the executor: an input waits behind it, until `.interrupt` frees it.
+        try await Task.sleep(nanoseconds: 600_000_000)
+        client.send("20 + 22\n")
+        let second = try SocketClient(unix: path)
+        second.send(".interrupt \(id)\n")
+        #expect(await second.expect("Interrupting task #\(id).\n>>> "))
+        #expect(await client.expect("42\n>>> "))
+        for _ in 0..<600 where !errors.withLock({ $0 }).contains("KeyboardInterrupt") {
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        #expect(errors.withLock { $0 }.contains("KeyboardInterrupt"))
+        second.send(".exit\n")
+        #expect(await second.closedByPeer())
+    }
+}

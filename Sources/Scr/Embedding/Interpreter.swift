@@ -161,6 +161,13 @@ public final class Interpreter: Sendable {
         return !inputs.isEmpty
     }
 
+    /// Interrupts one task, an input or a spawned one, by its id (as `tasks()` lists it): it gets a
+    /// `KeyboardInterrupt` at its next loop edge, call or await — a spawned `while (true) {}` that
+    /// freezes every other task and client included. Callable from any thread.
+    public func interrupt(task id: Int) {
+        runtime.value.interrupt(anyTask: id)
+    }
+
     /// Stops the interpreter for good: every input and task stops with a `ScriptError` of kind
     /// `.stopped` at its next loop edge, call or await — no `catch` can keep it going — and later
     /// runs and evaluations throw that error before running anything. For a host that must be sure

@@ -148,6 +148,21 @@ final class Runtime {
         interruptRunawayTask()
     }
 
+    /// Interrupts the task `id`, an input or a spawned task (`.interrupt ID` at the REPL), from any
+    /// thread: a loop that never awaits stops at its next back-edge (the executor is not needed for
+    /// that); a task suspended at an await is woken with `KeyboardInterrupt`.
+    func interrupt(anyTask id: Int) {
+        interruptRequested.request(id)
+        let runtime = Confined(self)
+        executor.startLater {
+            let runtime = runtime.value
+            guard let task = runtime.foregroundTasks[id] ?? runtime.liveTasks[id], task.isSuspended else { return }
+            // Woken here, so the flag must not strike it a second time at its next loop edge.
+            _ = runtime.interruptRequested.clear(ifTarget: id)
+            task.signal(.interrupted)
+        }
+    }
+
     /// Interrupts whichever task holds the executor, if the executor does not get to a job within half
     /// a second: a task that never yields (`while (true) {}` in a spawned task) keeps the interrupted
     /// input from running or even starting, so the interrupt goes to the runaway task, at its next

@@ -90,6 +90,11 @@ public final class RemoteBackend: REPLBackend {
         send(Message(kind: .interrupt, id: 0, payload: ""))
     }
 
+    /// An interrupt message whose payload names a task interrupts that task, not this session's input.
+    public func interruptTask(_ id: Int) {
+        send(Message(kind: .interrupt, id: 0, payload: String(id)))
+    }
+
     /// Asked from libedit's synchronous callback: waits a little for the server, and offers nothing
     /// rather than freeze the prompt.
     public func completions(for word: String) -> [String] {

@@ -87,7 +87,11 @@ final class RemoteConnection: Sendable {
         if case .message(let message) = input {
             switch message.kind {
             case .interrupt:
-                session.interrupt()
+                if let task = Int(message.payload) {
+                    session.interpreter.interrupt(task: task)
+                } else {
+                    session.interrupt()
+                }
                 return
             case .complete:
                 // Counted as a pending input: a client that sends completion requests without
@@ -153,6 +157,10 @@ final class RemoteConnection: Sendable {
     private func handle(_ input: Delivery, buffer: inout InputBuffer) async {
         switch input {
         case .line(let line):
+            if buffer.isEmpty, let command = MetaCommand(line) {
+                if await runPlain(command) { sendPrompt() }
+                return
+            }
             switch buffer.add(line) {
             case .needMore: sendPrompt(continuation: true)
             case .nothing: sendPrompt()
@@ -183,6 +191,27 @@ final class RemoteConnection: Sendable {
                 break
             }
         }
+    }
+
+    /// A command typed with `nc`: the terminal REPL's commands that make sense without a terminal
+    /// of its own. Whether the session goes on.
+    private func runPlain(_ command: MetaCommand) async -> Bool {
+        switch command {
+        case .exit:
+            channel.eventLoop.execute { [channel] in channel.close(promise: nil) }
+            return false
+        case .history:
+            write("There is no history over a plain connection (scr connect keeps one).\n")
+        case .load(let path):
+            do {
+                if let text = await backend.run(try SourceFile.read(path)) { write(text) }
+            } catch {
+                write("\(error)\n")
+            }
+        default:
+            write(await command.text(backend))
+        }
+        return true
     }
 
     private func write(_ text: String) {

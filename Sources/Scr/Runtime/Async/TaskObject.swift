@@ -23,6 +23,9 @@ package final class TaskObject: CollectedObject {
     @exclusivity(unchecked) private var pendingSignal: ScriptError.Kind?
     /// What the task is suspended on, so that a cancellation can wake it.
     @exclusivity(unchecked) private var suspension: OneShot?
+
+    /// Whether the task waits at an await (its suspension set by `suspend(on:)`).
+    var isSuspended: Bool { suspension != nil }
     @exclusivity(unchecked) private var onFinish: [() -> Void] = []
     /// True once something awaits the task's result: its error is then reported there, not as uncaught.
     var isObserved = false
