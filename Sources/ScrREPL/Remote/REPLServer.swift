@@ -80,8 +80,7 @@ public final class REPLServer: Sendable {
             // A client that shuts down its sending side still gets its answers (`ConnectionHandler`).
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    guard let server = registry.server else { throw ChannelError.ioOnClosedChannel }
+                registry.server.hop(to: channel.eventLoop).flatMapThrowing { server in
                     if server.options.idleTimeoutSeconds > 0 {  // 0: never.
                         try channel.pipeline.syncOperations.addHandler(
                             IdleStateHandler(readTimeout: .seconds(server.options.idleTimeoutSeconds)))
@@ -104,6 +103,7 @@ public final class REPLServer: Sendable {
                 channel = try await bootstrap.bind(to: tcpAddress!).get()
             }
         } catch {
+            registry.failed()
             throw RemoteError.cannotListen(options.address.description, REPLServer.reason(error))
         }
         // Only a server that listens writes its token: one that failed to bind must not replace the
@@ -112,6 +112,7 @@ public final class REPLServer: Sendable {
             do {
                 try AccessToken.write(token, to: options.tokenFile ?? AccessToken.defaultPath)
             } catch {
+                registry.failed()
                 try? await channel.close()
                 throw error
             }
@@ -122,7 +123,7 @@ public final class REPLServer: Sendable {
         }
         let server = REPLServer(interpreter: interpreter, options: options, token: token, boundAddress: bound,
                                 channel: channel)
-        registry.server = server
+        registry.register(server)
         let previous = interpreter.output.current
         interpreter.output.push { [weak server] text in
             previous(text)
@@ -176,12 +177,18 @@ public final class REPLServer: Sendable {
 }
 
 /// Lets connection handlers, made by a bootstrap that exists before the server, find the server.
+/// The server, for its connections' initializer, which runs for a client that connects as soon as
+/// the socket listens — before `start` has made the server (it writes the token file first). Such a
+/// client waits for it rather than be dropped (one was, with a reset, under `scr connect --retry`).
 private final class ServerRegistry: Sendable {
-    private let registered = Locked<REPLServer?>(nil)
-    var server: REPLServer? {
-        get { registered.withLock { $0 } }
-        set { registered.withLock { $0 = newValue } }
-    }
+    private let ready = EventLoops.group.next().makePromise(of: REPLServer.self)
+
+    var server: EventLoopFuture<REPLServer> { ready.futureResult }
+
+    func register(_ server: REPLServer) { ready.succeed(server) }
+
+    /// The server did not start: connections that came meanwhile are closed.
+    func failed() { ready.fail(ChannelError.ioOnClosedChannel) }
 }
 
 extension Interpreter {
