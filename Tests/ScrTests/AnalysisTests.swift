@@ -2,7 +2,7 @@ import Testing
 @testable import Scr
 
 struct AnalysisTests {
-    private let runtime = Runtime(executor: ScriptExecutor(), writeOutput: { _ in }, writeError: { _ in })
+    private let runtime = Runtime(executor: ScriptExecutor(), sendOutput: { _, _ in }, sendError: { _, _ in })
 
     private func analyze(_ source: String, mode: Analyzer.Mode = .script) -> Result<FunctionCode, CompileError> {
         let parsed = Parser.parse(source)

@@ -30,7 +30,7 @@ struct RandomInputTests {
             #expect(diagnostic.line >= 1 && diagnostic.line <= lines + 1, "\(diagnostic) in \(source.debugDescription)")
         }
         guard parsed.isValid else { return }
-        let runtime = Runtime(executor: RandomInputTests.executor, writeOutput: { _ in }, writeError: { _ in })
+        let runtime = Runtime(executor: RandomInputTests.executor, sendOutput: { _, _ in }, sendError: { _, _ in })
         _ = Analyzer.analyze(parsed.statements, runtime: runtime, mode: .repl)
     }
 

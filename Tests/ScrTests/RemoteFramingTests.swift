@@ -225,11 +225,43 @@ struct RemotePlainCommandsTests {
         second.send(".interrupt \(id)\n")
         #expect(await second.expect("Interrupting task #\(id).\n>>> "))
         #expect(await client.expect("42\n>>> "))
-        for _ in 0..<600 where !errors.withLock({ $0 }).contains("KeyboardInterrupt") {
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
-        #expect(errors.withLock { $0 }.contains("KeyboardInterrupt"))
+        // The interrupted task was spawned by the first client's input: its error goes there.
+        #expect(await client.expect("KeyboardInterrupt\n"))
+        #expect(!errors.withLock { $0 }.contains("KeyboardInterrupt"))
         second.send(".exit\n")
         #expect(await second.closedByPeer())
+    }
+}
+
+/// Whose output goes where: a session's prints and the errors of tasks it spawned reach its client
+/// alone; the program's own output reaches every client.
+@Suite(.serialized)
+struct RemoteOutputRoutingTests {
+    @Test func sessionsGetTheirOwnOutput() async throws {
+        let path = "/tmp/scr-test-\(UUID().uuidString.prefix(8)).sock"
+        let programOutput = Locked("")
+        let interpreter = Interpreter(output: { text in programOutput.withLock { $0 += text } }, errors: { _ in })
+        let server = try await interpreter.serveREPL(REPLServerOptions(address: .unix(path: path)))
+        defer { Task { await server.close() } }
+        let ann = try SocketClient(unix: path)
+        let bob = try SocketClient(unix: path)
+        #expect(await ann.expect(">>> "))
+        // A plain client gets background output once its first line has chosen the protocol.
+        bob.send("1 + 1\n")
+        #expect(await bob.expect("2\n>>> "))
+        ann.send("print \"ann's print\";\n")
+        #expect(await ann.expect("ann's print\n>>> "))
+        // A task ann spawned prints, and fails, after her input has ended: still hers.
+        ann.send("async fun later() { await sleep(0.1); print \"ann's task\"; throw \"ann's failure\"; }\nspawn(later());\n")
+        #expect(await ann.expect("ann's failure\n"))
+        #expect(ann.received.contains("ann's task\n"))
+        // The program's own output goes to everyone.
+        try await interpreter.run("print \"from the program\";")
+        #expect(await ann.expect("from the program\n"))
+        #expect(await bob.expect("from the program\n"))
+        bob.send("3 + 4\n")
+        #expect(await bob.expect("7\n>>> "))
+        #expect(!bob.received.contains("ann's"), "bob got: \(bob.received)")
+        #expect(!programOutput.withLock { $0 }.contains("ann's print"))
     }
 }

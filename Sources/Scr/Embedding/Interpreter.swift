@@ -39,8 +39,8 @@ public final class Interpreter: Sendable {
         let errorSink = OutputSink(errors)
         self.output = outputSink
         self.errors = errorSink
-        let runtime = Runtime(executor: executor, writeOutput: { outputSink.write($0) },
-                              writeError: { errorSink.write($0) },
+        let runtime = Runtime(executor: executor, sendOutput: { outputSink.write($0, origin: $1) },
+                              sendError: { errorSink.write($0, origin: $1) },
                               specializesNodes: specializedNodes ?? Runtime.specializesNodesByDefault)
         runtime.flushOutput = { StandardOutput.output.flush() }
         self.runtime = Confined(runtime)

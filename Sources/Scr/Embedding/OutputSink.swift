@@ -7,8 +7,26 @@ package final class OutputSink: Sendable {
         destinations = Locked([destination])
     }
 
+    /// Takes, first, the output of tasks that a REPL session started (`origin` its id): the REPL
+    /// server delivers it to that session's client alone. False: not one of its sessions.
+    private let router = Locked<(@Sendable (String, Int) -> Bool)?>(nil)
+
     public func write(_ text: String) {
         current(text)
+    }
+
+    func write(_ text: String, origin: Int) {
+        if origin != 0, let router = router.withLock({ $0 }), router(text, origin) { return }
+        current(text)
+    }
+
+    /// Sends the output of sessions' tasks to `router` first, until `unroute()`.
+    package func route(_ router: @escaping @Sendable (String, Int) -> Bool) {
+        self.router.withLock { $0 = router }
+    }
+
+    package func unroute() {
+        router.withLock { $0 = nil }
     }
 
     /// Where output goes now.

@@ -5,6 +5,9 @@ import Synchronization
 /// have one.
 public final class ScrSession: Sendable {
     public let interpreter: Interpreter
+    /// This session's number, the `origin` of the tasks its inputs start (never 0, the program's).
+    public let id: Int
+    private static let lastID = Atomic<Int>(0)
     /// The id of the task running this session's current input, or 0.
     private let runningTask = Atomic<Int>(0)
     /// True from the start of `evaluate` to its end, and an interrupt that came before the input's
@@ -17,6 +20,7 @@ public final class ScrSession: Sendable {
     init(interpreter: Interpreter, outer: Confined<OuterScope>? = nil) {
         self.interpreter = interpreter
         self.outer = outer
+        id = ScrSession.lastID.add(1, ordering: .relaxed).newValue
     }
 
     /// Runs one complete input (see `Input.classify`). Returns the text to echo — the value of a final
@@ -36,7 +40,7 @@ public final class ScrSession: Sendable {
             defer { session.value.runningTask.store(0, ordering: .sequentiallyConsistent) }
             let value: Value
             do {
-                value = try await runtime.runTopLevel(code) { id in
+                value = try await runtime.runTopLevel(code, origin: session.value.id) { id in
                     session.value.started(id)
                 }
             } catch let error as ScriptError where error.kind != .stopped {

@@ -19,10 +19,10 @@ final class Runtime {
     /// cost a retain and a release of each.
     private let stackLimit: UInt
     private let interruptTarget: UnsafePointer<Atomic<Int>>
-    /// Where `print` writes.
-    var writeOutput: (String) -> Void
-    /// Where errors of background tasks and warnings go.
-    var writeError: (String) -> Void
+    /// Where `print` writes, and where errors of background tasks and warnings go, with the origin of
+    /// the task that wrote (`TaskObject.origin`: 0 for the program, else the REPL session's).
+    var sendOutput: (String, Int) -> Void
+    var sendError: (String, Int) -> Void
     /// Makes buffered output visible (before reading input).
     var flushOutput: () -> Void = {}
     /// Set by the host (from any thread) to stop a running input at its next loop edge or call.
@@ -61,14 +61,14 @@ final class Runtime {
     /// The file of the program being run, whose frames tracebacks need not name.
     var mainFile: String?
 
-    init(executor: ScriptExecutor, writeOutput: @escaping (String) -> Void, writeError: @escaping (String) -> Void,
-         specializesNodes: Bool = Runtime.specializesNodesByDefault) {
+    init(executor: ScriptExecutor, sendOutput: @escaping (String, Int) -> Void,
+         sendError: @escaping (String, Int) -> Void, specializesNodes: Bool = Runtime.specializesNodesByDefault) {
         self.executor = executor
         self.specializesNodes = specializesNodes
         stackLimit = executor.stackLimit
         interruptTarget = interruptRequested.address
-        self.writeOutput = writeOutput
-        self.writeError = writeError
+        self.sendOutput = sendOutput
+        self.sendError = sendError
         Natives.install(in: self)
         installREPL()
     }
@@ -269,4 +269,16 @@ final class InterruptFlag: @unchecked Sendable {
     }
 
     func stopEverything() { flag.pointee.store(InterruptFlag.everyTask, ordering: .relaxed) }
+}
+
+extension Runtime {
+    /// Output of the running task (`print`), sent where its origin's output goes.
+    func writeOutput(_ text: String) {
+        sendOutput(text, currentTask.origin)
+    }
+
+    /// An error or warning of the running task.
+    func writeError(_ text: String) {
+        sendError(text, currentTask.origin)
+    }
 }

@@ -129,12 +129,18 @@ public final class REPLServer: Sendable {
             previous(text)
             server?.broadcast(text)
         }
+        // A session's own prints, and the errors of tasks it spawned, go to its client alone; the
+        // program's output goes everywhere (docs/remote.md, "Sessions").
+        interpreter.output.route { [weak server] text, origin in server?.deliver(text, toSession: origin) ?? false }
+        interpreter.errors.route { [weak server] text, origin in server?.deliver(text, toSession: origin) ?? false }
         return server
     }
 
     /// Stops listening and disconnects every client.
     public func close() async {
         interpreter.output.pop()
+        interpreter.output.unroute()
+        interpreter.errors.unroute()
         try? await channel.close()
         for connection in connections.withLock({ Array($0.values) }) { connection.disconnect() }
         if case .unix(let path) = boundAddress { System.removeFile(path) }
@@ -156,6 +162,14 @@ public final class REPLServer: Sendable {
 
     func detach(_ connection: RemoteConnection) {
         connections.withLock { $0[ObjectIdentifier(connection)] = nil }
+    }
+
+    /// Sends `text` to the client of session `id`; false if no client of this server has it (a
+    /// session that has gone: its tasks' output then goes where the program's goes).
+    private func deliver(_ text: String, toSession id: Int) -> Bool {
+        guard let connection = connections.withLock({ $0.values.first { $0.sessionID == id } }) else { return false }
+        connection.sendOutput(text)
+        return true
     }
 
     private func broadcast(_ text: String) {

@@ -19,6 +19,10 @@ final class RemoteConnection: Sendable {
     private let chosenProtocol = Atomic<UInt8>(0)
     private let inputs: AsyncStream<Delivery>.Continuation
     private let pendingCount = Atomic<Int>(0)
+    /// The request id of the framed input running now (0 between inputs): its output is tagged with it.
+    private let runningRequest = Atomic<UInt32>(0)
+
+    var sessionID: Int { session.id }
 
     init(server: REPLServer, channel: any Channel) {
         self.server = server
@@ -143,7 +147,7 @@ final class RemoteConnection: Sendable {
         channel.eventLoop.execute { [self] in
             guard channel.isWritable else { return }  // A client that does not read loses output, not memory.
             switch chosenProtocol.load(ordering: .relaxed) {
-            case 2: send(Message(kind: .output, id: 0, payload: text))
+            case 2: send(Message(kind: .output, id: runningRequest.load(ordering: .relaxed), payload: text))
             case 1: write(text)
             default: break
             }
@@ -176,6 +180,8 @@ final class RemoteConnection: Sendable {
             case .eval:
                 // `scr connect` sends whole inputs, which its own buffer found complete.
                 let text: String
+                runningRequest.store(message.id, ordering: .relaxed)
+                defer { runningRequest.store(0, ordering: .relaxed) }
                 switch Scr.Input.classify(message.payload) {
                 case .complete(let source): text = await backend.run(source) ?? ""
                 case .incomplete: text = await backend.run(message.payload) ?? ""

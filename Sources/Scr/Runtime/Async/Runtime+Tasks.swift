@@ -6,9 +6,11 @@ extension Runtime {
     /// Starts `body` as a new script task; it first runs when the current task next suspends.
     /// A background task keeps a script alive and has its uncaught error reported; a top-level input
     /// is a foreground task whose caller reports its error.
-    func startTask(named name: String, background: Bool = true, _ body: @escaping Coroutine.Body) -> TaskObject {
+    func startTask(named name: String, background: Bool = true, origin: Int? = nil,
+                   _ body: @escaping Coroutine.Body) -> TaskObject {
         nextTaskID += 1
         let task = track(TaskObject(name: name, id: nextTaskID, isBackground: background))
+        task.origin = origin ?? currentTask.origin
         if background { liveTasks[task.id] = task }
         if interruptRequested.isStopping { task.signal(.stopped) }
         // The Swift task is made when the executor reaches the spawn, and runs at once until it first
@@ -72,10 +74,10 @@ extension Runtime {
 
     /// Runs `body` as a foreground task and returns its result. `started` learns the task's id, by
     /// which the host can interrupt it.
-    func runForeground(named name: String, started: (Int) -> Void = { _ in }, _ body: @escaping Coroutine.Body)
-        async throws -> Value
+    func runForeground(named name: String, origin: Int = 0, started: (Int) -> Void = { _ in },
+                       _ body: @escaping Coroutine.Body) async throws -> Value
     {
-        let task = startTask(named: name, background: false, body)
+        let task = startTask(named: name, background: false, origin: origin, body)
         foregroundTasks[task.id] = task
         _ = runningInputs.withLock { $0.insert(task.id) }
         started(task.id)
@@ -96,7 +98,7 @@ extension Runtime {
     func reportTaskError(_ error: ScriptError, task: TaskObject) {
         error.spawnSite = task.spawnSite
         error.mainFile = mainFile
-        writeError(error.report + "\n")
+        sendError(error.report + "\n", task.origin)
     }
 
     /// `spawn(coroutine)`, at `site` (for the report of an error nobody awaits).
@@ -214,11 +216,11 @@ extension TaskObject {
 
 extension Runtime {
     /// Runs analysed top-level code as a foreground task and returns the value of a REPL input.
-    func runTopLevel(_ code: FunctionCode, started: (Int) -> Void = { _ in }) async throws -> Value {
+    func runTopLevel(_ code: FunctionCode, origin: Int = 0, started: (Int) -> Void = { _ in }) async throws -> Value {
         if interruptRequested.isStopping { throw ScriptError.stopped(line: 0) }
         let heap = HeapFrame(code, captures: noCaptures)
         do {
-            return try await runForeground(named: "main", started: started) {
+            return try await runForeground(named: "main", origin: origin, started: started) {
                 do {
                     return try await code.body.run(heap.frame) ?? .nil
                 } catch let error as ScriptError {

@@ -31,6 +31,9 @@ package final class TaskObject: CollectedObject {
     var isObserved = false
     /// Where the task was spawned, for the report of an error nobody awaited.
     var spawnSite: TraceFrame?
+    /// Whose the task is: 0 for the program, else the id of the REPL session whose input started it
+    /// (directly or through tasks it spawned). Its output and errors go to that session.
+    var origin = 0
 
     init(name: String, id: Int, isBackground: Bool) {
         self.name = name
