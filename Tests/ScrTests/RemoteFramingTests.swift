@@ -265,3 +265,20 @@ struct RemoteOutputRoutingTests {
         #expect(!programOutput.withLock { $0 }.contains("ann's print"))
     }
 }
+
+/// `await repl()` typed at a remote session would open a REPL on the server's own terminal (where a
+/// line typed there reached clients): it is an error in words instead.
+@Suite(.serialized)
+struct RemoteNestedREPLTests {
+    @Test func replInARemoteSessionIsAnError() async throws {
+        let path = "/tmp/scr-test-\(UUID().uuidString.prefix(8)).sock"
+        let interpreter = Interpreter(output: { _ in }, errors: { _ in })
+        interpreter.enableScriptREPL()
+        let server = try await interpreter.serveREPL(REPLServerOptions(address: .unix(path: path)))
+        defer { Task { await server.close() } }
+        let client = try SocketClient(unix: path)
+        client.send("async fun inspect() { await repl(); }\nawait inspect()\n")
+        #expect(await client.expect("repl() can't open inside a remote session, which is a REPL already"))
+        #expect(await client.expect("[line 1] in inspect()\n[line 1] in <input>\n>>> "))
+    }
+}

@@ -196,6 +196,18 @@ public final class Interpreter: Sendable {
         ScrSession(interpreter: self)
     }
 
+    /// A session for a client elsewhere (the REPL server's): `await repl()` in its inputs, or in tasks
+    /// they spawned, is an error rather than a REPL opened on this process's terminal.
+    package func makeRemoteSession() -> ScrSession {
+        let session = ScrSession(interpreter: self)
+        _ = runtime.value.remoteSessions.withLock { $0.insert(session.id) }
+        return session
+    }
+
+    package func forgetRemoteSession(_ session: ScrSession) {
+        _ = runtime.value.remoteSessions.withLock { $0.remove(session.id) }
+    }
+
     /// Lets scripts open a REPL with `await repl()`: `open` runs it on a session and returns when the
     /// user leaves. The REPL library provides one for the terminal (`enableScriptREPL()`).
     public func setREPLHandler(_ open: @escaping @Sendable (ScrSession) async -> Void) {

@@ -19,6 +19,9 @@ final class Runtime {
     /// cost a retain and a release of each.
     private let stackLimit: UInt
     private let interruptTarget: UnsafePointer<Atomic<Int>>
+    /// The sessions of remote clients (`Interpreter.makeRemoteSession`), by id. Written by the REPL
+    /// server's threads, read on the executor.
+    let remoteSessions = Locked<Set<Int>>([])
     /// Where `print` writes, and where errors of background tasks and warnings go, with the origin of
     /// the task that wrote (`TaskObject.origin`: 0 for the program, else the REPL session's).
     var sendOutput: (String, Int) -> Void
@@ -101,6 +104,10 @@ final class Runtime {
 
     /// Opens a REPL (over `scope`'s locals too, if given) and returns when the user leaves it.
     func openREPL(_ scope: OuterScope?, line: Int) async throws {
+        if remoteSessions.withLock({ $0.contains(currentTask.origin) }) {
+            throw ScriptError("repl() can't open inside a remote session, which is a REPL already: its "
+                              + "globals are the program's, and .tasks lists the tasks.", line: line)
+        }
         guard let hook = replHook, let interpreter else {
             throw ScriptError("repl() needs a host with a terminal.", line: line)
         }

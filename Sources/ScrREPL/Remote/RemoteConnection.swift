@@ -27,7 +27,7 @@ final class RemoteConnection: Sendable {
     init(server: REPLServer, channel: any Channel) {
         self.server = server
         self.channel = channel
-        session = server.interpreter.makeSession()
+        session = server.interpreter.makeRemoteSession()
         backend = LocalBackend(session: session)
         let (stream, continuation) = AsyncStream<Delivery>.makeStream()
         inputs = continuation
@@ -129,6 +129,7 @@ final class RemoteConnection: Sendable {
 
     /// The client went away: its running input is interrupted; other sessions are not touched.
     func closed() {
+        server.interpreter.forgetRemoteSession(session)
         becameWritable()
         inputs.finish()
         session.interrupt()
