@@ -148,6 +148,11 @@ struct ServeCommand: AsyncParsableCommand {
             notice += givenToken == nil ? " (token in \(tokenFile ?? AccessToken.defaultPath))" : " (token from SCR_TOKEN)"
         }
         ScriptRunner.reportError(notice)
+        if server.isReachableBeyondLoopback {
+            ScriptRunner.reportError("scr: warning: sessions on \(server.boundAddress) cross the network in cleartext: "
+                                     + "anyone on the path can read them (there is no TLS yet); an SSH tunnel "
+                                     + "to a loopback port is safer (docs/remote.md, \"Threat model\")")
+        }
         if let file {
             let status = await ScriptRunner.runFile(file, with: interpreter, waitForTasks: false)
             if status != 0 { ScriptRunner.reportError("scr: \(file) ended with status \(status); still serving") }

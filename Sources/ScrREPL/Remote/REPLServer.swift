@@ -41,15 +41,19 @@ public final class REPLServer: Sendable {
     /// The address actually bound (a TCP port 0 becomes the port the system chose).
     public let boundAddress: RemoteAddress
     private let channel: any Channel
+    /// Whether the server listens on an address other machines can reach (`--allow-remote`): its
+    /// sessions then cross the network in cleartext (docs/remote.md, "Threat model").
+    public let isReachableBeyondLoopback: Bool
     let connections = Locked<[ObjectIdentifier: RemoteConnection]>([:])
 
     private init(interpreter: Interpreter, options: REPLServerOptions, token: String?, boundAddress: RemoteAddress,
-                 channel: any Channel) {
+                 channel: any Channel, isReachableBeyondLoopback: Bool) {
         self.interpreter = interpreter
         self.options = options
         self.token = token
         self.boundAddress = boundAddress
         self.channel = channel
+        self.isReachableBeyondLoopback = isReachableBeyondLoopback
     }
 
     /// Starts listening. Output of the interpreter also goes to every attached client.
@@ -122,7 +126,8 @@ public final class REPLServer: Sendable {
             bound = .tcp(host: host, port: port)
         }
         let server = REPLServer(interpreter: interpreter, options: options, token: token, boundAddress: bound,
-                                channel: channel)
+                                channel: channel,
+                                isReachableBeyondLoopback: tcpAddress.map { !isLoopback($0) } ?? false)
         registry.register(server)
         let previous = interpreter.output.current
         interpreter.output.push { [weak server] text in
