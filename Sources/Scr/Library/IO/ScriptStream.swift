@@ -70,26 +70,38 @@ final class ScriptStream: NativeObject {
         }
     }
 
-    /// Writes `text`. While less than NIO's high-water mark (64 KiB) waits to go out, the write is
-    /// queued and the task goes on, as asyncio's `write` buffers until `drain()` must wait; past it,
-    /// the task waits until the bytes have been handed to the system. Waiting for every write would
-    /// cost a wake-up of the executor per write (a third of an echo round trip: docs/internals.md,
-    /// "Async I/O").
+    /// Writes `text`. While less than 64 KiB of earlier writes wait to go out, the write is queued
+    /// and the task goes on, as asyncio's `write` buffers until `drain()` must wait; past it, the task
+    /// waits until this write has been handed to the system. Waiting for every write would cost a
+    /// wake-up of the executor per write (docs/internals.md, "Async I/O"). The bytes waiting are
+    /// counted here, not read from the channel's writability, which changes only once the event loop
+    /// has taken the writes: a busy loop would let the executor queue without bound.
     func send(_ text: String, runtime: Runtime, line: Int) async throws {
         let buffer = channel.allocator.buffer(string: text)
         guard !closed else {
             throw runtime.ioError(ChannelError.ioOnClosedChannel, "write to '\(name)'", line: line)
         }
-        if channel.isActive && channel.isWritable {
-            channel.writeAndFlush(buffer, promise: nil)
-            return
+        let count = buffer.readableBytes
+        let waiting = unsent.withLock { unsent in
+            defer { unsent += count }
+            return unsent
         }
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenComplete { [unsent] _ in unsent.withLock { $0 -= count } }
+        channel.writeAndFlush(buffer, promise: written)
+        if waiting < ScriptStream.unsentLimit && channel.isActive { return }
         do {
-            try await runtime.awaitIO(channel.writeAndFlush(buffer), line: line)
+            try await runtime.awaitIO(written.futureResult, line: line)
         } catch {
             throw runtime.ioError(error, "write to '\(name)'", line: line)
         }
     }
+
+    /// How many bytes of earlier writes may wait to go out before a write waits.
+    static let unsentLimit = 64 << 10
+
+    /// Bytes written and not yet handed to the system (changed on the event loop as writes complete).
+    private let unsent = Locked(0)
 
     /// Everything until the end of the input, as text.
     func readAll(runtime: Runtime, line: Int) async throws -> String {
