@@ -34,8 +34,8 @@ final class Inbox: @unchecked Sendable {
 
     // MARK: The event loop's side
 
-    /// Appends what arrived; whether the channel should stop reading for now.
-    func receive(_ buffer: ByteBuffer) -> Bool {
+    /// Appends what arrived (past the high-water mark, `isPaused` holds the channel's reads back).
+    func receive(_ buffer: ByteBuffer) {
         let waiter = lock.withLock {
             buffer.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
             if bounded && bytes.count - start > Inbox.highWater { paused = true }
@@ -43,7 +43,6 @@ final class Inbox: @unchecked Sendable {
             return self.waiter
         }
         waiter?.fire()
-        return isPaused
     }
 
     var isPaused: Bool { lock.withLock { paused } }
@@ -215,7 +214,7 @@ final class InboxHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        _ = inbox.receive(unwrapInboundIn(data))
+        inbox.receive(unwrapInboundIn(data))
     }
 
     func read(context: ChannelHandlerContext) {

@@ -85,7 +85,8 @@ final class ScriptProcess: NativeObject {
             return try input.callMethod(call)
         case "closeInput":
             try call.expect(0...0)
-            return try input.callMethod(NativeCall(name: "close", arguments: [], context: call.context))
+            input.closeChannel()
+            return .nil
         case "kill":
             try call.expect(0...1)
             let signal = call.optional(0) == nil ? Int(System.terminateSignal) : try call.integer(0, "signal")
