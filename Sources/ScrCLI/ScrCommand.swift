@@ -40,7 +40,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customShort("c"), help: ArgumentHelp("Run CODE as a script.", valueName: "CODE"))
     var code: String?
 
-    @Flag(name: .customShort("i"), help: "Run the REPL on standard input without line editing (for pipes and tests).")
+    @Flag(name: .customShort("i"), help: ArgumentHelp(
+        "Open the REPL after running the script, over its globals, with .pm ready if it failed (as python -i); "
+            + "without a script, the REPL even when standard input is not a terminal."))
     var interactive = false
 
     @Flag(help: "Print the nodes the script analyses to, one statement a line, and do not run it.")
@@ -61,6 +63,8 @@ struct RunCommand: AsyncParsableCommand {
         if dumpNodes {
             status = await ScriptRunner.dumpNodes(code.map { .code($0) } ?? file.map { .file($0) } ?? .standardInput,
                                                   with: interpreter)
+        } else if interactive && (code != nil || file != nil) {
+            status = await runThenInspect(interpreter)
         } else if let code {
             // `scr -c CODE a b`: the words after the code are its arguments.
             await interpreter.set("args", to: .list((file.map { [$0] } ?? []).map { .string($0) } + arguments.map { .string($0) }))
@@ -69,12 +73,33 @@ struct RunCommand: AsyncParsableCommand {
             status = await ScriptRunner.runFile(file, arguments: arguments, with: interpreter)
         } else if interactive || System.isTerminal(System.standardInput) {
             interpreter.enableScriptREPL()
-            await REPL.standard(for: interpreter, lineEditing: !interactive).run()
+            await REPL.standard(for: interpreter, lineEditing: System.isTerminal(System.standardInput)).run()
             status = 0
         } else {
             status = await ScriptRunner.runStandardInput(with: interpreter)
         }
         RunCommand.exit(status)
+    }
+
+    /// `scr -i FILE`: runs the script, then opens the REPL over its globals while its tasks go on; on
+    /// an uncaught error, `.pm` enters the frames it left. The status is the REPL's (0 on Ctrl-D).
+    private func runThenInspect(_ interpreter: Interpreter) async -> Int32 {
+        interpreter.keepFramesForPostMortem()
+        let status: Int32
+        if let code {
+            await interpreter.set("args", to: .list((file.map { [$0] } ?? []).map { .string($0) } + arguments.map { .string($0) }))
+            status = await ScriptRunner.run(source: code, path: nil, with: interpreter, waitForTasks: false)
+        } else {
+            status = await ScriptRunner.runFile(file!, arguments: arguments, with: interpreter, waitForTasks: false)
+        }
+        if let exited = interpreter.exitStatus { return exited }
+        if status == ScriptRunner.runtimeErrorStatus || status == ScriptRunner.interruptedStatus {
+            ScriptRunner.reportError("Type .pm to look at the frames the error left.")
+        }
+        guard status != ScriptRunner.compileErrorStatus && status != ScriptRunner.fileErrorStatus else { return status }
+        interpreter.enableScriptREPL()
+        await REPL.standard(for: interpreter, lineEditing: System.isTerminal(System.standardInput)).run()
+        return 0
     }
 
     /// Ends the process once the output is out.

@@ -6,11 +6,11 @@ import Scr
 enum BlockingCompletion {
     static let patience = DispatchTimeInterval.milliseconds(300)
 
-    static func blocking(_ interpreter: Interpreter, _ word: String) -> [String] {
+    static func blocking(_ completions: @escaping @Sendable () async -> [String]) -> [String] {
         let answer = Answer()
         let done = DispatchSemaphore(value: 0)
         Task.detached {
-            answer.set(await interpreter.completions(for: word))
+            answer.set(await completions())
             done.signal()
         }
         return done.wait(timeout: .now() + patience) == .success ? answer.get() : []

@@ -10,6 +10,14 @@ extension Interpreter {
         await REPL.standard(for: self, lineEditing: lineEditing ?? (System.isTerminal(System.standardInput))).run()
     }
 
+    /// Opens the REPL on `session`, which may have entered a frame first (`session.enter(task:)`,
+    /// `enterPostMortem()`): the user starts inside it.
+    public func repl(on session: ScrSession, lineEditing: Bool? = nil) async {
+        let backend = LocalBackend(session: session)
+        let editing = lineEditing ?? System.isTerminal(System.standardInput)
+        await REPL(backend: backend, reader: REPL.standardReader(for: backend, lineEditing: editing)).run()
+    }
+
     /// Lets scripts call `await repl();`, which opens a REPL on the terminal that sees the calling
     /// function's local variables; leaving it resumes the script.
     public func enableScriptREPL() {

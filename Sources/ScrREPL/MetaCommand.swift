@@ -5,6 +5,9 @@ enum MetaCommand {
     case help
     case exit
     case tasks
+    /// Looking inside the program (`.tasks ID`, `.enter`, `.up`, `.down`, `.leave`, `.pm`, `.inspect`):
+    /// the backend runs these, where the program is (`REPLBackend.inspect`).
+    case inspection(Inspection)
     case interrupt(Int)
     case load(String)
     case history(Int)
@@ -18,7 +21,15 @@ enum MetaCommand {
 
           .help         this text
           .exit         leave (so does Ctrl-D on an empty line)
-          .tasks        list running tasks and where they wait
+          .tasks        list running tasks, where they wait and their await stacks
+          .tasks ID     task ID's stack, with each frame's variables
+          .enter ID [N] enter frame N (0: innermost) of task ID: inputs see and change its
+                        variables; the task is held (does not resume) until you leave
+          .enter F      enter the variables function F captured (assigning changes them)
+          .up / .down   move to the frame outside / inside this one
+          .leave        leave the frame (so does Ctrl-D); a held task goes on
+          .pm           enter the frames the last uncaught error left (post-mortem)
+          .inspect F    the variables function F captured
           .interrupt ID interrupt task ID (a loop that holds every other task, say)
           .load FILE    run a file in this session
           .history [N]  the last N inputs (20), numbered
@@ -37,10 +48,33 @@ enum MetaCommand {
         switch words[0] {
         case "help": self = .help
         case "exit", "quit": self = .exit
-        case "tasks": self = .tasks
+        case "tasks" where words.count == 1: self = .tasks
+        case "tasks":
+            guard let task = MetaCommand.taskNumber(words[1]) else {
+                self = .usage("Usage: .tasks [ID] (a task's number, as .tasks lists it).")
+                return
+            }
+            self = .inspection(.task(task))
+        case "enter" where words.count == 2:
+            let arguments = words[1].split(separator: " ").map(String.init)
+            if let task = MetaCommand.taskNumber(arguments[0]) {
+                guard arguments.count <= 2, let frame = Int(arguments.count == 2 ? arguments[1] : "0"), frame >= 0 else {
+                    self = .usage("Usage: .enter ID [FRAME] (FRAME 0 is the innermost, as .tasks ID numbers them).")
+                    return
+                }
+                self = .inspection(.enter(task: task, frame: frame))
+            } else {
+                self = .inspection(.enterFunction(words[1].trimmingSpaces))
+            }
+        case "enter": self = .usage("Usage: .enter ID [FRAME] or .enter FUNCTION.")
+        case "up": self = .inspection(.move(1))
+        case "down": self = .inspection(.move(-1))
+        case "leave": self = .inspection(.leave)
+        case "pm": self = .inspection(.postMortem)
+        case "inspect" where words.count == 2: self = .inspection(.function(words[1].trimmingSpaces))
+        case "inspect": self = .usage("Usage: .inspect FUNCTION (shows the variables it captured).")
         case "interrupt":
-            let id = words.count == 2 ? words[1].trimmingSpaces.drop { $0 == "#" } : ""
-            guard let task = Int(id), task > 0 else {
+            guard words.count == 2, let task = MetaCommand.taskNumber(words[1]) else {
                 self = .usage("Usage: .interrupt ID (a task's number, as .tasks lists it).")
                 return
             }
@@ -57,6 +91,34 @@ enum MetaCommand {
         default: self = .unknown(words[0])
         }
     }
+
+    /// `3` or `#3`.
+    private static func taskNumber(_ word: String) -> Int? {
+        Int(word.trimmingSpaces.drop { $0 == "#" }).flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    enum Inspection: Equatable {
+        case task(Int)
+        case enter(task: Int, frame: Int)
+        case enterFunction(String)
+        case move(Int)
+        case leave
+        case postMortem
+        case function(String)
+
+        /// The command as typed, for a backend elsewhere to parse again.
+        var line: String {
+            switch self {
+            case .task(let id): return ".tasks \(id)"
+            case .enter(let task, let frame): return ".enter \(task) \(frame)"
+            case .enterFunction(let expression): return ".enter \(expression)"
+            case .move(let steps): return steps > 0 ? ".up" : ".down"
+            case .leave: return ".leave"
+            case .postMortem: return ".pm"
+            case .function(let expression): return ".inspect \(expression)"
+            }
+        }
+    }
 }
 
 extension MetaCommand {
@@ -66,6 +128,7 @@ extension MetaCommand {
         switch self {
         case .help: return MetaCommand.helpText
         case .tasks: return await backend.describeTasks()
+        case .inspection(let inspection): return await backend.inspect(inspection.line)
         case .interrupt(let id):
             backend.interruptTask(id)
             return "Interrupting task #\(id).\n"
@@ -81,7 +144,7 @@ extension REPL {
 
     func run(_ command: MetaCommand) async -> CommandOutcome {
         switch command {
-        case .help, .tasks, .interrupt, .usage, .unknown:
+        case .help, .tasks, .inspection, .interrupt, .usage, .unknown:
             reader.write(await command.text(backend))
         case .exit:
             return .exit

@@ -46,9 +46,15 @@ public final class REPL: Sendable {
         // The lines of the input being typed: one history entry once it is complete.
         var typed: [String] = []
         while true {
-            switch await reader.readLine(prompt: buffer.isEmpty ? ">>> " : "... ") {
+            switch await reader.readLine(prompt: buffer.isEmpty ? backend.prompt : "... ") {
             case .endOfInput:
                 reader.write("\n")
+                // Ctrl-D in an entered frame leaves it, as `.leave` does; at the top, the REPL.
+                if buffer.isEmpty && backend.prompt != ">>> " {
+                    reader.write(await backend.inspect(MetaCommand.Inspection.leave.line))
+                    if backend.prompt == ">>> " { continue }
+                    return
+                }
                 if buffer.isEmpty { return }
                 buffer.clear()
                 typed = []

@@ -18,6 +18,13 @@ public protocol REPLBackend: Sendable {
     /// What `.tasks` shows.
     func describeTasks() async -> String
 
+    /// Runs a command that looks inside the program (`.tasks ID`, `.enter`, `.up`, `.down`,
+    /// `.leave`, `.pm`, `.inspect`; see `MetaCommand.Inspection`), as typed; returns what to show.
+    func inspect(_ command: String) async -> String
+
+    /// The prompt of a new input: `>>> `, or one naming the frame the session has entered.
+    var prompt: String { get }
+
     /// Sends the output of the backend's program (prints, errors of its tasks) to `write` until
     /// `detachOutput()`: the REPL shows it above its prompt.
     func attachOutput(_ write: @escaping @Sendable (String) -> Void)
@@ -63,7 +70,31 @@ public struct LocalBackend: REPLBackend {
     }
 
     public func completions(for word: String) -> [String] {
-        BlockingCompletion.blocking(session.interpreter, word)
+        let session = self.session
+        return BlockingCompletion.blocking { await session.completions(for: word) }
+    }
+
+    public var prompt: String { session.prompt }
+
+    public func inspect(_ command: String) async -> String {
+        guard case .inspection(let inspection)? = MetaCommand(command) else {
+            return "Unknown inspection command '\(command)'.\n"
+        }
+        do {
+            switch inspection {
+            case .task(let id): return await session.describe(task: id)
+            case .enter(let task, let frame): return try await session.enter(task: task, frame: frame)
+            case .enterFunction(let expression): return try await session.enter(function: expression)
+            case .move(let steps): return try await session.move(outward: steps)
+            case .leave: return await session.leave() ?? "No frame entered.\n"
+            case .postMortem: return try await session.enterPostMortem()
+            case .function(let expression): return try await session.describe(function: expression)
+            }
+        } catch let error as ScriptError {
+            return error.kind == .interrupted ? "KeyboardInterrupt\n" : error.report + "\n"
+        } catch {
+            return "\(error)\n"
+        }
     }
 
     public func attachOutput(_ write: @escaping @Sendable (String) -> Void) {
@@ -81,6 +112,7 @@ public struct LocalBackend: REPLBackend {
         guard !tasks.isEmpty else { return "No tasks are running.\n" }
         return tasks.map { task in
             "  #\(task.id) \(task.isBackground ? "" : "(input) ")\(task.name): \(task.state)\n"
+                + task.frames.map { "      \($0.place)\n" }.joined()
         }.joined()
     }
 }

@@ -357,4 +357,69 @@ struct REPLTests {
         #expect(terminal.expect("resumed with 43", after: mark))
         #expect(terminal.expect("counter moved: true", after: mark))
     }
+
+    /// The id `.tasks` lists for the task running `function`, once it waits there.
+    private func taskID(_ terminal: PseudoTerminal, running function: String) -> Int? {
+        for _ in 0..<600 {
+            let listing = enter(terminal, ".tasks")
+            if let match = listing.firstMatch(of: /#(\d+) (\w+): waiting at line \d+ on sleep/), match.2 == function {
+                return Int(match.1)
+            }
+            terminal.settle(0.05)
+        }
+        return nil
+    }
+
+    @Test func enterHoldsATaskAndSeesItsVariables() throws {
+        let terminal = try start()
+        enter(terminal, "var stop = false")
+        enter(terminal, "async fun fetch(n) { var tries = n; while (!stop) { await sleep(0.02); } print \"tries \" + str(tries); }")
+        enter(terminal, "spawn(fetch(1))")
+        let id = try #require(taskID(terminal, running: "fetch"))
+        let stack = enter(terminal, ".tasks \(id)")
+        #expect(stack.contains("0  <input>:1 in fetch()"), "\(stack)")
+        #expect(stack.contains("tries = 1"))
+        var mark = terminal.output.endIndex
+        terminal.send(".enter \(id)\r")
+        #expect(terminal.expect("task \(id) fetch()>>> ", after: mark))
+        #expect(enter(terminal, "tries").hasPrefix("1\r\n"))
+        enter(terminal, "tries = 5")
+        enter(terminal, "stop = true")
+        // The loop may go on now, but the task is held while its frame is entered.
+        enter(terminal, "await sleep(0.3)")
+        #expect(!terminal.output.contains("tries 5"))
+        #expect(enter(terminal, ".tasks").contains("held"))
+        mark = terminal.output.endIndex
+        terminal.send("\u{4}")  // Ctrl-D leaves the frame, not the REPL.
+        #expect(terminal.expect("Left task #\(id); it goes on.", after: mark))
+        #expect(terminal.expect("tries 5", after: mark))
+        // The task's output comes above a redrawn prompt: wait for that before typing again.
+        let printed = terminal.output.range(of: "tries 5", range: mark..<terminal.output.endIndex)!.upperBound
+        #expect(terminal.expect(">>> ", after: printed))
+        #expect(enter(terminal, "1 + 1").contains("2"))
+    }
+
+    @Test func interactiveScriptOpensPostMortem() throws {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("pm-\(UUID()).scr")
+        try """
+            var total = 0;
+            fun area(w, h) {
+              var scale = 3;
+              return w * h * scale + missing;
+            }
+            total = area(2, 5);
+            """.write(to: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: script) }
+        let terminal = try PseudoTerminal(arguments: ["-i", script.path], environment: ["SCR_HISTORY": history])
+        #expect(terminal.expect("Type .pm to look at the frames the error left."))
+        #expect(terminal.expect(">>> "))
+        let mark = terminal.output.endIndex
+        terminal.send(".pm\r")
+        #expect(terminal.expect("pm area()>>> ", after: mark))
+        #expect(terminal.output[mark...].contains("scale = 3"))
+        #expect(enter(terminal, "w * h * scale").hasPrefix("30\r\n"))
+        #expect(enter(terminal, ".up").contains("in script"))
+        #expect(enter(terminal, ".leave").contains("Left pm script."))
+        #expect(enter(terminal, "total") == "0\r\n")
+    }
 }

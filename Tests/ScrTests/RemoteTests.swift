@@ -198,6 +198,53 @@ struct RemoteTests {
         #expect(tasks.isEmpty, "the abandoned input should have been interrupted")
     }
 
+    /// `.enter`, `.up`, `.leave`, `.pm` from `scr connect` (framed) and from a plain client: the
+    /// server runs them in the client's session, and the prompt it sends back names the frame.
+    @Test func inspectionCommandsRunInTheClientsSession() async throws {
+        let path = socketPath()
+        let (interpreter, server) = try await unixServer(path)
+        defer { Task { await server.close() } }
+        let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil)
+        defer { backend.disconnect() }
+        _ = await backend.run("""
+            var stop = false; var seen = nil;
+            async fun fetch(n) { var tries = n; while (!stop) { await sleep(0.02); } seen = tries; }
+            async fun worker() { var label = "w"; await fetch(1); }
+            spawn(worker());
+            """)
+        var task: TaskSummary?
+        for _ in 0..<600 where task == nil {
+            task = await interpreter.tasks().first { $0.frames.first?.function == "fetch" && $0.waitingLine != nil }
+            if task == nil { try await Task.sleep(nanoseconds: 10_000_000) }
+        }
+        let id = try #require(task?.id)
+        #expect(await backend.describeTasks().contains("<input>:2 in fetch()"))
+        #expect(await backend.inspect(".tasks \(id)").contains("tries = 1"))
+        #expect(await backend.inspect(".enter \(id)").contains("frame 0 of 2"))
+        #expect(backend.prompt == "task \(id) fetch()>>> ")
+        #expect(await backend.run("tries = 9") == nil)
+        #expect(await backend.inspect(".up").contains("label = \"w\""))
+        #expect(backend.prompt == "task \(id) worker()>>> ")
+        _ = await backend.run("stop = true")
+        #expect(await backend.inspect(".leave") == "Left task #\(id); it goes on.\n")
+        #expect(backend.prompt == ">>> ")
+        var seen: String?
+        for _ in 0..<600 where seen != "9\n" {
+            seen = await backend.run("seen")
+            if seen != "9\n" { try await Task.sleep(nanoseconds: 10_000_000) }
+        }
+        #expect(seen == "9\n")
+
+        // A plain client: the prompt it gets names the frame too.
+        let client = try SocketClient(unix: path)
+        client.send("fun area(w) { var k = 2; return w * k + nope; }\narea(4)\n.pm\n")
+        #expect(await client.expect("pm area()>>> "))
+        client.send("w * k\n")
+        #expect(await client.expect("8\npm area()>>> "))
+        client.send(".leave\n")
+        #expect(await client.expect("Left pm area().\n>>> "))
+    }
+
     @Test func ctrlCForwardingStopsARemoteLoop() async throws {
         let path = socketPath()
         let (_, server) = try await unixServer(path)

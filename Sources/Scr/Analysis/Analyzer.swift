@@ -46,6 +46,9 @@ final class Analyzer {
     /// What nested functions use, for boxing the locals they capture; nil when every local is boxed.
     private let innerNames: InnerNames?
     private var currentClass = ClassKind.none
+    /// The last line of code analysed so far: where a block that ends now ends (for the lines of its
+    /// locals' scope, `FunctionCode.Variable`).
+    private var lastLine = 1
 
     private init(runtime: Runtime, body: [Stmt], file: String?, topLevel: String, outer: OuterScope?,
                  namespace: Namespace?) {
@@ -82,12 +85,14 @@ final class Analyzer {
         return .success(FunctionCode(
             name: "script", kind: .script, isAsync: true, arity: 0, line: 1, slotCount: scope.slotCount,
             boxCount: scope.boxCount, boxedParameters: [], captureSources: [],
-            body: analyzer.select.sequence(nodes, line: 1), location: scope.location))
+            body: analyzer.select.sequence(nodes, line: 1), location: scope.location,
+            variables: scope.variables, captureNames: []))
     }
 
     // MARK: Statements
 
     private func statement(_ stmt: Stmt) -> Statement {
+        lastLine = max(lastLine, stmt.line)
         switch stmt {
         case .expression(let expr):
             return select.expressionStatement(expression(expr), line: expr.line)
@@ -137,7 +142,7 @@ final class Analyzer {
 
     private func block(_ statements: [Stmt], line: Int) -> Statement {
         function.beginBlock()
-        defer { function.endBlock() }
+        defer { function.endBlock(line: lastLine) }
         return select.sequence(statements.map { statement($0) }, line: line)
     }
 
@@ -158,7 +163,7 @@ final class Analyzer {
     private func forIn(_ keyword: Token, _ variable: Token, _ iterable: Expr, _ body: Stmt) -> Statement {
         let iterableNode = expression(iterable)
         function.beginBlock()
-        defer { function.endBlock() }
+        defer { function.endBlock(line: lastLine) }
         let location = declare(variable)
         define(variable)
         return ForInStatement(runtime: runtime, location: location, iterable: iterableNode,
@@ -184,7 +189,7 @@ final class Analyzer {
         let handlers = stmt.catches.map { clause in
             let errorClass = clause.errorClass.map { expression($0) }
             function.beginBlock()
-            defer { function.endBlock() }
+            defer { function.endBlock(line: lastLine) }
             let variable = clause.name.map { name in
                 let location = declare(name)
                 define(name)
@@ -217,7 +222,7 @@ final class Analyzer {
             currentClass = .subclass
             let value = variable(superclassName)
             function.beginBlock()
-            let superLocation = function.declare("super")!
+            let superLocation = function.declare("super", line: line)!
             function.define("super")
             superclass = (value, superclassName, superLocation)
         }
@@ -225,7 +230,7 @@ final class Analyzer {
             ClassStatement.Method(symbol: runtime.symbols.intern(method.name.lexeme),
                                   code: function(method, kind: method.name.lexeme == "init" ? .initializer : .method))
         }
-        if superclass != nil { function.endBlock() }
+        if superclass != nil { function.endBlock(line: lastLine) }
         let node = ClassStatement(runtime: runtime, name: declaration.name.lexeme, location: location,
                                   superclass: superclass, methods: methods, line: line)
         return BlockStatement([declareName, node], line: line)
@@ -243,25 +248,26 @@ final class Analyzer {
         scope.beginBlock()
         var prologue: [Statement] = []
         if kind == .method || kind == .initializer {
-            if case .box(let box) = scope.declareReceiver() {
+            if case .box(let box) = scope.declareReceiver(line: line) {
                 prologue.append(BoxReceiverStatement(runtime: runtime, box: box, line: line))
             }
         }
         var boxedParameters: [(slot: Int, box: Int)] = []
         for (index, parameter) in declaration.params.enumerated() {
-            guard let location = scope.declareParameter(parameter.lexeme, slot: index + 1) else {
+            guard let location = scope.declareParameter(parameter.lexeme, slot: index + 1, line: parameter.line) else {
                 error(parameter, "Already a variable with this name in this scope.")
                 continue
             }
             if case .box(let box) = location { boxedParameters.append((slot: index + 1, box: box)) }
         }
         let body = prologue + declaration.body.map { statement($0) }
-        scope.endBlock()
+        scope.endBlock(line: lastLine)
         return FunctionCode(
             name: declaration.name.lexeme, kind: kind, isAsync: declaration.isAsync,
             arity: declaration.params.count, line: line, slotCount: scope.slotCount,
             boxCount: scope.boxCount, boxedParameters: boxedParameters, captureSources: scope.captureSources,
-            body: select.sequence(body, line: line), location: scope.location)
+            body: select.sequence(body, line: line), location: scope.location,
+            variables: scope.variables, captureNames: scope.captureNames)
     }
 
     // MARK: Expressions
@@ -269,6 +275,7 @@ final class Analyzer {
     /// Each kind of expression has a function of its own, so that this one, which recursion goes
     /// through at every level of nesting, keeps a small native frame (see docs/internals.md, "Depth").
     private func expression(_ expr: Expr) -> Expression {
+        lastLine = max(lastLine, expr.line)
         switch expr {
         case .literal(let literal, _):
             return select.constant(literal, strings: &stringLiterals)
@@ -425,7 +432,7 @@ final class Analyzer {
         if function.isGlobalScope {
             return .global(globalCell(for: name.lexeme))
         }
-        if let location = function.declare(name.lexeme) { return location }
+        if let location = function.declare(name.lexeme, line: name.line) { return location }
         error(name, "Already a variable with this name in this scope.")
         return function.resolve(name.lexeme)!
     }

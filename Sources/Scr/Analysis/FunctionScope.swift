@@ -28,6 +28,10 @@ final class FunctionScope {
     private(set) var boxCount = 0
     private(set) var captureSources: [FunctionCode.CaptureSource] = []
     private var captureIndex: [String: Int] = [:]
+    /// Every local declared so far, with the lines of its scope: what the REPL shows of a frame.
+    private(set) var variables: [FunctionCode.Variable] = []
+    /// Where each open block's declarations start in `variables`.
+    private var blockStarts: [Int] = []
 
     /// A scope for a function whose body is `body`; `innerNames` finds what its nested functions use,
     /// and is nil when every local is boxed anyway.
@@ -50,10 +54,16 @@ final class FunctionScope {
     /// Top-level code outside any block declares globals.
     var isGlobalScope: Bool { kind == .script && blocks.isEmpty }
 
-    func beginBlock() { blocks.append([:]) }
+    func beginBlock() {
+        blocks.append([:])
+        blockStarts.append(variables.count)
+    }
 
-    /// Ends a block; its slots and boxes are reused by the next sibling block.
-    func endBlock() {
+    /// Ends a block whose code ends at `line`; its slots and boxes are reused by the next sibling block.
+    func endBlock(line: Int) {
+        for index in blockStarts.removeLast()..<variables.count where variables[index].lines.upperBound == .max {
+            variables[index].lines = variables[index].lines.lowerBound...max(line, variables[index].lines.lowerBound)
+        }
         let block = blocks.removeLast()
         for local in block.values {
             switch local.location {
@@ -65,7 +75,7 @@ final class FunctionScope {
     }
 
     /// Declares `name` in the innermost block; nil if it is already declared there.
-    func declare(_ name: String) -> VariableLocation? {
+    func declare(_ name: String, line: Int) -> VariableLocation? {
         guard blocks[blocks.count - 1][name] == nil else { return nil }
         let location: VariableLocation
         if isBoxed(name) {
@@ -76,6 +86,7 @@ final class FunctionScope {
             slotCount = max(slotCount, nextSlot)
         }
         blocks[blocks.count - 1][name] = Local(location: location, isDefined: false)
+        variables.append(FunctionCode.Variable(name: name, location: location, lines: line...Int.max))
         return location
     }
 
@@ -83,24 +94,29 @@ final class FunctionScope {
     /// put it, whether or not inner functions capture it. A captured parameter is copied from there into
     /// a box on entry (`FunctionCode.boxedParameters`), and its slot stays reserved, so that the next
     /// parameter's slot is still the one its argument arrives in.
-    func declareParameter(_ name: String, slot: Int) -> VariableLocation? {
+    func declareParameter(_ name: String, slot: Int, line: Int) -> VariableLocation? {
         nextSlot = max(nextSlot, slot + 1)
         slotCount = max(slotCount, nextSlot)
         guard blocks[blocks.count - 1][name] == nil else { return nil }
         let location = isBoxed(name) ? newBox() : .slot(slot)
         blocks[blocks.count - 1][name] = Local(location: location, isDefined: true)
+        variables.append(FunctionCode.Variable(name: name, location: location, lines: line...Int.max))
         return location
     }
 
     /// Declares the receiver (`this`) of a method: always slot 0, boxed too if inner functions use it.
-    func declareReceiver() -> VariableLocation {
-        if isBoxed("this") {
-            let location = newBox()
-            blocks[blocks.count - 1]["this"] = Local(location: location, isDefined: true)
-            return location
-        }
-        blocks[blocks.count - 1]["this"] = Local(location: .slot(0), isDefined: true)
-        return .slot(0)
+    func declareReceiver(line: Int) -> VariableLocation {
+        let location = isBoxed("this") ? newBox() : .slot(0)
+        blocks[blocks.count - 1]["this"] = Local(location: location, isDefined: true)
+        variables.append(FunctionCode.Variable(name: "this", location: location, lines: line...Int.max))
+        return location
+    }
+
+    /// The names of what the function captures, by capture index.
+    var captureNames: [String] {
+        var names = Array(repeating: "", count: captureSources.count)
+        for (name, index) in captureIndex { names[index] = name }
+        return names
     }
 
     private func newBox() -> VariableLocation {

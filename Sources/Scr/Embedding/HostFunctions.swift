@@ -166,7 +166,7 @@ extension Runtime {
             done.fire()
         }
         do {
-            try await suspendCurrent(on: done, line: 0)
+            try await suspendCurrent(on: done, line: 0, reason: .host)
         } catch {
             hostTask.cancel()
             throw error

@@ -9,13 +9,16 @@ extension Interpreter {
 }
 
 extension Runtime {
-    func completions(for word: String) -> [String] {
+    /// Keywords, globals and the variables of `frame` (a frame a session entered) that start with
+    /// `word`; after a dot, the members of what the words before name.
+    func completions(for word: String, in frame: ScriptFrame? = nil) -> [String] {
         let parts = word.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard parts.count > 1 else {
             let names = Set(TokenKind.keywords.keys).union(globals.definedNames)
+                .union(frame?.visible.map(\.name) ?? [])
             return names.filter { $0.hasPrefix(word) }.sorted()
         }
-        guard var value = globals.value(of: parts[0]) else { return [] }
+        guard var value = frame?.value(of: parts[0]) ?? globals.value(of: parts[0]) else { return [] }
         for name in parts.dropFirst().dropLast() {
             switch value {
             case .instance(let instance):

@@ -191,6 +191,13 @@ public final class Interpreter: Sendable {
         return summaries?.value ?? []
     }
 
+    /// Makes uncaught errors keep copies of the frames they leave, for a REPL's `.pm` (`scr -i`, `scr
+    /// serve`). A session's first input turns it on too; until then errors keep nothing.
+    public func keepFramesForPostMortem() {
+        let runtime = self.runtime
+        executor.startLater { runtime.value.keepsFailedFrames = true }
+    }
+
     /// Makes a session: a sequence of inputs, each run as a foreground task over these globals.
     public func makeSession() -> ScrSession {
         ScrSession(interpreter: self)

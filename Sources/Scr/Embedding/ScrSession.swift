@@ -15,7 +15,9 @@ public final class ScrSession: Sendable {
     private let evaluating = Atomic<Bool>(false)
     private let pendingInterrupt = Atomic<Bool>(false)
     /// For a REPL opened by `await repl()`: the locals of the function it was opened in.
-    private let outer: Confined<OuterScope>?
+    let outer: Confined<OuterScope>?
+    /// What the prompt names while the session has entered a frame (`.enter`): `task 3 fetch()`.
+    let enteredLabel = Locked<String?>(nil)
 
     init(interpreter: Interpreter, outer: Confined<OuterScope>? = nil) {
         self.interpreter = interpreter
@@ -36,13 +38,9 @@ public final class ScrSession: Sendable {
         }
         let session = Confined(self)
         return try await interpreter.onExecutor { runtime in
-            let code = try Interpreter.compile(source, runtime: runtime, mode: .repl, outer: session.value.outer?.value)
-            defer { session.value.runningTask.store(0, ordering: .sequentiallyConsistent) }
             let value: Value
             do {
-                value = try await runtime.runTopLevel(code, origin: session.value.id) { id in
-                    session.value.started(id)
-                }
+                value = try await session.value.run(source, runtime)
             } catch let error as ScriptError where error.kind != .stopped {
                 runtime.globals.define("_error", runtime.caughtValue(error, at: nil))
                 throw error
@@ -51,6 +49,15 @@ public final class ScrSession: Sendable {
             runtime.globals.define("_", value)
             return value.repr
         }.value
+    }
+
+    /// Runs an input in the frame the session has entered, if any, or the one `repl()` was opened in.
+    func run(_ source: String, _ runtime: Runtime) async throws -> Value {
+        runtime.keepsFailedFrames = true
+        let scope = runtime.inspections[id]?.scope ?? outer?.value
+        let code = try Interpreter.compile(source, runtime: runtime, mode: .repl, outer: scope)
+        defer { runningTask.store(0, ordering: .sequentiallyConsistent) }
+        return try await runtime.runTopLevel(code, origin: id) { [self] id in started(id) }
     }
 
     /// Interrupts the running input, if any: it gets a `KeyboardInterrupt` error at its next loop edge,

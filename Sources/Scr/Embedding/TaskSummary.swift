@@ -1,4 +1,4 @@
-/// What `.tasks` shows of a running task.
+/// What `.tasks` shows of a running task: its state and its await stack.
 public struct TaskSummary: Sendable {
     public let id: Int
     public let name: String
@@ -6,12 +6,36 @@ public struct TaskSummary: Sendable {
     public let isBackground: Bool
     /// The line of the await the task is suspended at, or nil while it runs or is ready to run.
     public let waitingLine: Int?
+    /// `ready`, `waiting at line 12 on sleep (2.4 s left)`, `held (…)` while a REPL has entered it.
+    public let state: String
+    /// Whether a REPL session has entered one of its frames (`.enter`): it resumes once they leave.
+    public let isHeld: Bool
+    /// Where it was spawned, as a traceback names it (`[line 4] in main()`), if known.
+    public let spawnedAt: String?
+    /// The task's await stack, innermost first: the async functions it is inside, each at the line
+    /// of its await, down to the coroutine or input it started with.
+    public let frames: [Frame]
 
-    public var state: String { waitingLine.map { "waiting at line \($0)" } ?? "ready" }
-}
+    /// One activation on the await stack.
+    public struct Frame: Sendable {
+        /// The function's name, `script` for a file's top level, `<input>` for a REPL input.
+        public let function: String
+        public let file: String?
+        public let line: Int
+        /// The variables in scope at that line: locals, parameters and captured variables, with
+        /// their values abbreviated as the REPL echoes them.
+        public let variables: [Variable]
 
-extension TaskObject {
-    func summary(background: Bool) -> TaskSummary {
-        TaskSummary(id: id, name: name, isBackground: background, waitingLine: waitingLine)
+        /// `app.scr:12 in fetch()`.
+        public var place: String { Frame.place(function: function, file: file, line: line) }
+
+        static func place(function: String, file: String?, line: Int) -> String {
+            "\(file.map { Traceback.display($0, mainFile: nil) } ?? "<input>"):\(line) in \(Inspection.name(function))"
+        }
+    }
+
+    public struct Variable: Sendable, Equatable {
+        public let name: String
+        public let value: String
     }
 }

@@ -75,6 +75,11 @@ struct FrameStack: ~Copyable {
         return frame
     }
 
+    /// The frame of `code` pushed at `mark`, the last one pushed (to copy it before it is popped).
+    func frame(at mark: Mark, captures: UnsafeMutablePointer<Box>) -> Frame {
+        Frame(slots: values + mark.values, boxes: boxes + mark.boxes, captures: captures)
+    }
+
     /// Releases every frame pushed since `mark`.
     @inline(__always)
     mutating func pop(to mark: Mark) {
@@ -90,6 +95,8 @@ final class HeapFrame {
     let frame: Frame
     private let slotCount: Int
     private let boxCount: Int
+    /// How many captures the frame owns: only a copy (`init(copying:of:)`) owns them.
+    private let ownedCaptures: Int?
 
     init(_ code: FunctionCode, captures: UnsafeMutablePointer<Box>) {
         slotCount = code.slotCount
@@ -99,6 +106,23 @@ final class HeapFrame {
         let boxes = Buffer.allocate(Box?.self, capacity: boxCount)
         boxes.initialize(repeating: nil, count: boxCount)
         frame = Frame(slots: slots, boxes: boxes, captures: captures)
+        ownedCaptures = nil
+    }
+
+    /// A copy of `frame`, a frame of `code`, that owns everything it points to, its captures too:
+    /// what an error keeps of a frame it left (`PostMortem`) once the frame itself is gone.
+    init(copying frame: Frame, of code: FunctionCode) {
+        slotCount = code.slotCount
+        boxCount = code.boxCount
+        let captureCount = code.captureSources.count
+        ownedCaptures = captureCount
+        let slots = Buffer.allocate(Value.self, capacity: slotCount)
+        slots.initialize(from: frame.slots, count: slotCount)
+        let boxes = Buffer.allocate(Box?.self, capacity: boxCount)
+        boxes.initialize(from: frame.boxes, count: boxCount)
+        let captures = Buffer.allocate(Box.self, capacity: captureCount)
+        captures.initialize(from: frame.captures, count: captureCount)
+        self.frame = Frame(slots: slots, boxes: boxes, captures: captures)
     }
 
     /// Reports the frame's values and boxes, for the coroutine that alone holds the frame before it
@@ -113,5 +137,9 @@ final class HeapFrame {
         Buffer.deallocate(frame.slots)
         frame.boxes.destroy(count: boxCount)
         Buffer.deallocate(frame.boxes)
+        if let ownedCaptures {
+            frame.captures.destroy(count: ownedCaptures)
+            Buffer.deallocate(frame.captures)
+        }
     }
 }

@@ -12,6 +12,15 @@ final class FunctionCode {
         case capture(Int)
     }
 
+    /// A local of the function and the lines where it is in scope, kept for the REPL's inspection of
+    /// frames (`.tasks ID`, `.enter`, `.pm`): names per slot, once per function, so that keeping them
+    /// costs calls nothing.
+    struct Variable {
+        let name: String
+        let location: VariableLocation
+        var lines: ClosedRange<Int>
+    }
+
     let name: String
     let kind: Kind
     let isAsync: Bool
@@ -25,12 +34,17 @@ final class FunctionCode {
     let body: Statement
     /// The function's name and file, for tracebacks.
     let location: CodeLocation
+    let variables: [Variable]
+    /// The name of each captured variable, by capture index.
+    let captureNames: [String]
     private let unretainedBody: Unmanaged<Statement>
 
     init(name: String, kind: Kind, isAsync: Bool, arity: Int, line: Int, slotCount: Int, boxCount: Int,
          boxedParameters: [(slot: Int, box: Int)], captureSources: [CaptureSource], body: Statement,
-         location: CodeLocation) {
+         location: CodeLocation, variables: [Variable] = [], captureNames: [String] = []) {
         self.location = location
+        self.variables = variables
+        self.captureNames = captureNames
         self.name = name
         self.kind = kind
         self.isAsync = isAsync
@@ -42,6 +56,24 @@ final class FunctionCode {
         self.captureSources = captureSources
         self.body = body
         unretainedBody = Unmanaged.passUnretained(body)
+    }
+
+    /// The names code at `line` sees, and where they live: the captures, then the locals in scope
+    /// there, an inner declaration hiding an outer one of the same name.
+    func visible(at line: Int) -> [(name: String, location: VariableLocation)] {
+        var visible: [(name: String, location: VariableLocation)] = []
+        var index: [String: Int] = [:]
+        func add(_ name: String, _ location: VariableLocation) {
+            if let existing = index[name] {
+                visible[existing].location = location
+            } else {
+                index[name] = visible.count
+                visible.append((name, location))
+            }
+        }
+        for (capture, name) in captureNames.enumerated() { add(name, .capture(capture)) }
+        for variable in variables where variable.lines.contains(line) { add(variable.name, variable.location) }
+        return visible
     }
 
     /// Runs the body in `frame`, without the retain and release that calling through `body` costs

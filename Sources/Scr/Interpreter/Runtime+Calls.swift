@@ -56,6 +56,7 @@ extension Runtime {
             stack.pop(to: mark)
             return result
         } catch {
+            if keepsFailedFrames { keepForPostMortem(error, closure, at: mark) }
             stack.pop(to: mark)
             throw error
         }
@@ -109,7 +110,12 @@ extension Runtime {
         let frame = try stack.push(code, captures: closure.captures, firstNil: arguments.count + 1, line: line)
         frame.slots.initialize(to: receiver)
         (frame.slots + 1).initialize(from: arguments, count: arguments.count)
-        return try invoke(closure, frame, line: line)
+        do {
+            return try invoke(closure, frame, line: line)
+        } catch {
+            if keepsFailedFrames { keepForPostMortem(error, Unmanaged.passUnretained(closure), at: mark) }
+            throw error
+        }
     }
 
     private func instantiate(_ klass: ClassObject, _ arguments: [Value], line: Int) throws -> Value {

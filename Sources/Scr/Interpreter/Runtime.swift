@@ -50,6 +50,12 @@ final class Runtime {
     var idleWaiters: [OneShot] = []
     /// Set when a background task died of an error nobody awaited: a script then exits with 70.
     var hadUncaughtTaskError = false
+    /// Whether errors keep copies of the frames they leave, for `.pm`: once a REPL session exists.
+    var keepsFailedFrames = false
+    /// The last uncaught error of each session (0: the program's), whose frames `.pm` enters.
+    var lastFailures: [Int: ScriptError] = [:]
+    /// The frame each session has entered (`.enter`, `.pm`), by session id.
+    var inspections: [Int: Inspection] = [:]
     /// The built-in `repl` function, which `await repl()` recognizes.
     private(set) var replNative: NativeFunction?
     /// Opens a REPL on a session; set by a host that has a terminal (the REPL library), else nil.
@@ -122,6 +128,9 @@ final class Runtime {
         globals.clear()
         liveTasks = [:]
         foregroundTasks = [:]
+        lastFailures = [:]
+        for inspection in inspections.values { inspection.leave() }
+        inspections = [:]
         idleWaiters = []
         replHook = nil
         modules = [:]

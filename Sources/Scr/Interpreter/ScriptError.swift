@@ -70,6 +70,8 @@ public final class ScriptError: Error, @unchecked Sendable {
     var spawnSite: TraceFrame?
     /// The file of the program the error reached the top of: frames there need not name it.
     var mainFile: String?
+    /// The frames it left, with their values, while a REPL may want them for `.pm`.
+    var postMortem: PostMortem?
 
     init(_ message: String, line: Int, kind: Kind = .runtime, class errorClass: ErrorClass = .error) {
         self.kind = kind
@@ -117,6 +119,7 @@ public final class ScriptError: Error, @unchecked Sendable {
         copy.spawnSite = spawnSite
         copy.exitStatus = exitStatus
         copy.underlying = underlying
+        copy.postMortem = postMortem
         return copy
     }
 
@@ -134,6 +137,12 @@ public final class ScriptError: Error, @unchecked Sendable {
     func leave(_ location: CodeLocation) {
         frames.append(TraceFrame(location: location, line: pendingLine))
     }
+
+    /// How many frames the error has left.
+    var frameCount: Int { frames.count }
+
+    /// The line of the frame recorded last.
+    var lastFrameLine: Int { frames.last?.line ?? line }
 
     /// The error arrives in the caller, at `line` (of the call or the await).
     func arrive(at line: Int) {

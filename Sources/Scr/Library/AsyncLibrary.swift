@@ -84,6 +84,12 @@ final class Waiter {
 final class WaitLine {
     private var waiters: [Waiter] = []
     private var head = 0
+    /// What its waiters wait for, as `.tasks` says it: `Lock`, `Queue.get()`, …
+    let what: String
+
+    init(_ what: String) {
+        self.what = what
+    }
 
     var isEmpty: Bool { head == waiters.count }
     var count: Int { waiters.count - head }
@@ -120,7 +126,7 @@ final class WaitLine {
     func wait(_ waiter: Waiter, _ call: NativeCall, giveBack: (Waiter) -> Void) async throws {
         append(waiter)
         do {
-            try await call.runtime.suspendCurrent(on: waiter.shot, line: call.context.line)
+            try await call.runtime.suspendCurrent(on: waiter.shot, line: call.context.line, reason: .primitive(what))
         } catch {
             if waiter.granted { giveBack(waiter) } else { remove(waiter) }
             throw error
@@ -131,7 +137,7 @@ final class WaitLine {
 /// `Lock()`: `await lock.acquire()`, `lock.release()`, `lock.locked()`.
 final class ScriptLock: NativeObject {
     private var isLocked = false
-    private let waiting = WaitLine()
+    private let waiting = WaitLine("Lock")
 
     override var typeName: String { "Lock" }
     override var description: String { "<Lock \(isLocked ? "locked" : "unlocked")\(waiting.isEmpty ? "" : ", \(waiting.count) waiting")>" }
@@ -176,7 +182,7 @@ final class ScriptLock: NativeObject {
 /// `Semaphore(n)`: `await s.acquire()`, `s.release()`, `s.value()`.
 final class ScriptSemaphore: NativeObject {
     private var permits: Int
-    private let waiting = WaitLine()
+    private let waiting = WaitLine("Semaphore")
 
     init(_ permits: Int) { self.permits = permits }
 
@@ -217,7 +223,7 @@ final class ScriptSemaphore: NativeObject {
 /// `Event()`: `await e.wait()`, `e.set()`, `e.clear()`, `e.isSet()`.
 final class ScriptEvent: NativeObject {
     private var isSet = false
-    private let waiting = WaitLine()
+    private let waiting = WaitLine("Event")
 
     override var typeName: String { "Event" }
     override var description: String { "<Event \(isSet ? "set" : "clear")>" }
@@ -257,8 +263,8 @@ final class ScriptQueue: NativeObject {
     private let maxSize: Int
     private var items: [Value] = []
     private var head = 0
-    private let getters = WaitLine()
-    private let putters = WaitLine()
+    private let getters = WaitLine("Queue.get()")
+    private let putters = WaitLine("Queue.put()")
 
     init(maxSize: Int) { self.maxSize = maxSize }
 
@@ -362,7 +368,7 @@ extension Runtime {
         }
         defer { timer.cancel() }
         do {
-            if !task.isDone { try await suspendCurrent(on: waiter, line: line) }
+            if !task.isDone { try await suspendCurrent(on: waiter, line: line, reason: .tasks([task.id])) }
             timedOut = !task.isDone
         } catch {
             task.signal(.cancelled)
@@ -389,7 +395,7 @@ extension Runtime {
                 waiter.fire()
             }
         }
-        try await suspendCurrent(on: waiter, line: line)
+        try await suspendCurrent(on: waiter, line: line, reason: .tasks(tasks.map(\.id)))
         return .task(first!)
     }
 

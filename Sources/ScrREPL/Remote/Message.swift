@@ -9,10 +9,14 @@ struct Message: Equatable {
         case interrupt = 2
         case complete = 3
         case tasks = 4
+        /// An inspection command as typed (`.enter 3`, `.up`, `.pm`, …; `MetaCommand.Inspection`).
+        case command = 5
         // Server to client.
         case output = 10  // Request id 0: output of background tasks.
         case result = 11
         case completions = 13
+        /// The end of a request's answer; its payload is the session's prompt now (it changes as
+        /// `.enter` and `.leave` go in and out of frames), empty from a server that predates them.
         case done = 14
     }
 

@@ -111,6 +111,12 @@ public final class RemoteBackend: REPLBackend {
         await request(.tasks, "") ?? "error: the connection is closed\n"
     }
 
+    public func inspect(_ command: String) async -> String {
+        await request(.command, command) ?? "error: the connection is closed\n"
+    }
+
+    public var prompt: String { requests.prompt }
+
     public func attachOutput(_ write: @escaping @Sendable (String) -> Void) {
         output.withLock { $0 = write }
     }
@@ -164,6 +170,10 @@ private final class Requests: Sendable {
     }
 
     private let state = Locked(State())
+    private let promptNow = Locked(">>> ")
+
+    /// The prompt the server gave with its last answer.
+    var prompt: String { promptNow.withLock { $0 } }
 
     /// A new id whose result `waiter` receives; nil once the connection is closed.
     func expectResult(_ waiter: CheckedContinuation<String?, Never>) -> UInt32? {
@@ -194,6 +204,7 @@ private final class Requests: Sendable {
         case .result:
             state.withLock { $0.results[message.id]?.text += message.payload }
         case .done:
+            if !message.payload.isEmpty { promptNow.withLock { $0 = message.payload } }
             state.withLock { $0.results.removeValue(forKey: message.id) }.map { $0.waiter.resume(returning: $0.text) }
         case .completions:
             guard let answer = state.withLock({ $0.completions.removeValue(forKey: message.id) }) else { return }

@@ -130,6 +130,8 @@ final class RemoteConnection: Sendable {
     /// The client went away: its running input is interrupted; other sessions are not touched.
     func closed() {
         server.interpreter.forgetRemoteSession(session)
+        let session = self.session
+        Task { await session.leave() }  // A task this client held goes on.
         becameWritable()
         inputs.finish()
         session.interrupt()
@@ -156,7 +158,7 @@ final class RemoteConnection: Sendable {
     }
 
     func sendPrompt(continuation: Bool = false) {
-        write(continuation ? "... " : ">>> ")
+        write(continuation ? "... " : session.prompt)
     }
 
     private func handle(_ input: Delivery, buffer: inout InputBuffer) async {
@@ -189,11 +191,15 @@ final class RemoteConnection: Sendable {
                 case .error(let error): text = error.description + "\n"
                 }
                 send(Message(kind: .result, id: message.id, payload: text))
-                send(Message(kind: .done, id: message.id, payload: ""))
+                send(Message(kind: .done, id: message.id, payload: session.prompt))
             case .tasks:
                 let text = await backend.describeTasks()
                 send(Message(kind: .result, id: message.id, payload: text))
-                send(Message(kind: .done, id: message.id, payload: ""))
+                send(Message(kind: .done, id: message.id, payload: session.prompt))
+            case .command:
+                let text = await backend.inspect(message.payload)
+                send(Message(kind: .result, id: message.id, payload: text))
+                send(Message(kind: .done, id: message.id, payload: session.prompt))
             default:
                 break
             }

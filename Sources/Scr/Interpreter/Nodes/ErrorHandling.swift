@@ -73,6 +73,7 @@ final class TryStatement: Statement {
             do {
                 let caught = runtime.caughtValue(error, at: location)
                 if let handler = try handler(for: caught, frame) {
+                    error.postMortem = nil
                     handler.variable?.declare(caught, in: frame, runtime)
                     outcome = .success(try handler.body.exec(frame))
                 }
@@ -95,6 +96,7 @@ final class TryStatement: Statement {
             do {
                 let caught = runtime.caughtValue(error, at: location)
                 if let handler = try await handler(for: caught, frame) {
+                    error.postMortem = nil
                     handler.variable?.declare(caught, in: frame, runtime)
                     outcome = .success(try await handler.body.run(frame))
                 }

@@ -30,7 +30,7 @@ extension Runtime {
             done.fire()
         }
         do {
-            try await suspendCurrent(on: done, line: line)
+            try await suspendCurrent(on: done, line: line, reason: .io)
         } catch {
             future.whenSuccess(abandon)
             throw error

@@ -154,7 +154,7 @@ final class Inbox: @unchecked Sendable {
             if resume { resumeReading() }
             if let taken { return taken.value }
             defer { lock.withLock { if waiter === shot { waiter = nil } } }
-            try await runtime.suspendCurrent(on: shot, line: line)
+            try await runtime.suspendCurrent(on: shot, line: line, reason: .io)
         }
     }
 
@@ -317,7 +317,7 @@ final class IOQueue<Element: Sendable>: @unchecked Sendable {
             }
             if let item { return item }
             defer { lock.withLock { if waiter === shot { waiter = nil } } }
-            try await runtime.suspendCurrent(on: shot, line: line)
+            try await runtime.suspendCurrent(on: shot, line: line, reason: .io)
         }
     }
 }

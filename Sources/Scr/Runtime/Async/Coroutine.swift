@@ -34,7 +34,7 @@ package final class Coroutine: CollectedObject {
             self.closure = nil
             self.heap = nil
             self.runtime = nil
-            return { try await runtime.runAsync(closure.code, heap.frame) }
+            return { try await runtime.runAsync(closure.code, heap) }
         }
         guard let body else {
             throw ScriptError("Coroutine '\(name)' has already been awaited.", line: line)

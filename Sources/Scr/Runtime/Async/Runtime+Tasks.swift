@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Spawning, awaiting and sleeping: the runtime's side of scr's tasks.
 extension Runtime {
     /// Awaiting coroutines inside one another deeper than this is a `Stack overflow.`.
@@ -44,6 +46,7 @@ extension Runtime {
            error.kind != .cancelled && error.kind != .stopped && error.kind != .exited
         {
             hadUncaughtTaskError = true
+            noteUncaught(error, origin: task.origin)
             reportTaskError(error, task: task)
         }
         task.finish(state)
@@ -114,6 +117,7 @@ extension Runtime {
         case .coroutine(let coroutine):
             let body = try coroutine.take(line: line)
             let task = currentTask
+            task.noteAwait(at: line)
             guard task.asyncDepth < Runtime.maxAsyncDepth else {
                 throw ScriptError("Stack overflow.", line: line, class: .stackOverflowError)
             }
@@ -130,6 +134,7 @@ extension Runtime {
                 throw ScriptError("A task can't await itself.", line: line, class: .valueError)
             }
             awaited.isObserved = true
+            currentTask.noteAwait(at: line)
             try await wait(for: [awaited], line: line)
             do {
                 return try awaited.result()
@@ -155,7 +160,7 @@ extension Runtime {
                 if remaining == 0 || task.hasFailed { waiter.fire() }
             }
         }
-        try await suspendCurrent(on: waiter, line: line)
+        try await suspendCurrent(on: waiter, line: line, reason: .tasks(tasks.map(\.id)))
     }
 
     /// `sleep(seconds)`: `sleep(0)` lets every other ready task run once.
@@ -164,10 +169,12 @@ extension Runtime {
         if seconds <= 0 {
             try task.raisePendingSignal(line: line)
             await yieldToReadyTasks()
+            if task.isHeld { await task.waitWhileHeld() }
             currentTask = task
             try task.raisePendingSignal(line: line)
             return
         }
+        let due = DispatchTime.now().uptimeNanoseconds &+ UInt64(min(seconds, 1e9) * 1e9)
         let waiter = OneShot()
         // Detached, so that the timer's own job never queues on the executor: a job there would keep
         // the executor alive for as long as the sleep, even after its interpreter died.
@@ -178,8 +185,9 @@ extension Runtime {
         defer { timer.cancel() }
         // A sleep always lets the ready tasks run, as asyncio's does: on a busy machine the timer can
         // fire before the task gets to wait for it.
-        if try await !suspendCurrent(on: waiter, line: line) {
+        if try await !suspendCurrent(on: waiter, line: line, reason: .sleep(until: due)) {
             await yieldToReadyTasks()
+            if task.isHeld { await task.waitWhileHeld() }
             currentTask = task
             try task.raisePendingSignal(line: line)
         }
@@ -193,10 +201,10 @@ extension Runtime {
 
     /// Suspends the current task on `waiter`; returns whether it waited (see `OneShot.wait`).
     @discardableResult
-    func suspendCurrent(on waiter: OneShot, line: Int) async throws -> Bool {
+    func suspendCurrent(on waiter: OneShot, line: Int, reason: WaitReason? = nil) async throws -> Bool {
         let task = currentTask
         defer { currentTask = task }
-        return try await task.suspend(on: waiter, line: line)
+        return try await task.suspend(on: waiter, line: line, reason: reason)
     }
 
     /// Turns any error that reaches script code into a script error.
@@ -220,28 +228,37 @@ extension Runtime {
         if interruptRequested.isStopping { throw ScriptError.stopped(line: 0) }
         let heap = HeapFrame(code, captures: noCaptures)
         do {
-            return try await runForeground(named: "main", origin: origin, started: started) {
+            return try await runForeground(named: "main", origin: origin, started: started) { [self] in
+                let task = currentTask
+                task.activeFrames.append(ActiveFrame(code: code, heap: heap, line: code.line))
+                defer { task.activeFrames.removeLast() }
                 do {
                     return try await code.body.run(heap.frame) ?? .nil
                 } catch let error as ScriptError {
                     error.leave(code.location)
+                    keepForPostMortem(error, code, heap.frame)
                     throw error
                 }
             }
         } catch let error as ScriptError {
             error.mainFile = code.location.file
+            noteUncaught(error, origin: origin)
             throw error
         }
     }
 
     /// Runs the body of an async function to completion in the current task; an error leaving it adds
     /// the function's frame (the await it returns to adds its line).
-    func runAsync(_ code: FunctionCode, _ frame: Frame) async throws -> Value {
+    func runAsync(_ code: FunctionCode, _ heap: HeapFrame) async throws -> Value {
         try checkInterrupt(line: code.line)
+        let task = currentTask
+        task.activeFrames.append(ActiveFrame(code: code, heap: heap, line: code.line))
+        defer { task.activeFrames.removeLast() }
         do {
-            return try await code.body.run(frame) ?? .nil
+            return try await code.body.run(heap.frame) ?? .nil
         } catch let error as ScriptError {
             error.leave(code.location)
+            keepForPostMortem(error, code, heap.frame)
             throw error
         }
     }
