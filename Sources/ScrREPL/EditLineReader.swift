@@ -1,6 +1,7 @@
 @preconcurrency import CEditLine
 import Dispatch
 import Scr
+import Synchronization
 
 /// Line editing on a terminal, over libedit's readline interface in callback mode: history, tab
 /// completion, and output from other tasks printed above the prompt with the half-typed line redrawn.
@@ -18,6 +19,12 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     private let history: HistoryFile?
     // Guarded by `lock`: this session's view of the history, for `.history`.
     private var entries: [String] = []
+    // The reading thread's: the prompt showing and the terminal's width when it was drawn.
+    private var prompt = ""
+    private var columns = 80
+    /// Set by SIGWINCH, which then wakes the reading thread through `resizeWake` to redraw the line.
+    private static let resized = Atomic<Bool>(false)
+    private static let resizeWake = Atomic<Int32>(-1)
 
     /// - Parameters:
     ///   - historyPath: the history file (History.swift), if any.
@@ -28,6 +35,7 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
         history = historyPath.map { HistoryFile(path: $0) { StandardOutput.error.write($0) } }
         EditLineState.completer = completer
         System.useUTF8Characters()  // Before libedit starts: it reads the locale once.
+        TerminalKeys.install()
         rl_readline_name = UnsafePointer(System.makeCString("scr"))
         rl_catch_signals = 0
         rl_completer_word_break_characters = System.makeCString(" \t\n\"\\'`@$><=;|&{(+-*/,[!")
@@ -35,6 +43,11 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
             rl_attempted_completion_over = 1
             rl_completion_append_character = 0
             return EditLineState.matches(for: text)
+        }
+        EditLineReader.resizeWake.store(wakeWrite, ordering: .relaxed)
+        System.onWindowResize { _ in
+            EditLineReader.resized.store(true, ordering: .relaxed)
+            _ = System.write(EditLineReader.resizeWake.load(ordering: .relaxed), [1])
         }
         using_history()
         entries = history?.load() ?? []
@@ -85,7 +98,10 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
         lock.withLock { _ in Array(entries.suffix(count)) }
     }
 
-    public func close() {}
+    public func close() {
+        StandardOutput.output.write(TerminalKeys.disableBracketedPaste)
+        StandardOutput.output.flush()
+    }
 
     private func wake() {
         System.write(wakeWrite, [1])
@@ -94,16 +110,28 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     // MARK: The reading thread
 
     private func readSynchronously(prompt: String) -> LineReaderResult {
+        EditLineReader.askForBracketedPaste()
+        self.prompt = prompt
+        columns = System.terminalColumns(System.standardOutput) ?? columns
         EditLineState.line = nil
         rl_callback_handler_install(prompt) { line in
             EditLineState.line = line.map { pointer in
                 defer { System.freeCString(pointer) }
-                return .line(String(cString: pointer), morePending: false)
+                return .line(String(cString: pointer))
             } ?? .endOfInput
         }
         setPrompting(true)
         var result = LineReaderResult.endOfInput
         while true {
+            // Keys read ahead (the rest of a paste) go to libedit before anything new is awaited.
+            if TerminalKeys.hasBufferedInput {
+                rl_callback_read_char()
+                if let line = EditLineState.line {
+                    result = line
+                    break
+                }
+                continue
+            }
             let ready = System.waitForInput([System.standardInput, wakeRead])
             if ready.contains(wakeRead) && serviceWakeUp() {
                 result = .interrupted
@@ -119,11 +147,20 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
         }
         rl_callback_handler_remove()
         setPrompting(false)
-        if case .line(let text, _) = result {
-            return .line(text, morePending: inputIsWaiting())
-        }
         return result
     }
+
+    /// Asks the terminal to mark pastes (`TerminalKeys`), once; the process turns it off again at its
+    /// exit, however it exits, so that the shell after it gets plain pastes.
+    private static func askForBracketedPaste() {
+        guard !askedForBracketedPaste else { return }
+        askedForBracketedPaste = true
+        System.atExit { _ = System.write(System.standardOutput, TerminalKeys.disableBracketedPaste) }
+        StandardOutput.output.write(TerminalKeys.enableBracketedPaste)
+        StandardOutput.output.flush()
+    }
+
+    nonisolated(unsafe) private static var askedForBracketedPaste = false
 
     /// Prints output that arrived while the prompt was up; true if Ctrl-C asked to drop the line.
     private func serviceWakeUp() -> Bool {
@@ -136,6 +173,7 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
             }
             return (pendingOutput.joined(), cancelRequested)
         }
+        if EditLineReader.resized.exchange(false, ordering: .relaxed) { redrawAfterResize() }
         if !output.isEmpty { printAbovePrompt(output) }
         if cancel {
             // `^C` after what was typed, then a fresh prompt on the next row (not over the text).
@@ -151,14 +189,40 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
         return cancel
     }
 
-    /// Clears the prompt line, writes `text`, and redraws the prompt, the line being typed and the
-    /// cursor.
+    /// Clears the prompt and the line being typed — every row of it, when it wraps — writes `text`,
+    /// and redraws the prompt, the line and the cursor below it. Clearing only the cursor's row left
+    /// the rows above it on the screen, once per output (1,530 `a`s shown for 150 typed).
     private func printAbovePrompt(_ text: String) {
         var lines = outputTranslatesNewlines() ? text : text.replacing("\n", with: "\r\n")
         if !text.hasSuffix("\n") { lines += outputTranslatesNewlines() ? "\n" : "\r\n" }
-        StandardOutput.output.write("\r\u{1B}[K" + lines)
+        StandardOutput.output.write(clearPromptAndLine() + lines)
         StandardOutput.output.flush()
         rl_forced_update_display()
+    }
+
+    /// The window changed size: libedit learns the new width, and the prompt and line are drawn
+    /// again where they start (the terminal has rewrapped them to the new width).
+    private func redrawAfterResize() {
+        columns = System.terminalColumns(System.standardOutput) ?? columns
+        rl_resize_terminal()
+        StandardOutput.output.write(clearPromptAndLine())
+        StandardOutput.output.flush()
+        rl_forced_update_display()
+    }
+
+    /// Moves to the start of the prompt's first row and clears to the end of the screen.
+    private func clearPromptAndLine() -> String {
+        let rows = cursorRow()
+        return "\r" + (rows > 0 ? "\u{1B}[\(rows)A" : "") + "\u{1B}[J"
+    }
+
+    /// The row of the cursor, counted from the prompt's: the prompt and the text before the cursor,
+    /// in terminal columns, wrapped at the terminal's width.
+    private func cursorRow() -> Int {
+        guard let buffer = rl_line_buffer else { return 0 }
+        let line = String(cString: buffer)
+        let beforeCursor = String(decoding: line.utf8.prefix(max(0, Int(rl_point))), as: UTF8.self)
+        return (System.displayWidth(prompt) + System.displayWidth(beforeCursor)) / max(columns, 1)
     }
 
     /// Whether the terminal turns "\n" into "\r\n" itself: libedit leaves output processing on, a
@@ -177,11 +241,6 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
             StandardOutput.output.write(output.joined())
             StandardOutput.output.flush()
         }
-    }
-
-    /// True when more typed or pasted input is already waiting: the line is part of a paste.
-    private func inputIsWaiting() -> Bool {
-        !System.waitForInput([System.standardInput], timeout: 0).isEmpty
     }
 }
 

@@ -22,8 +22,8 @@ public protocol LineReader: AnyObject, Sendable {
 }
 
 public enum LineReaderResult: Sendable, Equatable {
-    /// A line, and whether more input was already waiting (a paste in progress).
-    case line(String, morePending: Bool)
+    /// A line, typed or pasted: the two are the same input (`InputBuffer.add`).
+    case line(String)
     /// Ctrl-C dropped the line being typed.
     case interrupted
     /// End of input (Ctrl-D on an empty line).

@@ -30,6 +30,7 @@ enum MetaCommand {
           .leave        leave the frame (so does Ctrl-D); a held task goes on
           .pm           enter the frames the last uncaught error left (post-mortem)
           .inspect F    the variables function F captured
+          .full         the last value in full (echoes stop at 100 elements, 10,000 characters)
           .interrupt ID interrupt task ID (a loop that holds every other task, say)
           .load FILE    run a file in this session
           .history [N]  the last N inputs (20), numbered
@@ -71,6 +72,7 @@ enum MetaCommand {
         case "down": self = .inspection(.move(-1))
         case "leave": self = .inspection(.leave)
         case "pm": self = .inspection(.postMortem)
+        case "full": self = .inspection(.fullValue)
         case "inspect" where words.count == 2: self = .inspection(.function(words[1].trimmingSpaces))
         case "inspect": self = .usage("Usage: .inspect FUNCTION (shows the variables it captured).")
         case "interrupt":
@@ -105,6 +107,7 @@ enum MetaCommand {
         case leave
         case postMortem
         case function(String)
+        case fullValue
 
         /// The command as typed, for a backend elsewhere to parse again.
         var line: String {
@@ -115,6 +118,7 @@ enum MetaCommand {
             case .move(let steps): return steps > 0 ? ".up" : ".down"
             case .leave: return ".leave"
             case .postMortem: return ".pm"
+            case .fullValue: return ".full"
             case .function(let expression): return ".inspect \(expression)"
             }
         }

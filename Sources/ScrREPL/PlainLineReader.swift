@@ -13,7 +13,7 @@ public final class PlainLineReader: LineReader, @unchecked Sendable {
                     continuation.resume(returning: .endOfInput)
                     return
                 }
-                continuation.resume(returning: .line(line, morePending: false))
+                continuation.resume(returning: .line(line))
             }
         }
     }

@@ -61,14 +61,14 @@ public final class REPL: Sendable {
             case .interrupted:
                 buffer.clear()
                 typed = []
-            case .line(let line, let morePending):
+            case .line(let line):
                 if buffer.isEmpty, let command = MetaCommand(line) {
                     reader.addHistory(line)
                     if await run(command) == .exit { return }
                     continue
                 }
                 typed.append(line)
-                switch buffer.add(line, morePending: morePending) {
+                switch buffer.add(line) {
                 case .needMore: continue
                 case .nothing: typed = []
                 case .error(let error):

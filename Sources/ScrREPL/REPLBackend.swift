@@ -89,6 +89,7 @@ public struct LocalBackend: REPLBackend {
             case .leave: return await session.leave() ?? "No frame entered.\n"
             case .postMortem: return try await session.enterPostMortem()
             case .function(let expression): return try await session.describe(function: expression)
+            case .fullValue: return await session.fullValue()
             }
         } catch let error as ScriptError {
             return error.kind == .interrupted ? "KeyboardInterrupt\n" : error.report + "\n"

@@ -11,7 +11,7 @@ struct InputBufferTests {
     struct ReferenceBuffer {
         var lines: [String] = []
 
-        mutating func add(_ line: String, morePending: Bool) -> String {
+        mutating func add(_ line: String) -> String {
             lines.append(line)
             let text = lines.joined(separator: "\n")
             if text.allSatisfy(\.isWhitespace) {
@@ -20,7 +20,6 @@ struct InputBufferTests {
             }
             switch Input.classify(text) {
             case .incomplete: return "more"
-            case .complete where morePending: return "more"
             case .complete(let source):
                 lines = []
                 return "run " + source
@@ -85,35 +84,33 @@ struct InputBufferTests {
     @Test(arguments: 0..<8)
     func sameInputsAsParsingEveryLine(seed: Int) async {
         let (got, expected) = await InputBufferTests.onOwnThread { InputBufferTests.compare(seed: seed) }
-        for pasted in [0, 1] {
-            #expect(got[pasted] == expected[pasted], "seed \(seed), pasted: \(pasted == 1)")
-            #expect(!got[pasted].contains("error"), "seed \(seed): the generated input is valid")
-        }
+        #expect(got == expected, "seed \(seed)")
+        #expect(!got.contains("error"), "seed \(seed): the generated input is valid")
     }
 
-    /// The outcomes other than "more" of the buffer and of the reference, typed and pasted.
-    static func compare(seed: Int) -> ([[String]], [[String]]) {
-        var allGot: [[String]] = []
-        var allExpected: [[String]] = []
+    /// The outcomes other than "more" of the buffer and of the reference.
+    static func compare(seed: Int) -> ([String], [String]) {
         let source = "var x = 0;\n" + InputBufferTests.inputs(seed: UInt64(seed)).joined(separator: "\n")
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        // Typed (nothing pending) and pasted (everything pending but the last line).
-        for pasted in [false, true] {
-            var buffer = InputBuffer()
-            var reference = ReferenceBuffer()
-            var got: [String] = []
-            var expected: [String] = []
-            for (index, line) in lines.enumerated() {
-                let pending = pasted && index < lines.count - 1
-                let outcome = InputBufferTests.describe(buffer.add(line, morePending: pending))
-                let wanted = reference.add(line, morePending: pending)
-                if outcome != "more" { got.append(outcome) }
-                if wanted != "more" { expected.append(wanted) }
-            }
-            allGot.append(got)
-            allExpected.append(expected)
+        var buffer = InputBuffer()
+        var reference = ReferenceBuffer()
+        var got: [String] = []
+        var expected: [String] = []
+        for line in lines {
+            let outcome = InputBufferTests.describe(buffer.add(line))
+            let wanted = reference.add(line)
+            if outcome != "more" { got.append(outcome) }
+            if wanted != "more" { expected.append(wanted) }
         }
-        return (allGot, allExpected)
+        return (got, expected)
+    }
+
+    /// Lines without `;`, one input each when typed, are the same inputs pasted or typed ahead (they
+    /// used to be glued into one input, a syntax error).
+    @Test func linesWithoutSemicolonsAreInputsOfTheirOwn() {
+        var buffer = InputBuffer()
+        let outcomes = ["1 + 1", "2 + 2", "fun f() {", "  return 3;", "}", "f()"].map { InputBufferTests.describe(buffer.add($0)) }
+        #expect(outcomes == ["run 1 + 1;", "run 2 + 2;", "more", "more", "run fun f() {\n  return 3;\n}", "run f();"])
     }
 
     @Test func aLongPasteIsParsedABoundedNumberOfTimes() async {
@@ -124,26 +121,21 @@ struct InputBufferTests {
         }
     }
 
-    /// Runs and parses of a 10,000-line function, typed and pasted.
+    /// Runs and parses of a 10,000-line function.
     static func pasteLong() -> [(Int, Int)] {
-        var counts: [(Int, Int)] = []
         let body = (0..<10_000).map { i in "  x = x + \"${\(i)} {\"; // (" }
-        let lines = ["fun f() {"] + body + ["}"]
-        for pasted in [false, true] {
-            var buffer = InputBuffer()
-            var runs = 0
-            for (index, line) in lines.enumerated() {
-                if case .run = buffer.add(line, morePending: pasted && index < lines.count - 1) { runs += 1 }
-            }
-            counts.append((runs, buffer.parses))
+        var buffer = InputBuffer()
+        var runs = 0
+        for line in ["fun f() {"] + body + ["}"] {
+            if case .run = buffer.add(line) { runs += 1 }
         }
-        return counts
+        return [(runs, buffer.parses)]
     }
 
     @Test func aSyntaxErrorInAShortInputShowsAtOnce() {
         var buffer = InputBuffer()
-        _ = buffer.add("fun f() {", morePending: false)
-        guard case .error = buffer.add("  var = (;", morePending: false) else {
+        _ = buffer.add("fun f() {")
+        guard case .error = buffer.add("  var = (;") else {
             Issue.record("the error waited for more lines")
             return
         }

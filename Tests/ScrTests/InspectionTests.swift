@@ -262,4 +262,23 @@ struct InspectionTests {
             #expect(await program.waitFor { $0 == "v=\(index + 10)" }, "shape \(index): \(shape) printed \(program.lines)")
         }
     }
+
+    /// Long values echo abbreviated, each list and map at 100 elements and strings at 10,000
+    /// characters; `.full` (`fullValue`) shows the last one whole.
+    @Test func echoIsAbbreviatedAndFullShowsAll() async throws {
+        let program = Program(specialized: true)
+        let session = program.interpreter.makeSession()
+        try await run(session, "var xs = []; for (var i = 0; i < 10000; i = i + 1) xs.push(i);")
+        let echoed = try #require(try await run(session, "{\"k\": xs, \"short\": [1, 2]}"))
+        #expect(echoed.hasPrefix("{\"k\": [0, 1, 2, "))
+        #expect(echoed.hasSuffix(", 98, 99, … 9,900 more], \"short\": [1, 2]}"))
+        let full = await session.fullValue()
+        #expect(full.hasSuffix(", 9998, 9999], \"short\": [1, 2]}\n"))
+        #expect(try await run(session, "len(_[\"k\"])") == "10000")
+        let long = try #require(try await run(session, "\"ab\".repeat(6000)"))
+        #expect(long.hasSuffix("ab\"… 2,000 more characters"))
+        #expect(long.count == 10_000 + 2 + "… 2,000 more characters".count)
+        #expect(try await run(session, "[]") == "[]")
+        #expect(try await run(session, "[1, [2, [3]]]") == "[1, [2, [3]]]")
+    }
 }

@@ -36,6 +36,12 @@ final class PseudoTerminal {
         _ = write(master, &bytes, bytes.count)
     }
 
+    /// Changes the window's size, as a person dragging its corner does: the program gets SIGWINCH.
+    func resize(rows: UInt16, columns: UInt16) {
+        var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+    }
+
     /// Waits until the output after `from` contains `text`; returns the output after it, or nil on
     /// timeout.
     @discardableResult

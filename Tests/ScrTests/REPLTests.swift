@@ -77,7 +77,7 @@ struct REPLTests {
         #expect(enter(terminal, "nope") == "Undefined variable 'nope'.\r\n[line 1] in <input>\r\n")
     }
 
-    @Test func pasteIsOneInput() throws {
+    @Test func aPasteRunsAsItsLinesTyped() throws {
         let terminal = try start()
         let paste = """
             class Counter {
@@ -87,15 +87,31 @@ struct REPLTests {
                 return this;
               }
             }
-            var c = Counter();
-            print c.add().add().n;
-            print "pasted";
+            var c = Counter()
+            print c.add().add().n
+            40 + 2
+            print "pasted"
             """
         let mark = terminal.output.endIndex
         terminal.send(paste.replacingOccurrences(of: "\n", with: "\r") + "\r")
         #expect(terminal.expect("pasted\r\n", after: mark))
-        let beforeOutput = terminal.output[mark...].components(separatedBy: "2\r\n")[0]
-        #expect(!beforeOutput.contains(">>> "), "a prompt appeared inside the paste")
+        let output = terminal.output[mark...]
+        #expect(output.contains("2\r\n") && output.contains("42\r\n"), "\(output)")
+        #expect(!output.contains("Error"), "\(output)")
+    }
+
+    /// Lines typed while an input runs each run in turn once it ends (they arrive together, as a
+    /// paste does).
+    @Test func typeAheadRunsLineByLine() throws {
+        let terminal = try start()
+        let mark = terminal.output.endIndex
+        terminal.send("await sleep(0.5)\r")
+        terminal.send("1 + 1\r2 + 3\r\"do\" + \"ne\"\r")
+        // The terminal echoes what is typed ahead at once; the results come after the sleep.
+        #expect(terminal.expect("\"done\"\r\n", after: mark))
+        let output = terminal.output[mark...]
+        #expect(output.contains("2\r\n") && output.contains("5\r\n"), "\(output)")
+        #expect(!output.contains("Error"), "\(output)")
     }
 
     @Test func awaitAtThePrompt() throws {
@@ -125,6 +141,33 @@ struct REPLTests {
                 "not redrawn: \(redrawn.debugDescription)")
         enter(terminal, " done\"")
         #expect(enter(terminal, "s") == "\"half done\"\r\n")
+    }
+
+    /// A half-typed line that wraps is cleared whole — from the prompt's row down — before output
+    /// goes above it, and drawn again below it; so is a line the window's new width rewraps.
+    @Test func wrappedLineIsRedrawnWholeAfterOutputAndResize() throws {
+        let terminal = try start()  // 120 columns wide.
+        enter(terminal, "async fun announce() { await sleep(0.3); print \"BACKGROUND\"; }")
+        enter(terminal, "spawn(announce())")
+        let typed = "\"" + String(repeating: "a", count: 150)
+        terminal.send(typed)
+        #expect(terminal.expect("BACKGROUND\r\n"))
+        // `>>> ` and 150 characters end on the second row: up one row, clear, then the output.
+        #expect(terminal.output.contains("\r\u{1B}[1A\u{1B}[JBACKGROUND"), "\(terminal.output.suffix(400).debugDescription)")
+        var mark = terminal.output.endIndex
+        terminal.resize(rows: 30, columns: 60)
+        // 154 columns at 60 a row: the cursor is on the third row of the rewrapped line.
+        #expect(terminal.expect("\r\u{1B}[2A\u{1B}[J", after: mark), "\(terminal.output[mark...].debugDescription)")
+        #expect(enter(terminal, "\"").contains(String(repeating: "a", count: 150) + "\""))
+    }
+
+    /// Inside a bracketed paste a TAB is a character, not a request to complete.
+    @Test func bracketedPasteInsertsTabsLiterally() throws {
+        let terminal = try start()
+        #expect(terminal.output.contains("\u{1B}[?2004h"), "bracketed paste not asked for")
+        terminal.send("\u{1B}[200~var t = \"a\tb\"\rlen(t)\r\u{1B}[201~")
+        #expect(terminal.expect("3\r\n"))
+        #expect(enter(terminal, "t == \"a\" + \"\\t\" + \"b\"").contains("true"))
     }
 
     @Test func ctrlCStopsAwaitAndLoopsButNotBackgroundTasks() throws {

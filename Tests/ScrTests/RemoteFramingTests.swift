@@ -38,9 +38,11 @@ struct RemoteFramingTests {
         defer { Task { await server.close() } }
         let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil)
         defer { backend.disconnect() }
-        let answer = await backend.run("\"é\".repeat(1500000)")
-        #expect(answer?.count == 1_500_000 + 3)  // The quotes and the newline.
-        #expect(answer?.hasPrefix("\"éé") == true)
+        // The echo is abbreviated; `.full` sends the whole value.
+        #expect(await backend.run("\"é\".repeat(1500000)")?.hasSuffix("… 1,490,000 more characters\n") == true)
+        let answer = await backend.inspect(".full")
+        #expect(answer.count == 1_500_000 + 3)  // The quotes and the newline.
+        #expect(answer.hasPrefix("\"éé"))
         // The session goes on after it.
         #expect(await backend.run("1 + 1") == "2\n")
     }
@@ -73,14 +75,15 @@ struct RemoteFramingTests {
     @Test func aClientThatDoesNotReadHoldsUpItsSession() async throws {
         let path = "/tmp/scr-test-\(UUID().uuidString.prefix(8)).sock"
         let interpreter = Interpreter(output: { _ in }, errors: { _ in })
-        try await interpreter.run("var n = 0;")
+        // Echoes stop at 100 elements of 10,000 characters: this one is 200 KB.
+        try await interpreter.run("var n = 0; var big = []; for (var i = 0; i < 100; i = i + 1) big.push(\"y\".repeat(2000));")
         let server = try await interpreter.serveREPL(REPLServerOptions(address: .unix(path: path)))
         defer { Task { await server.close() } }
         let client = try SocketClient(unix: path)
         // 200 inputs with answers of 200 KB each: 40 MB the server would buffer for a client that
         // does not read.
         let inputs = 200
-        client.send(String(repeating: "n = n + 1; \"y\".repeat(200000)\n", count: inputs))
+        client.send(String(repeating: "n = n + 1; big\n", count: inputs))
         func ran() async throws -> Int {
             guard case .number(let n) = try await interpreter.get("n") else { return -1 }
             return Int(n)

@@ -2,8 +2,8 @@
 #define SCR_SUPPORT_H
 
 // What scr needs of C that Swift cannot say: thread-local counters, read and written with one
-// instruction each (Swift has no thread-local variables; pthread_getspecific is a call), and the
-// CPU's spin-loop hint.
+// instruction each (Swift has no thread-local variables; pthread_getspecific is a call), the
+// CPU's spin-loop hint, and a character's width on a terminal.
 
 // How deeply `deinit`s are nested on this thread, and how many values wait in its teardown
 // worklist (see Sources/Scr/Runtime/Collector/Teardown.swift).
@@ -22,7 +22,15 @@ static inline void scr_cpu_relax(void) {
     __builtin_ia32_pause();
 #elif defined(__aarch64__) || defined(__arm__)
     __asm__ __volatile__("yield");
+// How many terminal columns a character takes (wcwidth, which Swift's Glibc module leaves out).
+int wcwidth(int character);
+static inline int scr_character_width(unsigned int scalar) { return wcwidth((int)scalar); }
+
 #endif
 }
+
+// How many terminal columns a character takes (wcwidth, which Swift's Glibc module leaves out).
+int wcwidth(int character);
+static inline int scr_character_width(unsigned int scalar) { return wcwidth((int)scalar); }
 
 #endif

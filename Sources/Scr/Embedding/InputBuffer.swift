@@ -30,14 +30,15 @@ package struct InputBuffer: Sendable {
     /// True when no line is waiting: the primary prompt is due, and meta-commands are recognized.
     public var isEmpty: Bool { lines.isEmpty }
 
-    /// Adds a line. With `morePending` (more of a paste is already waiting), a complete input waits
-    /// for the rest of the paste, which is taken as one input.
+    /// Adds a line. A pasted line is a typed line: a paste runs as its lines would typed one by one
+    /// (each input as soon as it is complete, a missing `;` implied), and so does type-ahead — lines
+    /// typed while an input runs, which arrive together once it ends.
     ///
     /// Parsing everything waiting at every line made a paste quadratic (10,000 lines: 97 s of CPU).
     /// Past `parseEveryLineUpTo` lines, the waiting text is parsed only when it may be complete — no
-    /// bracket or string is left open, by a scan of the new line alone — and no more of a paste is
-    /// pending: a long paste is parsed once, at its end.
-    public mutating func add(_ line: String, morePending: Bool = false) -> Outcome {
+    /// bracket or string is left open, by a scan of the new line alone: a long function is parsed
+    /// once, at its closing brace.
+    public mutating func add(_ line: String) -> Outcome {
         lines.append(line)
         open.scan(line)
         if !hasContent && line.contains(where: { !$0.isWhitespace }) { hasContent = true }
@@ -45,12 +46,10 @@ package struct InputBuffer: Sendable {
             clear()
             return .nothing
         }
-        if lines.count > InputBuffer.parseEveryLineUpTo && (morePending || !open.mayBeComplete) { return .needMore }
+        if lines.count > InputBuffer.parseEveryLineUpTo && !open.mayBeComplete { return .needMore }
         parses += 1
         switch Input.classify(lines.joined(separator: "\n")) {
         case .incomplete:
-            return .needMore
-        case .complete where morePending:
             return .needMore
         case .complete(let source):
             clear()

@@ -93,7 +93,7 @@ extension ScriptFrame {
 extension Value {
     /// The value as the REPL echoes it, cut at `limit` characters with `…`.
     func abbreviated(limit: Int) -> String {
-        let text = repr
+        let text = abbreviatedRepr(elements: limit / 2, characters: limit)
         guard text.count > limit else { return text }
         return String(text.prefix(limit - 1)) + "…"
     }

@@ -80,6 +80,12 @@ extension ScrSession {
         }
     }
 
+    /// The last value echoed (`_`), in full (`.full`).
+    public func fullValue() async -> String {
+        let text = try? await interpreter.onExecutorNow { runtime in runtime.globals.value(of: "_")?.repr }
+        return (text ?? nil).map { $0 + "\n" } ?? "No value yet: _ is set by the last expression echoed.\n"
+    }
+
     /// Completions of `word` (see `Interpreter.completions(for:)`), with the entered frame's names.
     public func completions(for word: String) async -> [String] {
         let id = self.id

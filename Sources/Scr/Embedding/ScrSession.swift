@@ -26,7 +26,8 @@ public final class ScrSession: Sendable {
     }
 
     /// Runs one complete input (see `Input.classify`). Returns the text to echo — the value of a final
-    /// expression, unless it is nil — and stores that value in the global `_`; an error's value (what a
+    /// expression, unless it is nil, abbreviated past 100 elements of a list or map and 10,000
+    /// characters of a string (`fullValue()` shows all of it) — and stores that value in the global `_`; an error's value (what a
     /// `catch` would bind) goes to `_error`.
     ///
     /// Throws `CompileError` or `ScriptError` (an interrupt is a `ScriptError` of kind `.interrupted`).
@@ -47,7 +48,7 @@ public final class ScrSession: Sendable {
             }
             if case .nil = value { return nil }
             runtime.globals.define("_", value)
-            return value.repr
+            return value.abbreviatedRepr()
         }.value
     }
 

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CScrSupport
 
 /// The system calls scr makes, in one place, as SwiftNIO keeps its own in System.swift: each wraps
 /// the C call, retries it when a signal interrupts it, and turns failures into Swift values. The rest
@@ -333,6 +334,15 @@ package enum System {
 
     package static var userID: UInt32 { UInt32(getuid()) }
 
+    /// Runs `body` when the process exits (`exit`, or returning from main).
+    package static func atExit(_ body: @convention(c) () -> Void) {
+        #if canImport(Glibc)
+        _ = Glibc.atexit(body)
+        #else
+        _ = Darwin.atexit(body)
+        #endif
+    }
+
     package static func exit(_ status: Int32) -> Never {
         #if canImport(Glibc)
         Glibc.exit(status)
@@ -494,6 +504,24 @@ package enum System {
     @discardableResult
     package static func onInterruptSignal(_ handler: @convention(c) (Int32) -> Void) -> SignalAction {
         onSignal(SIGINT, handler)
+    }
+
+    /// Calls `handler` (a C function) when the terminal's window changes size (SIGWINCH).
+    package static func onWindowResize(_ handler: @convention(c) (Int32) -> Void) {
+        onSignal(SIGWINCH, handler)
+    }
+
+    /// The width of the terminal `descriptor` is, in columns; nil if it is not one.
+    package static func terminalColumns(_ descriptor: Int32) -> Int? {
+        var size = winsize()
+        guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
+    /// How many columns `text` takes on a terminal: two for a wide (CJK, emoji) character, none for a
+    /// combining one (`wcwidth`, under the UTF-8 locale the REPL sets).
+    package static func displayWidth(_ text: some StringProtocol) -> Int {
+        text.unicodeScalars.reduce(0) { width, scalar in width + max(0, Int(scr_character_width(scalar.value))) }
     }
 
     /// SIGINT, for code outside this file that names it.

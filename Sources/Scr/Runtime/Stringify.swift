@@ -11,9 +11,18 @@ extension Value {
         return printer.output
     }
 
-    /// The text the REPL echoes: strings in quotes, like an element inside a list.
+    /// The value as source would write it: strings in quotes, like an element inside a list.
     public var repr: String {
         var printer = Printer()
+        printer.write(self, quoted: true)
+        return printer.output
+    }
+
+    /// What the REPL echoes: `repr`, with at most `elements` elements of each list or map, the
+    /// rest counted (`[0, 1, 2, … 9,997 more]`), and strings cut after `characters` (`.full` shows
+    /// all). Printing stays bounded by what is shown, not by the size of the value.
+    func abbreviatedRepr(elements: Int = 100, characters: Int = 10_000) -> String {
+        var printer = Printer(elementLimit: elements, characterLimit: characters)
         printer.write(self, quoted: true)
         return printer.output
     }
@@ -24,27 +33,46 @@ extension Value {
         var output = ""
         /// The containers being printed, outermost first.
         var open: Set<ObjectIdentifier> = []
+        var elementLimit = Int.max
+        var characterLimit = Int.max
+
+        init(elementLimit: Int = .max, characterLimit: Int = .max) {
+            self.elementLimit = elementLimit
+            self.characterLimit = characterLimit
+        }
+
+        /// `, … 9,997 more` after the elements shown of `count`.
+        mutating func writeMore(_ count: Int) {
+            guard count > elementLimit else { return }
+            output += (elementLimit > 0 ? ", " : "") + "… \(Traceback.grouped(count - elementLimit)) more"
+        }
 
         mutating func write(_ value: Value, quoted: Bool) {
             switch value {
             case .list(let list):
                 writeContainer(list, "[", "]") { printer in
-                    for (index, element) in list.elements.enumerated() {
+                    for (index, element) in list.elements.prefix(printer.elementLimit).enumerated() {
                         if index > 0 { printer.output += ", " }
                         printer.write(element, quoted: true)
                     }
+                    printer.writeMore(list.elements.count)
                 }
             case .map(let map):
                 writeContainer(map, "{", "}") { printer in
                     var first = true
-                    for (key, element) in map.entries {
+                    for (key, element) in map.entries.prefix(printer.elementLimit) {
                         if !first { printer.output += ", " }
                         first = false
                         printer.write(key, quoted: true)
                         printer.output += ": "
                         printer.write(element, quoted: true)
                     }
+                    printer.writeMore(map.entries.count)
                 }
+            case .string(let s) where s.value.utf8.count > characterLimit && s.value.count > characterLimit:
+                let more = s.value.count - characterLimit
+                let shown = String(s.value.prefix(characterLimit))
+                output += (quoted ? Value.quote(shown) : shown) + "… \(Traceback.grouped(more)) more characters"
             case .string(let s): output += quoted ? quote(s.value) : s.value
             default: output += Value.describeAtom(value)
             }
