@@ -20,6 +20,7 @@ enum MetaCommand {
         while you type.
 
           .help         this text
+          .help NAME    what NAME is: len, math.floor, xs.push, a function of yours, …
           .exit         leave (so does Ctrl-D on an empty line)
           .tasks        list running tasks, where they wait and their await stacks
           .tasks ID     task ID's stack, with each frame's variables
@@ -47,7 +48,8 @@ enum MetaCommand {
         }
         let words = trimmed.dropFirst().split(separator: " ", maxSplits: 1).map(String.init)
         switch words[0] {
-        case "help": self = .help
+        case "help" where words.count == 1: self = .help
+        case "help": self = .inspection(.help(words[1].trimmingSpaces))
         case "exit", "quit": self = .exit
         case "tasks" where words.count == 1: self = .tasks
         case "tasks":
@@ -108,6 +110,7 @@ enum MetaCommand {
         case postMortem
         case function(String)
         case fullValue
+        case help(String)
 
         /// The command as typed, for a backend elsewhere to parse again.
         var line: String {
@@ -119,6 +122,7 @@ enum MetaCommand {
             case .leave: return ".leave"
             case .postMortem: return ".pm"
             case .fullValue: return ".full"
+            case .help(let name): return ".help \(name)"
             case .function(let expression): return ".inspect \(expression)"
             }
         }

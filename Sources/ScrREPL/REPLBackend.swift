@@ -90,6 +90,7 @@ public struct LocalBackend: REPLBackend {
             case .postMortem: return try await session.enterPostMortem()
             case .function(let expression): return try await session.describe(function: expression)
             case .fullValue: return await session.fullValue()
+            case .help(let name): return await session.help(name)
             }
         } catch let error as ScriptError {
             return error.kind == .interrupted ? "KeyboardInterrupt\n" : error.report + "\n"

@@ -80,6 +80,16 @@ extension ScrSession {
         }
     }
 
+    /// What `name` is (`.help NAME`): a library function's signature and description, a script
+    /// function's parameters and where it was defined, … (see `Runtime.help`).
+    public func help(_ name: String) async -> String {
+        let id = self.id
+        let text = try? await interpreter.onExecutorNow { runtime in
+            runtime.help(for: name, in: runtime.inspections[id]?.frame)
+        }
+        return text ?? ""
+    }
+
     /// The last value echoed (`_`), in full (`.full`).
     public func fullValue() async -> String {
         let text = try? await interpreter.onExecutorNow { runtime in runtime.globals.value(of: "_")?.repr }
