@@ -22,6 +22,7 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     // The reading thread's: the prompt showing and the terminal's width when it was drawn.
     private var prompt = ""
     private var columns = 80
+    private let highlighting = Highlighter.isWanted
     /// Set by SIGWINCH, which then wakes the reading thread through `resizeWake` to redraw the line.
     private static let resized = Atomic<Bool>(false)
     private static let resizeWake = Atomic<Int32>(-1)
@@ -125,8 +126,7 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
         while true {
             // Keys read ahead (the rest of a paste) go to libedit before anything new is awaited.
             if TerminalKeys.hasBufferedInput {
-                rl_callback_read_char()
-                if let line = EditLineState.line {
+                if let line = handleKey() {
                     result = line
                     break
                 }
@@ -137,17 +137,24 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
                 result = .interrupted
                 break
             }
-            if ready.contains(System.standardInput) {
-                rl_callback_read_char()
-                if let line = EditLineState.line {
-                    result = line
-                    break
-                }
+            if ready.contains(System.standardInput), let line = handleKey() {
+                result = line
+                break
             }
         }
         rl_callback_handler_remove()
         setPrompting(false)
         return result
+    }
+
+    /// Hands libedit a key; the line, once one is complete. The line is coloured once no more keys
+    /// wait: not at every key of a paste.
+    private func handleKey() -> LineReaderResult? {
+        rl_callback_read_char()
+        if let line = EditLineState.line { return line }
+        if highlighting && !TerminalKeys.hasBufferedInput
+            && System.waitForInput([System.standardInput], timeout: 0).isEmpty { colorLine() }
+        return nil
     }
 
     /// Asks the terminal to mark pastes (`TerminalKeys`), once; the process turns it off again at its
@@ -198,6 +205,7 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
         StandardOutput.output.write(clearPromptAndLine() + lines)
         StandardOutput.output.flush()
         rl_forced_update_display()
+        if highlighting { colorLine() }
     }
 
     /// The window changed size: libedit learns the new width, and the prompt and line are drawn
@@ -210,10 +218,38 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
         rl_forced_update_display()
     }
 
+    /// Writes the line being typed again over itself, the same characters in colour (`Highlighter`),
+    /// and puts the cursor back where libedit has it. libedit draws plain text and redraws only what
+    /// changes, so its idea of the screen stays right; the colours last until it redraws a part.
+    private func colorLine() {
+        guard let buffer = rl_line_buffer else { return }
+        let line = String(cString: buffer)
+        guard !line.contains(where: { $0.isASCII && $0.asciiValue! < 0x20 }), let colored = Highlighter.colorize(line) else {
+            return
+        }
+        let width = max(columns, 1)
+        let promptWidth = System.displayWidth(prompt)
+        let end = promptWidth + System.displayWidth(line)
+        let cursor = promptWidth + System.displayWidth(String(decoding: line.utf8.prefix(max(0, Int(rl_point))), as: UTF8.self))
+        var text = toPromptStart(rows: cursor / width) + (promptWidth > 0 ? "\u{1B}[\(promptWidth)C" : "") + colored
+        // After the last column the terminal holds the cursor on that row until more is written.
+        let endRow = end > 0 && end % width == 0 ? end / width - 1 : end / width
+        let cursorRow = cursor / width
+        if endRow > cursorRow { text += "\u{1B}[\(endRow - cursorRow)A" }
+        if cursorRow > endRow { text += String(repeating: "\n", count: cursorRow - endRow) }
+        text += "\r" + (cursor % width > 0 ? "\u{1B}[\(cursor % width)C" : "")
+        StandardOutput.output.write(text)
+        StandardOutput.output.flush()
+    }
+
+    /// `\r` and up `rows` rows: the start of the prompt's row, from the cursor's.
+    private func toPromptStart(rows: Int) -> String {
+        "\r" + (rows > 0 ? "\u{1B}[\(rows)A" : "")
+    }
+
     /// Moves to the start of the prompt's first row and clears to the end of the screen.
     private func clearPromptAndLine() -> String {
-        let rows = cursorRow()
-        return "\r" + (rows > 0 ? "\u{1B}[\(rows)A" : "") + "\u{1B}[J"
+        toPromptStart(rows: cursorRow()) + "\u{1B}[J"
     }
 
     /// The row of the cursor, counted from the prompt's: the prompt and the text before the cursor,

@@ -9,7 +9,10 @@ final class PseudoTerminal {
     private(set) var output = ""
 
     init(arguments: [String] = [], environment: [String: String] = [:]) throws {
-        var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // A terminal with colours, whatever the test runner's own output is (it may set NO_COLOR).
+        var base = ProcessInfo.processInfo.environment
+        base["NO_COLOR"] = nil
+        var env = base.merging(environment) { $1 }
         env["TERM"] = "xterm"
         let argv = [ScrProcess.executable.path] + arguments
         var master: Int32 = -1

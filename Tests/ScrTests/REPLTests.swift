@@ -161,13 +161,30 @@ struct REPLTests {
         #expect(enter(terminal, "\"").contains(String(repeating: "a", count: 150) + "\""))
     }
 
+    /// The line being typed is coloured — keywords, strings, numbers, comments — unless NO_COLOR.
+    @Test func typedLineIsHighlightedUnlessNoColor() throws {
+        let terminal = try start()
+        terminal.send("var x = \"s\" + str(12) // note")
+        #expect(terminal.expect("\u{1B}[1;34mvar\u{1B}[0m x = \u{1B}[32m\"s\"\u{1B}[0m + str(\u{1B}[33m12\u{1B}[0m) \u{1B}[2m// note\u{1B}[0m"),
+                "\(terminal.output.suffix(300).debugDescription)")
+        #expect(enter(terminal, "").isEmpty)
+        #expect(enter(terminal, "x").hasPrefix("\"s12\""))
+        let plain = try PseudoTerminal(environment: ["SCR_HISTORY": history, "NO_COLOR": "1"])
+        #expect(plain.expect(">>> "))
+        plain.send("var y = \"s\"")
+        plain.settle(0.3)
+        #expect(enter(plain, "").isEmpty)
+        #expect(!plain.output.contains("\u{1B}[32m"))
+    }
+
     /// Inside a bracketed paste a TAB is a character, not a request to complete.
     @Test func bracketedPasteInsertsTabsLiterally() throws {
         let terminal = try start()
         #expect(terminal.output.contains("\u{1B}[?2004h"), "bracketed paste not asked for")
         terminal.send("\u{1B}[200~var t = \"a\tb\"\rlen(t)\r\u{1B}[201~")
-        #expect(terminal.expect("3\r\n"))
-        #expect(enter(terminal, "t == \"a\" + \"\\t\" + \"b\"").contains("true"))
+        #expect(terminal.expect("3\r\n>>> "))
+        let answer = enter(terminal, "t == \"a\" + \"\\t\" + \"b\"")
+        #expect(answer.contains("true"), "\(terminal.output.suffix(500).debugDescription)")
     }
 
     @Test func ctrlCStopsAwaitAndLoopsButNotBackgroundTasks() throws {

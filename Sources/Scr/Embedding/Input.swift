@@ -17,6 +17,8 @@ package enum Input {
         if parsed.isValid { return .complete(source: buffer) }
         guard parsed.isIncomplete else { return .error(CompileError(parsed.diagnostics)) }
         if Parser.parse(buffer + ";").isValid { return .complete(source: buffer + ";") }
+        // A line that ends in a comment: the implied `;` goes after it.
+        if Parser.parse(buffer + "\n;").isValid { return .complete(source: buffer + "\n;") }
         return .incomplete
     }
 

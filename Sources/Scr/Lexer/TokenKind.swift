@@ -17,7 +17,7 @@ package enum TokenKind: UInt8, Sendable {
 
     case eof
 
-    static let keywords: [String: TokenKind] = [
+    package static let keywords: [String: TokenKind] = [
         "and": .and, "class": .class, "else": .else, "false": .false, "for": .for,
         "fun": .fun, "if": .if, "nil": .nil, "or": .or, "print": .print, "return": .return,
         "super": .super, "this": .this, "true": .true, "var": .var, "while": .while,
