@@ -115,6 +115,7 @@ public struct LocalBackend: REPLBackend {
         return tasks.map { task in
             "  #\(task.id) \(task.isBackground ? "" : "(input) ")\(task.name): \(task.state)\n"
                 + task.frames.map { "      \($0.place)\n" }.joined()
+                + (task.spawnedAt.map { "      spawned at \($0)\n" } ?? "")
         }.joined()
     }
 }

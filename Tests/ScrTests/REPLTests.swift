@@ -433,9 +433,11 @@ struct REPLTests {
     @Test func enterHoldsATaskAndSeesItsVariables() throws {
         let terminal = try start()
         enter(terminal, "var stop = false")
-        enter(terminal, "async fun fetch(n) { var tries = n; while (!stop) { await sleep(0.02); } print \"tries \" + str(tries); }")
+        // `tries` is captured by a closure (it lives in a box), `n` is a plain parameter.
+        enter(terminal, "async fun fetch(n) { var tries = n; var bump = fun () { tries = tries + 1; }; while (!stop) { await sleep(0.02); } bump(); print \"tries \" + str(tries) + \" n \" + str(n); }")
         enter(terminal, "spawn(fetch(1))")
         let id = try #require(taskID(terminal, running: "fetch"))
+        #expect(enter(terminal, ".tasks").contains("spawned at <input>:1 in <input>"))
         let stack = enter(terminal, ".tasks \(id)")
         #expect(stack.contains("0  <input>:1 in fetch()"), "\(stack)")
         #expect(stack.contains("tries = 1"))
@@ -444,17 +446,18 @@ struct REPLTests {
         #expect(terminal.expect("task \(id) fetch()>>> ", after: mark))
         #expect(enter(terminal, "tries").hasPrefix("1\r\n"))
         enter(terminal, "tries = 5")
+        enter(terminal, "n = 7")
         enter(terminal, "stop = true")
         // The loop may go on now, but the task is held while its frame is entered.
         enter(terminal, "await sleep(0.3)")
-        #expect(!terminal.output.contains("tries 5"))
+        #expect(!terminal.output.contains("tries 6"))
         #expect(enter(terminal, ".tasks").contains("held"))
         mark = terminal.output.endIndex
         terminal.send("\u{4}")  // Ctrl-D leaves the frame, not the REPL.
         #expect(terminal.expect("Left task #\(id); it goes on.", after: mark))
-        #expect(terminal.expect("tries 5", after: mark))
+        #expect(terminal.expect("tries 6 n 7", after: mark))
         // The task's output comes above a redrawn prompt: wait for that before typing again.
-        let printed = terminal.output.range(of: "tries 5", range: mark..<terminal.output.endIndex)!.upperBound
+        let printed = terminal.output.range(of: "tries 6 n 7", range: mark..<terminal.output.endIndex)!.upperBound
         #expect(terminal.expect(">>> ", after: printed))
         #expect(enter(terminal, "1 + 1").contains("2"))
     }
@@ -481,5 +484,32 @@ struct REPLTests {
         #expect(enter(terminal, ".up").contains("in script"))
         #expect(enter(terminal, ".leave").contains("Left pm script."))
         #expect(enter(terminal, "total") == "0\r\n")
+    }
+
+    /// An uncaught error in a spawned task: `.pm` enters its frame with the values at the raise.
+    @Test func postMortemOfAFailedTask() throws {
+        let terminal = try start()
+        enter(terminal, "async fun job(order) { var total = order * 3; await sleep(0.01); return total.price; }")
+        let mark = terminal.output.endIndex
+        terminal.send("spawn(job(4))\r")
+        #expect(terminal.expect("Only instances have properties.", after: mark))
+        terminal.settle(0.1)
+        let entered = enter(terminal, ".pm")
+        #expect(entered.contains("Frame 0 of 1: <input>:1 in job()"), "\(entered)")
+        #expect(entered.contains("total = 12"))
+        #expect(enter(terminal, "order").hasPrefix("4\r\n"))
+    }
+
+    /// Ctrl-R searches the history backwards as you type; Enter ends the search with the entry
+    /// found on the line (libedit's incremental search), and Enter again runs it.
+    @Test func ctrlRSearchesTheHistory() throws {
+        let terminal = try start()
+        enter(terminal, "var alpha = 41")
+        enter(terminal, "alpha + 1")
+        enter(terminal, "\"other\"")
+        let mark = terminal.output.endIndex
+        // Keys are handled in order, however they arrive: no need to wait between them.
+        terminal.send("\u{12}alpha +\r\r")
+        #expect(terminal.expect("42\r\n", after: mark), "\(terminal.output[mark...].debugDescription)")
     }
 }

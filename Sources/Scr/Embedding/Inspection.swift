@@ -120,7 +120,9 @@ extension TaskObject {
         }
         if holds > 0 { state = "held (\(state))" }
         return TaskSummary(id: id, name: name, isBackground: background, waitingLine: waitingLine, state: state,
-                           isHeld: holds > 0, spawnedAt: spawnSite.map { Traceback.line($0.frame, nil) },
+                           isHeld: holds > 0, spawnedAt: spawnSite.map {
+                               TaskSummary.Frame.place(function: $0.location.function, file: $0.location.file, line: $0.line)
+                           },
                            frames: stack.map(\.summary))
     }
 

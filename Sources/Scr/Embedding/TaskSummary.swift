@@ -10,7 +10,7 @@ public struct TaskSummary: Sendable {
     public let state: String
     /// Whether a REPL session has entered one of its frames (`.enter`): it resumes once they leave.
     public let isHeld: Bool
-    /// Where it was spawned, as a traceback names it (`[line 4] in main()`), if known.
+    /// Where it was spawned (`app.scr:4 in main()`), if known.
     public let spawnedAt: String?
     /// The task's await stack, innermost first: the async functions it is inside, each at the line
     /// of its await, down to the coroutine or input it started with.
