@@ -126,8 +126,8 @@ struct ServeCommand: AsyncParsableCommand {
                                visibility: .hidden))
     var token: String?
 
-    @Option(help: ArgumentHelp("Where the generated token is written (default: ~/.scr_token); only a token file "
-                               + "of scr is ever replaced.", valueName: "PATH"))
+    @Option(help: ArgumentHelp("Where the generated token is written (default: ~/.scr/tokens/HOST-PORT, one "
+                               + "file per address); only a token file of scr is ever replaced.", valueName: "PATH"))
     var tokenFile: String?
 
     @Flag(help: "Allow listening on a TCP address other than loopback.")
@@ -159,7 +159,7 @@ struct ServeCommand: AsyncParsableCommand {
         // SIGINT, SIGTERM and SIGHUP end the server cleanly: output flushed (by the handler `main`
         // installed), the socket and a generated token file removed.
         TerminationMonitor.handle(System.interruptSignal)
-        let ownedFiles = Self.filesOwned(by: server, generatedToken: givenToken == nil, tokenFile: tokenFile)
+        let ownedFiles = Self.filesOwned(by: server)
         TerminationMonitor.onTermination { for path in ownedFiles { System.removeFile(path) } }
         // Output of the served program's tasks reaches a pipe or file within a fifth of a second.
         Task.detached {
@@ -170,7 +170,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var notice = "scr: serving a REPL on \(server.boundAddress)"
         if server.token != nil {
-            notice += givenToken == nil ? " (token in \(tokenFile ?? AccessToken.defaultPath))" : " (token from SCR_TOKEN)"
+            notice += server.tokenFile.map { " (token in \($0))" } ?? " (token from SCR_TOKEN)"
         }
         ScriptRunner.reportError(notice)
         if server.isReachableBeyondLoopback {
@@ -191,10 +191,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The files a running server made and removes when it ends: its Unix socket, or the token file
     /// it wrote.
-    static func filesOwned(by server: REPLServer, generatedToken: Bool, tokenFile: String?) -> [String] {
+    static func filesOwned(by server: REPLServer) -> [String] {
         switch server.boundAddress {
         case .unix(let path): [path]
-        case .tcp: generatedToken ? [tokenFile ?? AccessToken.defaultPath] : []
+        case .tcp: server.tokenFile.map { [$0] } ?? []
         }
     }
 }
@@ -217,8 +217,8 @@ struct ConnectCommand: AsyncParsableCommand {
                                + "SCR_TOKEN, or use --token-file.", visibility: .hidden))
     var token: String?
 
-    @Option(help: ArgumentHelp("Read the token from this file (default: ~/.scr_token; SCR_TOKEN wins).",
-                               valueName: "PATH"))
+    @Option(help: ArgumentHelp("Read the token from this file (default: the server's, ~/.scr/tokens/HOST-PORT; "
+                               + "SCR_TOKEN wins).", valueName: "PATH"))
     var tokenFile: String?
 
     @Flag(help: "Connect to a Unix socket even if its server runs as another user.")
@@ -240,8 +240,10 @@ struct ConnectCommand: AsyncParsableCommand {
             if token != nil { throw RemoteError.tokenOnCommandLine }
             let address = try RemoteAddress(parsing: target)
             var secret = System.environment("SCR_TOKEN")
-            if secret == nil, case .tcp = address {
-                secret = try AccessToken.read(from: tokenFile ?? AccessToken.defaultPath)
+            if secret == nil, case .tcp(let host, let port) = address {
+                let path = tokenFile ?? AccessToken.path(host: host, port: port)
+                if tokenFile == nil && System.kind(of: path) == nil { throw RemoteError.noToken(address.description, path) }
+                secret = try AccessToken.read(from: path)
             }
             guard timeout > 0, retry >= 0 else { throw ValidationError("--timeout must be positive, --retry not negative") }
             let giveUp = System.monotonicSeconds() + retry

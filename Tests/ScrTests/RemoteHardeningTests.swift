@@ -44,6 +44,36 @@ struct RemoteHardeningTests {
         #expect(try String(contentsOfFile: notes, encoding: .utf8) == "my notes\n")
     }
 
+    /// Each TCP server writes its token to a file of its own address, and `scr connect HOST:PORT`
+    /// reads that one: two servers do not replace each other's token, and a client offers a server
+    /// only the token it wrote. With no file for the address, connect says so.
+    @Test func eachServerKeepsItsTokenInAFileOfItsAddress() async throws {
+        var servers: [(REPLServer, Int)] = []
+        for _ in 0..<2 {
+            let server = try await Interpreter(output: { _ in }).serveREPL(REPLServerOptions(address: .tcp(host: "127.0.0.1", port: 0)))
+            guard case .tcp(_, let port) = server.boundAddress else { throw SocketError.connect("no port") }
+            servers.append((server, port))
+        }
+        defer {
+            for (server, _) in servers {
+                if let file = server.tokenFile { try? FileManager.default.removeItem(atPath: file) }
+                Task { await server.close() }
+            }
+        }
+        for (server, port) in servers {
+            let file = try #require(server.tokenFile)
+            #expect(file == AccessToken.path(host: "127.0.0.1", port: port))
+            #expect(file.hasSuffix("/.scr/tokens/127.0.0.1-\(port)"))
+            #expect(try String(contentsOfFile: file, encoding: .utf8) == (server.token ?? "") + "\n")
+            let connect = try await ScrProcess.run(["connect", "127.0.0.1:\(port)"], stdin: "6 * 7\n")
+            #expect(connect.stdout.contains("42"), "\(connect.stderr)")
+        }
+        #expect(servers[0].0.token != servers[1].0.token)
+        let missing = try await ScrProcess.run(["connect", "127.0.0.1:1"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("no token for 127.0.0.1:1: scr serve writes it to"), "\(missing.stderr)")
+    }
+
     @Test func aServerThatCannotBindLeavesTheTokenFileAlone() async throws {
         let directory = try scratch()
         defer { try? FileManager.default.removeItem(at: directory) }

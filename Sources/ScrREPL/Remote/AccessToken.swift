@@ -44,6 +44,7 @@ public enum AccessToken {
     /// so that no reader sees half a token and no link is followed. Refuses to replace anything but a
     /// token file of scr (a user's notes.txt given by mistake stays as it was).
     public static func write(_ token: String, to path: String) throws {
+        if path.hasPrefix(directory + "/") { try makeDirectory() }
         if System.kind(of: path) != nil && !isTokenFile(path) { throw RemoteError.notATokenFile(path) }
         let temporary = path + ".new-\(System.processID)"
         System.removeFile(temporary)
@@ -66,9 +67,27 @@ public enum AccessToken {
         }
     }
 
-    /// `~/.scr_token`.
-    public static var defaultPath: String {
-        System.homeDirectory + "/.scr_token"
+    /// Where the server at `address` writes its generated token, and where `scr connect` looks for
+    /// it: one file per address (`~/.scr/tokens/127.0.0.1-7000`), so that two servers do not replace
+    /// each other's token and a client offers a token only to the server that wrote it.
+    public static func path(host: String, port: Int) -> String {
+        let name = host.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" }
+        return directory + "/" + String(name) + "-\(port)"
+    }
+
+    /// `~/.scr/tokens`, private to the user.
+    static var directory: String { System.homeDirectory + "/.scr/tokens" }
+
+    /// Makes `~/.scr` and `~/.scr/tokens` (0700) if they are missing.
+    static func makeDirectory() throws {
+        for path in [System.homeDirectory + "/.scr", directory] where System.kind(of: path) == nil {
+            do {
+                try System.makeDirectory(path)
+                System.setPermissions(path, 0o700)
+            } catch {
+                throw RemoteError.cannotWriteToken(path, error.reason)
+            }
+        }
     }
 }
 
@@ -93,6 +112,7 @@ public enum RemoteError: Error, CustomStringConvertible {
     case cannotConnect(String, String)
     case rejected(String)
     case otherUser(String, UInt32)
+    case noToken(String, String)
 
     public var description: String {
         switch self {
@@ -112,6 +132,9 @@ public enum RemoteError: Error, CustomStringConvertible {
         case .cannotListen(let address, let reason): "can't listen on \(address): \(reason)"
         case .cannotConnect(let address, let reason): "can't connect to \(address): \(reason)"
         case .rejected(let reason): "the server refused the connection: \(reason)"
+        case .noToken(let address, let path):
+            "no token for \(address): scr serve writes it to \(path) when it starts; for a server that "
+                + "got its token otherwise, set SCR_TOKEN or use --token-file"
         case .otherUser(let path, let uid):
             "the server on '\(path)' runs as another user (uid \(uid)), who would see what you type; "
                 + "pass --allow-other-user to connect anyway"

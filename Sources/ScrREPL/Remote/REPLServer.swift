@@ -7,7 +7,8 @@ public struct REPLServerOptions: Sendable {
     public var address: RemoteAddress
     /// The token TCP clients must send; nil: generate one (and write it to `tokenFile`).
     public var token: String?
-    /// Where a generated token is written, readable by the owner only.
+    /// Where a generated token is written, readable by the owner only; by default the file of the
+    /// address the server listens on (`AccessToken.path(host:port:)`).
     public var tokenFile: String?
     /// TCP on an address other than loopback is refused unless this is set.
     public var allowRemote = false
@@ -38,6 +39,8 @@ public final class REPLServer: Sendable {
     public let options: REPLServerOptions
     /// The token TCP clients must present (nil on a Unix socket, where the peer's user id is checked).
     public let token: String?
+    /// The file the generated token was written to (`AccessToken.path(host:port:)` unless told otherwise).
+    public let tokenFile: String?
     /// The address actually bound (a TCP port 0 becomes the port the system chose).
     public let boundAddress: RemoteAddress
     private let channel: any Channel
@@ -46,11 +49,13 @@ public final class REPLServer: Sendable {
     public let isReachableBeyondLoopback: Bool
     let connections = Locked<[ObjectIdentifier: RemoteConnection]>([:])
 
-    private init(interpreter: Interpreter, options: REPLServerOptions, token: String?, boundAddress: RemoteAddress,
+    private init(interpreter: Interpreter, options: REPLServerOptions, token: String?, tokenFile: String?,
+                 boundAddress: RemoteAddress,
                  channel: any Channel, isReachableBeyondLoopback: Bool) {
         self.interpreter = interpreter
         self.options = options
         self.token = token
+        self.tokenFile = tokenFile
         self.boundAddress = boundAddress
         self.channel = channel
         self.isReachableBeyondLoopback = isReachableBeyondLoopback
@@ -110,22 +115,25 @@ public final class REPLServer: Sendable {
             registry.failed()
             throw RemoteError.cannotListen(options.address.description, REPLServer.reason(error))
         }
+        var bound = options.address
+        if case .tcp(let host, _) = options.address, let port = channel.localAddress?.port {
+            bound = .tcp(host: host, port: port)
+        }
         // Only a server that listens writes its token: one that failed to bind must not replace the
         // token of the server already running there.
-        if let token, options.token == nil {
+        var tokenFile: String?
+        if let token, options.token == nil, case .tcp(let host, let port) = bound {
+            tokenFile = options.tokenFile ?? AccessToken.path(host: host, port: port)
             do {
-                try AccessToken.write(token, to: options.tokenFile ?? AccessToken.defaultPath)
+                try AccessToken.write(token, to: tokenFile!)
             } catch {
                 registry.failed()
                 try? await channel.close()
                 throw error
             }
         }
-        var bound = options.address
-        if case .tcp(let host, _) = options.address, let port = channel.localAddress?.port {
-            bound = .tcp(host: host, port: port)
-        }
-        let server = REPLServer(interpreter: interpreter, options: options, token: token, boundAddress: bound,
+        let server = REPLServer(interpreter: interpreter, options: options, token: token, tokenFile: tokenFile,
+                                boundAddress: bound,
                                 channel: channel,
                                 isReachableBeyondLoopback: tcpAddress.map { !isLoopback($0) } ?? false)
         registry.register(server)
