@@ -8,7 +8,7 @@ enum MetaCommand {
     /// Looking inside the program (`.tasks ID`, `.enter`, `.up`, `.down`, `.leave`, `.pm`, `.inspect`):
     /// the backend runs these, where the program is (`REPLBackend.inspect`).
     case inspection(Inspection)
-    case interrupt(Int)
+    case interrupt(Int?)
     case load(String)
     case history(Int)
     case usage(String)
@@ -32,7 +32,8 @@ enum MetaCommand {
           .pm           enter the frames the last uncaught error left (post-mortem)
           .inspect F    the variables function F captured
           .full         the last value in full (echoes stop at 100 elements, 10,000 characters)
-          .interrupt ID interrupt task ID (a loop that holds every other task, say)
+          .interrupt ID interrupt task ID (a loop that holds every other task, say);
+                        without ID, whatever holds the executor
           .load FILE    run a file in this session
           .history [N]  the last N inputs (20), numbered
 
@@ -78,11 +79,11 @@ enum MetaCommand {
         case "inspect" where words.count == 2: self = .inspection(.function(words[1].trimmingSpaces))
         case "inspect": self = .usage("Usage: .inspect FUNCTION (shows the variables it captured).")
         case "interrupt":
-            guard words.count == 2, let task = MetaCommand.taskNumber(words[1]) else {
-                self = .usage("Usage: .interrupt ID (a task's number, as .tasks lists it).")
+            guard words.count == 1 || MetaCommand.taskNumber(words[1]) != nil else {
+                self = .usage("Usage: .interrupt [ID] (a task's number, as .tasks lists it; none: what holds the executor).")
                 return
             }
-            self = .interrupt(task)
+            self = .interrupt(words.count == 2 ? MetaCommand.taskNumber(words[1]) : nil)
         case "load" where words.count == 2: self = .load(words[1].trimmingSpaces)
         case "load": self = .usage("Usage: .load FILE (runs FILE in this session).")
         case "history" where words.count == 1: self = .history(20)
@@ -139,7 +140,7 @@ extension MetaCommand {
         case .inspection(let inspection): return await backend.inspect(inspection.line)
         case .interrupt(let id):
             backend.interruptTask(id)
-            return "Interrupting task #\(id).\n"
+            return id.map { "Interrupting task #\($0).\n" } ?? "Interrupting whatever holds the executor, if something does.\n"
         case .usage(let text): return text + "\n"
         case .unknown(let name): return "Unknown command '.\(name)'. Type .help for the commands.\n"
         case .exit, .load, .history: return ""

@@ -9,8 +9,9 @@ public protocol REPLBackend: Sendable {
     /// Interrupts the running input. Callable from any thread.
     func interrupt()
 
-    /// Interrupts the task `id` of the backend's program, whichever it is (`.interrupt ID`).
-    func interruptTask(_ id: Int)
+    /// Interrupts the task `id` of the backend's program, whichever it is (`.interrupt ID`); with
+    /// none, whatever holds the executor (`.interrupt`: a task that never awaits, found by waiting).
+    func interruptTask(_ id: Int?)
 
     /// Completions of a word, for tab completion; may block a little, never long.
     func completions(for word: String) -> [String]
@@ -65,8 +66,8 @@ public struct LocalBackend: REPLBackend {
         session.interrupt()
     }
 
-    public func interruptTask(_ id: Int) {
-        session.interpreter.interrupt(task: id)
+    public func interruptTask(_ id: Int?) {
+        if let id { session.interpreter.interrupt(task: id) } else { session.interpreter.interruptWhateverRuns() }
     }
 
     public func completions(for word: String) -> [String] {
@@ -110,7 +111,14 @@ public struct LocalBackend: REPLBackend {
     }
 
     public func describeTasks() async -> String {
-        let tasks = await session.interpreter.tasks()
+        let interpreter = session.interpreter
+        guard let tasks = await interpreter.tasks(patience: 1) else {
+            let inputs = interpreter.runningInputs.map { "#\($0)" }.joined(separator: ", ")
+            return "The executor has been busy for over a second: code that runs without awaiting holds every "
+                + "task, and they can't be listed until it lets go.\n"
+                + (inputs.isEmpty ? "No input is running: a spawned task holds it.\n" : "Inputs running: \(inputs).\n")
+                + ".interrupt ID stops one task; .interrupt alone stops whatever holds the executor.\n"
+        }
         guard !tasks.isEmpty else { return "No tasks are running.\n" }
         return tasks.map { task in
             "  #\(task.id) \(task.isBackground ? "" : "(input) ")\(task.name): \(task.state)\n"

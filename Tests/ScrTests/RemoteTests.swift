@@ -245,6 +245,37 @@ struct RemoteTests {
         #expect(await client.expect("Left pm area().\n>>> "))
     }
 
+    /// A spawned loop that never awaits holds the executor: `.tasks` from another client still
+    /// answers (it says what is going on instead of hanging), and `.interrupt` without an id stops
+    /// the loop, after which the tasks can be listed again.
+    @Test func tasksAnswersWhileALoopHoldsTheExecutor() async throws {
+        let path = socketPath()
+        let (interpreter, server) = try await unixServer(path)
+        defer {
+            interpreter.stop()  // Whatever the test found, no loop keeps spinning in this process.
+            Task { await server.close() }
+        }
+        // A client whose input spawns the loop: the loop takes the executor before that input can
+        // even answer, so nothing waits for its answer here.
+        let spawner = try SocketClient(unix: path)
+        spawner.send("async fun spin() { while (true) {} } var spinner = spawn(spin())\n")
+        let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil)
+        defer { backend.disconnect() }
+        var answer = ""
+        for _ in 0..<600 where !answer.contains("The executor has been busy") {
+            answer = await backend.describeTasks()
+        }
+        #expect(answer.contains(".interrupt alone stops whatever holds the executor."), "\(answer)")
+        backend.interruptTask(nil)
+        var tasks: [TaskSummary]? = nil
+        for _ in 0..<600 where tasks?.isEmpty != true {
+            tasks = await interpreter.tasks(patience: 1)
+            if tasks?.isEmpty != true { backend.interruptTask(nil) }
+        }
+        #expect(tasks?.isEmpty == true)
+        #expect(await backend.describeTasks() == "No tasks are running.\n")
+    }
+
     @Test func ctrlCForwardingStopsARemoteLoop() async throws {
         let path = socketPath()
         let (_, server) = try await unixServer(path)

@@ -139,6 +139,12 @@ public struct InspectionError: Error, CustomStringConvertible, Sendable {
 }
 
 extension Runtime {
+    /// What `.tasks` shows of every task, by id.
+    var taskSummaries: [TaskSummary] {
+        (foregroundTasks.values.map { $0.summary(background: false) }
+            + liveTasks.values.map { $0.summary(background: true) }).sorted { $0.id < $1.id }
+    }
+
     /// Every task, inputs and spawned, by id.
     var allTasks: [TaskObject] {
         (Array(foregroundTasks.values) + Array(liveTasks.values)).sorted { $0.id < $1.id }

@@ -184,11 +184,41 @@ public final class Interpreter: Sendable {
 
     /// The tasks that are running: spawned ones and the inputs of sessions.
     public func tasks() async -> [TaskSummary] {
-        let summaries = try? await onExecutor { runtime in
-            (runtime.foregroundTasks.values.map { $0.summary(background: false) }
-                + runtime.liveTasks.values.map { $0.summary(background: true) }).sorted { $0.id < $1.id }
-        }
+        let summaries = try? await onExecutor { runtime in runtime.taskSummaries }
         return summaries?.value ?? []
+    }
+
+    /// The running tasks, or nil if the executor does not get to the question within `patience`
+    /// seconds: code that runs without awaiting (a loop that never yields) holds every task, and
+    /// none can be looked at until it lets go. `.tasks` asks this way, so that it answers anyway.
+    public func tasks(patience: Double) async -> [TaskSummary]? {
+        let waiter = Locked<CheckedContinuation<[TaskSummary]?, Never>?>(nil)
+        let answer: @Sendable ([TaskSummary]?) -> Void = { summaries in
+            waiter.withLock { continuation in
+                defer { continuation = nil }
+                return continuation
+            }?.resume(returning: summaries)
+        }
+        let runtime = self.runtime
+        return await withCheckedContinuation { continuation in
+            waiter.withLock { $0 = continuation }
+            executor.startLater { answer(runtime.value.taskSummaries) }
+            Task.detached {
+                try? await Task.sleep(nanoseconds: UInt64(patience * 1e9))
+                answer(nil)
+            }
+        }
+    }
+
+    /// The ids of the inputs running now, readable while the executor is busy.
+    public var runningInputs: [Int] {
+        runtime.value.runningInputs.withLock { $0 }.sorted()
+    }
+
+    /// Interrupts whatever holds the executor, if something holds it for half a second: a spawned
+    /// task that never awaits, whose id `tasks()` cannot tell while it runs. Callable from any thread.
+    public func interruptWhateverRuns() {
+        runtime.value.interruptRunawayTask()
     }
 
     /// Makes uncaught errors keep copies of the frames they leave, for a REPL's `.pm` (`scr -i`, `scr

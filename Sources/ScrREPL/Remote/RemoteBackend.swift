@@ -91,8 +91,8 @@ public final class RemoteBackend: REPLBackend {
     }
 
     /// An interrupt message whose payload names a task interrupts that task, not this session's input.
-    public func interruptTask(_ id: Int) {
-        send(Message(kind: .interrupt, id: 0, payload: String(id)))
+    public func interruptTask(_ id: Int?) {
+        send(Message(kind: .interrupt, id: 0, payload: id.map(String.init) ?? "*"))
     }
 
     /// Asked from libedit's synchronous callback: waits a little for the server, and offers nothing

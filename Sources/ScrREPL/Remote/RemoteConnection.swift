@@ -93,6 +93,8 @@ final class RemoteConnection: Sendable {
             case .interrupt:
                 if let task = Int(message.payload) {
                     session.interpreter.interrupt(task: task)
+                } else if message.payload == "*" {
+                    session.interpreter.interruptWhateverRuns()
                 } else {
                     session.interrupt()
                 }
