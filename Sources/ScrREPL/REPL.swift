@@ -39,6 +39,8 @@ public final class REPL: Sendable {
             reader.close()
         }
         await loop()
+        // `.exit` inside an entered frame: a held task must not stay held after the REPL is gone.
+        if backend.prompt != ">>> " { _ = await backend.inspect(MetaCommand.Inspection.leave.line) }
     }
 
     private func loop() async {

@@ -1,5 +1,6 @@
 import Foundation
 import Scr
+import ScrREPL
 import Synchronization
 import Testing
 
@@ -280,5 +281,42 @@ struct InspectionTests {
         #expect(long.count == 10_000 + 2 + "… 2,000 more characters".count)
         #expect(try await run(session, "[]") == "[]")
         #expect(try await run(session, "[1, [2, [3]]]") == "[1, [2, [3]]]")
+    }
+
+    /// Lines typed into a REPL, for a test: no terminal.
+    final class ScriptedReader: LineReader, @unchecked Sendable {
+        private let lines: Mutex<[String]>
+        let written = Mutex("")
+
+        init(_ lines: [String]) { self.lines = Mutex(lines) }
+
+        func readLine(prompt: String) async -> LineReaderResult {
+            write(prompt)
+            return lines.withLock { $0.isEmpty ? .endOfInput : .line($0.removeFirst()) }
+        }
+
+        func write(_ text: String) { written.withLock { $0 += text } }
+        func cancelLine() -> Bool { false }
+        func addHistory(_ entry: String) {}
+        func recentHistory(_ count: Int) -> [String] { [] }
+        func close() {}
+    }
+
+    /// `.exit` while a frame is entered (a REPL opened by `await repl()`, or a host's): the REPL
+    /// leaves the frame on its way out, so the task it held goes on.
+    @Test func leavingTheREPLReleasesTheHeldTask() async throws {
+        let (program, session) = try await start(InspectionTests.sleeper, specialized: true)
+        let task = try #require(await waitingTask(program.interpreter, in: "fetch"))
+        let reader = ScriptedReader([".enter \(task.id)", "attempts = 5", "go = true", ".exit"])
+        await REPL(backend: LocalBackend(session: session), reader: reader).run()
+        #expect(reader.written.withLock { $0 }.contains("task \(task.id) fetch()>>> "))
+        // The task prints once released: to the REPL if it still shows output then, else the program's.
+        var printed = false
+        for _ in 0..<6000 where !printed {
+            printed = reader.written.withLock { $0 }.contains("after: http://a 5")
+                || program.lines.contains { $0.hasPrefix("after: http://a 5") }
+            if !printed { try await Task.sleep(nanoseconds: 10_000_000) }
+        }
+        #expect(printed, "\(program.lines) \(reader.written.withLock { $0 })")
     }
 }
