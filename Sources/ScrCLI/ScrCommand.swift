@@ -65,15 +65,10 @@ struct RunCommand: AsyncParsableCommand {
                                                   with: interpreter)
         } else if interactive && (code != nil || file != nil) {
             status = await runThenInspect(interpreter)
-        } else if let code {
-            // `scr -c CODE a b`: the words after the code are its arguments.
-            await interpreter.set("args", to: .list((file.map { [$0] } ?? []).map { .string($0) } + arguments.map { .string($0) }))
-            status = await ScriptRunner.run(source: code, path: nil, with: interpreter)
-        } else if let file {
-            status = await ScriptRunner.runFile(file, arguments: arguments, with: interpreter)
+        } else if code != nil || file != nil {
+            status = await runScript(interpreter, waitForTasks: true)
         } else if interactive || System.isTerminal(System.standardInput) {
-            interpreter.enableScriptREPL()
-            await REPL.standard(for: interpreter, lineEditing: System.isTerminal(System.standardInput)).run()
+            await openREPL(interpreter)
             status = 0
         } else {
             status = await ScriptRunner.runStandardInput(with: interpreter)
@@ -85,21 +80,30 @@ struct RunCommand: AsyncParsableCommand {
     /// an uncaught error, `.pm` enters the frames it left. The status is the REPL's (0 on Ctrl-D).
     private func runThenInspect(_ interpreter: Interpreter) async -> Int32 {
         interpreter.keepFramesForPostMortem()
-        let status: Int32
-        if let code {
-            await interpreter.set("args", to: .list((file.map { [$0] } ?? []).map { .string($0) } + arguments.map { .string($0) }))
-            status = await ScriptRunner.run(source: code, path: nil, with: interpreter, waitForTasks: false)
-        } else {
-            status = await ScriptRunner.runFile(file!, arguments: arguments, with: interpreter, waitForTasks: false)
-        }
+        let status = await runScript(interpreter, waitForTasks: false)
         if let exited = interpreter.exitStatus { return exited }
         if status == ScriptRunner.runtimeErrorStatus || status == ScriptRunner.interruptedStatus {
             ScriptRunner.reportError("Type .pm to look at the frames the error left.")
         }
         guard status != ScriptRunner.compileErrorStatus && status != ScriptRunner.fileErrorStatus else { return status }
+        await openREPL(interpreter)
+        return 0
+    }
+
+    /// Runs `-c CODE` or FILE; `waitForTasks`: until its spawned tasks end too.
+    private func runScript(_ interpreter: Interpreter, waitForTasks: Bool) async -> Int32 {
+        guard let code else {
+            return await ScriptRunner.runFile(file!, arguments: arguments, with: interpreter, waitForTasks: waitForTasks)
+        }
+        // `scr -c CODE a b`: the words after the code are its arguments.
+        await interpreter.set("args", to: .list((file.map { [$0] } ?? []).map { .string($0) } + arguments.map { .string($0) }))
+        return await ScriptRunner.run(source: code, path: nil, with: interpreter, waitForTasks: waitForTasks)
+    }
+
+    /// The REPL over the interpreter's globals, with line editing on a terminal.
+    private func openREPL(_ interpreter: Interpreter) async {
         interpreter.enableScriptREPL()
         await REPL.standard(for: interpreter, lineEditing: System.isTerminal(System.standardInput)).run()
-        return 0
     }
 
     /// Ends the process once the output is out.

@@ -230,7 +230,7 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
         let width = max(columns, 1)
         let promptWidth = System.displayWidth(prompt)
         let end = promptWidth + System.displayWidth(line)
-        let cursor = promptWidth + System.displayWidth(String(decoding: line.utf8.prefix(max(0, Int(rl_point))), as: UTF8.self))
+        let cursor = cursorColumn(in: line)
         var text = toPromptStart(rows: cursor / width) + (promptWidth > 0 ? "\u{1B}[\(promptWidth)C" : "") + colored
         // After the last column the terminal holds the cursor on that row until more is written.
         let endRow = end > 0 && end % width == 0 ? end / width - 1 : end / width
@@ -256,9 +256,14 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     /// in terminal columns, wrapped at the terminal's width.
     private func cursorRow() -> Int {
         guard let buffer = rl_line_buffer else { return 0 }
-        let line = String(cString: buffer)
+        return cursorColumn(in: String(cString: buffer)) / max(columns, 1)
+    }
+
+    /// Where the cursor is, in columns from the prompt's start as if the row never wrapped: the
+    /// prompt and the text before the cursor (`rl_point` counts bytes).
+    private func cursorColumn(in line: String) -> Int {
         let beforeCursor = String(decoding: line.utf8.prefix(max(0, Int(rl_point))), as: UTF8.self)
-        return (System.displayWidth(prompt) + System.displayWidth(beforeCursor)) / max(columns, 1)
+        return System.displayWidth(prompt) + System.displayWidth(beforeCursor)
     }
 
     /// Whether the terminal turns "\n" into "\r\n" itself: libedit leaves output processing on, a

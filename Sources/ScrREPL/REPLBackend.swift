@@ -56,10 +56,15 @@ public struct LocalBackend: REPLBackend {
             StandardOutput.output.flush()
             System.exit(error.exitStatus)
         } catch let error as ScriptError {
-            return error.kind == .interrupted ? "KeyboardInterrupt\n" : error.report + "\n"
+            return LocalBackend.report(error)
         } catch {
             return "\(error)\n"
         }
+    }
+
+    /// What the REPL shows for an error that ended an input or a command.
+    private static func report(_ error: ScriptError) -> String {
+        error.kind == .interrupted ? "KeyboardInterrupt\n" : error.report + "\n"
     }
 
     public func interrupt() {
@@ -94,7 +99,7 @@ public struct LocalBackend: REPLBackend {
             case .help(let name): return await session.help(name)
             }
         } catch let error as ScriptError {
-            return error.kind == .interrupted ? "KeyboardInterrupt\n" : error.report + "\n"
+            return LocalBackend.report(error)
         } catch {
             return "\(error)\n"
         }

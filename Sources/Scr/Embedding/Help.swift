@@ -87,6 +87,6 @@ extension FunctionCode {
 
     /// `app.scr:3`.
     var definedAt: String {
-        "\(location.file.map { Traceback.display($0, mainFile: nil) } ?? "<input>"):\(line)"
+        TaskSummary.Frame.position(file: location.file, line: line)
     }
 }

@@ -41,7 +41,7 @@ final class Inspection {
 
     /// What the prompt says: `task 3 fetch()`, `pm area()`, `closure counter()`.
     var label: String {
-        let function = Inspection.name(frame.code.location.function)
+        let function = Traceback.name(function: frame.code.location.function)
         switch target {
         case .task(let task): return "task \(task.id) \(function)"
         case .postMortem: return "pm \(function)"
@@ -52,36 +52,19 @@ final class Inspection {
     func leave() {
         if case .task(let task) = target { task.releaseHold() }
     }
-
-    static func name(_ function: String) -> String {
-        function == "script" || function.hasPrefix("<") ? function : function + "()"
-    }
 }
 
 extension ScriptFrame {
     /// The frame's variables and their values, abbreviated, as `.tasks ID` and `.enter` list them.
     var variables: [TaskSummary.Variable] {
         visible.compactMap { variable in
-            let value: Value
-            switch variable.location {
-            case .slot(let slot): value = heap.frame[slot]
-            case .box(let index): value = heap.frame.box(index).value
-            case .capture(let index): value = heap.frame.capture(index).value
-            case .global: return nil
-            }
-            return TaskSummary.Variable(name: variable.name, value: value.abbreviated)
+            variable.location.read(heap.frame).map { TaskSummary.Variable(name: variable.name, value: $0.abbreviated) }
         }
     }
 
     /// The value of the variable `name` the frame sees, if it has one.
     func value(of name: String) -> Value? {
-        guard let variable = visible.last(where: { $0.name == name }) else { return nil }
-        switch variable.location {
-        case .slot(let slot): return heap.frame[slot]
-        case .box(let index): return heap.frame.box(index).value
-        case .capture(let index): return heap.frame.capture(index).value
-        case .global(let cell): return cell.pointee
-        }
+        visible.last { $0.name == name }?.location.read(heap.frame)
     }
 
     var summary: TaskSummary.Frame {
@@ -145,11 +128,6 @@ extension Runtime {
             + liveTasks.values.map { $0.summary(background: true) }).sorted { $0.id < $1.id }
     }
 
-    /// Every task, inputs and spawned, by id.
-    var allTasks: [TaskObject] {
-        (Array(foregroundTasks.values) + Array(liveTasks.values)).sorted { $0.id < $1.id }
-    }
-
     func enter(task id: Int, frame: Int, session: Int) throws -> Inspection {
         guard let task = foregroundTasks[id] ?? liveTasks[id] else {
             throw InspectionError(description: "No task #\(id) is running (.tasks lists them).")
@@ -199,7 +177,7 @@ extension Runtime {
         case .postMortem(let error):
             text = "\(error.message)\nFrame \(inspection.index) of \(inspection.frames.count): \(frame.place)\n"
         case .closure:
-            text = "The variables \(Inspection.name(frame.code.location.function)) captured"
+            text = "The variables \(Traceback.name(function: frame.code.location.function)) captured"
                 + (frame.code.captureNames.isEmpty ? ": none.\n" : ":\n")
         }
         for variable in frame.variables { text += "  \(variable.name) = \(variable.value)\n" }

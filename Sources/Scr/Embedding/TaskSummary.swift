@@ -30,7 +30,12 @@ public struct TaskSummary: Sendable {
         public var place: String { Frame.place(function: function, file: file, line: line) }
 
         static func place(function: String, file: String?, line: Int) -> String {
-            "\(file.map { Traceback.display($0, mainFile: nil) } ?? "<input>"):\(line) in \(Inspection.name(function))"
+            "\(position(file: file, line: line)) in \(Traceback.name(function: function))"
+        }
+
+        /// `app.scr:12`; `<input>` for code from no file.
+        static func position(file: String?, line: Int) -> String {
+            "\(file.map { Traceback.display($0, mainFile: nil) } ?? "<input>"):\(line)"
         }
     }
 

@@ -42,8 +42,11 @@ final class PostMortem: @unchecked Sendable {  // `frames` are touched on `execu
         self.executor = executor
     }
 
+    /// Whether it holds `maxFrames`: the frames an error leaves after that are not copied.
+    var isFull: Bool { frames.count >= PostMortem.maxFrames }
+
     func keep(_ frame: ScriptFrame) {
-        if frames.count < PostMortem.maxFrames { frames.append(frame) }
+        frames.append(frame)
     }
 
     deinit {
@@ -63,7 +66,7 @@ extension Runtime {
         // catch too, without having left the frame made for the call.
         guard error.frameCount > postMortem.framesLeft else { return }
         postMortem.framesLeft = error.frameCount
-        guard postMortem.frames.count < PostMortem.maxFrames else { return }
+        guard !postMortem.isFull else { return }
         postMortem.keep(ScriptFrame(code: code, heap: HeapFrame(copying: frame, of: code), line: error.lastFrameLine))
     }
 

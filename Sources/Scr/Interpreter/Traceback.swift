@@ -58,7 +58,11 @@ struct Traceback {
 
     /// `script` and `<input>` as they are; a function as `name()`.
     static func name(_ frame: ScriptError.Frame) -> String {
-        frame.function == "script" || frame.function.hasPrefix("<") ? frame.function : frame.function + "()"
+        name(function: frame.function)
+    }
+
+    static func name(function: String) -> String {
+        function == "script" || function.hasPrefix("<") ? function : function + "()"
     }
 
     /// A path as a person reads it: relative to the main file's directory when it is below it (a

@@ -192,16 +192,11 @@ final class RemoteConnection: Sendable {
                 case .incomplete: text = await backend.run(message.payload) ?? ""
                 case .error(let error): text = error.description + "\n"
                 }
-                send(Message(kind: .result, id: message.id, payload: text))
-                send(Message(kind: .done, id: message.id, payload: session.prompt))
+                answer(message.id, text)
             case .tasks:
-                let text = await backend.describeTasks()
-                send(Message(kind: .result, id: message.id, payload: text))
-                send(Message(kind: .done, id: message.id, payload: session.prompt))
+                answer(message.id, await backend.describeTasks())
             case .command:
-                let text = await backend.inspect(message.payload)
-                send(Message(kind: .result, id: message.id, payload: text))
-                send(Message(kind: .done, id: message.id, payload: session.prompt))
+                answer(message.id, await backend.inspect(message.payload))
             default:
                 break
             }
@@ -227,6 +222,12 @@ final class RemoteConnection: Sendable {
             write(await command.text(backend))
         }
         return true
+    }
+
+    /// A request's answer, then its end, which carries the prompt the session shows now.
+    private func answer(_ id: UInt32, _ text: String) {
+        send(Message(kind: .result, id: id, payload: text))
+        send(Message(kind: .done, id: id, payload: session.prompt))
     }
 
     private func write(_ text: String) {
