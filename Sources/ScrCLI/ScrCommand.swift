@@ -134,8 +134,18 @@ struct ServeCommand: AsyncParsableCommand {
                                + "file per address); only a token file of scr is ever replaced.", valueName: "PATH"))
     var tokenFile: String?
 
-    @Flag(help: "Allow listening on a TCP address other than loopback.")
+    @Flag(help: "Allow listening on a TCP address other than loopback (always over TLS).")
     var allowRemote = false
+
+    @Flag(help: "Speak TLS on a loopback address too (with --allow-remote it always does).")
+    var tls = false
+
+    @Option(help: ArgumentHelp("The TLS certificate chain, PEM (default: a self-signed one made at start, "
+                               + "pinned by its fingerprint in the token file).", valueName: "PATH"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The TLS certificate's private key, PEM.", valueName: "PATH"))
+    var tlsKey: String?
 
     @Option(help: "Close connections idle for this many seconds.")
     var idleTimeout: Int64 = 1800
@@ -154,6 +164,14 @@ struct ServeCommand: AsyncParsableCommand {
             options.token = givenToken
             options.tokenFile = tokenFile
             options.allowRemote = allowRemote
+            if (tlsCert == nil) != (tlsKey == nil) {
+                throw ValidationError("--tls-cert and --tls-key go together")
+            }
+            if let tlsCert, let tlsKey {
+                options.tls = try TLSIdentity.load(certificate: tlsCert, key: tlsKey)
+            } else if tls || allowRemote {
+                options.tls = try TLSIdentity.selfSigned()
+            }
             options.idleTimeoutSeconds = idleTimeout
             server = try await interpreter.serveREPL(options)
         } catch {
@@ -173,14 +191,14 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         var notice = "scr: serving a REPL on \(server.boundAddress)"
+        if server.options.tls != nil { notice += " over TLS" + (tlsCert == nil ? " (self-signed)" : "") }
         if server.token != nil {
             notice += server.tokenFile.map { " (token in \($0))" } ?? " (token from SCR_TOKEN)"
         }
         ScriptRunner.reportError(notice)
-        if server.isReachableBeyondLoopback {
-            ScriptRunner.reportError("scr: warning: sessions on \(server.boundAddress) cross the network in cleartext: "
-                                     + "anyone on the path can read them (there is no TLS yet); an SSH tunnel "
-                                     + "to a loopback port is safer (docs/remote.md, \"Threat model\")")
+        if let identity = server.options.tls, server.tokenFile == nil || tlsCert != nil {
+            // Clients pin this when no token file carries it to them (docs/remote.md, "TLS").
+            ScriptRunner.reportError("scr: the certificate's fingerprint is sha256 \(identity.fingerprint)")
         }
         if let file {
             let status = await ScriptRunner.runFile(file, with: interpreter, waitForTasks: false)
@@ -225,6 +243,13 @@ struct ConnectCommand: AsyncParsableCommand {
                                + "SCR_TOKEN wins).", valueName: "PATH"))
     var tokenFile: String?
 
+    @Option(help: ArgumentHelp("Speak TLS, and accept only a server whose certificate has this SHA-256 "
+                               + "(default: the one in the token file, if any).", valueName: "HEX"))
+    var tlsFingerprint: String?
+
+    @Flag(help: "Speak TLS, checking the server's certificate against the system's trust roots and the host name.")
+    var tls = false
+
     @Flag(help: "Connect to a Unix socket even if its server runs as another user.")
     var allowOtherUser = false
 
@@ -244,16 +269,25 @@ struct ConnectCommand: AsyncParsableCommand {
             if token != nil { throw RemoteError.tokenOnCommandLine }
             let address = try RemoteAddress(parsing: target)
             var secret = System.environment("SCR_TOKEN")
+            var trust: TLSTrust? = tls ? .systemRoots : nil
             if secret == nil, case .tcp(let host, let port) = address {
                 let path = tokenFile ?? AccessToken.path(host: host, port: port)
                 if tokenFile == nil && System.kind(of: path) == nil { throw RemoteError.noToken(address.description, path) }
-                secret = try AccessToken.read(from: path)
+                let contents = try AccessToken.read(from: path)
+                secret = contents.token
+                if let pinned = contents.fingerprint { trust = .pinned(fingerprint: pinned) }
+            }
+            if let tlsFingerprint {
+                guard let pinned = TLSIdentity.normalized(fingerprint: tlsFingerprint) else {
+                    throw ValidationError("--tls-fingerprint takes a SHA-256 in hex (64 digits, colons allowed)")
+                }
+                trust = .pinned(fingerprint: pinned)
             }
             guard timeout > 0, retry >= 0 else { throw ValidationError("--timeout must be positive, --retry not negative") }
             let giveUp = System.monotonicSeconds() + retry
             while true {
                 do {
-                    backend = try await RemoteBackend.connect(to: address, token: secret,
+                    backend = try await RemoteBackend.connect(to: address, token: secret, tls: trust,
                                                               allowingOtherUser: allowOtherUser, timeout: timeout)
                     break
                 } catch RemoteError.cannotConnect(_, let reason)

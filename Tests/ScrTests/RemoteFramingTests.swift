@@ -285,35 +285,3 @@ struct RemoteNestedREPLTests {
         #expect(await client.expect("[line 1] in inspect()\n[line 1] in <input>\n>>> "))
     }
 }
-
-/// `--allow-remote` serves in cleartext: `scr serve` says so when it starts.
-@Suite(.serialized)
-struct RemoteCleartextWarningTests {
-    @Test func servingBeyondLoopbackWarns() async throws {
-        let scratch = "/tmp/scr-test-\(UUID().uuidString.prefix(8))"
-        let errors = scratch + ".err"
-        FileManager.default.createFile(atPath: errors, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(atPath: errors)
-            try? FileManager.default.removeItem(atPath: scratch + ".token")
-        }
-        let process = Process()
-        process.executableURL = ScrProcess.executable
-        process.arguments = ["serve", "--tcp", "0.0.0.0:0", "--allow-remote", "--token-file", scratch + ".token"]
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        // Until it has started: an outer bound for a busy machine, not a measure of speed.
-        var said = ""
-        for _ in 0..<2400 where !said.contains("warning") {
-            try await Task.sleep(nanoseconds: 50_000_000)
-            said = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
-        }
-        #expect(said.contains("scr: warning: sessions on 0.0.0.0:"))
-        #expect(said.contains("cross the network in cleartext"))
-    }
-}

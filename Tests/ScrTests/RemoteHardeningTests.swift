@@ -101,14 +101,14 @@ struct RemoteHardeningTests {
         try AccessToken.write(AccessToken.generate(), to: path)
         let second = AccessToken.generate()
         try AccessToken.write(second, to: path)  // A token file of scr may be replaced.
-        #expect(try AccessToken.read(from: path) == second)
+        #expect(try AccessToken.read(from: path).token == second)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         // A link is not followed, and not replaced.
         let link = directory.appendingPathComponent("link").path
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
         #expect(throws: RemoteError.self) { try AccessToken.write(AccessToken.generate(), to: link) }
-        #expect(try AccessToken.read(from: path) == second)
+        #expect(try AccessToken.read(from: path).token == second)
     }
 
     @Test func theLoopbackRuleIsCheckedOnTheResolvedAddress() async throws {
@@ -343,20 +343,7 @@ final class FakeServer: @unchecked Sendable {
     private var bytes: [UInt8] = []
 
     init(reply: String) throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.listener = listener
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(listener, pointer, length) == 0 && listen(listener, 1) == 0
-                    && getsockname(listener, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw SocketError.connect(String(cString: strerror(errno))) }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (listener, port) = try loopbackListener()
         Thread.detachNewThread { [self] in
             let client = accept(listener, nil, nil)
             guard client >= 0 else { return }

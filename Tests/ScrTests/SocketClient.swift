@@ -90,3 +90,30 @@ final class SocketClient {
 }
 
 enum SocketError: Error { case connect(String) }
+
+/// A TCP socket listening on `127.0.0.1` at a port the system chose, for test servers that stand
+/// in for a stranger or a network.
+func loopbackListener() throws -> (socket: Int32, port: Int) {
+    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = loopbackAddress(port: 0)
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+            bind(listener, pointer, length) == 0 && listen(listener, 1) == 0
+                && getsockname(listener, pointer, &length) == 0
+        }
+    }
+    guard bound else {
+        close(listener)
+        throw SocketError.connect(String(cString: strerror(errno)))
+    }
+    return (listener, Int(UInt16(bigEndian: address.sin_port)))
+}
+
+func loopbackAddress(port: Int) -> sockaddr_in {
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    return address
+}

@@ -31,25 +31,49 @@ public enum AccessToken {
         guard token.count >= minimumLength else { throw RemoteError.weakToken(minimumLength) }
     }
 
-    /// Whether `path` holds a token file of scr: a private regular file of this user whose content is
-    /// one line of hex digits, as `write` makes. Only such a file is ever replaced.
+    /// Whether `path` holds a token file of scr: a private regular file of this user holding what
+    /// `write` writes. Only such a file is ever replaced.
     public static func isTokenFile(_ path: String) -> Bool {
         guard System.isPrivateRegularFile(path), let bytes = try? System.readFile(path) else { return false }
-        let text = String(decoding: bytes, as: UTF8.self)
-        let line = text.hasSuffix("\n") ? text.dropLast() : Substring(text)
-        return line.count >= minimumLength && line.allSatisfy(\.isHexDigit)
+        return parse(String(decoding: bytes, as: UTF8.self)) != nil
+    }
+
+    /// The line of a token file that pins a TLS server's certificate (docs/remote.md, "TLS").
+    static let fingerprintPrefix = "tls-sha256 "
+
+    /// A token file's text: the token (hex) on the first line, and for a server that speaks TLS, its
+    /// certificate's fingerprint on the second; nil if it is not that.
+    static func parse(_ text: String) -> Contents? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+        guard let token = lines.first, token.count >= minimumLength, token.allSatisfy(\.isHexDigit) else { return nil }
+        var fingerprint: String?
+        for line in lines.dropFirst() where !line.isEmpty {
+            guard line.hasPrefix(fingerprintPrefix), fingerprint == nil,
+                  let pinned = TLSIdentity.normalized(fingerprint: String(line.dropFirst(fingerprintPrefix.count)))
+            else { return nil }
+            fingerprint = pinned
+        }
+        return Contents(token: token, fingerprint: fingerprint)
+    }
+
+    /// What a token file holds.
+    public struct Contents: Equatable, Sendable {
+        public var token: String
+        /// The SHA-256 of the server's TLS certificate, which a client accepts and no other.
+        public var fingerprint: String?
     }
 
     /// Writes the token to `path`, readable by the owner only: to a new file (O_EXCL) moved into place,
     /// so that no reader sees half a token and no link is followed. Refuses to replace anything but a
     /// token file of scr (a user's notes.txt given by mistake stays as it was).
-    public static func write(_ token: String, to path: String) throws {
+    public static func write(_ token: String, fingerprint: String? = nil, to path: String) throws {
         if path.hasPrefix(directory + "/") { try makeDirectory() }
         if System.kind(of: path) != nil && !isTokenFile(path) { throw RemoteError.notATokenFile(path) }
         let temporary = path + ".new-\(System.processID)"
         System.removeFile(temporary)
         do {
-            try System.createPrivateFile(temporary, contents: token + "\n")
+            try System.createPrivateFile(temporary, contents: token + "\n"
+                                             + (fingerprint.map { fingerprintPrefix + $0 + "\n" } ?? ""))
             try System.replaceFile(path, with: temporary)
         } catch {
             System.removeFile(temporary)
@@ -57,14 +81,15 @@ public enum AccessToken {
         }
     }
 
-    /// Reads a token file (the first line).
-    public static func read(from path: String) throws -> String {
+    /// Reads a token file. A token given by hand (first line only, any characters) is read as it is.
+    public static func read(from path: String) throws -> Contents {
+        let text: String
         do {
-            let text = String(decoding: try System.readFile(path), as: UTF8.self)
-            return String(text.prefix { $0 != "\n" }).trimmingSpaces
+            text = String(decoding: try System.readFile(path), as: UTF8.self)
         } catch {
             throw RemoteError.cannotReadToken(path, error.reason)
         }
+        return parse(text) ?? Contents(token: String(text.prefix { $0 != "\n" }).trimmingSpaces, fingerprint: nil)
     }
 
     /// Where the server at `address` writes its generated token, and where `scr connect` looks for
@@ -113,6 +138,12 @@ public enum RemoteError: Error, CustomStringConvertible {
     case rejected(String)
     case otherUser(String, UInt32)
     case noToken(String, String)
+    case remoteWithoutTLS(String)
+    case closedDuringHandshake
+    case closedDuringHandshakeWithoutTLS(String)
+    case badTLSFile(String, String)
+    case tlsOnUnixSocket
+    case certificateMismatch(String, expected: String, seen: String)
 
     public var description: String {
         switch self {
@@ -135,6 +166,18 @@ public enum RemoteError: Error, CustomStringConvertible {
         case .noToken(let address, let path):
             "no token for \(address): scr serve writes it to \(path) when it starts; for a server that "
                 + "got its token otherwise, set SCR_TOKEN or use --token-file"
+        case .remoteWithoutTLS(let host):
+            "refusing to listen on '\(host)', which is not a loopback address, without TLS: sessions would "
+                + "cross the network in cleartext"
+        case .closedDuringHandshake: "the server closed the connection during the handshake"
+        case .closedDuringHandshakeWithoutTLS(let address):
+            "the server at \(address) closed the connection during the handshake; if it speaks TLS, connect with "
+                + "its token file (which pins its certificate) or --tls-fingerprint"
+        case .badTLSFile(let path, let reason): "can't use '\(path)' for TLS: \(reason)"
+        case .tlsOnUnixSocket: "TLS is for TCP: a Unix socket never leaves the machine"
+        case .certificateMismatch(let address, let expected, let seen):
+            "the server at \(address) is not the one pinned: its TLS certificate's SHA-256 is \(seen), and "
+                + "\(expected) was expected (from the token file or --tls-fingerprint)"
         case .otherUser(let path, let uid):
             "the server on '\(path)' runs as another user (uid \(uid)), who would see what you type; "
                 + "pass --allow-other-user to connect anyway"

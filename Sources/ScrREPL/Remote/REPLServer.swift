@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Scr
 
 /// How a REPL server listens and what it allows.
@@ -10,8 +11,10 @@ public struct REPLServerOptions: Sendable {
     /// Where a generated token is written, readable by the owner only; by default the file of the
     /// address the server listens on (`AccessToken.path(host:port:)`).
     public var tokenFile: String?
-    /// TCP on an address other than loopback is refused unless this is set.
+    /// TCP on an address other than loopback is refused unless this is set, and then needs `tls`.
     public var allowRemote = false
+    /// TLS on a TCP address (docs/remote.md, "TLS"); nil: cleartext, on loopback only.
+    public var tls: TLSIdentity?
     public var maxConnections = 64
     /// A connection that sends nothing for this long, while none of its inputs runs, is closed; 0 means
     /// never.
@@ -44,8 +47,8 @@ public final class REPLServer: Sendable {
     /// The address actually bound (a TCP port 0 becomes the port the system chose).
     public let boundAddress: RemoteAddress
     private let channel: any Channel
-    /// Whether the server listens on an address other machines can reach (`--allow-remote`): its
-    /// sessions then cross the network in cleartext (docs/remote.md, "Threat model").
+    /// Whether the server listens on an address other machines can reach (`--allow-remote`, always
+    /// with TLS; docs/remote.md, "Threat model").
     public let isReachableBeyondLoopback: Bool
     let connections = Locked<[ObjectIdentifier: RemoteConnection]>([:])
 
@@ -75,11 +78,16 @@ public final class REPLServer: Sendable {
                 throw RemoteError.badAddress(options.address.description, "can't resolve '\(host)'")
             }
             guard options.allowRemote || isLoopback(address) else { throw RemoteError.nonLoopbackWithoutPermission(host) }
+            guard options.tls != nil || isLoopback(address) else { throw RemoteError.remoteWithoutTLS(host) }
             if let given = options.token { try AccessToken.validate(given) }
             token = options.token ?? AccessToken.generate()
             tcpAddress = address
         }
-        if case .unix(let path) = options.address { try UnixSocketPath.prepare(path) }
+        if case .unix(let path) = options.address {
+            guard options.tls == nil else { throw RemoteError.tlsOnUnixSocket }
+            try UnixSocketPath.prepare(path)
+        }
+        let tlsContext = try options.tls?.serverContext()
 
         let registry = ServerRegistry()
         // The event loops the script's own sockets use (`net`, `http`): one group in the process.
@@ -90,6 +98,11 @@ public final class REPLServer: Sendable {
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
                 registry.server.hop(to: channel.eventLoop).flatMapThrowing { server in
+                    // Decrypted first: every handler after it, the handshake deadline and the HTTP
+                    // guard included, sees the session's own bytes.
+                    if let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
+                    }
                     if server.options.idleTimeoutSeconds > 0 {  // 0: never.
                         try channel.pipeline.syncOperations.addHandler(
                             IdleStateHandler(readTimeout: .seconds(server.options.idleTimeoutSeconds)))
@@ -125,7 +138,7 @@ public final class REPLServer: Sendable {
         if let token, options.token == nil, case .tcp(let host, let port) = bound {
             tokenFile = options.tokenFile ?? AccessToken.path(host: host, port: port)
             do {
-                try AccessToken.write(token, to: tokenFile!)
+                try AccessToken.write(token, fingerprint: options.tls?.fingerprint, to: tokenFile!)
             } catch {
                 registry.failed()
                 try? await channel.close()

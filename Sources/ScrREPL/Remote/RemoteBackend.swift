@@ -1,6 +1,7 @@
 import Dispatch
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Scr
 
 /// The backend of `scr connect`: inputs run on a REPL server, over the framed protocol of `Message`,
@@ -19,14 +20,22 @@ public final class RemoteBackend: REPLBackend {
         self.output = output
     }
 
-    /// Connects to a server and performs the handshake.
     /// Connects and completes the handshake. On a Unix socket, the server must run as this user (its
     /// SO_PEERCRED): a socket someone else put at the path would otherwise be typed secrets into.
     /// `allowingOtherUser` connects anyway. Connecting, and then the handshake, each fail after
-    /// `timeout` seconds: a server that accepts and never answers does not hang the client.
-    public static func connect(to address: RemoteAddress, token: String?, allowingOtherUser: Bool = false,
-                               timeout: Double = 10) async throws -> RemoteBackend
+    /// `timeout` seconds: a server that accepts and never answers does not hang the client. With
+    /// `tls`, the session is encrypted and the server must pass that check before the token's handshake
+    /// begins.
+    public static func connect(to address: RemoteAddress, token: String?, tls: TLSTrust? = nil,
+                               allowingOtherUser: Bool = false, timeout: Double = 10) async throws -> RemoteBackend
     {
+        let tlsHost: String?
+        switch (tls, address) {
+        case (nil, _): tlsHost = nil
+        case (_, .tcp(let host, _)): tlsHost = host
+        case (_, .unix): throw RemoteError.tlsOnUnixSocket
+        }
+        let certificateMismatch = Locked<String?>(nil)
         let requests = Requests()
         let output = Locked<@Sendable (String) -> Void>({ text in
             StandardOutput.output.write(text)
@@ -39,6 +48,10 @@ public final class RemoteBackend: REPLBackend {
             .connectTimeout(.milliseconds(Int64(timeout * 1000)))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls, let tlsHost {
+                        try channel.pipeline.syncOperations.addHandler(
+                            tls.clientHandler(host: tlsHost, mismatch: certificateMismatch))
+                    }
                     try channel.pipeline.syncOperations.addHandler(PeerUserRecorder(peerUser))
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(ClientDecoder()))
                     try channel.pipeline.syncOperations.addHandler(
@@ -64,7 +77,8 @@ public final class RemoteBackend: REPLBackend {
             accepted.fail(RemoteError.otherUser(path, owner))
             throw RemoteError.otherUser(path, owner)
         }
-        try await channel.writeAndFlush(ByteBuffer(string: Handshake.prefix + clientNonce + "\n"))
+        // A write that fails (the server closed at once, or TLS failed) is answered by `accepted`.
+        channel.writeAndFlush(ByteBuffer(string: Handshake.prefix + clientNonce + "\n"), promise: nil)
         let deadline = accepted.futureResult.eventLoop.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
             let seconds = timeout == timeout.rounded() ? "\(Int(timeout))" : "\(timeout)"
             accepted.fail(RemoteError.cannotConnect(address.description, "no answer to the handshake within \(seconds) s"))
@@ -74,6 +88,15 @@ public final class RemoteBackend: REPLBackend {
             try await accepted.futureResult.get()
         } catch {
             try? await channel.close()
+            if case .pinned(let expected) = tls, let seen = certificateMismatch.withLock({ $0 }) {
+                throw RemoteError.certificateMismatch(address.description, expected: expected, seen: seen)
+            }
+            if error is NIOSSLError || error is BoringSSLError {
+                throw RemoteError.cannotConnect(address.description, TLSTrust.reason(error))
+            }
+            if case RemoteError.closedDuringHandshake = error, tls == nil, case .tcp = address {
+                throw RemoteError.closedDuringHandshakeWithoutTLS(address.description)
+            }
             throw error
         }
         return RemoteBackend(channel: channel, requests: requests, output: output)
@@ -273,6 +296,8 @@ private final class ClientHandler: ChannelInboundHandler {
     private let output: Locked<@Sendable (String) -> Void>
     private let accepted: EventLoopPromise<Void>
     private var answered = false
+    /// Whether the handshake succeeded: the session was up.
+    private var established = false
     private let token: String?
     private let clientNonce: String
 
@@ -314,13 +339,15 @@ private final class ClientHandler: ChannelInboundHandler {
     private func answer(_ result: Result<Void, any Error>) {
         guard !answered else { return }
         answered = true
+        if case .success = result { established = true }
         accepted.completeWith(result)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        answer(.failure(RemoteError.rejected("connection closed")))
+        answer(.failure(RemoteError.closedDuringHandshake))
         requests.close()
-        output.withLock { $0 }("\nConnection closed by the server.\n")
+        // Before the handshake ends, `connect` says why instead.
+        if established { output.withLock { $0 }("\nConnection closed by the server.\n") }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
