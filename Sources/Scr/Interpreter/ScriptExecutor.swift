@@ -1,9 +1,18 @@
+import NIOCore
+import NIOPosix
 import Synchronization
 
 /// The interpreter's task executor: one dedicated thread with a large stack that runs jobs in the
 /// order they arrive. Every script task prefers it, so script code never runs on two threads at once, ready
 /// tasks run first-in first-out (the same program prints the same output every run), and deep
 /// recursion has room before the `Stack overflow.` check trips, whatever thread the host calls from.
+///
+/// Once a script does I/O, the thread becomes a SwiftNIO event loop (`eventLoop`), on which the
+/// script's own sockets, pipes and servers live: what arrives on them wakes the waiting task on this
+/// thread, and what the script writes goes to the socket from here, with no hand-off between threads
+/// (docs/internals.md, "Async I/O"). The jobs then run in turns of the loop (`drain`); between turns,
+/// and when there is nothing to run, the loop waits for I/O. Until then the thread waits on a
+/// condition variable: a script that does no I/O does not pay for setting up a loop at start.
 package final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
     /// The stack of the executor's thread.
     static let stackSize = LargeStack.size
@@ -18,6 +27,8 @@ package final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
         case start(Confined<() -> Void>)
         /// The last reference to a value a host dropped, to be released here.
         case release(Confined<Value>)
+        /// Turn the thread into an event loop (`eventLoopReady`).
+        case becomeEventLoop
         case stop
     }
 
@@ -37,6 +48,15 @@ package final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
     private var hasEnded = false
     /// Whether a `.stop` was taken: the thread runs what is left in the queue, then ends. Thread-local.
     private var isStopping = false
+    /// Whether a turn of `drain` is scheduled on the loop or running: an item appended meanwhile is
+    /// run by it, and only an append that finds none schedules one (waking the loop).
+    // Guarded by `queue`.
+    private var drainScheduled = false
+    /// How many items one turn runs before the loop looks at I/O again.
+    private static let turnLength = 64
+    /// The event loop the thread runs, once something asked for it (`eventLoopReady`); nil before.
+    // Guarded by `queue` for writing; read without it only on the executor's thread.
+    package private(set) nonisolated(unsafe) var eventLoop: (any EventLoop)?
     /// The lowest stack address script code may reach: the thread reports it before `init` returns.
     private(set) nonisolated(unsafe) var stackLimit: UInt = 0
     /// The executor's thread, also reported before `init` returns.
@@ -67,6 +87,17 @@ package final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
         append(.start(Confined(start)))
     }
 
+    /// Makes the thread an event loop if it is not one yet, and returns it: the task that asks (on the
+    /// executor) resumes on the loop, after what was queued before it.
+    func eventLoopReady() async -> any EventLoop {
+        if let eventLoop { return eventLoop }
+        await withUnsafeContinuation { continuation in
+            append(.becomeEventLoop)
+            append(.resume(continuation))
+        }
+        return eventLoop!
+    }
+
     /// Ends the thread once everything queued has run.
     func stop() {
         append(.stop)
@@ -85,17 +116,25 @@ package final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
 
     private func append(_ item: consuming Item) {
         queue.lock()
-        defer { queue.unlock() }
         // After the thread has ended an item would never run: it is dropped here, under the lock,
         // and what it holds is released now. The item is moved, not copied, into the queue: a copy
         // left here could be the last reference, released off the executor once the job has run.
         if hasEnded {
+            queue.unlock()
             _ = consume item
             return
         }
         jobs.append(consume item)
         appended.add(1, ordering: .relaxed)
-        queue.signal()
+        guard let eventLoop else {
+            queue.signal()
+            queue.unlock()
+            return
+        }
+        let schedules = !drainScheduled
+        drainScheduled = true
+        queue.unlock()
+        if schedules { eventLoop.execute { self.drain() } }
     }
 
     /// The thread holds the executor until it stops.
@@ -119,51 +158,88 @@ package final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
             threadID = Threads.currentID
             queue.broadcast()
         }
-        while let item = nextItem() {
-            switch item {
-            case .job(let job):
-                // Not isolated to any serial executor: script code is nonisolated and must run here
-                // without hopping, which is what a task executor gives it.
-                job.runSynchronously(on: asUnownedTaskExecutor())
-            case .resume(let continuation):
-                continuation.resume()
-            case .start(let start):
-                start.value()
-            case .release:
-                break  // The item, the value's last reference, goes at the end of this turn.
-            case .stop:
-                isStopping = true
+        while let item = nextItem(waiting: true) {
+            if case .becomeEventLoop = item {
+                // The rest of the thread's life is the loop's (it returns once the loop has shut down).
+                MultiThreadedEventLoopGroup.withCurrentThreadAsEventLoop { loop in
+                    self.queue.withLock {
+                        self.eventLoop = loop
+                        self.drainScheduled = true
+                    }
+                    loop.execute { self.drain() }
+                }
+                return
             }
+            run(item)
         }
     }
 
-    /// The next item to run; nil once the executor has stopped and run everything queued.
-    private func nextItem() -> Item? {
+    private func run(_ item: consuming Item) {
+        switch item {
+        case .job(let job):
+            // Not isolated to any serial executor: script code is nonisolated and must run here
+            // without hopping, which is what a task executor gives it.
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        case .resume(let continuation):
+            continuation.resume()
+        case .start(let start):
+            start.value()
+        case .release, .becomeEventLoop:
+            break  // A release: the item, the value's last reference, goes at the end of this turn.
+        case .stop:
+            isStopping = true
+        }
+    }
+
+    /// One turn of the event loop: runs queued items until the queue is empty, or `turnLength` of them
+    /// and then schedules the next turn, so that I/O is looked at between turns however busy the
+    /// tasks are.
+    private func drain() {
+        for _ in 0..<ScriptExecutor.turnLength {
+            guard let item = nextItem(waiting: false) else { return }
+            run(item)
+        }
+        eventLoop!.execute { self.drain() }
+    }
+
+    /// The next item to run. Nil once the executor has stopped and run everything queued (the thread
+    /// ends, or the loop shuts down and then the thread). An empty queue: `waiting`, the thread sleeps
+    /// until an append; otherwise nil ends the loop's turn (the loop waits for I/O or an append).
+    private func nextItem(waiting: Bool) -> Item? {
         // An empty queue is watched for a moment before the thread sleeps: a host calling in from
         // another thread then finds it awake (docs/embedding.md, "Speed").
         if !isStopping, appended.load(ordering: .relaxed) == taken {
             _ = idleSpin.until { appended.load(ordering: .relaxed) != taken }
         }
-        return queue.withLock {
-            if isStopping, head == jobs.count {
-                hasEnded = true
-                jobs = []
+        queue.lock()
+        if isStopping, head == jobs.count {
+            hasEnded = true
+            jobs = []
+            queue.unlock()
+            // The loop closes what is still registered on it (a server nobody closed) and ends. Off
+            // the lock: closing a channel can wake a task, which appends.
+            eventLoop?.shutdownGracefully { _ in }
+            return nil
+        }
+        defer { queue.unlock() }
+        taken += 1
+        while head == jobs.count {
+            jobs.removeAll(keepingCapacity: true)
+            head = 0
+            guard waiting else {
+                taken -= 1
+                drainScheduled = false
                 return nil
             }
-            taken += 1
-            while head == jobs.count {
-                jobs.removeAll(keepingCapacity: true)
-                head = 0
-                queue.wait()
-            }
-            let item = jobs[head].take()!
-            head += 1
-            if head > 1024 && head * 2 > jobs.count {
-                jobs.removeFirst(head)
-                head = 0
-            }
-            return item
+            queue.wait()
         }
+        let item = jobs[head].take()!
+        head += 1
+        if head > 1024 && head * 2 > jobs.count {
+            jobs.removeFirst(head)
+            head = 0
+        }
+        return item
     }
 }
 

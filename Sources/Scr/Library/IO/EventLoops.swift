@@ -1,22 +1,32 @@
 import NIOCore
 import NIOPosix
 
-/// Scripts' I/O runs on NIO's shared event loops — the remote REPL's server and client use the same
-/// group — and on NIO's shared thread pool for what blocks (files, waiting for a child process).
-/// Script code never runs there: an I/O operation hands its outcome to the waiting script task,
-/// which resumes on the executor (see `Runtime.awaitIO`).
+/// The event loops of the remote REPL's server and client. Scripts' own I/O runs on the loop of
+/// their executor's thread instead (`Runtime.eventLoop`), and what blocks (files, waiting for a child
+/// process) on NIO's shared thread pool.
 package enum EventLoops {
-    /// One event loop thread: all script code runs on the one executor thread anyway, and a second
-    /// loop thread only adds hand-offs between threads (docs/internals.md, "Async I/O").
+    /// One event loop thread for the remote REPL: it answers while a script holds the executor
+    /// (`.tasks`, `.interrupt` from another client).
     package static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-
-    /// Runs `body` on NIO's shared thread pool (for calls that block: a file read, `waitpid`).
-    static func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> EventLoopFuture<T> {
-        NIOThreadPool.singleton.runIfActive(eventLoop: group.next(), body)
-    }
 }
 
 extension Runtime {
+    /// The event loop of the executor's thread, where the script's sockets, pipes and servers live;
+    /// the first call makes the thread one (docs/internals.md, "Async I/O"), and other tasks run
+    /// meanwhile: the current task is the caller again afterwards, as after any suspension (a
+    /// cancellation that came meanwhile is raised at the caller's next suspension).
+    func eventLoop() async -> any EventLoop {
+        if let loop = executor.eventLoop { return loop }
+        let task = currentTask
+        defer { currentTask = task }
+        return await executor.eventLoopReady()
+    }
+
+    /// Runs `body` on NIO's shared thread pool (for calls that block: a file read, `waitpid`).
+    func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async -> EventLoopFuture<T> {
+        NIOThreadPool.singleton.runIfActive(eventLoop: await eventLoop(), body)
+    }
+
     /// Suspends the current script task until `future` completes, like any other suspension: an
     /// interrupt, a stop or a cancellation wakes the task at once, and `abandon` then receives the
     /// future's value if it still succeeds (a connection nobody will use is closed).

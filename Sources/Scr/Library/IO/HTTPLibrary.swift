@@ -449,7 +449,7 @@ enum HTTPClient {
             let reason = url.lowercased().hasPrefix("https://") ? "https (TLS) is not supported" : "not an http:// URL"
             throw call.valueError("\(call.name)() can't request '\(url)': \(reason).")
         }
-        let loop = EventLoops.group.next()
+        let loop = await runtime.eventLoop()
         let promise = loop.makePromise(of: ReceivedResponse.self)
         let deadline = loop.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
             promise.fail(Failure.timedOut)

@@ -17,7 +17,7 @@ enum NetLibrary {
                 }
                 return call.awaitable {
                     let inbox = Inbox()
-                    let connecting = ClientBootstrap(group: EventLoops.group)
+                    let connecting = ClientBootstrap(group: await call.runtime.eventLoop())
                         .connectTimeout(.milliseconds(Int64(timeout * 1000)))
                         .channelOption(.allowRemoteHalfClosure, value: true)
                         .channelInitializer { channel in InboxHandler.install(inbox, on: channel) }
@@ -154,7 +154,7 @@ final class ScriptServer: NativeObject {
         let line = call.context.line
         let site = call.context.location.map { TraceFrame(location: $0, line: line) }
         let binding = configure(
-            ServerBootstrap(group: EventLoops.group)
+            ServerBootstrap(group: await runtime.eventLoop())
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
         ).bind(host: host, port: port)

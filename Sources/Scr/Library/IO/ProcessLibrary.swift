@@ -141,14 +141,14 @@ final class ScriptProcess: NativeObject {
             throw runtime.ioError(error, "run '\(command)'", line: line)
         }
         let exited = Locked(false)
-        let exit = EventLoops.runBlocking {
+        let exit = await runtime.runBlocking {
             let status = System.waitForExit(child.pid)
             exited.withLock { $0 = true }
             return status
         }
         let outputInbox = Inbox(bounded: !toEnd)
         let errorInbox = Inbox(bounded: !toEnd)
-        let group = EventLoops.group
+        let group = await runtime.eventLoop()
         let channels = NIOPipeBootstrap(group: group).takingOwnershipOfDescriptor(output: child.input)
             .and(NIOPipeBootstrap(group: group)
                 .channelInitializer { InboxHandler.install(outputInbox, on: $0) }
