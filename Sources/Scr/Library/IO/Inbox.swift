@@ -163,6 +163,15 @@ final class Inbox: @unchecked Sendable {
 
 /// The channel handler that fills an `Inbox`, and holds back the channel's reads while the inbox is
 /// over its high-water mark (NIO reads again only when a handler passes `read` on).
+/// A reference that does not keep its object alive.
+final class WeakReference<Object: AnyObject> {
+    weak var object: Object?
+
+    init(_ object: Object) {
+        self.object = object
+    }
+}
+
 final class InboxHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -186,9 +195,11 @@ final class InboxHandler: ChannelDuplexHandler {
         -> EventLoopFuture<Void>
     {
         let handler = InboxHandler(inbox, whenActive: whenActive)
-        let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+        // Weakly: the handler holds the inbox, and a strong reference back made a cycle that kept
+        // both, and every unread byte, after the channel had closed (LeakSanitizer found it).
+        let bound = NIOLoopBound(WeakReference(handler), eventLoop: channel.eventLoop)
         let eventLoop = channel.eventLoop
-        inbox.resumeReading = { eventLoop.execute { bound.value.resume() } }
+        inbox.resumeReading = { eventLoop.execute { bound.value.object?.resume() } }
         return eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
     }
 
