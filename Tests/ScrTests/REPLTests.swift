@@ -35,6 +35,9 @@ struct REPLTests {
         #expect(enter(terminal, "print a") == "6\r\n")
         #expect(enter(terminal, "[a, \"s\", {\"k\": nil}]") == "[6, \"s\", {\"k\": nil}]\r\n")
         #expect(enter(terminal, "\"text\"") == "\"text\"\r\n")
+        // An input's last expression is its result even when a statement of it would be dropped.
+        #expect(enter(terminal, "1 == nil") == "false\r\n")
+        #expect(enter(terminal, "2; !true") == "false\r\n")
         #expect(enter(terminal, "") == "")
     }
 

@@ -280,7 +280,11 @@ struct ServeLifecycleTests {
         #expect(try String(contentsOf: output, encoding: .utf8) == "started\n")
         #expect(FileManager.default.fileExists(atPath: socket))
         kill(process.processIdentifier, signal)
-        while process.isRunning && Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+        // A bound of its own: waiting for the start may have used most of the first.
+        let exitDeadline = Date().addingTimeInterval(120)
+        while process.isRunning && Date() < exitDeadline { try await Task.sleep(nanoseconds: 50_000_000) }
+        // (Foundation traps on the status of a running process.)
+        try #require(!process.isRunning, "scr serve did not end within 120 s of the signal")
         #expect(process.terminationStatus == 128 + signal)
         #expect(!FileManager.default.fileExists(atPath: socket), "the socket is removed")
     }
@@ -398,8 +402,10 @@ struct ConnectLifecycleTests {
             seen += output.fileHandleForReading.availableData
         }
         await server.close()
-        while process.isRunning && Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
-        #expect(!process.isRunning, "the client ends without more input")
+        let exitDeadline = Date().addingTimeInterval(120)
+        while process.isRunning && Date() < exitDeadline { try await Task.sleep(nanoseconds: 50_000_000) }
+        // (Foundation traps on the status of a running process.)
+        try #require(!process.isRunning, "the client ends without more input")
         #expect(process.terminationStatus == 1)
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(message.contains("scr connect: the server closed the connection"), "\(message)")

@@ -75,7 +75,9 @@ final class Analyzer {
     {
         let analyzer = Analyzer(runtime: runtime, body: statements, file: file, topLevel: topLevel, outer: outer,
                                 namespace: namespace)
-        var nodes = statements.map { analyzer.statement($0) }
+        var nodes = statements.indices.map { i in
+            analyzer.statement(statements[i], keepsValue: mode == .repl && i == statements.count - 1)
+        }
         if mode == .repl, case .expression(let expr)? = statements.last, !expr.isAssignment,
            let last = nodes.last as? ExpressionStatement {
             nodes[nodes.count - 1] = ReturnStatement(last.expression, line: last.line)
@@ -91,11 +93,13 @@ final class Analyzer {
 
     // MARK: Statements
 
-    private func statement(_ stmt: Stmt) -> Statement {
+    /// `keepsValue`: the statement is a REPL input's last, whose value is its result.
+    private func statement(_ stmt: Stmt, keepsValue: Bool = false) -> Statement {
         lastLine = max(lastLine, stmt.line)
         switch stmt {
         case .expression(let expr):
-            return select.expressionStatement(expression(expr), line: expr.line)
+            return select.expressionStatement(expression(expr), hasNoEffect: !keepsValue && expr.hasNoEffect,
+                                              line: expr.line)
         case .print(let keyword, let expr):
             return PrintStatement(runtime: runtime, expression(expr), line: keyword.line)
         case .variable(let name, let initializer):
@@ -149,7 +153,7 @@ final class Analyzer {
     private func loop(_ keyword: Token, _ condition: Expr, _ body: Stmt, _ increment: Expr?) -> Statement {
         let condition = expression(condition)
         let body = loopBody(body)
-        let increment = increment.map { select.expressionStatement(expression($0), line: $0.line) }
+        let increment = increment.map { select.expressionStatement(expression($0), hasNoEffect: $0.hasNoEffect, line: $0.line) }
         return WhileStatement(runtime: runtime, condition: condition, body: body, increment: increment,
                               line: keyword.line)
     }
@@ -450,6 +454,20 @@ private extension Expr {
     var isAssignment: Bool {
         switch self {
         case .assign, .set, .indexSet: true
+        default: false
+        }
+    }
+
+    /// Whether evaluating the expression can have no effect at all: no call, no variable (a global
+    /// may be undefined), no operator that can fail on its operands' types (`<`, `+`, unary `-`).
+    var hasNoEffect: Bool {
+        switch self {
+        case .literal: true
+        case .grouping(let inner): inner.hasNoEffect
+        case .unary(let op, let operand): op.kind == .bang && operand.hasNoEffect
+        case .binary(let left, let links):
+            left.hasNoEffect && links.allSatisfy { ($0.op.kind == .equalEqual || $0.op.kind == .bangEqual)
+                && $0.operand.hasNoEffect }
         default: false
         }
     }

@@ -124,8 +124,11 @@ struct NodeSelection {
 
     // MARK: Statements
 
-    /// `expression;`
-    func expressionStatement(_ expression: Expression, line: Int) -> Statement {
+    /// `expression;`. An expression without effects — literals, and `==`, `!=`, `!` and grouping of
+    /// them, none of which can fail or call script code — does nothing as a statement, unless its
+    /// value is the REPL input's result (`hasNoEffect`, decided by analysis on the syntax tree).
+    func expressionStatement(_ expression: Expression, hasNoEffect: Bool, line: Int) -> Statement {
+        if specialize, hasNoEffect { return EmptyStatement(line: line) }
         // An assignment run as a statement stores its value without also copying it out as a result.
         if specialize, let assignment = expression as? AssignmentNode, !assignment.suspends {
             return AssignmentStatement(assignment, line: line)
@@ -138,7 +141,9 @@ struct NodeSelection {
     /// without a loop (20 instructions fewer each time).
     func sequence(_ statements: [Statement], line: Int) -> Statement {
         guard specialize else { return BlockStatement(statements, line: line) }
+        let statements = statements.filter { !($0 is EmptyStatement) }
         switch statements.count {
+        case 0: return EmptyStatement(line: line)
         case 1: return statements[0]
         case 2: return PairStatement(statements[0], statements[1])
         default: return BlockStatement(statements, line: line)

@@ -22,6 +22,12 @@ final class ExpressionStatement: Statement {
     }
 }
 
+/// An expression statement whose expression can have no effect (`2;`, `"text";`, `1 == nil;`),
+/// where its value is not wanted: it does nothing (`NodeSelection.expressionStatement`).
+final class EmptyStatement: Statement {
+    override func exec(_ frame: Frame) throws -> Value? { nil }
+}
+
 /// `name = value;`, the commonest statement of loops.
 final class AssignmentStatement: Statement {
     let assignment: AssignmentNode
