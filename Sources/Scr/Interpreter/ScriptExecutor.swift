@@ -120,8 +120,8 @@ package final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
         // and what it holds is released now. The item is moved, not copied, into the queue: a copy
         // left here could be the last reference, released off the executor once the job has run.
         if hasEnded {
-            queue.unlock()
             _ = consume item
+            queue.unlock()
             return
         }
         jobs.append(consume item)
@@ -222,17 +222,16 @@ package final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
             return nil
         }
         defer { queue.unlock() }
-        taken += 1
         while head == jobs.count {
             jobs.removeAll(keepingCapacity: true)
             head = 0
             guard waiting else {
-                taken -= 1
                 drainScheduled = false
                 return nil
             }
             queue.wait()
         }
+        taken += 1
         let item = jobs[head].take()!
         head += 1
         if head > 1024 && head * 2 > jobs.count {
