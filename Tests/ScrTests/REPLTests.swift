@@ -157,7 +157,7 @@ struct REPLTests {
         #expect(terminal.expect("BACKGROUND\r\n"))
         // `>>> ` and 150 characters end on the second row: up one row, clear, then the output.
         #expect(terminal.output.contains("\r\u{1B}[1A\u{1B}[JBACKGROUND"), "\(terminal.output.suffix(400).debugDescription)")
-        var mark = terminal.output.endIndex
+        let mark = terminal.output.endIndex
         terminal.resize(rows: 30, columns: 60)
         // 154 columns at 60 a row: the cursor is on the third row of the rewrapped line.
         #expect(terminal.expect("\r\u{1B}[2A\u{1B}[J", after: mark), "\(terminal.output[mark...].debugDescription)")

@@ -153,7 +153,9 @@ final class Analyzer {
     private func loop(_ keyword: Token, _ condition: Expr, _ body: Stmt, _ increment: Expr?) -> Statement {
         let condition = expression(condition)
         let body = loopBody(body)
-        let increment = increment.map { select.expressionStatement(expression($0), hasNoEffect: $0.hasNoEffect, line: $0.line) }
+        let increment = increment.map {
+            select.expressionStatement(expression($0), hasNoEffect: $0.hasNoEffect, line: $0.line)
+        }
         return WhileStatement(runtime: runtime, condition: condition, body: body, increment: increment,
                               line: keyword.line)
     }

@@ -5,10 +5,7 @@ public enum AccessToken {
     /// 128 random bits, as hex.
     public static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in
-            let byte = UInt8.random(in: .min ... .max, using: &generator)
-            return String(byte, radix: 16).leftPadded(to: 2)
-        }.joined()
+        return (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }.hex
     }
 
     /// Compares in time that depends only on the lengths, so timing reveals nothing of the token.
@@ -116,9 +113,14 @@ public enum AccessToken {
     }
 }
 
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
+extension Sequence<UInt8> {
+    /// The bytes in lowercase hex, two digits each: how tokens, nonces, proofs and certificate
+    /// fingerprints are written.
+    var hex: String {
+        map { byte in
+            let digits = String(byte, radix: 16)
+            return byte < 16 ? "0" + digits : digits
+        }.joined()
     }
 }
 

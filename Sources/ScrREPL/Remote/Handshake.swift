@@ -34,6 +34,6 @@ enum Handshake {
 
     private static func proof(_ token: String, _ message: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: SymmetricKey(data: Array(token.utf8)))
-        return code.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        return Array(code).hex
     }
 }

@@ -47,21 +47,16 @@ public final class REPLServer: Sendable {
     /// The address actually bound (a TCP port 0 becomes the port the system chose).
     public let boundAddress: RemoteAddress
     private let channel: any Channel
-    /// Whether the server listens on an address other machines can reach (`--allow-remote`, always
-    /// with TLS; docs/remote.md, "Threat model").
-    public let isReachableBeyondLoopback: Bool
     let connections = Locked<[ObjectIdentifier: RemoteConnection]>([:])
 
     private init(interpreter: Interpreter, options: REPLServerOptions, token: String?, tokenFile: String?,
-                 boundAddress: RemoteAddress,
-                 channel: any Channel, isReachableBeyondLoopback: Bool) {
+                 boundAddress: RemoteAddress, channel: any Channel) {
         self.interpreter = interpreter
         self.options = options
         self.token = token
         self.tokenFile = tokenFile
         self.boundAddress = boundAddress
         self.channel = channel
-        self.isReachableBeyondLoopback = isReachableBeyondLoopback
     }
 
     /// Starts listening. Output of the interpreter also goes to every attached client.
@@ -90,7 +85,7 @@ public final class REPLServer: Sendable {
         let tlsContext = try options.tls?.serverContext()
 
         let registry = ServerRegistry()
-        // The event loops the script's own sockets use (`net`, `http`): one group in the process.
+        // The remote REPL's own loop, not the executor's: it answers while a script holds that one.
         let bootstrap = ServerBootstrap(group: EventLoops.group)
             .serverChannelOption(ChannelOptions.backlog, value: 64)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -146,9 +141,7 @@ public final class REPLServer: Sendable {
             }
         }
         let server = REPLServer(interpreter: interpreter, options: options, token: token, tokenFile: tokenFile,
-                                boundAddress: bound,
-                                channel: channel,
-                                isReachableBeyondLoopback: tcpAddress.map { !isLoopback($0) } ?? false)
+                                boundAddress: bound, channel: channel)
         registry.register(server)
         let previous = interpreter.output.current
         interpreter.output.push { [weak server] text in

@@ -19,7 +19,8 @@ public struct TLSIdentity: Sendable {
     let privateKey: NIOSSLPrivateKey
     /// The SHA-256 of the leaf certificate's DER, in lowercase hex.
     public let fingerprint: String
-    /// The certificate and key in PEM, when this identity was made here (to save them for a restart).
+    /// The certificate and key in PEM, when this identity was made here (`selfSigned`): a host that
+    /// wants the same certificate after a restart writes them out and `load`s them.
     public let certificatePEM: String?
     public let privateKeyPEM: String?
 
@@ -71,7 +72,7 @@ public struct TLSIdentity: Sendable {
     /// The SHA-256 of a certificate's DER, in lowercase hex (what `openssl x509 -fingerprint -sha256`
     /// prints, without the colons).
     public static func fingerprint(of certificate: NIOSSLCertificate) throws -> String {
-        SHA256.hash(data: try certificate.toDERBytes()).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        Array(SHA256.hash(data: try certificate.toDERBytes())).hex
     }
 
     /// A fingerprint as a person may type it (`AB:CD:…`, any case) in the form `fingerprint` has.

@@ -161,8 +161,6 @@ final class Inbox: @unchecked Sendable {
     struct AlreadyReading: Error {}
 }
 
-/// The channel handler that fills an `Inbox`, and holds back the channel's reads while the inbox is
-/// over its high-water mark (NIO reads again only when a handler passes `read` on).
 /// A reference that does not keep its object alive.
 final class WeakReference<Object: AnyObject> {
     weak var object: Object?
@@ -172,6 +170,8 @@ final class WeakReference<Object: AnyObject> {
     }
 }
 
+/// The channel handler that fills an `Inbox`, and holds back the channel's reads while the inbox is
+/// over its high-water mark (NIO reads again only when a handler passes `read` on).
 final class InboxHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
