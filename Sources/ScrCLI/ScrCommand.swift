@@ -13,9 +13,10 @@ struct ScrCommand: AsyncParsableCommand {
         defaultSubcommand: RunCommand.self
     )
 
-    /// `scr FILE [ARGS…]`, the commonest invocation, runs without the argument parser: its parsing,
-    /// done by reflection, is 70% of the instructions `scr` runs to start (3 ms of 7). Anything else —
-    /// an option, a subcommand, no file — goes through it.
+    /// `scr FILE [ARGS…]` and `scr -c CODE [ARGS…]`, the commonest invocations, run without the
+    /// argument parser: its parsing, done by reflection, scans every protocol conformance in the
+    /// binary (TLS and X.509 brought thousands), 13 of the 17 million instructions of a start.
+    /// Anything else — another option, a subcommand, no file — goes through it.
     static func main() async {
         // Killed politely (SIGTERM, a closed terminal): what the program printed still comes out.
         TerminationMonitor.install { _ in
@@ -26,6 +27,10 @@ struct ScrCommand: AsyncParsableCommand {
         let subcommands = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
         if let file = arguments.first, !file.hasPrefix("-"), !subcommands.contains(file) {
             RunCommand.exit(await ScriptRunner.runFile(file, arguments: Array(arguments.dropFirst())))
+        }
+        let words = Array(arguments)
+        if words.count >= 2, words[0] == "-c", !words[2...].contains(where: { $0.hasPrefix("-") }) {
+            RunCommand.exit(await ScriptRunner.runCode(words[1], arguments: Array(words[2...])))
         }
         await main(nil)
     }
@@ -96,8 +101,8 @@ struct RunCommand: AsyncParsableCommand {
             return await ScriptRunner.runFile(file!, arguments: arguments, with: interpreter, waitForTasks: waitForTasks)
         }
         // `scr -c CODE a b`: the words after the code are its arguments.
-        await interpreter.set("args", to: .list((file.map { [$0] } ?? []).map { .string($0) } + arguments.map { .string($0) }))
-        return await ScriptRunner.run(source: code, path: nil, with: interpreter, waitForTasks: waitForTasks)
+        return await ScriptRunner.runCode(code, arguments: (file.map { [$0] } ?? []) + arguments, with: interpreter,
+                                          waitForTasks: waitForTasks)
     }
 
     /// The REPL over the interpreter's globals, with line editing on a terminal.

@@ -23,6 +23,15 @@ enum ScriptRunner {
         }
     }
 
+    /// `scr -c CODE [ARGS…]`: the words after the code are its `args`.
+    static func runCode(_ code: String, arguments: [String], with interpreter: Interpreter? = nil,
+                        waitForTasks: Bool = true) async -> Int32
+    {
+        let interpreter = interpreter ?? Interpreter()
+        await interpreter.set("args", to: .list(arguments.map { .string($0) }))
+        return await run(source: code, path: nil, with: interpreter, waitForTasks: waitForTasks)
+    }
+
     static func runStandardInput(with interpreter: Interpreter? = nil) async -> Int32 {
         await run(source: readStandardInput(), path: nil, with: interpreter)
     }

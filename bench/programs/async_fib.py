@@ -5,5 +5,5 @@ def fib(n):
     return fib(n - 1) + fib(n - 2)
 async def main():
     await asyncio.sleep(0)
-    print(fib(30))
+    print(fib(36))
 asyncio.run(main())

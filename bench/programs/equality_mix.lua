@@ -1,7 +1,7 @@
 local n = nil; local t = true; local x = 1.5; local s = "str"; local l = {1}; local m = {k = 1}
 local hits = 0
 local _
-for i = 0, 2000000 - 1 do
+for i = 0, 10000000 - 1 do
   _ = 1 == nil; _ = "str" == 1; _ = true == "str"; _ = nil == nil; _ = 2; _ = "literal"; _ = true
   if n == nil then hits = hits + 1 end
   if t == true then hits = hits + 1 end

@@ -1,6 +1,6 @@
 local sum = 0
 local i = 0
-while i < 10000000 do
+while i < 80000000 do
   sum = sum + i
   i = i + 1
 end

@@ -8,7 +8,7 @@ function Toggle:activate()
 end
 local toggle = Toggle.new(true)
 local count = 0
-for i = 0, 2000000 - 1 do
+for i = 0, 12000000 - 1 do
   if toggle:activate():value() then count = count + 1 end
 end
 print(count)

@@ -8,7 +8,7 @@ class Toggle:
         return self
 toggle = Toggle(True)
 count = 0
-for i in range(2000000):
+for i in range(12000000):
     if toggle.activate().value():
         count = count + 1
 print(count)

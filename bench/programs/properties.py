@@ -3,7 +3,7 @@ class Point:
         self.x = x
         self.y = y
 p = Point(0, 0)
-for i in range(2000000):
+for i in range(30000000):
     p.x = p.x + 1
     p.y = p.y + p.x
 print(p.y)

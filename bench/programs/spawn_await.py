@@ -2,7 +2,7 @@ import asyncio
 async def job(i):
     return i
 async def main():
-    tasks = [asyncio.create_task(job(i)) for i in range(100000)]
+    tasks = [asyncio.create_task(job(i)) for i in range(300000)]
     total = 0
     for t in tasks:
         total = total + await t

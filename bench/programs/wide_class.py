@@ -122,7 +122,7 @@ class Wide:
         return self.f0
 w = Wide()
 total = 0
-for i in range(100000):
+for i in range(600000):
     total = total + w.m0() + w.m1() + w.m2() + w.m3() + w.m4() + w.m5() + w.m6() + w.m7() + w.m8() + w.m9()
     total = total + w.m10() + w.m11() + w.m12() + w.m13() + w.m14() + w.m15() + w.m16() + w.m17() + w.m18() + w.m19()
     total = total + w.m20() + w.m21() + w.m22() + w.m23() + w.m24() + w.m25() + w.m26() + w.m27() + w.m28() + w.m29()

@@ -7,6 +7,14 @@ final class Globals {
 
     private static let pageSize = 256
 
+    /// Calls `body` with the value of a defined global where it lies, to read without copying it out
+    /// of its optional (a retain and a release). A `Value?` that holds a value has the layout of the
+    /// `Value`: nil is a tag no value uses.
+    @inline(__always)
+    static func withDefinedValue<T>(_ cell: Cell, _ body: (UnsafeMutablePointer<Value>) throws -> T) rethrows -> T {
+        try cell.withMemoryRebound(to: Value.self, capacity: 1, body)
+    }
+
     private(set) var names: [String] = []
     private var cells: [String: Cell] = [:]
     private var pages: [Cell] = []

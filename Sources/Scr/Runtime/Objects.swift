@@ -84,6 +84,12 @@ package final class StringObject {
     @exclusivity(unchecked) var cachedScalars: [Unicode.Scalar]?
 
     init(_ value: String) { self.value = value }
+
+    /// Equal text: the same object, or the same bytes (their counts compared first).
+    @inline(__always)
+    func hasSameText(as other: StringObject) -> Bool {
+        self === other || value.isSameText(as: other.value)
+    }
 }
 
 /// A function implemented in Swift.
@@ -123,6 +129,8 @@ package final class ClassObject: CollectedObject {
     /// instance stores it at: a property node that has seen the class once finds the field without
     /// searching (see `FieldCache`).
     private(set) var fieldLayout: [Int] = []
+    /// `fieldLayout.count`, read where instances are made without touching the array.
+    private(set) var fieldCount = 0
     // Unchecked exclusivity: confined to the executor; read and extended without calling out.
     @exclusivity(unchecked) private var fieldPositions: [Int: Int] = [:]
     /// Whether some instance has a field that shadows a method: method calls must then look for it.
@@ -157,6 +165,7 @@ package final class ClassObject: CollectedObject {
     /// The position of a field, given one if no instance has set it before.
     func addField(_ symbol: Int) -> Int {
         if let position = fieldPositions[symbol] { return position }
+        fieldCount += 1
         fieldPositions[symbol] = fieldLayout.count
         if methods[symbol] != nil { hasFieldsNamedLikeMethods = true }
         fieldLayout.append(symbol)
@@ -179,17 +188,24 @@ package final class ClassObject: CollectedObject {
 /// An instance of a class. Its fields are stored by their position in the class's field layout
 /// (`ClassObject.fieldPosition`), nil where this instance has set none. The first two are stored in the
 /// object itself: most instances have few fields, and one allocation per instance instead of two (with
-/// the layout shared by the class) made binary_trees a quarter faster and 6 MiB smaller.
+/// the layout shared by the class) made binary_trees a quarter faster and 6 MiB smaller. The rest are
+/// in one buffer sized by the class's shape when the instance is made — as many fields as its
+/// instances have had — so that `init` setting six fields allocates once, not at each growth of an
+/// array (docs/internals.md, "Instances").
 package class Instance: CollectedObject {
     final let klass: ClassObject
     // Unchecked exclusivity: read and written on the executor, each access over before script code runs.
     @exclusivity(unchecked) private final var field0: Value?
     @exclusivity(unchecked) private final var field1: Value?
-    /// The fields from position 2 on.
-    @exclusivity(unchecked) private final var moreFields: [Value?] = []
+    /// The fields from position 2 on: `extraCapacity` of them, all initialized.
+    @exclusivity(unchecked) private final var extraFields: UnsafeMutablePointer<Value?>?
+    @exclusivity(unchecked) private final var extraCapacity = 0
 
     init(klass: ClassObject) {
         self.klass = klass
+        super.init()
+        let extra = klass.fieldCount - 2
+        if extra > 0 { growExtraFields(to: extra) }
     }
 
     deinit {
@@ -197,13 +213,14 @@ package class Instance: CollectedObject {
         if Teardown.enter() {
             field0 = nil
             field1 = nil
-            if !moreFields.isEmpty { moreFields = [] }
         } else {
             Teardown.collect(field0.take())
             Teardown.collect(field1.take())
-            var fields = moreFields.compactMap { $0 }
-            moreFields = []
-            Teardown.collect(&fields)
+            for index in 0..<extraCapacity { Teardown.collect(extraFields.unsafelyUnwrapped[index].take()) }
+        }
+        if let extraFields {
+            extraFields.destroy(count: extraCapacity)
+            Buffer.deallocate(extraFields)
         }
         Teardown.leave()
     }
@@ -215,7 +232,7 @@ package class Instance: CollectedObject {
             switch position {
             case 0: return field0
             case 1: return field1
-            default: return position - 2 < moreFields.count ? moreFields[position - 2] : nil
+            default: return position - 2 < extraCapacity ? extraFields.unsafelyUnwrapped[position - 2] : nil
             }
         }
         set {
@@ -223,10 +240,23 @@ package class Instance: CollectedObject {
             case 0: field0 = newValue
             case 1: field1 = newValue
             default:
-                while moreFields.count <= position - 2 { moreFields.append(nil) }
-                moreFields[position - 2] = newValue
+                // A position comes from the class's layout: a field added since this instance was made
+                // is the only one past its capacity.
+                if position - 2 >= extraCapacity { growExtraFields(to: max(klass.fieldCount, position + 1) - 2) }
+                extraFields.unsafelyUnwrapped[position - 2] = newValue
             }
         }
+    }
+
+    private final func growExtraFields(to capacity: Int) {
+        let grown = Buffer.allocate(Value?.self, capacity: capacity)
+        if let extraFields {
+            grown.moveInitialize(from: extraFields, count: extraCapacity)
+            Buffer.deallocate(extraFields)
+        }
+        (grown + extraCapacity).initialize(repeating: nil, count: capacity - extraCapacity)
+        extraFields = grown
+        extraCapacity = capacity
     }
 
     final func field(_ symbol: Int) -> Value? {
@@ -246,13 +276,13 @@ package class Instance: CollectedObject {
         visit.visit(klass)
         if let field0 { visit.visit(field0) }
         if let field1 { visit.visit(field1) }
-        for case let field? in moreFields { visit.visit(field) }
+        for index in 0..<extraCapacity { if let field = extraFields.unsafelyUnwrapped[index] { visit.visit(field) } }
     }
 
     override func clearReferences() {
         field0 = nil
         field1 = nil
-        moreFields = []
+        for index in 0..<extraCapacity { extraFields.unsafelyUnwrapped[index] = nil }
     }
 }
 

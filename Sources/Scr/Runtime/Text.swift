@@ -22,6 +22,13 @@ extension String {
 
     private func compareText(_ other: String, count: Int) -> Int32 {
         guard count > 0 else { return 0 }
+        // In place, for the native strings scripts make: `withUTF8` needs a copy of each (a retain and
+        // a release).
+        if let order = utf8.withContiguousStorageIfAvailable({ x in
+            other.utf8.withContiguousStorageIfAvailable { y in
+                System.compareBytes(x.baseAddress!, y.baseAddress!, count: count)
+            }
+        }), let order { return order }
         var (a, b) = (self, other)
         return a.withUTF8 { x in
             b.withUTF8 { y in System.compareBytes(x.baseAddress!, y.baseAddress!, count: count) }

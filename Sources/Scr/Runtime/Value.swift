@@ -39,6 +39,26 @@ package enum Value {
         return nil
     }
 
+    /// The string the value holds, unretained: the value keeps it alive. Nil for other values.
+    @inline(__always)
+    var unretainedString: Unmanaged<StringObject>? {
+        if case .string(let string) = self { return Unmanaged.passUnretained(string) }
+        return nil
+    }
+
+    /// `a.pointee == b.pointee`, for two values read where they lie: passing them to `==` would copy
+    /// each (a retain and a release), which the compiler cannot leave out across the call. Strings
+    /// and numbers, the commonest operands, are compared without copying; other values fall back on
+    /// `==`.
+    @inline(__always)
+    static func equal(at a: UnsafePointer<Value>, _ b: UnsafePointer<Value>) -> Bool {
+        if let x = a.pointee.unretainedString, let y = b.pointee.unretainedString {
+            return x._withUnsafeGuaranteedRef { x in y._withUnsafeGuaranteedRef { y in x.hasSameText(as: y) } }
+        }
+        if case .number(let x) = a.pointee, case .number(let y) = b.pointee { return x == y }
+        return a.pointee == b.pointee
+    }
+
     /// Lox truthiness: only `nil` and `false` are false.
     @inline(__always)
     var isTruthy: Bool {
@@ -78,7 +98,7 @@ extension Value: Equatable {
         case .nil: if case .nil = b { return true }
         case .bool(let x): if case .bool(let y) = b { return x == y }
         case .number(let x): if case .number(let y) = b { return x == y }
-        case .string(let x): if case .string(let y) = b { return x === y || x.value.isSameText(as: y.value) }
+        case .string(let x): if case .string(let y) = b { return x.hasSameText(as: y) }
         case .function(let x): if case .function(let y) = b { return x === y }
         case .boundMethod(let x): if case .boundMethod(let y) = b { return x === y }
         case .native(let x): if case .native(let y) = b { return x === y }

@@ -229,14 +229,24 @@ final class PlacesBinaryNode: Expression {
 
     override func eval(_ frame: Frame) throws -> Value {
         if let x = left.number(in: frame), let y = right.number(in: frame) { return op.apply(x, y) }
-        let a = try left.value(in: frame)
-        return try op.apply(a, right.value(in: frame), line: line)
+        switch op {
+        case .equal: return .bool(try left.holdsEqualValue(to: right, in: frame))
+        case .notEqual: return .bool(try !left.holdsEqualValue(to: right, in: frame))
+        default:
+            let a = try left.value(in: frame)
+            return try op.apply(a, right.value(in: frame), line: line)
+        }
     }
 
     override func test(_ frame: Frame) throws -> Bool {
         if let x = left.number(in: frame), let y = right.number(in: frame) { return op.apply(x, y).isTruthy }
-        let a = try left.value(in: frame)
-        return try op.apply(a, right.value(in: frame), line: line).isTruthy
+        switch op {
+        case .equal: return try left.holdsEqualValue(to: right, in: frame)
+        case .notEqual: return try !left.holdsEqualValue(to: right, in: frame)
+        default:
+            let a = try left.value(in: frame)
+            return try op.apply(a, right.value(in: frame), line: line).isTruthy
+        }
     }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {

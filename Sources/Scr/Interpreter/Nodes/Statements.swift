@@ -169,12 +169,15 @@ final class WhileStatement: Statement {
     let condition: Expression
     let body: Statement
     let increment: Statement?
+    /// `increment`, called without a retain and a release per iteration (`if let` would copy it).
+    private let unretainedIncrement: Unmanaged<Statement>?
 
     init(runtime: Runtime, condition: Expression, body: Statement, increment: Statement?, line: Int) {
         self.runtime = runtime
         self.condition = condition
         self.body = body
         self.increment = increment
+        unretainedIncrement = increment.map(Unmanaged.passUnretained)
         super.init(line: line, suspends: condition.suspends || body.suspends || increment?.suspends == true)
     }
 
@@ -183,7 +186,7 @@ final class WhileStatement: Statement {
             if let result = try body.exec(frame) {
                 if !LoopSignal.isContinue(result) { return LoopSignal.isBreak(result) ? nil : result }
             }
-            if let increment { _ = try increment.exec(frame) }
+            if let increment = unretainedIncrement { _ = try increment._withUnsafeGuaranteedRef { try $0.exec(frame) } }
             try runtime.checkInterrupt(line: line)
         }
         return nil

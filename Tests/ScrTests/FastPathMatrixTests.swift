@@ -1,0 +1,184 @@
+import Foundation
+import Testing
+
+/// Generated matrices for fast paths that read values where they lie (docs/internals.md, "Equality
+/// in place" and "Instances"). Each program prints one line per case; the expected output is computed
+/// here from a model of the language, and the program runs on specialised and on generic nodes.
+struct FastPathMatrixTests {
+    /// What a value is, for `==`: numbers by IEEE 754 (NaN is unequal to itself, 0 equals -0),
+    /// strings by their text, objects by identity.
+    enum Model: Equatable {
+        case `nil`
+        case bool(Bool)
+        case number(Double)
+        case string(String)
+        case object(String)
+
+        static func == (a: Model, b: Model) -> Bool {
+            switch (a, b) {
+            case (.nil, .nil): true
+            case (.bool(let x), .bool(let y)): x == y
+            case (.number(let x), .number(let y)): x == y
+            case (.string(let x), .string(let y)): x == y
+            case (.object(let x), .object(let y)): x == y
+            default: false
+            }
+        }
+    }
+
+    /// A value: the expression that makes it, the literal that spells it (if any), and its model.
+    struct Sample {
+        let source: String
+        let literal: String?
+        let model: Model
+    }
+
+    static let samples: [Sample] = [
+        Sample(source: "nil", literal: "nil", model: .nil),
+        Sample(source: "true", literal: "true", model: .bool(true)),
+        Sample(source: "false", literal: "false", model: .bool(false)),
+        Sample(source: "0", literal: "0", model: .number(0)),
+        Sample(source: "-0", literal: nil, model: .number(-0.0)),
+        Sample(source: "1.5", literal: "1.5", model: .number(1.5)),
+        Sample(source: "0/0", literal: nil, model: .number(.nan)),
+        Sample(source: "\"\"", literal: "\"\"", model: .string("")),
+        Sample(source: "\"abc\"", literal: "\"abc\"", model: .string("abc")),
+        // The same text made at run time: another object.
+        Sample(source: "\"ab\" + \"c\"", literal: nil, model: .string("abc")),
+        Sample(source: "\"abd\"", literal: "\"abd\"", model: .string("abd")),
+        Sample(source: "\"ab\"", literal: "\"ab\"", model: .string("ab")),
+        Sample(source: "\"é\" + \"t\"", literal: "\"ét\"", model: .string("ét")),
+        Sample(source: "long", literal: nil, model: .string(String(repeating: "x", count: 64))),
+        Sample(source: "long + \"\"", literal: nil, model: .string(String(repeating: "x", count: 64))),
+        Sample(source: "longOther", literal: nil, model: .string(String(repeating: "x", count: 63) + "y")),
+        Sample(source: "list1", literal: nil, model: .object("list1")),
+        Sample(source: "list2", literal: nil, model: .object("list2")),
+        Sample(source: "map1", literal: nil, model: .object("map1")),
+        Sample(source: "instance1", literal: nil, model: .object("instance1")),
+        Sample(source: "Klass", literal: nil, model: .object("Klass")),
+        Sample(source: "function1", literal: nil, model: .object("function1")),
+        Sample(source: "clock", literal: nil, model: .object("clock")),
+    ]
+
+    static let prelude = """
+        var long = ""; for (var i = 0; i < 64; i = i + 1) long = long + "x";
+        var longOther = long.slice(0, 63) + "y";
+        var list1 = [1]; var list2 = [1]; var map1 = {"k": 1};
+        class Klass {} var instance1 = Klass(); fun function1() {}
+        var left = nil; var right = nil;
+        fun compareParameters(a, b) { print a == b; print a != b; }
+
+        """
+
+    /// Every pair of samples, compared with `==` and `!=` from every kind of place: two globals,
+    /// two locals, a local and a global each way, two parameters, a variable with itself, and a
+    /// variable with a literal.
+    static func equalityProgram() -> (source: String, expected: String) {
+        var source = prelude
+        var expected: [String] = []
+        func both(_ equal: Bool) { expected += ["\(equal)", "\(!equal)"] }
+        for a in samples {
+            for b in samples {
+                let equal = a.model == b.model
+                source += "left = \(a.source); right = \(b.source);\n"
+                source += "print left == right; print left != right;\n"
+                both(equal)
+                source += "{ var x = \(a.source); var y = \(b.source); print x == y; print x != y; "
+                source += "print x == right; print x != right; print left == y; print left != y; }\n"
+                both(equal); both(equal); both(equal)
+                source += "compareParameters(\(a.source), \(b.source));\n"
+                both(equal)
+                if let literal = b.literal {
+                    source += "print left == \(literal); print left != \(literal); "
+                    source += "{ var x = \(a.source); print x == \(literal); print x != \(literal); }\n"
+                    both(equal); both(equal)
+                }
+            }
+            let reflexive = a.model == a.model
+            source += "left = \(a.source); print left == left; print left != left; "
+            source += "{ var x = \(a.source); print x == x; print x != x; }\n"
+            both(reflexive); both(reflexive)
+        }
+        return (source, expected.map { $0 + "\n" }.joined())
+    }
+
+    @Test(arguments: [false, true])
+    func equalityOfEveryPairFromEveryPlace(genericNodes: Bool) async throws {
+        let (source, expected) = FastPathMatrixTests.equalityProgram()
+        try await FastPathMatrixTests.expect(source, prints: expected, genericNodes: genericNodes)
+    }
+
+    /// An undefined global on either side of `==` is the same error on both paths, whichever side.
+    @Test(arguments: ["undefinedName == x", "x == undefinedName", "undefinedName != undefinedName"])
+    func equalityWithAnUndefinedGlobalIsTheNameError(_ comparison: String) async throws {
+        for genericNodes in [false, true] {
+            let source = "var x = 1;\nfun f() { return \(comparison); }\nprint f();\n"
+            let result = try await FastPathMatrixTests.run(source, genericNodes: genericNodes)
+            #expect(result.status == 70)
+            #expect(result.stderr.contains("Undefined variable 'undefinedName'."), "\(result.stderr)")
+            #expect(result.stderr.contains("[line 2]"), "\(result.stderr)")
+        }
+    }
+
+    /// Classes of 0–9 fields set in `init`; an instance that gains a field after the class's shape is
+    /// known, one made after the class grew, fields set in another order, an `Error` subclass, and
+    /// instances linked in a cycle through their last field (freed by the collector).
+    static func fieldProgram() -> (source: String, expected: String) {
+        var source = ""
+        var expected: [String] = []
+        for count in 0...9 {
+            let fields = (0..<count).map { "f\($0)" }
+            let sum = fields.isEmpty ? "0" : fields.map { "this.\($0)" }.joined(separator: " + ")
+            let initBody = fields.enumerated().map { "this.\($1) = \($0 + 1);" }.joined(separator: " ")
+            let reverse = fields.enumerated().reversed().map { "r.\($1) = \(10 * ($0 + 1));" }.joined(separator: " ")
+            source += """
+                class K\(count) { init() { \(initBody) } sum() { return \(sum); } }
+                class E\(count) < Error { init() { \(initBody) } sum() { return \(sum); } }
+                {
+                  var a = K\(count)(); print a.sum();
+                  a.extra = 100; print a.extra + a.sum();
+                  var b = K\(count)(); print b.sum(); b.extra = 7; b.more = 8; print b.extra + b.more + a.extra;
+                  var r = K\(count)(); \(reverse) print r.sum();
+                  var e = E\(count)(); print e.sum(); e.extra = 5; print e.extra;
+                  var first = K\(count)(); var last = first;
+                  for (var i = 0; i < 200; i = i + 1) { var next = K\(count)(); last.link = next; last = next; }
+                  last.link = first;
+                  var walked = 0; var at = first.link; while (at != first) { walked = walked + 1; at = at.link; }
+                  print walked;
+                }
+
+                """
+            let plain = count * (count + 1) / 2
+            expected += ["\(plain)", "\(100 + plain)", "\(plain)", "\(7 + 8 + 100)", "\(10 * plain)",
+                         "\(plain)", "5", "200"]
+        }
+        return (source, expected.map { $0 + "\n" }.joined())
+    }
+
+    @Test(arguments: [false, true])
+    func fieldsOfEveryShape(genericNodes: Bool) async throws {
+        let (source, expected) = FastPathMatrixTests.fieldProgram()
+        try await FastPathMatrixTests.expect(source, prints: expected, genericNodes: genericNodes)
+    }
+
+    static func run(_ source: String, genericNodes: Bool) async throws -> ScrProcess.Result {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fast-path-\(UUID()).scr")
+        try source.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return try await ScrProcess.run((genericNodes ? ["--generic-nodes"] : []) + [file.path])
+    }
+
+    static func expect(_ source: String, prints expected: String, genericNodes: Bool) async throws {
+        let result = try await run(source, genericNodes: genericNodes)
+        let nodes = genericNodes ? "generic" : "specialised"
+        #expect(result.stderr.isEmpty, "\(nodes): \(result.stderr.prefix(1000))")
+        #expect(result.status == 0, "\(nodes) nodes")
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let wanted = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == wanted.count, "\(nodes): \(lines.count) lines printed, \(wanted.count) expected")
+        if let first = zip(lines, wanted).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+            let sourceLines = source.split(separator: "\n")
+            Issue.record("\(nodes): line \(first + 1) is '\(lines[first])', expected '\(wanted[first])' (\(sourceLines.count) source lines)")
+        }
+    }
+}
