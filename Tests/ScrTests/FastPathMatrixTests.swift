@@ -161,6 +161,65 @@ struct FastPathMatrixTests {
         try await FastPathMatrixTests.expect(source, prints: expected, genericNodes: genericNodes)
     }
 
+    /// `variable = variable op operand;` for every arithmetic operator, a local or a global target,
+    /// an operand that is a literal, a local or a global, and values of every type on both sides
+    /// (numbers the fast path takes, the rest the general assignment, errors included), plus an
+    /// undefined global: compared with the generic nodes, after checking that the specialised program
+    /// does take `NumberUpdateStatement` for every case.
+    static func numberUpdateProgram() -> String {
+        let ops = ["+", "-", "*", "/", "%"]
+        let values = ["7", "-0", "0.5", "0", "\"s\"", "nil", "true"]
+        var source = "var g = nil; var h = nil;\n"
+        var calls = ""
+        for (index, op) in ops.enumerated() {
+            let forms = [
+                ("local\(index)Literal", "x", "x = x \(op) 2;"),
+                ("local\(index)Local", "x, y", "x = x \(op) y;"),
+                ("local\(index)Global", "x", "x = x \(op) h;"),
+                ("global\(index)Literal", "", "g = g \(op) 2;"),
+                ("global\(index)Local", "y", "g = g \(op) y;"),
+                ("global\(index)Global", "", "g = g \(op) h;"),
+            ]
+            for (name, parameters, update) in forms {
+                let result = name.hasPrefix("local") ? "x" : "g"
+                source += "fun \(name)(\(parameters)) { try { \(update) print \(result); } catch (e) { print e.message; } }\n"
+                for target in values {
+                    for operand in values {
+                        let arguments = switch parameters {
+                        case "x, y": "\(target), \(operand)"
+                        case "x": target
+                        case "y": operand
+                        default: ""
+                        }
+                        calls += "g = \(target); h = \(operand); \(name)(\(arguments));\n"
+                    }
+                }
+            }
+        }
+        source += "fun undefinedTarget() { try { undefinedGlobal = undefinedGlobal + 1; } catch (e) { print e.message; } }\n"
+        return source + calls + "undefinedTarget();\n"
+    }
+
+    @Test func numberUpdatesAgreeWithTheGenericNodes() async throws {
+        let source = FastPathMatrixTests.numberUpdateProgram()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("number-update-\(UUID()).scr")
+        try source.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let nodes = try await ScrProcess.run(["--dump-nodes", file.path])
+        let updates = nodes.stdout.components(separatedBy: "NumberUpdateStatement(").count - 1
+        #expect(updates == 31, "\(updates) number updates chosen, 31 expected:\n\(nodes.stdout.prefix(2000))")
+        let fast = try await ScrProcess.run([file.path])
+        let plain = try await ScrProcess.run(["--generic-nodes", file.path])
+        #expect(fast.status == 0 && fast.stderr.isEmpty, "\(fast.stderr.prefix(1000))")
+        let lines = fast.stdout.split(separator: "\n").count
+        let cases = 5 * 6 * 49 + 1
+        #expect(lines == cases)
+        #expect(fast.stdout == plain.stdout)
+        #expect(fast.stdout.contains("Operands must be numbers."))
+        #expect(fast.stdout.contains("Operands must be two numbers or two strings."))
+        #expect(fast.stdout.contains("Undefined variable 'undefinedGlobal'."))
+    }
+
     static func run(_ source: String, genericNodes: Bool) async throws -> ScrProcess.Result {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("fast-path-\(UUID()).scr")
         try source.write(to: file, atomically: true, encoding: .utf8)

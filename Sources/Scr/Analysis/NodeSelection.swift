@@ -55,6 +55,13 @@ struct NodeSelection {
         if kind == .equal || kind == .notEqual, let constant = right as? ConstantNode, case .nil = constant.value {
             return NilTestNode(left, isEqual: kind == .equal)
         }
+        // `variable == "text"`, `variable != true`: compared in place.
+        if kind == .equal || kind == .notEqual, let constant = right as? ConstantNode, let leftPlace = place(of: left) {
+            switch constant.value {
+            case .string, .bool: return PlaceConstantEqualityNode(leftPlace, constant.value, isEqual: kind == .equal)
+            default: break
+            }
+        }
         // `local op number` (`n - 1`, `i < 10`), `global op number`, `expression op number`.
         if let number {
             switch place(of: left) {
@@ -131,9 +138,30 @@ struct NodeSelection {
         if specialize, hasNoEffect { return EmptyStatement(line: line) }
         // An assignment run as a statement stores its value without also copying it out as a result.
         if specialize, let assignment = expression as? AssignmentNode, !assignment.suspends {
-            return AssignmentStatement(assignment, line: line)
+            let general = AssignmentStatement(assignment, line: line)
+            return numberUpdate(assignment, general: general) ?? general
         }
         return ExpressionStatement(expression, line: line)
+    }
+
+    /// `variable = variable op operand;` with an arithmetic operator and a number literal or a
+    /// variable for operand, as `NumberUpdateStatement`.
+    private func numberUpdate(_ assignment: AssignmentNode, general: Statement) -> Statement? {
+        let target: VariablePlace
+        switch assignment {
+        case let local as SlotSetNode: target = .slot(local.slot)
+        case let global as GlobalSetNode: target = .global(global.cell, name: global.name)
+        default: return nil
+        }
+        let op: BinaryNode.Operator, operand: NumberUpdateStatement.Operand, read: VariablePlace
+        switch assignment.value {
+        case let node as SlotNumberBinaryNode: (op, operand, read) = (node.op, .number(node.right), .slot(node.slot))
+        case let node as PlaceNumberBinaryNode: (op, operand, read) = (node.op, .number(node.right), node.left)
+        case let node as PlacesBinaryNode: (op, operand, read) = (node.op, .place(node.right), node.left)
+        default: return nil
+        }
+        guard op.isArithmetic, read.isSameVariable(as: target) else { return nil }
+        return NumberUpdateStatement(target, op, operand, general: general)
     }
 
     /// Statements in sequence: a block of one statement runs as that statement, for running a block

@@ -57,14 +57,32 @@ enum VariablePlace {
         }
     }
 
+    /// Whether the variable holds a value equal to `value` (`==`), compared where both lie.
     @inline(__always)
-    private func holds(_ value: UnsafePointer<Value>, in frame: Frame) throws -> Bool {
+    func holds(_ value: UnsafePointer<Value>, in frame: Frame) throws -> Bool {
         switch self {
         case .slot(let slot):
             return Value.equal(at: value, frame.slots + slot)
         case .global(let cell, _):
             guard case .some = cell.pointee else { throw undefined() }
             return Globals.withDefinedValue(cell) { Value.equal(at: value, $0) }
+        }
+    }
+
+    func isSameVariable(as other: VariablePlace) -> Bool {
+        switch (self, other) {
+        case (.slot(let a), .slot(let b)): a == b
+        case (.global(let a, _), .global(let b, _)): a == b
+        default: false
+        }
+    }
+
+    /// Stores a number in a variable known to hold a number, which needs no release.
+    @inline(__always)
+    func overwriteNumber(_ number: Double, in frame: Frame) {
+        switch self {
+        case .slot(let slot): (frame.slots + slot).initialize(to: .number(number))
+        case .global(let cell, _): cell.initialize(to: .number(number))
         }
     }
 

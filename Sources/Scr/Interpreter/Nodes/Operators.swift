@@ -44,6 +44,14 @@ final class BinaryNode: Expression {
         case less, lessEqual, greater, greaterEqual
         case equal, notEqual
 
+        /// Whether two numbers make a number.
+        var isArithmetic: Bool {
+            switch self {
+            case .add, .subtract, .multiply, .divide, .remainder: true
+            default: false
+            }
+        }
+
         @inline(__always)
         func apply(_ x: Double, _ y: Double) -> Value {
             switch self {
@@ -251,6 +259,40 @@ final class PlacesBinaryNode: Expression {
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
         ["\(op)", "\(left)", "\(right)"]
+    }
+}
+
+/// `variable == constant` and `variable != constant` for a string or a boolean literal
+/// (`s == "str"`, `done == true`): the variable compared where it lies with the constant where the
+/// node keeps it, neither copied (see docs/internals.md, "Equality in place").
+final class PlaceConstantEqualityNode: Expression {
+    let place: VariablePlace
+    let isEqual: Bool
+    /// The constant, in memory of its own so that it can be compared through a pointer.
+    private let constant: UnsafeMutablePointer<Value>
+
+    init(_ place: VariablePlace, _ constant: Value, isEqual: Bool) {
+        self.place = place
+        self.isEqual = isEqual
+        self.constant = Buffer.allocate(Value.self, capacity: 1)
+        self.constant.initialize(to: constant)
+    }
+
+    deinit {
+        constant.destroy(count: 1)
+        Buffer.deallocate(constant)
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        .bool(try test(frame))
+    }
+
+    override func test(_ frame: Frame) throws -> Bool {
+        try place.holds(constant, in: frame) == isEqual
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [isEqual ? "equal" : "notEqual", "\(place)", constant.pointee.repr]
     }
 }
 

@@ -28,6 +28,52 @@ final class EmptyStatement: Statement {
     override func exec(_ frame: Frame) throws -> Value? { nil }
 }
 
+/// `variable = variable op operand;` for an arithmetic operator and a number or variable operand
+/// (`count = count + 1;`, `sum = sum + i;`): while both hold numbers, the result is written over the
+/// old number in place, with no value made, copied or released. Anything else runs `general`, the
+/// assignment as `AssignmentStatement` would run it.
+final class NumberUpdateStatement: Statement {
+    enum Operand {
+        case number(Double)
+        case place(VariablePlace)
+    }
+
+    let place: VariablePlace
+    let op: BinaryNode.Operator
+    let operand: Operand
+    let general: Statement
+
+    init(_ place: VariablePlace, _ op: BinaryNode.Operator, _ operand: Operand, general: Statement) {
+        self.place = place
+        self.op = op
+        self.operand = operand
+        self.general = general
+        super.init(line: general.line)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? {
+        if let x = place.number(in: frame) {
+            let y: Double? = switch operand {
+            case .number(let number): number
+            case .place(let other): other.number(in: frame)
+            }
+            if let y, case .number(let result) = op.apply(x, y) {
+                place.overwriteNumber(result, in: frame)
+                return nil
+            }
+        }
+        return try general.exec(frame)
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        let operand = switch operand {
+        case .number(let number): Value.number(number).description
+        case .place(let place): "\(place)"
+        }
+        return ["\(place)", "\(op)", operand]
+    }
+}
+
 /// `name = value;`, the commonest statement of loops.
 final class AssignmentStatement: Statement {
     let assignment: AssignmentNode
