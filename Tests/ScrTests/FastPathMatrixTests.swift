@@ -220,6 +220,42 @@ struct FastPathMatrixTests {
         #expect(fast.stdout.contains("Undefined variable 'undefinedGlobal'."))
     }
 
+    /// `variable[index]` with a list, a map, a string and other values in a local or a global, indexed
+    /// by a literal, a local or a global of every kind (in range, negative, past the end, fractional,
+    /// a string, nil): compared with the generic nodes, after checking that `PlaceIndexNode` is chosen.
+    @Test func indexingInPlaceAgreesWithTheGenericNodes() async throws {
+        let objects = ["[10, 20, 30]", "{\"k\": 1, 2: \"two\"}", "\"héllo\"", "nil", "7", "[]"]
+        let indexes = ["0", "2", "-1", "-3", "3", "-4", "1.5", "\"k\"", "nil", "1000000000000000000"]
+        var source = "var g = nil; var h = nil;\n"
+        source += "fun localLocal(o, i) { try { print o[i]; } catch (e) { print e.message; } }\n"
+        source += "fun localGlobal(o) { try { print o[h]; } catch (e) { print e.message; } }\n"
+        source += "fun globalLocal(i) { try { print g[i]; } catch (e) { print e.message; } }\n"
+        for (number, index) in indexes.enumerated() {
+            source += "fun literal\(number)(o) { try { print o[\(index)]; print g[\(index)]; } catch (e) { print e.message; } }\n"
+        }
+        for object in objects {
+            for (number, index) in indexes.enumerated() {
+                source += "g = \(object); h = \(index); localLocal(\(object), \(index)); localGlobal(\(object)); "
+                source += "globalLocal(\(index)); literal\(number)(\(object));\n"
+            }
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("index-\(UUID()).scr")
+        try source.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let nodes = try await ScrProcess.run(["--dump-nodes", file.path])
+        let chosen = nodes.stdout.components(separatedBy: "PlaceIndexNode(").count - 1
+        // A negative literal is a negation, not a literal: those index through `IndexNode`.
+        let literals = indexes.filter { !$0.hasPrefix("-") }.count
+        #expect(chosen == 3 + 2 * literals, "\(chosen) PlaceIndexNodes")
+        let fast = try await ScrProcess.run([file.path])
+        let plain = try await ScrProcess.run(["--generic-nodes", file.path])
+        #expect(fast.status == 0 && fast.stderr.isEmpty, "\(fast.stderr.prefix(1000))")
+        #expect(fast.stdout == plain.stdout)
+        #expect(fast.stdout.contains("30\n"))
+        #expect(fast.stdout.contains("out of range"))
+        #expect(fast.stdout.contains("Index must be a whole number."))
+    }
+
     static func run(_ source: String, genericNodes: Bool) async throws -> ScrProcess.Result {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("fast-path-\(UUID()).scr")
         try source.write(to: file, atomically: true, encoding: .utf8)

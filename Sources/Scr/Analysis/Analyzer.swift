@@ -311,7 +311,7 @@ final class Analyzer {
         case .set(let object, let name, let value):
             return select.set(expression(object), name, expression(value), valueExpr: value)
         case .index(let object, let bracket, let index):
-            return IndexNode(object: expression(object), index: expression(index), line: bracket.line)
+            return select.index(expression(object), expression(index), line: bracket.line)
         case .indexSet(let object, let bracket, let index, let value):
             return IndexSetNode(object: expression(object), index: expression(index), value: expression(value),
                                 line: bracket.line)

@@ -88,6 +88,15 @@ struct NodeSelection {
 
     // MARK: Properties and calls
 
+    /// `object[index]`. A variable's list is read in place when the index is a variable or a literal,
+    /// which cannot assign the variable while the list is borrowed.
+    func index(_ object: Expression, _ index: Expression, line: Int) -> Expression {
+        if let place = place(of: object), index is ConstantNode || self.place(of: index) != nil {
+            return PlaceIndexNode(object: place, index: index, line: line)
+        }
+        return IndexNode(object: object, index: index, line: line)
+    }
+
     /// `object.name`.
     func get(_ object: Expression, _ name: Token) -> Expression {
         guard specialize else { return PropertyGetNode(runtime: runtime, object: object, name: name) }

@@ -19,6 +19,18 @@ enum VariablePlace {
         return nil
     }
 
+    /// The list the variable holds, unretained; nil if it holds something else.
+    @inline(__always)
+    func list(in frame: Frame) -> Unmanaged<ListObject>? {
+        switch self {
+        case .slot(let slot):
+            if case .list(let list) = frame.slots[slot] { return Unmanaged.passUnretained(list) }
+        case .global(let cell, _):
+            if case .list(let list)? = cell.pointee { return Unmanaged.passUnretained(list) }
+        }
+        return nil
+    }
+
     /// The number the variable holds; nil if it holds something else or is an undefined global.
     @inline(__always)
     func number(in frame: Frame) -> Double? {

@@ -88,6 +88,35 @@ final class IndexNode: Expression {
     }
 }
 
+/// `variable[index]` for an index that is a variable or a literal: a list is read where the variable
+/// holds it, with no retain and release (see `VariablePlace`); anything else as `IndexNode`.
+final class PlaceIndexNode: Expression {
+    let object: VariablePlace
+    let index: Expression
+    let line: Int
+
+    init(object: VariablePlace, index: Expression, line: Int) {
+        self.object = object
+        self.index = index
+        self.line = line
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        if let list = object.list(in: frame) {
+            let index = try index.eval(frame)
+            return try list._withUnsafeGuaranteedRef { list in
+                list.elements[try Indexing.position(index, count: list.elements.count, of: "list", line: line)]
+            }
+        }
+        let object = try object.value(in: frame)
+        return try Indexing.get(object, index.eval(frame), line: line)
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["\(object)", dump.expression(index)]
+    }
+}
+
 /// `object[index] = value`
 final class IndexSetNode: Expression {
     let object: Expression
@@ -154,7 +183,17 @@ enum Indexing {
     }
 
     /// A valid position for `index` in a sequence of `count`; negative indexes count from the end.
+    @inline(__always)
     static func position(_ index: Value, count: Int, of kind: String, line: Int) throws -> Int {
+        // The common case first, in a few instructions: `rounded()` is a call into the C library.
+        if case .number(let number) = index, number >= 0, number < Double(count) {
+            let position = Int(number)
+            if Double(position) == number { return position }
+        }
+        return try anyPosition(index, count: count, of: kind, line: line)
+    }
+
+    private static func anyPosition(_ index: Value, count: Int, of kind: String, line: Int) throws -> Int {
         guard case .number(let number) = index, number == number.rounded(), abs(number) < 1e15 else {
             throw ScriptError("Index must be a whole number.", line: line, class: .typeError)
         }
