@@ -150,6 +150,9 @@ struct NodeSelection {
             let general = AssignmentStatement(assignment, line: line)
             return numberUpdate(assignment, general: general) ?? general
         }
+        if specialize, let assignment = expression as? PlacePropertySetNode {
+            return PropertySetStatement(assignment, line: line)
+        }
         return ExpressionStatement(expression, line: line)
     }
 

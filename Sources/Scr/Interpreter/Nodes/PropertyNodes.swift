@@ -100,6 +100,17 @@ final class PlacePropertySetNode: Expression {
         return value
     }
 
+    /// Runs the assignment as a statement (`PropertySetStatement`): the value is moved into the
+    /// field, not copied to be returned as well.
+    func assign(_ frame: Frame) throws {
+        guard let instance = object.instance(in: frame) else {
+            _ = try setNativeProperty(of: object.value(in: frame), name, to: value, frame)
+            return
+        }
+        var value: Value? = try value.eval(frame)
+        instance._withUnsafeGuaranteedRef { $0[cache.positionForSetting(symbol, in: $0.klass)] = value.take() }
+    }
+
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
         ["\(object)", name.lexeme, dump.expression(value)]
     }

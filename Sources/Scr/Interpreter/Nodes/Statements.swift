@@ -93,6 +93,26 @@ final class AssignmentStatement: Statement {
     }
 }
 
+/// `variable.name = value;` as a statement: the value is stored without being copied out as a
+/// result (see `PlacePropertySetNode.assign`).
+final class PropertySetStatement: Statement {
+    let assignment: PlacePropertySetNode
+
+    init(_ assignment: PlacePropertySetNode, line: Int) {
+        self.assignment = assignment
+        super.init(line: line)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? {
+        try assignment.assign(frame)
+        return nil
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [dump.expression(assignment)]
+    }
+}
+
 /// `print expression;`
 final class PrintStatement: Statement {
     let runtime: Runtime
