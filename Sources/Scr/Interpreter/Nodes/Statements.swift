@@ -94,7 +94,9 @@ final class AssignmentStatement: Statement {
 }
 
 /// `variable.name = value;` as a statement: the value is stored without being copied out as a
-/// result (see `PlacePropertySetNode.assign`).
+/// result (see `PlacePropertySetNode.assign`). `AssignmentStatement`'s twin rather than a protocol
+/// both conform to: each calls its node's `assign` directly, where a protocol would dispatch through
+/// a witness table on every assignment of every loop.
 final class PropertySetStatement: Statement {
     let assignment: PlacePropertySetNode
 
