@@ -19,6 +19,11 @@ struct CLITests {
         // skips it).
         let viaParser = try await ScrProcess.run(["run", path.path, "one", "--two", "3"])
         #expect(viaParser.stdout == result.stdout)
+        // `scr -c CODE ARGS…` skips the parser too; an option after the code sends it through the parser.
+        let code = try await ScrProcess.run(["-c", "print args; print len(args);", "one", "two"])
+        #expect(code.stdout == "[\"one\", \"two\"]\n2\n")
+        let codeViaParser = try await ScrProcess.run(["--generic-nodes", "-c", "print args; print len(args);", "one", "two"])
+        #expect(codeViaParser.stdout == code.stdout)
         let missing = try await ScrProcess.run(["/nonexistent/file.scr"])
         #expect(missing.status == 66)
         #expect(missing.stderr.contains("can't open file"))

@@ -51,14 +51,16 @@ struct NodeSelection {
         let kind = BinaryNode.Operator(op.kind)
         guard specialize else { return BinaryNode(kind, left, right, line: op.line) }
         let number = (right as? ConstantNode)?.number
-        // `x == nil`, `x != nil`: the end test of most walks over linked structures.
-        if kind == .equal || kind == .notEqual, let constant = right as? ConstantNode, case .nil = constant.value {
-            return NilTestNode(left, isEqual: kind == .equal)
-        }
-        // `variable == "text"`, `variable != true`: compared in place.
-        if kind == .equal || kind == .notEqual, let constant = right as? ConstantNode, let leftPlace = place(of: left) {
+        if kind == .equal || kind == .notEqual, let constant = right as? ConstantNode {
             switch constant.value {
-            case .string, .bool: return PlaceConstantEqualityNode(leftPlace, constant.value, isEqual: kind == .equal)
+            // `x == nil`, `x != nil`: the end test of most walks over linked structures.
+            case .nil:
+                return NilTestNode(left, isEqual: kind == .equal)
+            // `variable == "text"`, `variable != true`: compared in place.
+            case .string, .bool:
+                if let leftPlace = place(of: left) {
+                    return PlaceConstantEqualityNode(leftPlace, constant.value, isEqual: kind == .equal)
+                }
             default: break
             }
         }

@@ -129,6 +129,11 @@ public final class ScriptError: Error, @unchecked Sendable {
         return error
     }
 
+    /// Reading or assigning a global that no declaration has defined.
+    static func undefinedVariable(_ name: Token) -> ScriptError {
+        ScriptError("Undefined variable '\(name.lexeme)'.", line: name.line, class: .nameError)
+    }
+
     static func stopped(line: Int) -> ScriptError {
         ScriptError("Interpreter stopped.", line: line, kind: .stopped)
     }

@@ -102,6 +102,6 @@ enum VariablePlace {
     @inline(never)
     private func undefined() -> ScriptError {
         guard case .global(_, let name) = self else { fatalError("only a global can be undefined") }
-        return ScriptError("Undefined variable '\(name.lexeme)'.", line: name.line, class: .nameError)
+        return .undefinedVariable(name)
     }
 }

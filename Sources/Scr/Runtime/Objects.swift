@@ -128,9 +128,9 @@ package final class ClassObject: CollectedObject {
     /// The symbols of the fields instances of this class have set, each at the position every
     /// instance stores it at: a property node that has seen the class once finds the field without
     /// searching (see `FieldCache`).
-    private(set) var fieldLayout: [Int] = []
-    /// `fieldLayout.count`, read where instances are made without touching the array.
-    private(set) var fieldCount = 0
+    // Unchecked exclusivity: confined to the executor; read where every instance is made, and
+    // extended without calling out.
+    @exclusivity(unchecked) private(set) var fieldLayout: [Int] = []
     // Unchecked exclusivity: confined to the executor; read and extended without calling out.
     @exclusivity(unchecked) private var fieldPositions: [Int: Int] = [:]
     /// Whether some instance has a field that shadows a method: method calls must then look for it.
@@ -165,7 +165,6 @@ package final class ClassObject: CollectedObject {
     /// The position of a field, given one if no instance has set it before.
     func addField(_ symbol: Int) -> Int {
         if let position = fieldPositions[symbol] { return position }
-        fieldCount += 1
         fieldPositions[symbol] = fieldLayout.count
         if methods[symbol] != nil { hasFieldsNamedLikeMethods = true }
         fieldLayout.append(symbol)
@@ -207,7 +206,7 @@ package class Instance: CollectedObject {
     init(klass: ClassObject) {
         self.klass = klass
         super.init()
-        let extra = klass.fieldCount - 2
+        let extra = klass.fieldLayout.count - 2
         if extra > 0 { growExtraFields(to: extra) }
     }
 
@@ -245,7 +244,7 @@ package class Instance: CollectedObject {
             default:
                 // A position comes from the class's layout: a field added since this instance was made
                 // is the only one past its capacity.
-                if position - 2 >= Int(extraCapacity) { growExtraFields(to: max(klass.fieldCount, position + 1) - 2) }
+                if position - 2 >= Int(extraCapacity) { growExtraFields(to: max(klass.fieldLayout.count, position + 1) - 2) }
                 extraFields.unsafelyUnwrapped[position - 2] = newValue
             }
         }

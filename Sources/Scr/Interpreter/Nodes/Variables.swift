@@ -92,7 +92,7 @@ final class GlobalGetNode: Expression {
 
     override func eval(_ frame: Frame) throws -> Value {
         if let value = cell.pointee { return value }
-        throw ScriptError("Undefined variable '\(name.lexeme)'.", line: name.line, class: .nameError)
+        throw ScriptError.undefinedVariable(name)
     }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
@@ -182,7 +182,7 @@ final class GlobalSetNode: AssignmentNode {
 
     override func store(_ value: consuming Value, _ frame: Frame) throws {
         guard cell.pointee != nil else {
-            throw ScriptError("Undefined variable '\(name.lexeme)'.", line: name.line, class: .nameError)
+            throw ScriptError.undefinedVariable(name)
         }
         cell.pointee = value
     }
