@@ -7,8 +7,6 @@ enum ScrProcess {
         let stdout: String
         let stderr: String
         let status: Int32
-        /// The child's peak resident memory in bytes, as last seen before it ended, if asked for.
-        let peakMemory: Int?
     }
 
     static let executable = built("scr")
@@ -29,13 +27,13 @@ enum ScrProcess {
     /// few threads of Swift's cooperative pool, which servers under test in this process need.
     /// With `mergingErrors`, standard error goes where standard output goes (as on a terminal), and
     /// `stdout` holds both in the order they were written.
-    static func run(_ arguments: [String], stdin: String = "", measuringMemory: Bool = false,
+    static func run(_ arguments: [String], stdin: String = "",
                     mergingErrors: Bool = false, environment: [String: String] = [:],
                     program: URL = executable) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 continuation.resume(with: Swift.Result {
-                    try run(blocking: arguments, stdin: stdin, measuringMemory: measuringMemory, program: program,
+                    try run(blocking: arguments, stdin: stdin, program: program,
                             mergingErrors: mergingErrors, environment: environment)
                 })
             }
@@ -46,7 +44,7 @@ enum ScrProcess {
 
     /// Runs `scr arguments…` to completion. Output goes to files, so neither stream can fill a pipe
     /// and stall the child while the other is read.
-    static func run(blocking arguments: [String], stdin: String = "", measuringMemory: Bool = false,
+    static func run(blocking arguments: [String], stdin: String = "",
                     program: URL = executable, mergingErrors: Bool = false,
                     environment: [String: String] = [:]) throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("scr-test-\(UUID().uuidString)")
@@ -65,22 +63,14 @@ enum ScrProcess {
         DispatchQueue.global().asyncAfter(deadline: .now() + 300) {
             finished.withLock { if !$0 { kill(pid, SIGTERM) } }
         }
-        var peakMemory: Int?
         var status: Int32 = 0
-        while measuringMemory && waitpid(pid, &status, WNOHANG) == 0 {
-            peakMemory = max(peakMemory ?? 0, highWaterMark(of: pid) ?? 0)
-            usleep(5_000)
-        }
-        if !measuringMemory {
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        }
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         finished.withLock { $0 = true }
         return Result(
             stdout: try String(contentsOf: paths[1], encoding: .utf8),
             stderr: try String(contentsOf: paths[2], encoding: .utf8),
             // The exit status, or the signal that ended it (as Foundation's Process reports).
-            status: status & 0x7f == 0 ? (status >> 8) & 0xff : status & 0x7f,
-            peakMemory: peakMemory)
+            status: status & 0x7f == 0 ? (status >> 8) & 0xff : status & 0x7f)
     }
 
     /// Starts `scr arguments…` with its standard streams on the given files. With posix_spawn, not
@@ -150,14 +140,5 @@ enum ScrProcess {
             else { return nil }
             return pid
         }
-    }
-
-    /// A process's peak resident memory in bytes (`VmHWM`), while it runs.
-    private static func highWaterMark(of pid: Int32) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = Int(line.split(separator: " ")[1])
-        else { return nil }
-        return kilobytes << 10
     }
 }
