@@ -24,4 +24,19 @@ struct ValueLayoutTests {
         }
         cell.initialize(to: nil)
     }
+
+    /// The collector asks whether an array owns its buffer by the strong count of the object an array
+    /// is (`Traversal.ownsItsBuffer`): an array is that one reference, counted once per sharer.
+    @Test func anArrayIsOneReferenceToItsBuffer() {
+        #expect(MemoryLayout<[Value]>.size == MemoryLayout<UnsafeRawPointer>.size)
+        func made() -> [Value] { [.number(1), .string("two"), .nil] }
+        #expect(Traversal.ownsItsBuffer(made()))
+        let values = made()
+        let sharer = values
+        #expect(!Traversal.ownsItsBuffer(values))
+        #expect(!Traversal.ownsItsBuffer(sharer))
+        #expect(unsafeBitCast(values, to: UnsafeRawPointer.self) == unsafeBitCast(sharer, to: UnsafeRawPointer.self))
+        #expect(values.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress!) }
+                    > unsafeBitCast(values, to: UnsafeRawPointer.self))
+    }
 }

@@ -50,6 +50,9 @@ struct JSONParser {
     /// Keys seen lately, by a hash of their bytes: the records of a document repeat their keys, and
     /// reusing one string object saves an allocation for each (CPython's parser memoizes keys too).
     private var recentKeys = [StringObject?](repeating: nil, count: 256)
+    /// The entries of the objects being read, innermost last: an object's map is made once its size
+    /// is known, with room for exactly its entries.
+    private var pendingEntries: [(key: StringObject, value: Value)] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, runtime: Runtime) {
         self.bytes = bytes
@@ -120,13 +123,14 @@ struct JSONParser {
     private mutating func object() throws -> Value {
         try nest()
         index += 1
-        let map = MapObject()
         skipSpace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .map(runtime.track(map))
+            return .map(runtime.track(MapObject()))
         }
+        let first = pendingEntries.count
+        defer { pendingEntries.removeSubrange(first...) }
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("Expected a string key") }
@@ -135,7 +139,7 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("Expected ':' after a key") }
             index += 1
             skipSpace()
-            map.entries[.string(key)] = try value()
+            pendingEntries.append((key, try value()))
             skipSpace()
             guard index < bytes.count else { throw fail("Unexpected end of text") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -145,7 +149,10 @@ struct JSONParser {
             guard bytes[index] == UInt8(ascii: "}") else { throw fail("Expected ',' or '}'") }
             index += 1
             depth -= 1
-            return .map(runtime.track(map))
+            // A repeated key keeps its first place and its last value, as in Python's json.
+            var entries = OrderedMap(capacity: pendingEntries.count - first)
+            for entry in pendingEntries[first...] { entries[.string(entry.key)] = entry.value }
+            return .map(runtime.track(MapObject(entries)))
         }
     }
 

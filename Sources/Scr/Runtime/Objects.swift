@@ -315,7 +315,7 @@ package final class ListObject: CollectedObject {
         Teardown.leave()
     }
 
-    override func forEachReference(_ visit: inout Traversal) { visit.visit(elements) }
+    override func forEachReference(_ visit: inout Traversal) { visit.visit(inPlace: &elements) }
     override func clearReferences() { elements = [] }
 }
 

@@ -39,7 +39,7 @@ final class MapNode: Expression {
     }
 
     override func eval(_ frame: Frame) throws -> Value {
-        let map = runtime.track(MapObject())
+        let map = runtime.track(MapObject(OrderedMap(capacity: entries.count)))
         for entry in entries {
             let key = try entry.key.eval(frame)
             map.entries[key] = try entry.value.eval(frame)
@@ -48,7 +48,7 @@ final class MapNode: Expression {
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
-        let map = runtime.track(MapObject())
+        let map = runtime.track(MapObject(OrderedMap(capacity: entries.count)))
         for entry in entries {
             let key = try await entry.key.value(frame)
             map.entries[key] = try await entry.value.value(frame)

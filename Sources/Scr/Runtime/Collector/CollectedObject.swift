@@ -45,9 +45,10 @@ struct Traversal {
     let pass: Pass
     /// Objects marked reachable whose references are still to be visited.
     var pending: [CollectedObject] = []
-    /// Array buffers already visited: a Swift array shared by two objects (a list made from a map's
-    /// keys, before either changes) holds one reference per element, not two.
-    private var buffers: Set<UnsafeRawPointer> = []
+    /// Shared array buffers already visited: a Swift array shared by two objects (a list made from a
+    /// map's keys, before either changes) holds one reference per element, not two. Buffers with one
+    /// owner, nearly all of them, are not recorded (docs/internals.md, "The collector").
+    private var sharedBuffers = AddressSet()
 
     init(_ pass: Pass) { self.pass = pass }
 
@@ -65,26 +66,54 @@ struct Traversal {
     }
 
     mutating func visit(_ value: Value) {
-        switch value {
-        case .function(let closure): visit(closure)
-        case .boundMethod(let method): visit(method)
-        case .class(let klass): visit(klass)
-        case .instance(let instance): visit(instance)
-        case .list(let list): visit(list)
-        case .map(let map): visit(map)
-        case .object(let object): visit(object)
-        case .coroutine(let coroutine): visit(coroutine)
-        case .task(let task): visit(task)
-        case .nil, .bool, .number, .string, .native, .module: break
-        }
+        if let target = value.unretainedCollected { target._withUnsafeGuaranteedRef { visit($0) } }
     }
 
+    /// `visit(values)` for an array stored in a class: an inout access reads it in place, where a
+    /// plain read would retain its buffer and make it look shared (`ownsItsBuffer`).
+    mutating func visit(inPlace values: inout [Value]) { visit(values) }
+
+    /// Visits the values where the array holds them: a loop over copies retained and released each
+    /// element (three quarters of the time spent on a map of six entries).
     mutating func visit(_ values: [Value]) {
-        if pass == .subtract {
-            let address = values.withUnsafeBufferPointer { $0.baseAddress.map(UnsafeRawPointer.init) }
-            if let address, !buffers.insert(address).inserted { return }
+        values.withUnsafeBufferPointer { buffer in
+            guard let address = buffer.baseAddress else { return }
+            if pass == .subtract && !Traversal.ownsItsBuffer(values) && !sharedBuffers.insert(address) { return }
+            for index in buffer.indices {
+                if let target = buffer[index].unretainedCollected { target._withUnsafeGuaranteedRef { visit($0) } }
+            }
         }
-        for value in values { visit(value) }
+    }
+}
+
+extension Traversal {
+    /// Whether `values` is the only array on its buffer: the buffer object's strong count is 1. An
+    /// array is one reference to that object (ValueLayoutTests pins it). A count raised by a copy in
+    /// flight only sends the array to `sharedBuffers`, which is right for any count; so the callers
+    /// pass their arrays in place (`OrderedMap.forEachReference` is `mutating` for that).
+    @inline(__always)
+    static func ownsItsBuffer(_ values: [Value]) -> Bool {
+        swiftRetainCount(unsafeBitCast(values, to: UnsafeMutableRawPointer.self)) == 1
+    }
+}
+
+extension Value {
+    /// The collected object the value holds, unretained (the value keeps it alive); nil for values
+    /// that hold none (strings, natives and modules are not collected: they refer to no script object).
+    @inline(__always)
+    var unretainedCollected: Unmanaged<CollectedObject>? {
+        switch self {
+        case .function(let closure): Unmanaged.passUnretained(closure)
+        case .boundMethod(let method): Unmanaged.passUnretained(method)
+        case .class(let klass): Unmanaged.passUnretained(klass)
+        case .instance(let instance): Unmanaged.passUnretained(instance)
+        case .list(let list): Unmanaged.passUnretained(list)
+        case .map(let map): Unmanaged.passUnretained(map)
+        case .object(let object): Unmanaged.passUnretained(object)
+        case .coroutine(let coroutine): Unmanaged.passUnretained(coroutine)
+        case .task(let task): Unmanaged.passUnretained(task)
+        case .nil, .bool, .number, .string, .native, .module: nil
+        }
     }
 }
 

@@ -82,4 +82,4 @@ final class Collector {
 
 /// The strong reference count of a Swift object, from the runtime.
 @_silgen_name("swift_retainCount")
-private func swiftRetainCount(_ object: UnsafeMutableRawPointer) -> Int
+func swiftRetainCount(_ object: UnsafeMutableRawPointer) -> Int
