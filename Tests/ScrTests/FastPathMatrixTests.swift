@@ -51,6 +51,9 @@ struct FastPathMatrixTests {
         Sample(source: "long", literal: nil, model: .string(String(repeating: "x", count: 64))),
         Sample(source: "long + \"\"", literal: nil, model: .string(String(repeating: "x", count: 64))),
         Sample(source: "longOther", literal: nil, model: .string(String(repeating: "x", count: 63) + "y")),
+        // Equal to `long`, made apart from it: once each has met `longOther`, both keep a hash
+        // (StringObject.cachedHash), and equal hashes must still compare the bytes.
+        Sample(source: "longTwin", literal: nil, model: .string(String(repeating: "x", count: 64))),
         Sample(source: "list1", literal: nil, model: .object("list1")),
         Sample(source: "list2", literal: nil, model: .object("list2")),
         Sample(source: "map1", literal: nil, model: .object("map1")),
@@ -63,6 +66,7 @@ struct FastPathMatrixTests {
     static let prelude = """
         var long = ""; for (var i = 0; i < 64; i = i + 1) long = long + "x";
         var longOther = long.slice(0, 63) + "y";
+        var longTwin = ""; for (var i = 0; i < 64; i = i + 1) longTwin = longTwin + "x";
         var list1 = [1]; var list2 = [1]; var map1 = {"k": 1};
         class Klass {} var instance1 = Klass(); fun function1() {}
         var left = nil; var right = nil;

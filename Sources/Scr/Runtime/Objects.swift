@@ -82,13 +82,34 @@ package final class StringObject {
     @exclusivity(unchecked) var cachedCount = -1
     /// The scalars of a string that is not ASCII, once it has been indexed.
     @exclusivity(unchecked) var cachedScalars: [Unicode.Scalar]?
+    /// The text's hash (`StringTable.hash`, never 0), once the string has been found unequal to
+    /// another of the same length; 0 until then. (The object stays in the same 64-byte malloc block.)
+    @exclusivity(unchecked) var cachedHash = 0
 
     init(_ value: String) { self.value = value }
 
-    /// Equal text: the same object, or the same bytes (their counts compared first).
+    /// Equal text: the same object, or the same bytes (their counts compared first). Two strings of
+    /// one length found unequal keep their hashes, so that comparing them again — a loop testing one
+    /// string against another — compares two numbers instead of the bytes, as Lua's interned
+    /// strings make it a pointer comparison (docs/internals.md, "Equality in place").
     @inline(__always)
     func hasSameText(as other: StringObject) -> Bool {
-        self === other || value.isSameText(as: other.value)
+        if self === other { return true }
+        if cachedHash != other.cachedHash && cachedHash != 0 && other.cachedHash != 0 { return false }
+        return hasSameBytes(as: other)
+    }
+
+    private func hasSameBytes(as other: StringObject) -> Bool {
+        let count = value.utf8.count
+        guard count == other.value.utf8.count else { return false }
+        if value.isSameText(as: other.value) { return true }
+        rememberHash()
+        other.rememberHash()
+        return false
+    }
+
+    private func rememberHash() {
+        if cachedHash == 0 { cachedHash = max(1, StringTable.hash(value)) }
     }
 }
 

@@ -140,7 +140,7 @@ struct OrderedMap: Sequence {
     private static func isSameKey(_ a: Value, _ b: Value) -> Bool {
         switch (a, b) {
         case (.number(let x), .number(let y)): (x == 0 ? 0 : x).bitPattern == (y == 0 ? 0 : y).bitPattern
-        case (.string(let x), .string(let y)): x === y || x.value.isSameText(as: y.value)
+        case (.string(let x), .string(let y)): x.hasSameText(as: y)
         case (.number, _), (_, .number), (.string, _), (_, .string): false
         default: a == b
         }
