@@ -260,6 +260,55 @@ struct FastPathMatrixTests {
         #expect(fast.stdout.contains("Index must be a whole number."))
     }
 
+    /// `variable.push(argument)` on a local and on a global holding a list, an empty list, a map, a
+    /// string, nil, a number, an instance whose class has a `push` method and one whose field holds a
+    /// function; with an argument that is a number, the receiver itself, an assignment of another list
+    /// to the variable (the old list is the receiver), an undefined name, and with no or two
+    /// arguments: compared with the generic nodes, which call through a bound method.
+    @Test func pushInPlaceAgreesWithTheGenericNodes() async throws {
+        let receivers = ["[1]", "[]", "{\"k\": 1}", "\"text\"", "nil", "7", "Pusher()", "Holder()"]
+        let arguments = ["5", "VAR", "(VAR = [99])", "undefinedName", "", "1, 2"]
+        var source = """
+            class Pusher { push(x) { return "method " + str(x); } }
+            fun fieldPush(x) { return "field " + str(x); }
+            class Holder { init() { this.push = fieldPush; } }
+            var g = nil;
+
+            """
+        var calls = ""
+        for (r, receiver) in receivers.enumerated() {
+            for (a, argument) in arguments.enumerated() {
+                let local = argument.replacingOccurrences(of: "VAR", with: "o")
+                let global = argument.replacingOccurrences(of: "VAR", with: "g")
+                source += "fun local\(r)_\(a)() { var o = \(receiver); var before = o; "
+                source += "try { print o.push(\(local)); } catch (e) { print e.message; } print before; print o; }\n"
+                source += "fun global\(r)_\(a)() { g = \(receiver); var before = g; "
+                source += "try { print g.push(\(global)); } catch (e) { print e.message; } print before; print g; }\n"
+                calls += "local\(r)_\(a)(); global\(r)_\(a)();\n"
+            }
+        }
+        source += calls
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("push-\(UUID()).scr")
+        try source.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let nodes = try await ScrProcess.run(["--dump-nodes", file.path])
+        let invokes = nodes.stdout.components(separatedBy: "InvokeNode(slot 1, push").count - 1
+            + nodes.stdout.components(separatedBy: "InvokeNode(global g, push").count - 1
+        #expect(invokes == 2 * receivers.count * arguments.count, "\(invokes) push invocations on a variable")
+        let fast = try await ScrProcess.run([file.path])
+        let plain = try await ScrProcess.run(["--generic-nodes", file.path])
+        #expect(fast.status == 0 && fast.stderr.isEmpty, "\(fast.stderr.prefix(1000))")
+        #expect(fast.stdout == plain.stdout)
+        #expect(fast.stdout.split(separator: "\n").count == 2 * 3 * receivers.count * arguments.count)
+        #expect(fast.stdout.contains("[1, 5]\n"))
+        #expect(fast.stdout.contains("[1, [99]]\n[99]\n"))
+        #expect(fast.stdout.contains("method 5\n"))
+        #expect(fast.stdout.contains("field 5\n"))
+        #expect(fast.stdout.contains("Undefined variable 'undefinedName'."))
+        // A missing method is an error before the arguments run: the variable is not assigned.
+        #expect(fast.stdout.contains("Undefined property 'push' on map.\n{\"k\": 1}\n{\"k\": 1}\n"))
+    }
+
     static func run(_ source: String, genericNodes: Bool) async throws -> ScrProcess.Result {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("fast-path-\(UUID()).scr")
         try source.write(to: file, atomically: true, encoding: .utf8)

@@ -22,20 +22,15 @@ extension Runtime {
 }
 
 extension Runtime {
-    /// `receiver.name(arguments)` on a value that is not an instance.
-    func invokeBuiltin(_ receiver: Value, _ symbol: Int, _ name: Token, _ arguments: [Value], line: Int,
-                       location: CodeLocation) throws -> Value {
-        if case .module(let module) = receiver {
-            return try call(moduleMember(module, name), arguments, line: line, location: location)
-        }
-        if case .object(let object) = receiver { return try invoke(object, name, arguments, line: line) }
+    /// `receiver.name(arguments)` on a list, map, string or task (`Value.hasProperties` is false).
+    func invokeBuiltin(_ receiver: Value, _ symbol: Int, _ name: Token, _ arguments: [Value], line: Int) throws -> Value {
         if let result = try callBuiltin(receiver, symbol, arguments, line: line) { return result }
         throw noProperty(receiver, name)
     }
 
     /// jlox's error for a property of a Lox value that is not an instance; lists, maps and tasks have
     /// methods, so for them the name is what is wrong.
-    private func noProperty(_ receiver: Value, _ name: Token) -> ScriptError {
+    func noProperty(_ receiver: Value, _ name: Token) -> ScriptError {
         switch receiver {
         case .list, .map, .task:
             ScriptError("Undefined property '\(name.lexeme)' on \(receiver.typeName).", line: name.line,

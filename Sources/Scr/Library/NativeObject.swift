@@ -36,13 +36,6 @@ extension Runtime {
         })
     }
 
-    /// `object.name(arguments)`.
-    func invoke(_ object: NativeObject, _ name: Token, _ arguments: [Value], line: Int) throws -> Value {
-        if let value = try object.property(name.lexeme) { return try call(value, arguments, line: line) }
-        guard object.methodNames.contains(name.lexeme) else { throw noMember(object, name) }
-        return try invoke(object, name.lexeme, arguments, line: line)
-    }
-
     private func invoke(_ object: NativeObject, _ method: String, _ arguments: [Value], line: Int) throws -> Value {
         let call = NativeCall(name: method, arguments: arguments, context: CallContext(runtime: self, line: line))
         guard let result = try object.callMethod(call) else {

@@ -119,8 +119,13 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
         self.arguments = NodeList(arguments)
         self.line = line
         self.location = location
+        self.isPushOfOne = BuiltinMethod(symbol: symbol) == .push && arguments.count == 1
         super.init(suspends: object.suspends || arguments.anySuspends)
     }
+
+    /// `list.push(x)`: appended here when the variable holds a list, without the argument array and
+    /// the method dispatch of a built-in call (lists −15% instructions; docs/internals.md, "Node shapes").
+    private let isPushOfOne: Bool
 
     /// The method last called here, and its class's id: a call on an instance of the same class skips
     /// the method table. Held unretained (the class's method table keeps the method alive while an
@@ -152,6 +157,13 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
                let method = instance._withUnsafeGuaranteedRef({ self.method(of: $0) }) {
                 return try call(method, on: .instance(instance.takeUnretainedValue()), frame)
             }
+            if isPushOfOne, let list = place.list(in: frame) {
+                // Retained: the argument may assign the variable, and the old list is the receiver.
+                let list = list.takeUnretainedValue()
+                let element = try arguments.with(0) { try $0.eval(frame) }
+                list.elements.append(element)
+                return .nil
+            }
             return try callProperty(of: place.value(in: frame), frame)
         }
         let receiver = try object.eval(frame)
@@ -167,25 +179,27 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
         try runtime.invoke(method, receiver: receiver, arguments: arguments, from: frame, line: line)
     }
 
-    /// The general case: whatever the property is (a field holding a function, say), call it.
+    /// The general case: whatever the property is (a field holding a function, say), call it. As on
+    /// the generic path, a missing property is an error before the arguments are evaluated.
     private func callProperty(of receiver: Value, _ frame: Frame) throws -> Value {
-        if case .instance = receiver {
+        if receiver.hasProperties {
             let callee = try runtime.property(of: receiver, symbol, name)
             return try withArgumentArray(frame) { try runtime.call(callee, $0, line: line, location: location) }
         }
+        try runtime.requireBuiltinMethod(receiver, symbol, name)
         return try withArgumentArray(frame) {
-            try runtime.invokeBuiltin(receiver, symbol, name, $0, line: line, location: location)
+            try runtime.invokeBuiltin(receiver, symbol, name, $0, line: line)
         }
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
         let receiver = try await object.value(frame)
-        if case .instance = receiver {
+        if receiver.hasProperties {
             let callee = try runtime.property(of: receiver, symbol, name)
             return try await runtime.call(callee, arguments.values(frame), line: line, location: location)
         }
-        return try await runtime.invokeBuiltin(receiver, symbol, name, arguments.values(frame), line: line,
-                                               location: location)
+        try runtime.requireBuiltinMethod(receiver, symbol, name)
+        return try await runtime.invokeBuiltin(receiver, symbol, name, arguments.values(frame), line: line)
     }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {

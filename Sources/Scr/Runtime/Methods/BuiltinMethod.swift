@@ -21,7 +21,7 @@ enum BuiltinMethod: String, CaseIterable {
         self = BuiltinMethod.bySymbol[index]
     }
 
-    /// The methods of each kind of receiver, for completion.
+    /// The methods of each kind of receiver: what completion offers, and what `value.name` finds.
     static let ofStrings: [BuiltinMethod] = [
         .upper, .lower, .trim, .trimStart, .trimEnd, .split, .join, .contains, .startsWith, .endsWith, .replace,
         .indexOf, .find, .slice, .padStart, .padEnd, .repeat, .chars, .codePoint, .isDigit, .isAlpha, .isSpace,
@@ -30,7 +30,7 @@ enum BuiltinMethod: String, CaseIterable {
         .push, .pop, .insert, .remove, .contains, .indexOf, .slice, .join, .sort, .sortBy, .reverse, .reversed,
         .map, .filter, .reduce, .find, .any, .all, .sum, .min, .max, .clear, .copy,
     ]
-    static let ofMaps: [BuiltinMethod] = [.keys, .values, .items, .has, .get, .remove, .clear, .copy, .merge]
+    static let ofMaps: [BuiltinMethod] = [.keys, .values, .items, .has, .contains, .get, .remove, .clear, .copy, .merge]
     static let ofTasks: [BuiltinMethod] = [.cancel, .done]
 
     /// The name: the raw value. (`String(describing:)` reflects: 2.6 million instructions at every start.)
