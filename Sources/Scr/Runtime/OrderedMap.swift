@@ -6,13 +6,32 @@
 /// A map of up to `linearLimit` keys has no tables: a scan of its keys finds one. Most maps are
 /// records of a few fields (a JSON object, `{"x": 1, "y": 2}`), and building tables for them cost
 /// 70% of `json.parse`: 2,500 instructions an insert, against 150 for the scan.
+///
+/// The tables live in an object of their own (`KeyTables`), made when the map outgrows the scan: a
+/// small map is then two arrays and a nil, 24 bytes, not 80 — its `MapObject` fits an 80-byte malloc
+/// block instead of a 128-byte one, and copying or freeing one touches three references, not six
+/// (json_parse: 24 MiB less at its peak; docs/internals.md, "What a collection costs").
 struct OrderedMap: Sequence {
     static let linearLimit = 8
-    /// Whether the tables hold the positions; false while the map is small.
-    private var indexed = false
-    private var numbers = NumberTable()
-    private var strings = StringTable()
-    private var others: [Value: Int] = [:]
+
+    /// The positions of the keys, by kind: numbers, strings, and the rest in a Swift dictionary.
+    /// Shared between copies of a map until one of them changes (`uniqueTables`).
+    private final class KeyTables {
+        var numbers = NumberTable()
+        var strings = StringTable()
+        var others: [Value: Int] = [:]
+
+        init() {}
+
+        init(copying other: KeyTables) {
+            numbers = other.numbers
+            strings = other.strings
+            others = other.others
+        }
+    }
+
+    /// The tables, once the map has more than `linearLimit` keys; nil while a scan finds a key.
+    private var tables: KeyTables?
     private(set) var keys: [Value] = []
     private(set) var values: [Value] = []
 
@@ -49,11 +68,8 @@ struct OrderedMap: Sequence {
         guard let position = position(of: key) else { return nil }
         keys.remove(at: position)
         let value = values.remove(at: position)
-        numbers = NumberTable()
-        strings = StringTable()
-        others = [:]
-        indexed = keys.count > OrderedMap.linearLimit
-        if indexed { for index in keys.indices { setPosition(index, for: keys[index]) } }
+        tables = nil
+        if keys.count > OrderedMap.linearLimit { index() }
         return value
     }
 
@@ -64,7 +80,10 @@ struct OrderedMap: Sequence {
     mutating func forEachReference(_ visit: inout Traversal) {
         visit.visit(keys)
         visit.visit(values)
-        for key in others.keys { visit.visit(key) }
+        // Two copies of a map may share the tables: their keys are counted once, as a shared array's.
+        if let tables, !tables.others.isEmpty, visit.isFirstVisit(to: tables) {
+            for key in tables.others.keys { visit.visit(key) }
+        }
     }
 
     mutating func removeAll() {
@@ -82,11 +101,11 @@ struct OrderedMap: Sequence {
 
     @inline(__always)
     private func position(of key: Value) -> Int? {
-        guard indexed else { return linearPosition(of: key) }
+        guard let tables else { return linearPosition(of: key) }
         return switch key {
-        case .number(let n): numbers[n == 0 ? 0 : n]  // 0 and -0 are one key.
-        case .string(let s): strings[s.value]
-        default: others[key]
+        case .number(let n): tables.numbers[n == 0 ? 0 : n]  // 0 and -0 are one key.
+        case .string(let s): tables.strings[s.value]
+        default: tables.others[key]
         }
     }
 
@@ -94,24 +113,45 @@ struct OrderedMap: Sequence {
     /// for an insert instead of two.
     @inline(__always)
     private mutating func findOrInsert(_ key: Value, at position: Int) -> Int? {
-        if !indexed {
+        if tables == nil {
             if let existing = linearPosition(of: key) { return existing }
             guard keys.count >= OrderedMap.linearLimit else { return nil }
-            indexed = true
-            for index in keys.indices { setPosition(index, for: keys[index]) }
+            index()
         }
+        let tables = uniqueTables()
         switch key {
         case .number(let n):
-            return numbers.findOrInsert(n == 0 ? 0 : n, position)
+            return tables.numbers.findOrInsert(n == 0 ? 0 : n, position)
         case .string(let s):
-            return strings.findOrInsert(s.value, position)
+            return tables.strings.findOrInsert(s.value, position)
         default:
-            if let existing = others.updateValue(position, forKey: key) {
-                others[key] = existing
+            if let existing = tables.others.updateValue(position, forKey: key) {
+                tables.others[key] = existing
                 return existing
             }
             return nil
         }
+    }
+
+    /// Makes the tables and records every key's position in them.
+    private mutating func index() {
+        let tables = KeyTables()
+        for (position, key) in keys.enumerated() {
+            switch key {
+            case .number(let n): tables.numbers.set(n == 0 ? 0 : n, position)
+            case .string(let s): tables.strings.set(s.value, position)
+            default: tables.others[key] = position
+            }
+        }
+        self.tables = tables
+    }
+
+    /// The tables, copied first if another map still shares them (a map's `copy()` shares them
+    /// until either map changes, as Swift's arrays do).
+    @inline(__always)
+    private mutating func uniqueTables() -> KeyTables {
+        if !isKnownUniquelyReferenced(&tables) { tables = KeyTables(copying: tables!) }
+        return tables!
     }
 
     /// The position of `key` in a small map, by a scan. A string key (the common case: records) is
@@ -146,12 +186,4 @@ struct OrderedMap: Sequence {
         }
     }
 
-    @inline(__always)
-    private mutating func setPosition(_ position: Int, for key: Value) {
-        switch key {
-        case .number(let n): numbers.set(n == 0 ? 0 : n, position)
-        case .string(let s): strings.set(s.value, position)
-        default: others[key] = position
-        }
-    }
 }

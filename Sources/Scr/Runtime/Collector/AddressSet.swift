@@ -1,6 +1,6 @@
 /// A set of addresses for the collector's traversal (the array buffers it has visited): open
 /// addressing over a power-of-two table, hashed by a multiply of the address. Swift's `Set` hashes
-/// with SipHash and was a third of a collection's instructions (docs/internals.md, "The collector").
+/// with SipHash and was a third of a collection's instructions (docs/internals.md, "What a collection costs").
 struct AddressSet {
     /// Zero marks an empty slot: no buffer lives at address 0.
     private var slots: [UInt]

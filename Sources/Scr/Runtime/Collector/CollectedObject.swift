@@ -45,9 +45,10 @@ struct Traversal {
     let pass: Pass
     /// Objects marked reachable whose references are still to be visited.
     var pending: [CollectedObject] = []
-    /// Shared array buffers already visited: a Swift array shared by two objects (a list made from a
-    /// map's keys, before either changes) holds one reference per element, not two. Buffers with one
-    /// owner, nearly all of them, are not recorded (docs/internals.md, "The collector").
+    /// Shared storage already visited: a Swift array shared by two objects (a list made from a map's
+    /// keys, before either changes) holds one reference per element, not two; so do the key tables
+    /// two copies of a map share. Buffers with one owner, nearly all of them, are not recorded
+    /// (docs/internals.md, "What a collection costs").
     private var sharedBuffers = AddressSet()
 
     init(_ pass: Pass) { self.pass = pass }
@@ -67,6 +68,12 @@ struct Traversal {
 
     mutating func visit(_ value: Value) {
         if let target = value.unretainedCollected { target._withUnsafeGuaranteedRef { visit($0) } }
+    }
+
+    /// Whether the subtracting pass meets `container` (storage that two objects may share, as
+    /// `OrderedMap`'s tables) for the first time: its references must be subtracted once.
+    mutating func isFirstVisit(to container: AnyObject) -> Bool {
+        pass != .subtract || sharedBuffers.insert(UnsafeRawPointer(Unmanaged.passUnretained(container).toOpaque()))
     }
 
     /// `visit(values)` for an array stored in a class: an inout access reads it in place, where a
