@@ -8,6 +8,7 @@ depends on Scr alone.
 Usage: fuzz/dependencies.py SCRATCH flags|objects
 """
 import json
+import os
 import sys
 
 scratch, what = sys.argv[1], sys.argv[2]
@@ -41,4 +42,7 @@ if what == "flags":
 else:
     inputs = args_of("EmbeddingBench.build/main.swift.o")
     own = ("/EmbeddingBench.build/", "/Scr.build/", "/CScrSupport.build/")
-    print("\n".join(path for path in inputs if path.endswith(".o") and not any(o in path for o in own)))
+    # Left out: the objects the link would have made first and a target's build does not make (each
+    # module's `.swiftmodule.o`, its debugging information wrapped for the linker).
+    print("\n".join(path for path in inputs
+                    if path.endswith(".o") and not any(o in path for o in own) and os.path.exists(path)))
