@@ -33,6 +33,31 @@ enum BuiltinMethod: String, CaseIterable {
     static let ofMaps: [BuiltinMethod] = [.keys, .values, .items, .has, .contains, .get, .remove, .clear, .copy, .merge]
     static let ofTasks: [BuiltinMethod] = [.cancel, .done]
 
+    /// Whether a value of `value`'s kind has the method whose name is `symbol`: two array reads and a
+    /// mask, for `InvokeNode` asks before evaluating the arguments of every built-in call (a scan of
+    /// the lists above would cost a comparison per method).
+    static func exists(symbol: Int, on value: Value) -> Bool {
+        let index = symbol - firstSymbol
+        guard kindsBySymbol.indices.contains(index) else { return false }
+        return kindsBySymbol[index] & kind(of: value) != 0
+    }
+
+    /// The kinds of value that have each method, a bit each (`kind(of:)`), by the method's symbol.
+    private static let kindsBySymbol: [UInt8] = bySymbol.map { method in
+        (ofLists.contains(method) ? 1 : 0) | (ofMaps.contains(method) ? 2 : 0)
+            | (ofStrings.contains(method) ? 4 : 0) | (ofTasks.contains(method) ? 8 : 0)
+    }
+
+    private static func kind(of value: Value) -> UInt8 {
+        switch value {
+        case .list: 1
+        case .map: 2
+        case .string: 4
+        case .task: 8
+        default: 0
+        }
+    }
+
     /// The name: the raw value. (`String(describing:)` reflects: 2.6 million instructions at every start.)
     var name: String { rawValue }
 }

@@ -16,14 +16,15 @@ extension Runtime {
     /// The error `receiver.name` is when the value has no built-in method of that name: a call
     /// checks it before evaluating its arguments, as reading the property first would.
     func requireBuiltinMethod(_ receiver: Value, _ symbol: Int, _ name: Token) throws {
-        guard let method = BuiltinMethod(symbol: symbol), receiver.hasBuiltinMethod(method) else {
-            throw noProperty(receiver, name)
-        }
+        guard BuiltinMethod.exists(symbol: symbol, on: receiver) else { throw noProperty(receiver, name) }
     }
 
-    /// `receiver.name` as a value: the built-in method bound to its receiver, or nil.
+    /// `receiver.name` as a value: the built-in method bound to its receiver, or nil. `map.push` is
+    /// then the same "Undefined property 'push' on map." whether it is called at once or read first.
     func builtinMethod(of receiver: Value, _ symbol: Int) -> Value? {
-        guard let method = BuiltinMethod(symbol: symbol), receiver.hasBuiltinMethod(method) else { return nil }
+        guard BuiltinMethod.exists(symbol: symbol, on: receiver), let method = BuiltinMethod(symbol: symbol) else {
+            return nil
+        }
         return .native(NativeFunction(method.name, arity: 0...255) { arguments, context in
             guard let result = try context.runtime.callBuiltin(receiver, symbol, arguments, line: context.line) else {
                 throw context.error("Only instances have properties.")
@@ -39,18 +40,6 @@ extension Value {
     var hasProperties: Bool {
         switch self {
         case .instance, .module, .object: true
-        default: false
-        }
-    }
-
-    /// Whether `method` is one of this kind of value's: `map.push` is then the same "Undefined
-    /// property 'push' on map." whether it is called at once (`InvokeNode`) or read first.
-    fileprivate func hasBuiltinMethod(_ method: BuiltinMethod) -> Bool {
-        switch self {
-        case .list: BuiltinMethod.ofLists.contains(method)
-        case .map: BuiltinMethod.ofMaps.contains(method)
-        case .string: BuiltinMethod.ofStrings.contains(method)
-        case .task: BuiltinMethod.ofTasks.contains(method)
         default: false
         }
     }
