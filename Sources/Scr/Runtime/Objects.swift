@@ -102,7 +102,7 @@ package final class StringObject {
     private func hasSameBytes(as other: StringObject) -> Bool {
         let count = value.utf8.count
         guard count == other.value.utf8.count else { return false }
-        if value.isSameText(as: other.value) { return true }
+        if value.compareText(other.value, count: count) == 0 { return true }
         rememberHash()
         other.rememberHash()
         return false

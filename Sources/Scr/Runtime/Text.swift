@@ -20,7 +20,8 @@ extension String {
         return order < 0 || (order == 0 && mine < theirs)
     }
 
-    private func compareText(_ other: String, count: Int) -> Int32 {
+    /// The order of the first `count` bytes of the two texts, as `memcmp` gives it.
+    func compareText(_ other: String, count: Int) -> Int32 {
         guard count > 0 else { return 0 }
         // In place, for the native strings scripts make: `withUTF8` needs a copy of each (a retain and
         // a release).
