@@ -109,7 +109,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ScrTests",
-            dependencies: ["Scr", "ScrREPL", "CPtySupport", "EmbeddingProbe"]
+            dependencies: [
+                "Scr", "ScrREPL", "CPtySupport", "EmbeddingProbe",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -92,74 +92,6 @@ enum HTTPBody {
 
 // MARK: The server
 
-/// A request as it arrived: the codec's head, the whole body, and the channel to answer on.
-struct IncomingRequest: ArrivalOnChannel {
-    let head: HTTPRequestHead
-    let body: [UInt8]
-    let channel: any Channel
-}
-
-/// Gathers each request's head and body and queues it for the script; answers what it can itself:
-/// 413 for a body over `HTTPLibrary.maxBody`, 503 once the server is closing. (NIO's
-/// `HTTPServerProtocolErrorHandler`, ahead of it, answers malformed requests with 400.)
-final class HTTPRequestCollector: ChannelInboundHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
-
-    private let requests: IOQueue<IncomingRequest>
-    private var head: HTTPRequestHead?
-    private var body: [UInt8] = []
-    /// Set once a request is refused: the rest of its body is read and dropped (a client that is
-    /// still sending would otherwise get a reset instead of the answer), then the connection closes.
-    private var refused = false
-    private var dropped = 0
-
-    init(_ requests: IOQueue<IncomingRequest>) {
-        self.requests = requests
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            guard !refused else { return }
-            self.head = head
-            body = []
-        case .body(let buffer):
-            if refused {
-                dropped += buffer.readableBytes
-                if dropped > 8 * HTTPLibrary.maxBody { context.close(promise: nil) }
-                return
-            }
-            if body.count + buffer.readableBytes > HTTPLibrary.maxBody {
-                refused = true
-                body = []
-                refuse(context, .payloadTooLarge)
-                return
-            }
-            buffer.withUnsafeReadableBytes { body.append(contentsOf: $0) }
-        case .end:
-            if refused {
-                context.close(promise: nil)
-                return
-            }
-            guard let head else { return }
-            self.head = nil
-            if !requests.put(IncomingRequest(head: head, body: body, channel: context.channel)) {
-                refuse(context, .serviceUnavailable)
-                context.close(promise: nil)
-            }
-            body = []
-        }
-    }
-
-    private func refuse(_ context: ChannelHandlerContext, _ status: HTTPResponseStatus) {
-        let head = HTTPResponseHead(version: .http1_1, status: status,
-                                    headers: ["content-length": "0", "connection": "close"])
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-    }
-}
-
 /// What `http.serve` starts: a server (the `Server` object scripts see) whose task answers each
 /// request by calling the handler in a task of its own.
 enum HTTPServer {
@@ -168,11 +100,12 @@ enum HTTPServer {
         return try await ScriptServer.start(
             kind: "HTTPServer", task: "http.serve", host: host, port: port, arrivals: requests, call,
             configure: { bootstrap in
-                bootstrap.childChannelInitializer { channel in
+                // Half-closed: a client that shuts its side down after its request still gets the answer.
+                bootstrap.childChannelOption(.allowRemoteHalfClosure, value: true).childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                            withPipeliningAssistance: true, withErrorHandling: true)
-                        try channel.pipeline.syncOperations.addHandler(HTTPRequestCollector(requests))
+                        let pipeline = channel.pipeline.syncOperations
+                        try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+                        try pipeline.addHandler(HTTPServerConnection(requests))
                     }
                 }
             },
@@ -209,7 +142,7 @@ extension Runtime {
                 request.channel.close(promise: nil)
                 throw error
             }
-            let sent = response.send(on: request.channel, to: request.head)
+            let sent = request.responder.send(response, to: request.head)
             // As a connection's `write` does: wait only when the client is not reading.
             if !request.channel.isWritable { _ = try? await awaitIO(sent, line: line) }
             return .nil
@@ -285,6 +218,7 @@ struct HTTPResponse {
             }
             if let given = map.entries[.string("headers")] {
                 headers = try NativeCall(name: "response", arguments: [given], context: context).headers(0)
+                try HTTPResponse.check(headers, context)
             }
             if let content = map.entries[.string("body")], content != .nil {
                 body = try HTTPBody.bytes(of: content, headers: &headers, context: context, function: "response")
@@ -294,24 +228,28 @@ struct HTTPResponse {
         }
     }
 
-    /// Writes the response, in one hop to the channel's event loop; the future completes once NIO has
-    /// handed it to the system.
-    func send(on channel: any Channel, to request: HTTPRequestHead) -> EventLoopFuture<Void> {
-        var head = HTTPResponseHead(version: request.version, status: HTTPResponseStatus(statusCode: status))
-        for (name, value) in headers { head.headers.add(name: name, value: value) }
-        head.headers.replaceOrAdd(name: "content-length", value: String(body.count))
-        let keepAlive = request.isKeepAlive
-        if !keepAlive { head.headers.replaceOrAdd(name: "connection", value: "close") }
-        let body = request.method == .HEAD ? nil : channel.allocator.buffer(bytes: self.body)
-        let response = head
-        let sent = channel.eventLoop.makePromise(of: Void.self)
-        channel.eventLoop.execute {
-            channel.write(HTTPServerResponsePart.head(response), promise: nil)
-            if let body { channel.write(HTTPServerResponsePart.body(.byteBuffer(body)), promise: nil) }
-            channel.writeAndFlush(HTTPServerResponsePart.end(nil), promise: sent)
-            if !keepAlive { sent.futureResult.whenComplete { _ in channel.close(promise: nil) } }
+    /// Header names are tokens and values hold no line break, so that a handler can't end the head
+    /// early and write a response of its own (header injection).
+    private static func check(_ headers: [(String, String)], _ context: CallContext) throws {
+        for (name, value) in headers {
+            guard !name.isEmpty, name.utf8.allSatisfy(isTokenCharacter) else {
+                throw context.error("An HTTP response's header name must be a token, not \(Value.string(name).repr).",
+                                    class: .valueError)
+            }
+            guard !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
+                throw context.error("An HTTP response's header '\(name)' has a line break in its value.", class: .valueError)
+            }
         }
-        return sent.futureResult
+    }
+
+    /// RFC 9110's `tchar`: letters, digits and `!#$%&'*+-.^_`|~`.
+    private static func isTokenCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
     }
 }
 

@@ -1,0 +1,266 @@
+import NIOCore
+import NIOHTTP1
+
+/// A request as it arrived: the codec's head, the whole body, and where its response goes.
+struct IncomingRequest: ArrivalOnChannel {
+    let head: HTTPRequestHead
+    let body: [UInt8]
+    let responder: HTTPResponder
+    var channel: any Channel { responder.channel }
+}
+
+/// Where one request's response goes: its connection, and its place among the connection's requests.
+struct HTTPResponder: Sendable {
+    let channel: any Channel
+    fileprivate let connection: NIOLoopBound<HTTPServerConnection>
+    fileprivate let sequence: Int
+
+    /// Sends `response` once the responses to the earlier requests on the connection have gone; the
+    /// future completes once NIO has handed it to the system. Called on the script's executor, which
+    /// is the channel's event loop: the response is written at once, with no hop.
+    func send(_ response: HTTPResponse, to request: HTTPRequestHead) -> EventLoopFuture<Void> {
+        let sent = channel.eventLoop.makePromise(of: Void.self)
+        let bytes = response.encoded(for: request, allocator: channel.allocator)
+        let closes = !request.isKeepAlive
+        if channel.eventLoop.inEventLoop {
+            connection.value.respond(sequence, bytes, then: closes ? .close : .keepOpen, sent)
+        } else {
+            let connection = connection, sequence = sequence
+            channel.eventLoop.execute { connection.value.respond(sequence, bytes, then: closes ? .close : .keepOpen, sent) }
+        }
+        return sent.futureResult
+    }
+}
+
+/// One connection of `http.serve`, after NIO's request decoder: gathers each request's head and body
+/// and queues it for the script, and writes the responses the requests' tasks send — each encoded into
+/// one buffer — in the order of the requests, though a pipelining client's tasks may finish in any
+/// order. It answers what it can itself: 400 for a request the decoder rejects, 413 for a body over
+/// `HTTPLibrary.maxBody`, 503 once the server is closing.
+///
+/// It takes the place of NIO's `HTTPServerPipelineHandler`, response encoder, header validator and
+/// protocol error handler, which cost a quarter of a keep-alive request's CPU time: four handlers
+/// on the way out of every response (its head, body and end written apart), and two changes of the
+/// socket's epoll registration per request, as the pipelining handler stopped and resumed reading
+/// around each response (docs/internals.md, "Async I/O"). Reading is held back here only while
+/// `maxPipelined` requests wait for their responses.
+final class HTTPServerConnection: ChannelDuplexHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// How many requests of one connection may wait for their responses before reading stops.
+    static let maxPipelined = 16
+
+    private let requests: IOQueue<IncomingRequest>
+    private var context: ChannelHandlerContext?
+    private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
+    /// The sequence number of the next request to arrive, and of the next response to write.
+    private var nextRequest = 0
+    private var nextResponse = 0
+    /// Responses that came before their turn.
+    private var early: [Int: Response] = [:]
+    /// Set once a request is refused: the rest of its body is read and dropped (a client that is
+    /// still sending would otherwise get a reset instead of the answer), then the connection closes.
+    private var refused = false
+    private var dropped = 0
+    /// Set once the connection is to close when every request read so far has its response: nothing
+    /// more is read.
+    private var closing = false
+    /// Set once the connection is closing: nothing more is written.
+    private var closed = false
+    private var heldRead = false
+
+    enum After { case keepOpen, close }
+
+    private struct Response {
+        let bytes: ByteBuffer
+        let after: After
+        let sent: EventLoopPromise<Void>?
+    }
+
+    init(_ requests: IOQueue<IncomingRequest>) {
+        self.requests = requests
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        let unsent = early
+        early = [:]
+        for response in unsent.values { response.sent?.fail(ChannelError.ioOnClosedChannel) }
+    }
+
+    // MARK: Requests
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            guard !refused else { return }
+            self.head = head
+            body = []
+        case .body(let buffer):
+            if refused {
+                dropped += buffer.readableBytes
+                if dropped > 8 * HTTPLibrary.maxBody { context.close(promise: nil) }
+                return
+            }
+            if body.count + buffer.readableBytes > HTTPLibrary.maxBody {
+                refused = true
+                body = []
+                head = nil
+                respond(takeSequence(), HTTPServerConnection.plain(.payloadTooLarge, context), then: .keepOpen, nil)
+                return
+            }
+            buffer.withUnsafeReadableBytes { body.append(contentsOf: $0) }
+        case .end:
+            if refused {
+                closeWhenAnswered()
+                return
+            }
+            guard let head else { return }
+            self.head = nil
+            let responder = HTTPResponder(
+                channel: context.channel, connection: NIOLoopBound(self, eventLoop: context.eventLoop),
+                sequence: takeSequence())
+            if !requests.put(IncomingRequest(head: head, body: body, responder: responder)) {
+                closing = true
+                respond(responder.sequence, HTTPServerConnection.plain(.serviceUnavailable, context), then: .close, nil)
+            }
+            body = []
+        }
+    }
+
+    private func takeSequence() -> Int {
+        defer { nextRequest += 1 }
+        return nextRequest
+    }
+
+    /// The client shut its side down: the requests it sent are answered, then the connection closes.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event { closeWhenAnswered() }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    /// A request the decoder rejects gets 400, after the responses to the requests before it; one cut
+    /// off by the end of the input gets nothing (the connection closes, as it would have if it had been
+    /// cut off between requests).
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let error = error as? HTTPParserError, error != .invalidEOFState, !closing else {
+            closed = true
+            context.close(promise: nil)
+            return
+        }
+        head = nil
+        closing = true
+        respond(takeSequence(), HTTPServerConnection.plain(.badRequest, context), then: .close, nil)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if closing || nextRequest - nextResponse >= HTTPServerConnection.maxPipelined {
+            heldRead = true
+        } else {
+            context.read()
+        }
+    }
+
+    // MARK: Responses
+
+    /// Writes the response to request `sequence` if its turn has come, with any that waited for it.
+    func respond(_ sequence: Int, _ bytes: ByteBuffer, then after: After, _ sent: EventLoopPromise<Void>?) {
+        guard let context, !closed else {
+            sent?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        guard sequence == nextResponse else {
+            early[sequence] = Response(bytes: bytes, after: after, sent: sent)
+            return
+        }
+        var next: Response? = Response(bytes: bytes, after: after, sent: sent)
+        while let response = next {
+            nextResponse += 1
+            context.write(wrapOutboundOut(response.bytes), promise: response.sent)
+            if response.after == .close {
+                closeAfterWrites(context)
+                return
+            }
+            next = early.isEmpty ? nil : early.removeValue(forKey: nextResponse)
+        }
+        if closing, nextResponse == nextRequest {
+            closeAfterWrites(context)
+            return
+        }
+        context.flush()
+        if heldRead, !closing, nextRequest - nextResponse < HTTPServerConnection.maxPipelined {
+            heldRead = false
+            context.read()
+        }
+    }
+
+    /// Reads no more, and closes the connection once every request read so far has its response.
+    private func closeWhenAnswered() {
+        closing = true
+        if let context, nextResponse == nextRequest { closeAfterWrites(context) }
+    }
+
+    /// Closes the connection once what has been written has gone out (closing at once would fail the
+    /// writes still pending); responses to later requests are dropped.
+    private func closeAfterWrites(_ context: ChannelHandlerContext) {
+        closing = true
+        closed = true
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+        let dropped = early
+        early = [:]
+        for response in dropped.values { response.sent?.fail(ChannelError.ioOnClosedChannel) }
+    }
+
+    /// A response of the handler's own: the status's reason as its text, and `connection: close`.
+    private static func plain(_ status: HTTPResponseStatus, _ context: ChannelHandlerContext) -> ByteBuffer {
+        HTTPResponse(status: Int(status.code), text: status.reasonPhrase + "\n")
+            .encoded(for: HTTPRequestHead(version: .http1_1, method: .GET, uri: "/", headers: ["connection": "close"]),
+                     allocator: context.channel.allocator)
+    }
+}
+
+extension HTTPResponse {
+    /// The response's bytes, in one buffer: the status line in the request's version, the headers
+    /// (the script's, less any `content-length` or `transfer-encoding`: the body goes whole, with its
+    /// length), `connection: close` unless the request keeps the connection alive, and the body —
+    /// none for HEAD, 204 and 304, which have none (1xx is not sent: a handler's response is final).
+    func encoded(for request: HTTPRequestHead, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let status = HTTPResponseStatus(statusCode: status)
+        let hasNoBody = status.code == 204 || status.code == 304
+        let sendsBody = !hasNoBody && request.method != .HEAD
+        var buffer = allocator.buffer(capacity: 96 + (sendsBody ? body.count : 0) + headers.count * 40)
+        buffer.writeString("HTTP/\(request.version.major).\(request.version.minor) \(status.code) \(status.reasonPhrase)\r\n")
+        for (name, value) in headers where !HTTPResponse.isFraming(name, closes: !request.isKeepAlive) {
+            buffer.writeString(name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(value)
+            buffer.writeStaticString("\r\n")
+        }
+        if !hasNoBody {
+            buffer.writeStaticString("content-length: ")
+            buffer.writeString(String(body.count))
+            buffer.writeStaticString("\r\n")
+        }
+        if !request.isKeepAlive { buffer.writeStaticString("connection: close\r\n") }
+        buffer.writeStaticString("\r\n")
+        if sendsBody { buffer.writeBytes(body) }
+        return buffer
+    }
+
+    /// Whether a header is one this side writes itself (`connection` too, when the connection closes).
+    private static func isFraming(_ name: String, closes: Bool) -> Bool {
+        let name = name.lowercased()
+        return name == "content-length" || name == "transfer-encoding" || closes && name == "connection"
+    }
+}
