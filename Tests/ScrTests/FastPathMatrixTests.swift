@@ -275,19 +275,8 @@ struct FastPathMatrixTests {
             var g = nil;
 
             """
-        var calls = ""
-        for (r, receiver) in receivers.enumerated() {
-            for (a, argument) in arguments.enumerated() {
-                let local = argument.replacingOccurrences(of: "VAR", with: "o")
-                let global = argument.replacingOccurrences(of: "VAR", with: "g")
-                source += "fun local\(r)_\(a)() { var o = \(receiver); var before = o; "
-                source += "try { print o.push(\(local)); } catch (e) { print e.message; } print before; print o; }\n"
-                source += "fun global\(r)_\(a)() { g = \(receiver); var before = g; "
-                source += "try { print g.push(\(global)); } catch (e) { print e.message; } print before; print g; }\n"
-                calls += "local\(r)_\(a)(); global\(r)_\(a)();\n"
-            }
-        }
-        source += calls
+        source += Self.localAndGlobalMatrix(receivers, arguments, local: "o",
+            "var before = VAR; try { print VAR.push(ARG); } catch (e) { print e.message; } print before; print VAR;")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("push-\(UUID()).scr")
         try source.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -307,6 +296,64 @@ struct FastPathMatrixTests {
         #expect(fast.stdout.contains("Undefined variable 'undefinedName'."))
         // A missing method is an error before the arguments run: the variable is not assigned.
         #expect(fast.stdout.contains("Undefined property 'push' on map.\n{\"k\": 1}\n{\"k\": 1}\n"))
+    }
+
+    /// `callee(argument)` where the callee may be a native of one argument, which `DirectCallNode`
+    /// calls without the argument array: every such native and other callees, from a local and a
+    /// global, with arguments of every kind, ones that fail, and one that assigns the callee's variable
+    /// (the callee was read before it), against `--generic-nodes`, after checking the calls are
+    /// `DirectCallNode`s. An uncaught error at the end checks the traceback both ways.
+    @Test func oneArgumentNativesAgreeWithTheGenericNodes() async throws {
+        let callees = ["len", "str", "type", "num", "spawn", "floor", "fun1", "Box", "7", "nil"]
+        let arguments = ["\"h\u{e9}llo\"", "\" 42 \"", "[1, [2]]", "{\"a\": 1}", "nil", "true", "12.5", "Box(3)",
+                         "undefinedName", "boom()", "(VAR = type)", "", "1, 2"]
+        var source = """
+            fun fun1(x) { return "fun1 " + str(x); }
+            class Box { init(v) { this.v = v; } }
+            fun boom() { throw Error("boom"); }
+            var g = nil;
+
+            """
+        source += Self.localAndGlobalMatrix(callees, arguments, local: "f",
+            "try { print VAR(ARG); } catch (e) { print e.message; } print type(VAR);")
+        source += "print len(7);\n"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("unary-\(UUID()).scr")
+        try source.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let nodes = try await ScrProcess.run(["--dump-nodes", file.path])
+        let direct = nodes.stdout.components(separatedBy: "DirectCallNode(SlotGetNode(slot 1)").count - 1
+            + nodes.stdout.components(separatedBy: "DirectCallNode(GlobalGetNode(g)").count - 1
+        #expect(direct == 2 * callees.count * arguments.count, "\(direct) calls of a variable")
+        let fast = try await ScrProcess.run([file.path])
+        let plain = try await ScrProcess.run(["--generic-nodes", file.path])
+        #expect(fast.status == 70 && plain.status == 70)
+        #expect(fast.stdout == plain.stdout)
+        #expect(fast.stderr == plain.stderr)
+        #expect(fast.stderr.hasPrefix("len() takes a string, list or map, not number.\n[line "), "\(fast.stderr)")
+        #expect(fast.stdout.split(separator: "\n").count == 2 * 2 * callees.count * arguments.count)
+        for line in ["5", "42", "2", "1", "h\u{e9}llo", "[1, [2]]", "string", "list", "Box instance", "fun1 12.5",
+                     "len() takes a string, list or map, not nil.", "Can't convert \"h\u{e9}llo\" to a number.",
+                     "Undefined variable 'undefinedName'.", "boom", "Expected 1 arguments but got 0.",
+                     "Expected 1 arguments but got 2.", "Can only call functions and classes."] {
+            #expect(fast.stdout.contains("\n\(line)\n"), "prints \(line)")
+        }
+    }
+
+    /// A function for each pair of a value and an argument, twice: with the value in the local `local`
+    /// and in the global `g` (which the program declares). Each runs `body`, in which `VAR` is the
+    /// variable and `ARG` the argument (where `VAR` is the variable too); then the calls of them all.
+    static func localAndGlobalMatrix(_ values: [String], _ arguments: [String], local: String, _ body: String) -> String {
+        var functions = "", calls = ""
+        for (v, value) in values.enumerated() {
+            for (a, argument) in arguments.enumerated() {
+                for (kind, variable, declaration) in [("local", local, "var \(local) ="), ("global", "g", "g =")] {
+                    let code = body.replacingOccurrences(of: "ARG", with: argument).replacingOccurrences(of: "VAR", with: variable)
+                    functions += "fun \(kind)\(v)_\(a)() { \(declaration) \(value); \(code) }\n"
+                }
+                calls += "local\(v)_\(a)(); global\(v)_\(a)();\n"
+            }
+        }
+        return functions + calls
     }
 
     static func run(_ source: String, genericNodes: Bool) async throws -> ScrProcess.Result {

@@ -94,6 +94,14 @@ extension Runtime {
         }
     }
 
+    /// Calls a native of one argument without the argument array (`DirectCallNode`). Out of line: the
+    /// context is made here, where the runtime and the location are borrowed; inlined into the node,
+    /// it cost a retain and a release of each per call (docs/internals.md, "Node shapes").
+    @inline(never)
+    func callUnary(_ native: NativeFunction, _ argument: Value, line: Int, location: CodeLocation?) throws -> Value {
+        try native.unary(argument, CallContext(runtime: self, line: line, location: location))
+    }
+
     func callClosure(_ closure: Closure, receiver: Value, _ arguments: [Value], line: Int) throws -> Value {
         let code = closure.code
         guard code.arity == arguments.count else {

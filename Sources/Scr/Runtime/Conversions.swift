@@ -2,28 +2,28 @@
 extension Natives {
     static func installConversions(in runtime: Runtime) {
         let natives: [NativeFunction] = [
-            NativeFunction("str", arity: 1) { arguments, _ in .string(arguments[0].description) },
-            NativeFunction("type", arity: 1) { arguments, _ in .string(arguments[0].typeName) },
-            NativeFunction("num", arity: 1) { arguments, context in
-                switch arguments[0] {
-                case .number: return arguments[0]
+            NativeFunction("str") { argument, _ in .string(argument.description) },
+            NativeFunction("type") { argument, _ in .string(argument.typeName) },
+            NativeFunction("num") { argument, context in
+                switch argument {
+                case .number: return argument
                 case .bool(let b): return .number(b ? 1 : 0)
                 case .string(let text):
                     let trimmed = text.value.trimmingWhitespace
                     guard let number = Double(trimmed), !trimmed.isEmpty else {
-                        throw context.error("Can't convert \(arguments[0].repr) to a number.", class: .valueError)
+                        throw context.error("Can't convert \(argument.repr) to a number.", class: .valueError)
                     }
                     return .number(number)
                 default:
-                    throw context.error("Can't convert \(arguments[0].typeName) to a number.")
+                    throw context.error("Can't convert \(argument.typeName) to a number.")
                 }
             },
-            NativeFunction("len", arity: 1) { arguments, context in
-                switch arguments[0] {
+            NativeFunction("len") { argument, context in
+                switch argument {
                 case .string(let text): return .number(Double(text.count))
                 case .list(let list): return .number(Double(list.elements.count))
                 case .map(let map): return .number(Double(map.entries.count))
-                default: throw context.error("len() takes a string, list or map, not \(arguments[0].typeName).")
+                default: throw context.error("len() takes a string, list or map, not \(argument.typeName).")
                 }
             },
             NativeFunction("input", arity: 0...1) { arguments, context in

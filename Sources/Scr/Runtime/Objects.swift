@@ -118,19 +118,40 @@ package final class NativeFunction {
     /// What a native does with its arguments. It runs on the interpreter's executor.
     typealias Body = (_ arguments: [Value], _ context: CallContext) throws -> Value
 
+    /// What a native of one argument does with it: `body` without the argument array, which
+    /// `DirectCallNode` calls for `len(xs)` or `str(x)` (docs/internals.md, "Node shapes").
+    typealias Unary = (_ argument: Value, _ context: CallContext) throws -> Value
+
     let name: String
     /// The accepted argument counts.
     let arity: ClosedRange<Int>
     let body: Body
+    /// The same function as `body`, for natives made with `init(_:unary:)` (`hasUnary`). Not an
+    /// optional: calling a function stored in an optional goes through a reabstraction thunk that
+    /// allocates on every call.
+    let unary: Unary
+    let hasUnary: Bool
 
     init(_ name: String, arity: ClosedRange<Int>, body: @escaping Body) {
         self.name = name
         self.arity = arity
         self.body = body
+        unary = { _, _ in preconditionFailure("\(name) has no unary entry") }
+        hasUnary = false
     }
 
     convenience init(_ name: String, arity: Int, body: @escaping Body) {
         self.init(name, arity: arity...arity, body: body)
+    }
+
+    /// A native that takes one argument: the generic call path reaches `unary` through the array,
+    /// the specialised one directly, so the two cannot disagree.
+    init(_ name: String, unary: @escaping Unary) {
+        self.name = name
+        arity = 1...1
+        body = { arguments, context in try unary(arguments[0], context) }
+        self.unary = unary
+        hasUnary = true
     }
 }
 

@@ -32,6 +32,13 @@ package enum Value {
         return nil
     }
 
+    /// The native function the value holds, unretained: the value keeps it alive. Nil for other values.
+    @inline(__always)
+    var unretainedNative: Unmanaged<NativeFunction>? {
+        if case .native(let native) = self { return Unmanaged.passUnretained(native) }
+        return nil
+    }
+
     /// The class the value holds, unretained: the value keeps it alive. Nil for other values.
     @inline(__always)
     var unretainedClass: Unmanaged<ClassObject>? {

@@ -269,8 +269,9 @@ final class InboxHandler: ChannelDuplexHandler {
 /// a script task to take in order; `next` returns nil once the queue is closed and empty.
 final class IOQueue<Element: Sendable>: @unchecked Sendable {
     private let lock = Lock()
-    // Guarded by `lock`.
-    private var items: [Element] = []
+    // Guarded by `lock`: waiting items are `items[head...]`; a taken one's slot is emptied at once, so
+    // that the queue does not keep what it handed out (a request, and through it its connection).
+    private var items: [Element?] = []
     private var head = 0
     private var closed = false
     private var waiter: OneShot?
@@ -304,7 +305,7 @@ final class IOQueue<Element: Sendable>: @unchecked Sendable {
                 items = []
                 head = 0
             }
-            return Array(items[head...])
+            return items[head...].compactMap { $0 }
         }
     }
 
@@ -320,7 +321,7 @@ final class IOQueue<Element: Sendable>: @unchecked Sendable {
                             head = 0
                         }
                     }
-                    return .some(items[head])
+                    return .some(items[head].take())
                 }
                 if closed { return .some(nil) }
                 waiter = shot
