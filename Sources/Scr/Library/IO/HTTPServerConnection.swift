@@ -21,12 +21,12 @@ struct HTTPResponder: Sendable {
     func send(_ response: HTTPResponse, to request: HTTPRequestHead) -> EventLoopFuture<Void> {
         let sent = channel.eventLoop.makePromise(of: Void.self)
         let bytes = response.encoded(for: request, allocator: channel.allocator)
-        let closes = !request.isKeepAlive
+        let after: HTTPServerConnection.After = request.isKeepAlive ? .keepOpen : .close
         if channel.eventLoop.inEventLoop {
-            connection.value.respond(sequence, bytes, then: closes ? .close : .keepOpen, sent)
+            connection.value.respond(sequence, bytes, then: after, sent)
         } else {
             let connection = connection, sequence = sequence
-            channel.eventLoop.execute { connection.value.respond(sequence, bytes, then: closes ? .close : .keepOpen, sent) }
+            channel.eventLoop.execute { connection.value.respond(sequence, bytes, then: after, sent) }
         }
         return sent.futureResult
     }
@@ -68,7 +68,7 @@ final class HTTPServerConnection: ChannelDuplexHandler {
     /// Set once the connection is to close when every request read so far has its response: nothing
     /// more is read.
     private var closing = false
-    /// Set once the connection is closing: nothing more is written.
+    /// Set once the connection's close has been asked for: nothing more is written.
     private var closed = false
     private var heldRead = false
 
