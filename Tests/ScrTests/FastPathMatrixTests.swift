@@ -339,6 +339,36 @@ struct FastPathMatrixTests {
         }
     }
 
+    /// `variable.name(arguments)` on the library's native objects, whose methods `InvokeNode` calls
+    /// without making the bound method: each method of each, with the wrong arguments, a name that is
+    /// none, and an argument that assigns the variable, against `--generic-nodes`.
+    @Test func nativeObjectMethodsAgreeWithTheGenericNodes() async throws {
+        let objects = ["Queue()", "Queue(1)", "Lock()", "Event()", "Semaphore(2)"]
+        let calls = ["size()", "isEmpty()", "put(1)", "put(VAR)", "put((VAR = 5))", "put()", "put(1, 2)", "get()",
+                     "locked()", "acquire()", "release()", "value()", "isSet()", "set()", "clear()", "wait()",
+                     "nosuch(1)", "nosuch(undefinedName)", "size(undefinedName)"]
+        var source = "var g = nil;\n"
+        source += Self.localAndGlobalMatrix(objects, calls, local: "o",
+            "try { print type(VAR.ARG); } catch (e) { print e.message; } print VAR;")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("native-methods-\(UUID()).scr")
+        try source.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let nodes = try await ScrProcess.run(["--dump-nodes", file.path])
+        let invokes = nodes.stdout.components(separatedBy: "InvokeNode(slot 1, ").count - 1
+            + nodes.stdout.components(separatedBy: "InvokeNode(global g, ").count - 1
+        #expect(invokes == 2 * objects.count * calls.count, "\(invokes) method calls on a variable")
+        let fast = try await ScrProcess.run([file.path])
+        let plain = try await ScrProcess.run(["--generic-nodes", file.path])
+        #expect(fast.status == plain.status)
+        #expect(fast.stdout == plain.stdout)
+        #expect(fast.stderr == plain.stderr)
+        #expect(fast.stdout.split(separator: "\n").count == 2 * 2 * objects.count * calls.count)
+        for line in ["number", "bool", "coroutine", "<Queue 0>", "<Lock unlocked>", "Undefined property 'nosuch' on Queue.",
+                     "Undefined variable 'undefinedName'.", "put() expected 1 arguments but got 0.", "5"] {
+            #expect(fast.stdout.contains("\n\(line)\n"), "prints \(line)")
+        }
+    }
+
     /// A function for each pair of a value and an argument, twice: with the value in the local `local`
     /// and in the global `g` (which the program declares). Each runs `body`, in which `VAR` is the
     /// variable and `ARG` the argument (where `VAR` is the variable too); then the calls of them all.

@@ -141,7 +141,8 @@ final class ScriptLock: NativeObject {
 
     override var typeName: String { "Lock" }
     override var description: String { "<Lock \(isLocked ? "locked" : "unlocked")\(waiting.isEmpty ? "" : ", \(waiting.count) waiting")>" }
-    override var methodNames: [String] { ["acquire", "release", "locked"] }
+    override var methodNames: [String] { Self.methods }
+    private static let methods = ["acquire", "release", "locked"]
 
     override func callMethod(_ call: NativeCall) throws -> Value? {
         switch call.name {
@@ -188,7 +189,8 @@ final class ScriptSemaphore: NativeObject {
 
     override var typeName: String { "Semaphore" }
     override var description: String { "<Semaphore \(permits)\(waiting.isEmpty ? "" : ", \(waiting.count) waiting")>" }
-    override var methodNames: [String] { ["acquire", "release", "value"] }
+    override var methodNames: [String] { Self.methods }
+    private static let methods = ["acquire", "release", "value"]
 
     override func callMethod(_ call: NativeCall) throws -> Value? {
         switch call.name {
@@ -227,7 +229,8 @@ final class ScriptEvent: NativeObject {
 
     override var typeName: String { "Event" }
     override var description: String { "<Event \(isSet ? "set" : "clear")>" }
-    override var methodNames: [String] { ["wait", "set", "clear", "isSet"] }
+    override var methodNames: [String] { Self.methods }
+    private static let methods = ["wait", "set", "clear", "isSet"]
 
     override func callMethod(_ call: NativeCall) throws -> Value? {
         switch call.name {
@@ -270,7 +273,8 @@ final class ScriptQueue: NativeObject {
 
     override var typeName: String { "Queue" }
     override var description: String { "<Queue \(items.count - head)\(maxSize > 0 ? "/\(maxSize)" : "")>" }
-    override var methodNames: [String] { ["put", "get", "size", "isEmpty"] }
+    override var methodNames: [String] { Self.methods }
+    private static let methods = ["put", "get", "size", "isEmpty"]
 
     override func forEachReference(_ visit: inout Traversal) {
         visit.visit(Array(items[head...]))

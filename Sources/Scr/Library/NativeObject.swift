@@ -32,11 +32,12 @@ extension Runtime {
         guard object.methodNames.contains(name.lexeme) else { throw noMember(object, name) }
         let method = name.lexeme
         return .native(NativeFunction(method, arity: 0...255) { arguments, context in
-            try context.runtime.invoke(object, method, arguments, line: context.line)
+            try context.runtime.callMethod(of: object, method, arguments, line: context.line)
         })
     }
 
-    private func invoke(_ object: NativeObject, _ method: String, _ arguments: [Value], line: Int) throws -> Value {
+    /// Calls the method `method` of `object` (which has one of that name).
+    func callMethod(of object: NativeObject, _ method: String, _ arguments: [Value], line: Int) throws -> Value {
         let call = NativeCall(name: method, arguments: arguments, context: CallContext(runtime: self, line: line))
         guard let result = try object.callMethod(call) else {
             throw ScriptError("Undefined property '\(method)' on \(object.typeName).", line: line, class: .nameError)

@@ -191,6 +191,7 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
     /// the generic path, a missing property is an error before the arguments are evaluated.
     private func callProperty(of receiver: Value, _ frame: Frame) throws -> Value {
         if receiver.hasProperties {
+            if case .object(let object) = receiver, let result = try callNativeMethod(of: object, frame) { return result }
             let callee = try runtime.property(of: receiver, symbol, name)
             return try withArgumentArray(frame) { try runtime.call(callee, $0, line: line, location: location) }
         }
@@ -198,6 +199,14 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
         return try withArgumentArray(frame) {
             try runtime.invokeBuiltin(receiver, symbol, name, $0, line: line)
         }
+    }
+
+    /// `connection.write(text)`, `queue.put(x)`: a native object's method called without the bound
+    /// native function that reading `object.method` makes, an allocation and a closure a call (the echo
+    /// server: two a round trip). Nil when the name is a property or no method, for the general case.
+    private func callNativeMethod(of object: NativeObject, _ frame: Frame) throws -> Value? {
+        guard try object.property(name.lexeme) == nil, object.methodNames.contains(name.lexeme) else { return nil }
+        return try withArgumentArray(frame) { try runtime.callMethod(of: object, name.lexeme, $0, line: line) }
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {

@@ -91,7 +91,8 @@ final class ScriptServer: NativeObject {
 
     override var typeName: String { kind }
     override var description: String { "<\(kind) \(host):\(port)\(!closed && channel.isActive ? "" : " closed")>" }
-    override var methodNames: [String] { ["close", "wait"] }
+    override var methodNames: [String] { Self.methods }
+    private static let methods = ["close", "wait"]
 
     override func property(_ name: String) throws -> Value? {
         switch name {

@@ -68,7 +68,8 @@ final class ScriptProcess: NativeObject {
 
     override var typeName: String { "Process" }
     override var description: String { "<Process \(pid) \(command)\(hasExited ? " ended" : "")>" }
-    override var methodNames: [String] { ["write", "closeInput", "kill", "wait"] }
+    override var methodNames: [String] { Self.methods }
+    private static let methods = ["write", "closeInput", "kill", "wait"]
 
     override func property(_ name: String) throws -> Value? {
         switch name {

@@ -21,6 +21,7 @@ final class ScriptStream: NativeObject {
         self.channel = channel
         self.inbox = inbox
         self.writable = writable
+        names = (inbox == nil ? [] : ["read", "readLine", "readAll"]) + (writable ? ["write"] : []) + ["close"]
     }
 
     deinit {
@@ -29,9 +30,9 @@ final class ScriptStream: NativeObject {
 
     override var typeName: String { kind }
     override var description: String { "<\(kind) \(name)\(!closed && channel.isActive ? "" : " closed")>" }
-    override var methodNames: [String] {
-        (inbox == nil ? [] : ["read", "readLine", "readAll"]) + (writable ? ["write"] : []) + ["close"]
-    }
+    override var methodNames: [String] { names }
+    /// Made once: a method call looks the name up here.
+    private let names: [String]
 
     override func property(_ name: String) throws -> Value? {
         switch name {
