@@ -79,7 +79,7 @@ final class DirectCallNode: CallNode, ArgumentArrayCallSite {
 
     /// Any other callee. `len(xs)`, `str(x)`: a native of one argument made with
     /// `NativeFunction(_:unary:)` gets it without the argument array and the dispatch of
-    /// `Runtime.call` (lists −6% instructions; docs/internals.md, "Node shapes"); the rest go through
+    /// `Runtime.call` (lists −5% instructions; docs/internals.md, "Node shapes"); the rest go through
     /// `Runtime.call` with their arguments in an array. Out of line: `eval` is on the native stack
     /// once per level of nested calls, and each local it gains leaves less room for the deepest
     /// expressions: with the native test in `eval`, its frame grew from 928 to 1,152 bytes under
