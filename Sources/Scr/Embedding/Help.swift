@@ -32,7 +32,7 @@ extension Runtime {
             if let method = instance.klass.findMethod(symbols.intern(member)) { return describe(.function(method), named: name) }
         case .class(let klass):
             if let method = klass.findMethod(symbols.intern(member)) { return describe(.function(method), named: name) }
-        case .object(let object) where object.methodNames.contains(member):
+        case .object(let object) where object.hasMethod(member):
             return "\(name)(…)\n  a method of \(object.typeName) (docs/stdlib.md)\n"
         default:
             break

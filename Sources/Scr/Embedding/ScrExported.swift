@@ -122,6 +122,7 @@ final class HostObjectBox: NativeObject {
 
     override var typeName: String { host.typeName }
     override var methodNames: [String] { methods.keys.sorted() }
+    override func hasMethod(_ name: String) -> Bool { methods[name] != nil }
 
     override func property(_ name: String) throws -> Value? {
         guard let property = properties[name] else { return nil }

@@ -10,8 +10,12 @@ package class NativeObject: CollectedObject {
     /// What `print` shows.
     var description: String { "<\(typeName)>" }
 
-    /// The names of its methods, for `completions` and to tell a method from a missing property.
+    /// The names of its methods, for `completions` and `help`.
     var methodNames: [String] { [] }
+
+    /// Whether it has a method of this name: asked at every call of one (a host object answers from its
+    /// table, where `methodNames` sorts it).
+    func hasMethod(_ name: String) -> Bool { methodNames.contains(name) }
 
     /// Calls the method `call.name`; nil if the object has no method of that name.
     func callMethod(_ call: NativeCall) throws -> Value? { nil }
@@ -29,7 +33,7 @@ extension Runtime {
     /// `object.name`: a property, else the method bound to its object.
     func property(of object: NativeObject, _ name: Token) throws -> Value {
         if let value = try object.property(name.lexeme) { return value }
-        guard object.methodNames.contains(name.lexeme) else { throw noMember(object, name) }
+        guard object.hasMethod(name.lexeme) else { throw noMember(object, name) }
         let method = name.lexeme
         return .native(NativeFunction(method, arity: 0...255) { arguments, context in
             try context.runtime.callMethod(of: object, method, arguments, line: context.line)
@@ -45,7 +49,7 @@ extension Runtime {
         return result
     }
 
-    private func noMember(_ object: NativeObject, _ name: Token) -> ScriptError {
+    func noMember(_ object: NativeObject, _ name: Token) -> ScriptError {
         ScriptError("Undefined property '\(name.lexeme)' on \(object.typeName).", line: name.line, class: .nameError)
     }
 }

@@ -136,7 +136,9 @@ package final class NativeFunction {
         self.name = name
         self.arity = arity
         self.body = body
-        unary = { _, _ in preconditionFailure("\(name) has no unary entry") }
+        // Capturing nothing: a context would be allocated for every native made, and reading a native
+        // object's method makes one.
+        unary = { _, _ in preconditionFailure("a native without a unary entry called as one") }
         hasUnary = false
     }
 

@@ -200,7 +200,7 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
     /// the generic path, a missing property is an error before the arguments are evaluated.
     private func callProperty(of receiver: Value, _ frame: Frame) throws -> Value {
         if receiver.hasProperties {
-            if case .object(let object) = receiver, let result = try callNativeMethod(of: object, frame) { return result }
+            if case .object(let object) = receiver { return try callMember(of: object, frame) }
             let callee = try runtime.property(of: receiver, symbol, name)
             return try withArgumentArray(frame) { try runtime.call(callee, $0, line: line, location: location) }
         }
@@ -210,11 +210,15 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
         }
     }
 
-    /// `connection.write(text)`, `queue.put(x)`: a native object's method called without the bound
+    /// `connection.write(text)`, `queue.put(x)`: a native object's method is called without the bound
     /// native function that reading `object.method` makes, an allocation and a closure a call (the echo
-    /// server: two a round trip). Nil when the name is a property or no method, for the general case.
-    private func callNativeMethod(of object: NativeObject, _ frame: Frame) throws -> Value? {
-        guard try object.property(name.lexeme) == nil, object.methodNames.contains(name.lexeme) else { return nil }
+    /// server: two a round trip). A property is called as any value; a name that is neither is the
+    /// error `Runtime.property(of:)` gives, before the arguments run.
+    private func callMember(of object: NativeObject, _ frame: Frame) throws -> Value {
+        if let value = try object.property(name.lexeme) {
+            return try withArgumentArray(frame) { try runtime.call(value, $0, line: line, location: location) }
+        }
+        guard object.hasMethod(name.lexeme) else { throw runtime.noMember(object, name) }
         return try withArgumentArray(frame) { try runtime.callMethod(of: object, name.lexeme, $0, line: line) }
     }
 
