@@ -89,6 +89,24 @@ struct EmbeddingControlTests {
         #expect(state.cancelled, "the host function's task is cancelled")
     }
 
+    /// A `for` loop that counts forever runs as `CountingLoopStatement`, which checks for an interrupt at
+    /// each turn as `WhileStatement` does.
+    @Test(.timeLimit(.minutes(5)))
+    func cancellingTheHostTaskInterruptsACountingLoop() async throws {
+        let started = Atomic<Bool>(false)
+        let interpreter = Interpreter(output: { _ in }) { context in
+            context.define("ready") { _ in
+                started.store(true, ordering: .releasing)
+                return .nil
+            }
+        }
+        let busy = Task { try await interpreter.run("for (var i = 0; i >= 0; i = i + 1) if (i == 1000) ready();") }
+        while !started.load(ordering: .acquiring) { try await Task.sleep(nanoseconds: 1_000_000) }
+        busy.cancel()
+        await #expect(throws: CancellationError.self) { try await busy.value }
+        #expect(try await interpreter.evaluate("\"still usable\"") == "still usable")
+    }
+
     @Test(.timeLimit(.minutes(5)))
     func cancellingTheHostTaskInterruptsTheInput() async throws {
         let (interpreter, _) = EmbeddingTests.makeInterpreter()

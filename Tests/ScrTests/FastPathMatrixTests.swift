@@ -360,6 +360,106 @@ struct FastPathMatrixTests {
         }
     }
 
+    /// `for` loops of every shape `CountingLoopStatement` takes and of shapes next to it: each ordering
+    /// against a literal, a local, a global, a NaN, a string and an undefined name, stepped up, down,
+    /// by fractions and by −0, from numbers and non-numbers, with bodies that break, continue, return,
+    /// nest, throw, capture the variable (then it is boxed and the loop is a `WhileStatement`), or
+    /// assign the variable or the limit a number, a string or nil; every loop stops after 12 turns.
+    /// Each prints what it saw; compared with the generic nodes, after counting the loops chosen.
+    static func countingLoopProgram() -> (source: String, counting: Int) {
+        let comparisons = ["<", "<=", ">", ">="]
+        // (limit, counted): a negative literal is a negation, and `(0/0)` an expression: not counted.
+        let limits = [("3", true), ("2.5", true), ("-2", false), ("lim", true), ("g", true), ("nan", true),
+                      ("text", true), ("undefinedLimit", true), ("(0/0)", false)]
+        let steps = ["+ 1", "- 1", "+ 0.5", "- 0", "+ 2", "* 2"]
+        let starts = ["0", "10", "0.5", "-0", "\"s\"", "nil"]
+        // (body, counted): a body that captures the variable boxes it.
+        let bodies = [("", true), ("continue;", true), ("if (i > 1) break;", true), ("if (n == 3) return;", true),
+                      ("i = \"s\";", true), ("i = nil;", true), ("i = i + 10;", true), ("i = i - 0.25;", true),
+                      ("lim = lim - 1;", true), ("g = g + 1;", true), ("lim = \"x\";", true),
+                      ("if (n == 2) throw Error(\"thrown\");", true),
+                      ("for (var j = 0; j < 2; j = j + 1) log = log + \"j\";", true),
+                      ("var f = fun () { return i; }; log = log + str(f()) + \"f \";", false)]
+        var source = """
+            var g = 3; var nan = 0/0; var text = "t";
+
+            """
+        var calls = "", counting = 0, number = 0
+        func add(start: String, comparison: String, limit: (String, Bool), step: String, body: (String, Bool)) {
+            number += 1
+            if limit.1 && body.1 && (step.hasPrefix("+") || step.hasPrefix("-")) { counting += 1 }
+            if body.0.hasPrefix("for") { counting += 1 }
+            source += """
+                fun loop\(number)(lim) {
+                  var n = 0; var log = "";
+                  try {
+                    for (var i = \(start); i \(comparison) \(limit.0); i = i \(step)) {
+                      n = n + 1; if (n > 12) break;
+                      \(body.0)
+                      log = log + str(i) + " ";
+                    }
+                    print "\(number) done " + str(n) + ": " + log;
+                  } catch (e) { print "\(number) error " + str(n) + " " + e.message + ": " + log; }
+                }
+
+                """
+            calls += "g = 3; loop\(number)(3);\n"
+        }
+        for comparison in comparisons {
+            for limit in limits {
+                for step in steps { add(start: "0", comparison: comparison, limit: limit, step: step, body: ("", true)) }
+            }
+        }
+        for start in starts {
+            for body in bodies { add(start: start, comparison: "<", limit: ("3", true), step: "+ 1", body: body) }
+        }
+        for limit in limits {
+            for body in bodies { add(start: "0", comparison: "<=", limit: limit, step: "+ 0.5", body: body) }
+        }
+        // At the top level (the variable is a slot of the script's frame), in an async function with and
+        // without an await in the body, and an uncaught error last, for the traceback's line.
+        source += """
+            var top = "";
+            for (var i = 0; i < 4; i = i + 1) top = top + str(i);
+            print top;
+            async fun counts() {
+              var seen = "";
+              for (var i = 5; i > 0; i = i - 2) seen = seen + str(i);
+              return seen;
+            }
+            async fun countsPausing() {
+              var seen = "";
+              for (var i = 5; i > 0; i = i - 2) { seen = seen + str(i); await sleep(0); }
+              return seen;
+            }
+
+            """
+        counting += 2
+        calls += """
+            print await counts();
+            print await countsPausing();
+            for (var i = 0; i < 3; i = i + 1) { if (i == 1) i = "s"; }
+
+            """
+        return (source + calls, counting)
+    }
+
+    @Test func countingLoopsAgreeWithTheGenericNodes() async throws {
+        let (source, counting) = Self.countingLoopProgram()
+        let (nodes, fast, plain) = try await Self.runThreeWays(source)
+        let chosen = nodes.stdout.components(separatedBy: "CountingLoopStatement(").count - 1
+        // The last loop, at the top level, is one too.
+        #expect(chosen == counting + 1, "\(chosen) counting loops chosen, \(counting + 1) expected")
+        #expect(fast.status == 70 && plain.status == 70)
+        #expect(fast.stdout == plain.stdout)
+        #expect(fast.stderr == plain.stderr)
+        #expect(fast.stderr.hasPrefix("Operands must be two numbers or two strings.\n[line "), "\(fast.stderr)")
+        for line in ["1 done 3: 0 1 2 ", "0123", "531", "Operands must be numbers.", "Undefined variable 'undefinedLimit'.",
+                     "thrown", "done 13: "] {
+            #expect(fast.stdout.contains(line), "prints \(line)")
+        }
+    }
+
     /// A function for each pair of a value and an argument, twice: with the value in the local `local`
     /// and in the global `g` (which the program declares). Each runs `body`, in which `VAR` is the
     /// variable and `ARG` the argument (where `VAR` is the variable too); then the calls of them all.

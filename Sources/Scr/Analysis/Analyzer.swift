@@ -156,8 +156,7 @@ final class Analyzer {
         let increment = increment.map {
             select.expressionStatement(expression($0), hasNoEffect: $0.hasNoEffect, line: $0.line)
         }
-        return WhileStatement(runtime: runtime, condition: condition, body: body, increment: increment,
-                              line: keyword.line)
+        return select.loop(condition, body, increment, line: keyword.line)
     }
 
     private func loopBody(_ body: Stmt) -> Statement {

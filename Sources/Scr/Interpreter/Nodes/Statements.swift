@@ -280,6 +280,91 @@ final class WhileStatement: Statement {
     }
 }
 
+/// `for (…; i < limit; i = i + step) body`, where `i` is a local in a slot, `<` any ordering, the
+/// limit a number literal or a variable, the step a number literal added or subtracted: Lua's numeric
+/// for (`FORLOOP`) in the node tree. While `i` and the limit hold numbers, the test and the increment
+/// run here, with no node called for either; otherwise the `condition` and `increment` nodes the loop
+/// keeps run, the same nodes `WhileStatement` would run, so every error and its line are theirs.
+/// The body cannot suspend (the analysis picks `WhileStatement` for one that can). See
+/// docs/internals.md, "Node shapes".
+final class CountingLoopStatement: Statement {
+    enum Limit {
+        case number(Double)
+        case place(VariablePlace)
+    }
+
+    let runtime: Runtime
+    let slot: Int
+    let comparison: BinaryNode.Operator
+    let limit: Limit
+    /// The step, negated for `i = i - step`: `x - y` and `x + (-y)` are the same IEEE operation.
+    let step: Double
+    let condition: Expression
+    let body: Statement
+    let increment: Statement
+
+    init(runtime: Runtime, slot: Int, comparison: BinaryNode.Operator, limit: Limit, step: Double,
+         condition: Expression, body: Statement, increment: Statement, line: Int) {
+        precondition(!body.suspends, "a counting loop's body cannot suspend")
+        self.runtime = runtime
+        self.slot = slot
+        self.comparison = comparison
+        self.limit = limit
+        self.step = step
+        self.condition = condition
+        self.body = body
+        self.increment = increment
+        super.init(line: line)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? {
+        while try proceeds(frame) {
+            if let result = try body.exec(frame) {
+                if !LoopSignal.isContinue(result) { return LoopSignal.isBreak(result) ? nil : result }
+            }
+            if case .number(let x) = frame.slots[slot] {
+                // A number replaces a number: nothing to release.
+                (frame.slots + slot).initialize(to: .number(x + step))
+            } else {
+                _ = try increment.exec(frame)
+            }
+            try runtime.checkInterrupt(line: line)
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private func proceeds(_ frame: Frame) throws -> Bool {
+        if case .number(let x) = frame.slots[slot] {
+            let y: Double? = switch limit {
+            case .number(let number): number
+            case .place(let place): place.number(in: frame)
+            }
+            if let y {
+                switch comparison {
+                case .less: return x < y
+                case .lessEqual: return x <= y
+                case .greater: return x > y
+                default: return x >= y
+                }
+            }
+        }
+        return try condition.test(frame)
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        let limit = switch limit {
+        case .number(let number): Value.number(number).description
+        case .place(let place): "\(place)"
+        }
+        return ["slot \(slot)", "\(comparison)", limit, "step \(Value.number(step).description)"]
+    }
+
+    override var dumpNested: [(label: String?, statement: Statement)] {
+        [(nil, body)]
+    }
+}
+
 /// `break;` and `continue;`: their signal is the statement's result, which the statements between it
 /// and its loop hand on as they hand on a `return`'s value (see `LoopSignal`).
 final class LoopExitStatement: Statement {
