@@ -460,6 +460,66 @@ struct FastPathMatrixTests {
         }
     }
 
+    /// `if (x op number)` with `x` a parameter, which `SlotComparisonIfStatement` tests where it lies:
+    /// each comparison against whole, fractional and zero literals, for numbers, −0, NaN, infinity and
+    /// every other kind of value, with and without `else`, and next to shapes it does not take (a
+    /// negative literal, a global, an arithmetic operator, a body that awaits). Compared with the
+    /// generic nodes after counting the statements chosen; an uncaught error last checks the line.
+    @Test func slotComparisonsInIfAgreeWithTheGenericNodes() async throws {
+        let comparisons = ["<", "<=", ">", ">=", "==", "!="]
+        let literals = ["2", "2.5", "0", "-1"]
+        let values = ["1", "2", "3", "2.5", "-0", "0", "nan", "1/0", "-1/0", "\"2\"", "nil", "true", "[2]", "C()"]
+        var source = "class C {}\nvar nan = 0/0;\nvar g = 1;\n"
+        var calls = "", expected = 0
+        for (c, comparison) in comparisons.enumerated() {
+            for (l, literal) in literals.enumerated() {
+                let taken = !literal.hasPrefix("-")
+                source += """
+                    fun if\(c)_\(l)(x) { if (x \(comparison) \(literal)) print "then"; }
+                    fun else\(c)_\(l)(x) { if (x \(comparison) \(literal)) { print "then"; } else print "else"; }
+                    fun global\(c)_\(l)(x) { g = x; if (g \(comparison) \(literal)) print "then"; else print "else"; }
+
+                    """
+                if taken { expected += 2 }
+                for (v, value) in values.enumerated() {
+                    let call = "try { print \"\(comparison) \(literal) #\(v)\"; if\(c)_\(l)(\(value)); else\(c)_\(l)(\(value)); "
+                        + "global\(c)_\(l)(\(value)); } catch (e) { print e.message; }\n"
+                    calls += call
+                }
+            }
+        }
+        source += """
+            fun arithmetic(x) { if (x + 2) print "then"; else print "else"; }
+            async fun pausing(x) { if (x < 2) await sleep(0); else print "else"; return x; }
+            fun returns(n) { if (n < 2) return n; return returns(n - 1) + returns(n - 2); }
+
+            """
+        calls += """
+            arithmetic(1); arithmetic(-2);
+            print await pausing(1); print await pausing(3);
+            print returns(15);
+            {
+              var s = "text";
+              if (s < 2) print "unreachable";
+            }
+
+            """
+        let (nodes, fast, plain) = try await Self.runThreeWays(source + calls)
+        let chosen = nodes.stdout.components(separatedBy: "SlotComparisonIfStatement(").count - 1
+        // `returns`' base case and the top level's `s < 2` (a slot of the script's frame) are two more.
+        #expect(chosen == expected + 2, "\(chosen) chosen, \(expected + 2) expected")
+        #expect(fast.status == 70 && plain.status == 70)
+        #expect(fast.stdout == plain.stdout)
+        #expect(fast.stderr == plain.stderr)
+        #expect(fast.stderr.hasPrefix("Operands must be numbers.\n[line "), "\(fast.stderr)")
+        #expect(fast.stdout.hasSuffix("then\nthen\n1\nelse\n3\n610\n"), "\(fast.stdout.suffix(100))")
+        // Values #0, #4, #6 and #9 are 1, -0, NaN and "2".
+        for line in ["< 2 #0\nthen\nthen\nthen\n", "== 0 #4\nthen\nthen\nthen\n", "!= 2 #6\nthen\nthen\nthen\n",
+                     "== 2 #6\nelse\nelse\n", "== 2 #9\nelse\nelse\n", "Operands must be numbers."] {
+            #expect(fast.stdout.contains(line), "prints \(line)")
+        }
+    }
+
     /// A function for each pair of a value and an argument, twice: with the value in the local `local`
     /// and in the global `g` (which the program declares). Each runs `body`, in which `VAR` is the
     /// variable and `ARG` the argument (where `VAR` is the variable too); then the calls of them all.

@@ -110,8 +110,9 @@ final class Analyzer {
         case .block(let statements):
             return block(statements, line: stmt.line)
         case .if(let keyword, let condition, let then, let otherwise):
-            return IfStatement(condition: expression(condition), then: statement(then),
-                               otherwise: otherwise.map { statement($0) }, line: keyword.line)
+            let condition = expression(condition)
+            let then = statement(then)
+            return select.ifStatement(condition, then, otherwise.map { statement($0) }, line: keyword.line)
         case .while(let keyword, let condition, let body, let increment):
             return loop(keyword, condition, body, increment)
         case .break(let keyword), .continue(let keyword):

@@ -178,6 +178,17 @@ struct NodeSelection {
         return NumberUpdateStatement(target, op, operand, general: general)
     }
 
+    /// `if (condition) then else otherwise`. A local in a slot compared with a number literal
+    /// (`if (n < 2)`) is tested in `SlotComparisonIfStatement`, when nothing in the statement can suspend.
+    func ifStatement(_ condition: Expression, _ then: Statement, _ otherwise: Statement?, line: Int) -> Statement {
+        if specialize, let test = condition as? SlotNumberBinaryNode, test.op.isComparison,
+           !then.suspends, otherwise?.suspends != true {
+            return SlotComparisonIfStatement(slot: test.slot, comparison: test.op, number: test.right, condition: test,
+                                             then: then, otherwise: otherwise, line: line)
+        }
+        return IfStatement(condition: condition, then: then, otherwise: otherwise, line: line)
+    }
+
     /// `while (condition) body` with the `increment` of a `for`. A counting loop — a slot local
     /// ordered against a number literal or a variable, then stepped by a number literal — runs as
     /// `CountingLoopStatement`, when its body cannot suspend.
@@ -196,7 +207,7 @@ struct NodeSelection {
         default:
             return general()
         }
-        guard [.less, .lessEqual, .greater, .greaterEqual].contains(comparison) else { return general() }
+        guard comparison.isComparison, comparison != .equal, comparison != .notEqual else { return general() }
         return CountingLoopStatement(runtime: runtime, slot: slot, comparison: comparison, limit: limit,
                                      step: update.op == .add ? step : -step, condition: condition, body: body,
                                      increment: update, line: line)

@@ -80,10 +80,17 @@ struct FrameStack: ~Copyable {
         Frame(slots: values + mark.values, boxes: boxes + mark.boxes, captures: captures)
     }
 
-    /// Releases every frame pushed since `mark`.
+    /// Releases every frame pushed since `mark`. A slot that holds nil, a boolean or a number has
+    /// nothing to release and is skipped without the call that destroying a `Value` makes (fib: two
+    /// such calls a call of `fib`, −6% instructions; docs/internals.md, "Variables and frames").
     @inline(__always)
     mutating func pop(to mark: Mark) {
-        (values + mark.values).destroy(count: valueTop - mark.values)
+        var slot = values + mark.values
+        let end = values + valueTop
+        while slot != end {
+            if !slot.pointee.isTrivial { _ = slot.move() }
+            slot += 1
+        }
         (boxes + mark.boxes).destroy(count: boxTop - mark.boxes)
         valueTop = mark.values
         boxTop = mark.boxes

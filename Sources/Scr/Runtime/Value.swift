@@ -25,6 +25,15 @@ package enum Value {
     @inline(__always)
     static func string(_ text: String) -> Value { .string(StringObject(text)) }
 
+    /// Whether the value holds no reference (nil, a boolean, a number): destroying it does nothing.
+    @inline(__always)
+    var isTrivial: Bool {
+        switch self {
+        case .nil, .bool, .number: true
+        default: false
+        }
+    }
+
     /// The function the value holds, unretained: the value keeps it alive. Nil for other values.
     @inline(__always)
     var unretainedFunction: Unmanaged<Closure>? {

@@ -229,6 +229,50 @@ final class IfStatement: Statement {
     }
 }
 
+/// `if (x < number) …`, `if (x == number) …` with `x` a local in a slot: the base case of most
+/// recursions (`if (n < 2) return n;`). While the slot holds a number the comparison runs here, with
+/// no node called for it; otherwise `condition`, the node `IfStatement` would test, decides, so a
+/// non-number is compared or fails exactly as there. Chosen only when nothing in it can suspend. See
+/// docs/internals.md, "Node shapes".
+final class SlotComparisonIfStatement: Statement {
+    let slot: Int
+    let comparison: BinaryNode.Operator
+    let number: Double
+    let condition: Expression
+    let then: Statement
+    let otherwise: Statement?
+
+    init(slot: Int, comparison: BinaryNode.Operator, number: Double, condition: Expression, then: Statement,
+         otherwise: Statement?, line: Int) {
+        precondition(!condition.suspends && !then.suspends && otherwise?.suspends != true)
+        self.slot = slot
+        self.comparison = comparison
+        self.number = number
+        self.condition = condition
+        self.then = then
+        self.otherwise = otherwise
+        super.init(line: line)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? {
+        let holds = if case .number(let x) = frame.slots[slot] {
+            comparison.compare(x, number)
+        } else {
+            try condition.test(frame)
+        }
+        if holds { return try then.exec(frame) }
+        return try otherwise?.exec(frame)
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["slot \(slot)", "\(comparison)", Value.number(number).description]
+    }
+
+    override var dumpNested: [(label: String?, statement: Statement)] {
+        [("then", then)] + (otherwise.map { [("else", $0)] } ?? [])
+    }
+}
+
 /// `while (condition) body`, and the `for` loop, whose increment runs after the body and after a
 /// `continue` in it. Each iteration checks for an interrupt, so a host can stop a loop that never
 /// awaits.
