@@ -128,6 +128,9 @@ struct NodeSelection {
         guard specialize else {
             return CallNode(runtime: runtime, callee: callee, arguments: arguments, line: line, location: location)
         }
+        if let global = callee as? GlobalGetNode {
+            return GlobalCallNode(runtime: runtime, callee: global, arguments: arguments, line: line, location: location)
+        }
         return DirectCallNode(runtime: runtime, callee: callee, arguments: arguments, line: line, location: location)
     }
 

@@ -18,9 +18,12 @@ final class Box: CollectedObject {
 
 /// A function value: analysed code plus the variables it captured. The captures are in a buffer of
 /// their own so that a frame can point at them without reference counting.
-package final class Closure: CollectedObject {
+package final class Closure: CollectedObject, BorrowableCallee {
     let code: FunctionCode
     let captures: UnsafeMutablePointer<Box>
+    // Unchecked exclusivity: counted on the executor around calls, never while another access is open.
+    @exclusivity(unchecked) var borrowingCalls = 0
+    @exclusivity(unchecked) var retiredWhileBorrowed: Closure?
 
     /// A closure of `code` made in `frame`, which holds what it captures.
     init(code: FunctionCode, capturingFrom frame: Frame) {
@@ -114,7 +117,10 @@ package final class StringObject {
 }
 
 /// A function implemented in Swift.
-package final class NativeFunction {
+package final class NativeFunction: BorrowableCallee {
+    // Unchecked exclusivity: counted on the executor around calls, never while another access is open.
+    @exclusivity(unchecked) var borrowingCalls = 0
+    @exclusivity(unchecked) var retiredWhileBorrowed: NativeFunction?
     /// What a native does with its arguments. It runs on the interpreter's executor.
     typealias Body = (_ arguments: [Value], _ context: CallContext) throws -> Value
 
@@ -158,8 +164,12 @@ package final class NativeFunction {
 }
 
 /// A class: its methods, with the superclass's copied down so that lookup is one step.
-package final class ClassObject: CollectedObject {
+package final class ClassObject: CollectedObject, BorrowableCallee {
     private static let lastID = Atomic<Int>(0)
+
+    // Unchecked exclusivity: counted on the executor around calls, never while another access is open.
+    @exclusivity(unchecked) var borrowingCalls = 0
+    @exclusivity(unchecked) var retiredWhileBorrowed: ClassObject?
 
     /// Unique for the life of the process, unlike the object's address, which a class made after this
     /// one has died may reuse: caches key on it (see `InvokeNode`).

@@ -12,7 +12,7 @@ enum VariableLocation {
         case .slot(let slot): frame[slot] = value
         case .box(let index): frame.declareBox(index, runtime.track(Box(value)))
         case .capture(let index): frame.capture(index).value = value
-        case .global(let cell): cell.pointee = value
+        case .global(let cell): Globals.store(value, in: cell)
         }
     }
 
@@ -22,7 +22,7 @@ enum VariableLocation {
         case .slot(let slot): frame[slot] = value
         case .box(let index): frame.box(index).value = value
         case .capture(let index): frame.capture(index).value = value
-        case .global(let cell): cell.pointee = value
+        case .global(let cell): Globals.store(value, in: cell)
         }
     }
 
@@ -184,7 +184,7 @@ final class GlobalSetNode: AssignmentNode {
         guard cell.pointee != nil else {
             throw ScriptError.undefinedVariable(name)
         }
-        cell.pointee = value
+        Globals.store(value, in: cell)
     }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
