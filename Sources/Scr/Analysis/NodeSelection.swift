@@ -156,7 +156,8 @@ struct NodeSelection {
             return numberUpdate(assignment, general: general) ?? general
         }
         if specialize, let assignment = expression as? PlacePropertySetNode {
-            return PropertySetStatement(assignment, line: line)
+            let general = PropertySetStatement(assignment, line: line)
+            return fieldUpdate(assignment, general: general) ?? general
         }
         return ExpressionStatement(expression, line: line)
     }
@@ -214,6 +215,21 @@ struct NodeSelection {
         return CountingLoopStatement(runtime: runtime, slot: slot, comparison: comparison, limit: limit,
                                      step: update.op == .add ? step : -step, condition: condition, body: body,
                                      increment: update, line: line)
+    }
+
+    /// `v.f = v.f op operand;` with an arithmetic operator, as `FieldUpdateStatement`.
+    private func fieldUpdate(_ assignment: PlacePropertySetNode, general: PropertySetStatement) -> Statement? {
+        let op: BinaryNode.Operator, read: Expression, number: Double, operand: Expression?, line: Int
+        switch assignment.value {
+        case let node as NumberBinaryNode: (op, read, number, operand, line) = (node.op, node.left, node.right, nil, node.line)
+        case let node as BinaryNode: (op, read, number, operand, line) = (node.op, node.left, 0, node.right, node.line)
+        default: return nil
+        }
+        guard op.isArithmetic, let field = read as? PlacePropertyGetNode, field.symbol == assignment.symbol,
+              field.object.isSameVariable(as: assignment.object)
+        else { return nil }
+        return FieldUpdateStatement(assignment.object, name: assignment.name, symbol: assignment.symbol, op,
+                                    number: number, operand: operand, operatorLine: line, general: general)
     }
 
     /// Statements in sequence: a block of one statement runs as that statement, for running a block

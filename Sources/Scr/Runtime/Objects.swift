@@ -320,6 +320,22 @@ package class Instance: CollectedObject {
         klass.fieldPosition(symbol).flatMap { self[$0] }
     }
 
+    /// The number the field at `position` holds, read where it lies; nil if it holds something else
+    /// or is not set. (Through the subscript, the field is copied out first: a call, and a retain
+    /// when it holds an object.)
+    @inline(__always)
+    final func number(at position: Int) -> Double? {
+        switch position {
+        case 0: if case .number(let number)? = field0 { return number }
+        case 1: if case .number(let number)? = field1 { return number }
+        default:
+            if position - 2 < Int(extraCapacity), case .number(let number)? = extraFields.unsafelyUnwrapped[position - 2] {
+                return number
+            }
+        }
+        return nil
+    }
+
     final func setField(_ symbol: Int, _ value: Value) {
         self[klass.addField(symbol)] = value
     }

@@ -115,6 +115,73 @@ final class PropertySetStatement: Statement {
     }
 }
 
+/// `v.f = v.f op operand;` with `v` a slot local or a global and `op` arithmetic: a counter or an
+/// accumulator in a field (`this.count = this.count + 1`). While the field holds a number, it is read
+/// where the instance keeps it and the result stored over it, with no node called for the read, the
+/// operation or the store; the operand, a number literal or any expression, is evaluated after the
+/// field is read, as on the general path. A field that does not hold a number (or is missing, or
+/// `v` no instance) takes the `PropertySetStatement` kept in `general` before anything is evaluated;
+/// an operand that is no number is combined as `BinaryNode` combines values, errors and all. The
+/// operand cannot assign `v` (`PlacePropertySetNode`'s precondition), so `v` keeps the instance alive.
+/// See docs/internals.md, "Node shapes".
+final class FieldUpdateStatement: Statement {
+    let place: VariablePlace
+    let name: Token
+    let symbol: Int
+    let op: BinaryNode.Operator
+    /// The operand: a number literal, or the expression in `operand`.
+    let number: Double
+    let operand: Expression?
+    /// `operand`, called without a retain and a release (`if let` would copy it).
+    private let unretainedOperand: Unmanaged<Expression>?
+    /// The operator's line, for the error of an operand that is no number.
+    let operatorLine: Int
+    let general: PropertySetStatement
+    // Unchecked exclusivity: confined to the executor; updated without calling out.
+    @exclusivity(unchecked) private var cache = FieldCache()
+
+    init(_ place: VariablePlace, name: Token, symbol: Int, _ op: BinaryNode.Operator, number: Double,
+         operand: Expression?, operatorLine: Int, general: PropertySetStatement) {
+        precondition(op.isArithmetic)
+        self.place = place
+        self.name = name
+        self.symbol = symbol
+        self.op = op
+        self.number = number
+        self.operand = operand
+        unretainedOperand = operand.map(Unmanaged.passUnretained)
+        self.operatorLine = operatorLine
+        self.general = general
+        super.init(line: general.line)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? {
+        guard let instance = place.instance(in: frame) else { return try general.exec(frame) }
+        return try instance._withUnsafeGuaranteedRef { try update($0, frame) }
+    }
+
+    @inline(__always)
+    private func update(_ instance: Instance, _ frame: Frame) throws -> Value? {
+        guard let position = cache.position(of: symbol, in: instance.klass), let x = instance.number(at: position)
+        else { return try general.exec(frame) }
+        guard let operand = unretainedOperand else {
+            instance[position] = op.apply(x, number)
+            return nil
+        }
+        let y = try operand._withUnsafeGuaranteedRef { try $0.eval(frame) }
+        if case .number(let y) = y {
+            instance[position] = op.apply(x, y)
+        } else {
+            instance[position] = try op.apply(.number(x), y, line: operatorLine)
+        }
+        return nil
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["\(place)", name.lexeme, "\(op)", operand.map { dump.expression($0) } ?? Value.number(number).description]
+    }
+}
+
 /// `print expression;`
 final class PrintStatement: Statement {
     let runtime: Runtime
