@@ -82,7 +82,7 @@ struct FrameStack: ~Copyable {
 
     /// Releases every frame pushed since `mark`. A slot that holds nil, a boolean or a number has
     /// nothing to release and is skipped without the call that destroying a `Value` makes (fib: two
-    /// such calls a call of `fib`, −6% instructions; docs/internals.md, "Variables and frames").
+    /// such calls a call of `fib`, −3.5% instructions; docs/internals.md, "Variables and frames").
     @inline(__always)
     mutating func pop(to mark: Mark) {
         var slot = values + mark.values

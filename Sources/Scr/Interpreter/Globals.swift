@@ -15,10 +15,10 @@ final class Globals {
         try cell.withMemoryRebound(to: Value.self, capacity: 1, body)
     }
 
-    /// Stores `value` in `cell`: every assignment of a global goes through here. A function that a
-    /// running call borrowed from a global (`GlobalCallNode`, which does not retain it) is not
-    /// released by the assignment, which may drop its last reference, but retires: it holds itself
-    /// until the last call that borrowed it returns.
+    /// Stores `value` in `cell`: every assignment of a global goes through here. A function, class or
+    /// native that a running call borrowed from a global (`GlobalCallNode`, which does not retain it)
+    /// is not released by the assignment, which may drop its last reference, but retires: it holds
+    /// itself until the last call that borrowed it returns (see `BorrowableCallee`).
     @inline(__always)
     static func store(_ value: consuming Value?, in cell: Cell) {
         switch cell.pointee {
