@@ -85,13 +85,18 @@ extension Runtime {
         case .class(let klass):
             return try instantiate(klass, arguments, line: line)
         case .native(let native):
-            guard native.arity.contains(arguments.count) else {
-                throw ScriptError(arityMessage(native.arity, arguments.count), line: line, class: .typeError)
-            }
-            return try native.body(arguments, CallContext(runtime: self, line: line, location: location))
+            return try callNative(native, arguments, line: line, location: location)
         default:
             throw ScriptError("Can only call functions and classes.", line: line, class: .typeError)
         }
+    }
+
+    /// Calls a native with evaluated arguments.
+    func callNative(_ native: NativeFunction, _ arguments: [Value], line: Int, location: CodeLocation?) throws -> Value {
+        guard native.arity.contains(arguments.count) else {
+            throw ScriptError(arityMessage(native.arity, arguments.count), line: line, class: .typeError)
+        }
+        return try native.body(arguments, CallContext(runtime: self, line: line, location: location))
     }
 
     /// Calls a native of one argument without the argument array (`DirectCallNode`). Out of line: the

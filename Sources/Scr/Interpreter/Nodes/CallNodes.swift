@@ -105,7 +105,7 @@ class DirectCallNode: CallNode, ArgumentArrayCallSite {
 
     /// A call of an async function with the right number of arguments: its arguments go straight into
     /// the frame of the coroutine the call makes.
-    private func coroutine(_ closure: Closure, _ frame: Frame) throws -> Value {
+    final func coroutine(_ closure: Closure, _ frame: Frame) throws -> Value {
         let heap = HeapFrame(closure.code, captures: closure.captures)
         for i in arguments.indices { heap.frame[i + 1] = try arguments.with(i) { try $0.eval(frame) } }
         return runtime.coroutine(closure, heap)
@@ -120,10 +120,10 @@ class DirectCallNode: CallNode, ArgumentArrayCallSite {
 }
 
 /// `name(arguments)` where `name` is a global, as most calls are (`fib(n - 1)`, `Point(x, y)`,
-/// `len(xs)`): a synchronous function or a class of the right arity, or a native of one argument, is
-/// called borrowed from the global's cell, without the retain and release that reading it into a value
-/// costs (see `BorrowableCallee`; fib −16% instructions). Any other callee, and an undefined name,
-/// take `DirectCallNode`'s path.
+/// `len(xs)`): a function or a class of the right arity, or a native, is called borrowed from the
+/// global's cell, without the retain and release that reading it into a value costs (see
+/// `BorrowableCallee`; fib −16% instructions). Any other callee, a wrong number of arguments, and an
+/// undefined name take `DirectCallNode`'s path.
 final class GlobalCallNode: DirectCallNode {
     let cell: Globals.Cell
 
@@ -150,11 +150,26 @@ final class GlobalCallNode: DirectCallNode {
         return try callOtherGlobal(frame)
     }
 
-    /// A class or a native of one argument, borrowed too; anything else as `DirectCallNode` calls it.
-    /// Out of line, so that `eval`, on the native stack once per level of nested calls, stays as small
-    /// as for functions alone (fib: 2% more instructions with the native's test in `eval`).
+    /// An async function, a class or a native, borrowed too; anything else (and a wrong number of
+    /// arguments) as `DirectCallNode` calls it. Out of line, so that `eval`, on the native stack once
+    /// per level of nested calls, stays as small as for functions alone (fib: 2% more instructions
+    /// with the native's test in `eval`).
     @inline(never)
     private func callOtherGlobal(_ frame: Frame) throws -> Value {
+        if let function = Globals.unretainedFunction(in: cell),
+           function._withUnsafeGuaranteedRef({ $0.code.arity == arguments.count }) {
+            // An async function: its coroutine, made with the arguments, retains it.
+            function.beginBorrowing()
+            let result: Value
+            do {
+                result = try function._withUnsafeGuaranteedRef { try coroutine($0, frame) }
+            } catch {
+                function.endBorrowing()
+                throw error
+            }
+            function.endBorrowing()
+            return result
+        }
         if let klass = Globals.unretainedClass(in: cell), let initializer = initializer(of: klass) {
             klass.beginBorrowing()
             let result: Value
@@ -167,22 +182,28 @@ final class GlobalCallNode: DirectCallNode {
             klass.endBorrowing()
             return result
         }
-        if arguments.count == 1, let native = Globals.unretainedNative(in: cell),
-           native._withUnsafeGuaranteedRef({ $0.hasUnary }) {
-            return try callUnary(native, frame)
-        }
+        if let native = Globals.unretainedNative(in: cell) { return try callNative(native, frame) }
         return try super.eval(frame)
     }
 
-    /// `len(xs)`, `str(x)`: as `DirectCallNode.callOther` calls a native of one argument, borrowed.
+    /// `len(xs)`, `sleep(0)`, `spawn(f())`: as `DirectCallNode.callOther` calls a native (one of one
+    /// argument made with `NativeFunction(_:unary:)` without the argument array), borrowed.
     @inline(__always)
-    private func callUnary(_ native: Unmanaged<NativeFunction>, _ frame: Frame) throws -> Value {
+    private func callNative(_ native: Unmanaged<NativeFunction>, _ frame: Frame) throws -> Value {
         native.beginBorrowing()
         let result: Value
         do {
-            let argument = try arguments.with(0) { try $0.eval(frame) }
-            result = try native._withUnsafeGuaranteedRef {
-                try runtime.callUnary($0, argument, line: line, location: location)
+            if arguments.count == 1, native._withUnsafeGuaranteedRef({ $0.hasUnary }) {
+                let argument = try arguments.with(0) { try $0.eval(frame) }
+                result = try native._withUnsafeGuaranteedRef {
+                    try runtime.callUnary($0, argument, line: line, location: location)
+                }
+            } else {
+                result = try withArgumentArray(frame) { arguments in
+                    try native._withUnsafeGuaranteedRef {
+                        try runtime.callNative($0, arguments, line: line, location: location)
+                    }
+                }
             }
         } catch {
             native.endBorrowing()
