@@ -95,12 +95,20 @@ class DirectCallNode: CallNode, ArgumentArrayCallSite {
     /// AddressSanitizer and NestingTests overflowed the stack; with this out of line it is 832.
     @inline(never)
     private func callOther(_ callee: Value, _ frame: Frame) throws -> Value {
-        if arguments.count == 1, let native = callee.unretainedNative, native._withUnsafeGuaranteedRef({ $0.hasUnary }) {
-            let argument = try arguments.with(0) { try $0.eval(frame) }
-            // The callee, which the caller holds, keeps the native alive.
-            return try native._withUnsafeGuaranteedRef { try runtime.callUnary($0, argument, line: line, location: location) }
-        }
+        // The callee, which the caller holds, keeps the native alive.
+        if let native = callee.unretainedNative { return try native._withUnsafeGuaranteedRef { try callNative($0, frame) } }
         return try withArgumentArray(frame) { try runtime.call(callee, $0, line: line, location: location) }
+    }
+
+    /// Calls a native with this call's arguments: one of one argument made with
+    /// `NativeFunction(_:unary:)` without the argument array, the others through one.
+    @inline(__always)
+    final func callNative(_ native: NativeFunction, _ frame: Frame) throws -> Value {
+        if arguments.count == 1, native.hasUnary {
+            let argument = try arguments.with(0) { try $0.eval(frame) }
+            return try runtime.callUnary(native, argument, line: line, location: location)
+        }
+        return try withArgumentArray(frame) { try runtime.callNative(native, $0, line: line, location: location) }
     }
 
     /// A call of an async function with the right number of arguments: its arguments go straight into
@@ -182,29 +190,17 @@ final class GlobalCallNode: DirectCallNode {
             klass.endBorrowing()
             return result
         }
-        if let native = Globals.unretainedNative(in: cell) { return try callNative(native, frame) }
+        if let native = Globals.unretainedNative(in: cell) { return try callBorrowedNative(native, frame) }
         return try super.eval(frame)
     }
 
-    /// `len(xs)`, `sleep(0)`, `spawn(f())`: as `DirectCallNode.callOther` calls a native (one of one
-    /// argument made with `NativeFunction(_:unary:)` without the argument array), borrowed.
+    /// `len(xs)`, `sleep(0)`, `spawn(f())`: a native, called as `DirectCallNode` calls one, borrowed.
     @inline(__always)
-    private func callNative(_ native: Unmanaged<NativeFunction>, _ frame: Frame) throws -> Value {
+    private func callBorrowedNative(_ native: Unmanaged<NativeFunction>, _ frame: Frame) throws -> Value {
         native.beginBorrowing()
         let result: Value
         do {
-            if arguments.count == 1, native._withUnsafeGuaranteedRef({ $0.hasUnary }) {
-                let argument = try arguments.with(0) { try $0.eval(frame) }
-                result = try native._withUnsafeGuaranteedRef {
-                    try runtime.callUnary($0, argument, line: line, location: location)
-                }
-            } else {
-                result = try withArgumentArray(frame) { arguments in
-                    try native._withUnsafeGuaranteedRef {
-                        try runtime.callNative($0, arguments, line: line, location: location)
-                    }
-                }
-            }
+            result = try native._withUnsafeGuaranteedRef { try callNative($0, frame) }
         } catch {
             native.endBorrowing()
             throw error
