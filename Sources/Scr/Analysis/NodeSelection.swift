@@ -39,7 +39,7 @@ struct NodeSelection {
         guard specialize else { return nil }
         switch node {
         case let local as SlotGetNode: return .slot(local.slot)
-        case let global as GlobalGetNode: return .global(global.cell, name: global.name)
+        case let global as GlobalGetNode: return .global(global.cell, line: global.name.line)
         default: return nil
         }
     }
@@ -168,7 +168,7 @@ struct NodeSelection {
         let target: VariablePlace
         switch assignment {
         case let local as SlotSetNode: target = .slot(local.slot)
-        case let global as GlobalSetNode: target = .global(global.cell, name: global.name)
+        case let global as GlobalSetNode: target = .global(global.cell, line: global.name.line)
         default: return nil
         }
         let op: BinaryNode.Operator, operand: NumberUpdateStatement.Operand, read: VariablePlace
@@ -207,7 +207,7 @@ struct NodeSelection {
         case let test as SlotNumberBinaryNode where test.slot == slot:
             (comparison, limit) = (test.op, .number(test.right))
         case let test as PlacesBinaryNode where test.left.isSameVariable(as: .slot(slot)):
-            (comparison, limit) = (test.op, .place(test.right))
+            (comparison, limit) = (test.op, CountingLoopStatement.Limit(test.right))
         default:
             return general()
         }

@@ -5,6 +5,14 @@
 final class Globals {
     typealias Cell = UnsafeMutablePointer<Value?>
 
+    /// What a page holds for each global: the cell, and the name beside it, so that a node holding
+    /// only the cell can still name the global in an error (`name(of:)`) — a place that carried the
+    /// name was 64 bytes, which the nodes holding one copied to read it (see `VariablePlace`).
+    private struct Entry {
+        var value: Value?
+        let name: String
+    }
+
     private static let pageSize = 256
 
     /// Calls `body` with the value of a defined global where it lies, to read without copying it out
@@ -51,9 +59,14 @@ final class Globals {
         return nil
     }
 
+    /// The name of the global whose cell this is.
+    static func name(of cell: Cell) -> String {
+        UnsafeMutableRawPointer(cell).assumingMemoryBound(to: Entry.self).pointee.name
+    }
+
     private(set) var names: [String] = []
     private var cells: [String: Cell] = [:]
-    private var pages: [Cell] = []
+    private var pages: [UnsafeMutablePointer<Entry>] = []
     private var used = Globals.pageSize
 
     deinit {
@@ -66,12 +79,15 @@ final class Globals {
     func cell(for name: String) -> Cell {
         if let cell = cells[name] { return cell }
         if used == Globals.pageSize {
-            pages.append(Cell.allocate(capacity: Globals.pageSize))
+            pages.append(.allocate(capacity: Globals.pageSize))
             used = 0
         }
-        let cell = pages[pages.count - 1] + used
-        cell.initialize(to: nil)
+        let entry = pages[pages.count - 1] + used
+        entry.initialize(to: Entry(value: nil, name: name))
         used += 1
+        // The value is the entry's first field: the cell is the entry's address (`name(of:)`).
+        let cell = entry.pointer(to: \.value)!
+        precondition(UnsafeMutableRawPointer(cell) == UnsafeMutableRawPointer(entry))
         cells[name] = cell
         names.append(name)
         return cell

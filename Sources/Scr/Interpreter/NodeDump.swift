@@ -78,7 +78,7 @@ extension VariablePlace: CustomStringConvertible {
     var description: String {
         switch self {
         case .slot(let slot): "slot \(slot)"
-        case .global(_, let name): "global \(name.lexeme)"
+        case .global(let cell, _): "global \(Globals.name(of: cell))"
         }
     }
 }

@@ -131,7 +131,11 @@ public final class ScriptError: Error, @unchecked Sendable {
 
     /// Reading or assigning a global that no declaration has defined.
     static func undefinedVariable(_ name: Token) -> ScriptError {
-        ScriptError("Undefined variable '\(name.lexeme)'.", line: name.line, class: .nameError)
+        undefinedVariable(name.lexeme, line: name.line)
+    }
+
+    static func undefinedVariable(_ name: String, line: Int) -> ScriptError {
+        ScriptError("Undefined variable '\(name)'.", line: line, class: .nameError)
     }
 
     static func stopped(line: Int) -> ScriptError {
