@@ -209,8 +209,10 @@ struct InspectionTests {
         _ = try await session.enter(function: "counter")
         #expect(session.prompt == "closure bump()>>> ")
         try await run(session, "count = 5")
+        // `start`, which nothing assigns, is captured by value: assigning it changes the closure's copy.
+        try await run(session, "start = 1000")
         await session.leave()
-        #expect(try await run(session, "counter()") == "106")
+        #expect(try await run(session, "counter()") == "1006")
         await #expect(throws: InspectionError.self) { try await session.enter(function: "clock") }
         await #expect(throws: InspectionError.self) { try await session.enter(task: 999) }
     }

@@ -17,6 +17,13 @@ final class FunctionScope {
     /// Every local in a box, as jlox's environments hold every variable: the generic representation
     /// (see `NodeSelection`).
     private let boxesEveryLocal: Bool
+    /// Names that some assignment in the function, or in a function nested in it, has for target
+    /// (a superset, by name); computed only where parameters may be captured by value.
+    private let assignedNames: Set<String>
+    /// Whether any parameter can be captured by value (`capturesByValue`).
+    private let capturesByValueAllowed: Bool
+    /// The slots of parameters (and the receiver) that inner functions capture by value.
+    private var slotsCapturedByValue = Set<Int>()
 
     private var blocks: [[String: Local]] = []
     /// How many loops enclose the code being analysed, in this function: `break` and `continue`
@@ -42,7 +49,22 @@ final class FunctionScope {
         self.kind = kind
         self.isAsync = isAsync
         boxesEveryLocal = innerNames == nil
-        namesUsedByInnerFunctions = innerNames?.usedByFunctions(in: body) ?? []
+        let usedByInnerFunctions = innerNames?.usedByFunctions(in: body) ?? []
+        namesUsedByInnerFunctions = usedByInnerFunctions
+        // On the generic nodes (no `innerNames`) nothing is used by inner functions: all boxed.
+        capturesByValueAllowed = kind != .script && !isAsync && !usedByInnerFunctions.isEmpty
+            && !usedByInnerFunctions.contains(InnerNames.everything)
+        assignedNames = capturesByValueAllowed ? innerNames?.assigned(in: body) ?? [] : []
+    }
+
+    /// Whether inner functions capture the parameter (or receiver) `name` by value instead of in a
+    /// box: the function is synchronous, so no REPL can open on its frame while it is suspended (an
+    /// `await repl()` in an inner function makes every local boxed), and no assignment anywhere in
+    /// it names the variable, so the value a closure copies when it is made is the variable's value
+    /// for good. A call then makes no box (closures −20% instructions; docs/internals.md, "Captures
+    /// by value").
+    private func capturesByValue(_ name: String) -> Bool {
+        capturesByValueAllowed && !assignedNames.contains(name)
     }
 
     /// Whether a local named `name` lives in a box.
@@ -98,7 +120,15 @@ final class FunctionScope {
         nextSlot = max(nextSlot, slot + 1)
         slotCount = max(slotCount, nextSlot)
         guard blocks[blocks.count - 1][name] == nil else { return nil }
-        let location = isBoxed(name) ? newBox() : .slot(slot)
+        let location: VariableLocation
+        if !isBoxed(name) {
+            location = .slot(slot)
+        } else if capturesByValue(name) {
+            location = .slot(slot)
+            slotsCapturedByValue.insert(slot)
+        } else {
+            location = newBox()
+        }
         blocks[blocks.count - 1][name] = Local(location: location, isDefined: true)
         variables.append(FunctionCode.Variable(name: name, location: location, lines: line...Int.max))
         return location
@@ -106,7 +136,15 @@ final class FunctionScope {
 
     /// Declares the receiver (`this`) of a method: always slot 0, boxed too if inner functions use it.
     func declareReceiver(line: Int) -> VariableLocation {
-        let location = isBoxed("this") ? newBox() : .slot(0)
+        let location: VariableLocation
+        if !isBoxed("this") {
+            location = .slot(0)
+        } else if capturesByValue("this") {
+            location = .slot(0)
+            slotsCapturedByValue.insert(0)
+        } else {
+            location = newBox()
+        }
         blocks[blocks.count - 1]["this"] = Local(location: location, isDefined: true)
         variables.append(FunctionCode.Variable(name: "this", location: location, lines: line...Int.max))
         return location
@@ -180,8 +218,12 @@ final class FunctionScope {
         switch outer {
         case .box(let index): source = .box(index)
         case .capture(let index): source = .capture(index)
-        case .slot, .global:
-            preconditionFailure("a local used by an inner function is always boxed")
+        case .slot(let slot):
+            precondition(enclosing.slotsCapturedByValue.contains(slot),
+                         "a local used by an inner function is boxed or captured by value")
+            source = .slot(slot)
+        case .global:
+            preconditionFailure("a global is not captured")
         }
         captureSources.append(source)
         captureIndex[name] = captureSources.count - 1

@@ -14,6 +14,17 @@ final class InnerNames {
 
     /// The free names of each function seen, by the offset of its name in the source.
     private var freeNames: [Int: Set<String>] = [:]
+    /// The names each function seen assigns, at any depth (its own locals' too), by the same key.
+    private var assignedNames: [Int: Set<String>] = [:]
+
+    /// The names that an assignment in `body`, or in a function nested in it at any depth, has for
+    /// target. By name, whatever declaration the assignment resolves to: a superset, as
+    /// `FunctionScope` needs to capture by value only variables that nothing assigns.
+    func assigned(in body: [Stmt]) -> Set<String> {
+        var walk = FreeNames(innerNames: self)
+        walk.body(body)
+        return walk.assigned
+    }
 
     /// The names that functions nested in `body` (at any depth) use free.
     func usedByFunctions(in body: [Stmt]) -> Set<String> {
@@ -61,7 +72,14 @@ final class InnerNames {
         var walk = FreeNames(innerNames: self)
         walk.function(function, isMethod: isMethod)
         freeNames[key] = walk.names
+        assignedNames[key] = walk.assigned
         return walk.names
+    }
+
+    /// The names `function`, or a function nested in it, assigns.
+    fileprivate func assigned(by function: FunctionDecl, isMethod: Bool = false) -> Set<String> {
+        _ = free(function, isMethod: isMethod)
+        return assignedNames[function.name.offset] ?? []
     }
 }
 
@@ -71,6 +89,8 @@ final class InnerNames {
 private struct FreeNames {
     let innerNames: InnerNames
     private(set) var names = Set<String>()
+    /// Every name an assignment in the function (nested functions included) has for target.
+    private(set) var assigned = Set<String>()
     private var scopes: [Set<String>] = []
 
     init(innerNames: InnerNames) {
@@ -83,6 +103,11 @@ private struct FreeNames {
         scopes.removeLast()
     }
 
+    /// A body walked for what it assigns (`InnerNames.assigned(in:)`).
+    mutating func body(_ statements: [Stmt]) {
+        scope(statements)
+    }
+
     /// The methods of a class. A subclass declares `super` in the function that declares the class:
     /// `superIsOwn` says whether that is the function being walked (not the body that `InnerNames`
     /// collects for).
@@ -92,6 +117,7 @@ private struct FreeNames {
         if declaresSuper { scopes.append(["super"]) }
         for method in declaration.methods {
             for name in innerNames.free(method, isMethod: true) { use(name) }
+            assigned.formUnion(innerNames.assigned(by: method, isMethod: true))
         }
         if declaresSuper { scopes.removeLast() }
     }
@@ -133,6 +159,7 @@ private struct FreeNames {
         case .function(let function):
             declare(function.name.lexeme)
             for name in innerNames.free(function) { use(name) }
+            assigned.formUnion(innerNames.assigned(by: function))
         case .class(let declaration):
             declare(declaration.name.lexeme)
             methods(of: declaration, superIsOwn: true)
@@ -156,6 +183,7 @@ private struct FreeNames {
         case .variable(let name): use(name.lexeme)
         case .assign(let name, let value):
             use(name.lexeme)
+            assigned.insert(name.lexeme)
             expression(value)
         case .this: use("this")
         case .superGet:
@@ -181,6 +209,7 @@ private struct FreeNames {
             for argument in arguments { expression(argument) }
         case .function(let function):
             for name in innerNames.free(function) { use(name) }
+            assigned.formUnion(innerNames.assigned(by: function))
         case .list(_, let elements), .interpolation(_, let elements):
             for element in elements { expression(element) }
         case .map(_, let entries):

@@ -10,7 +10,7 @@
 struct Frame {
     let slots: UnsafeMutablePointer<Value>
     let boxes: UnsafeMutablePointer<Box?>
-    let captures: UnsafeMutablePointer<Box>
+    let captures: UnsafeMutablePointer<Capture>
 
     @inline(__always)
     subscript(slot: Int) -> Value {
@@ -26,8 +26,19 @@ struct Frame {
     @inline(__always)
     func declareBox(_ index: Int, _ box: Box) { boxes[index] = box }
 
+    /// The value of a variable the running closure captured.
     @inline(__always)
-    func capture(_ index: Int) -> Box { captures[index] }
+    func captured(_ index: Int) -> Value { captures[index].value }
+
+    /// Assigns a variable the running closure captured: its box, or, for one captured by value (which
+    /// only the REPL assigns: `.enter f`), the closure's copy.
+    @inline(__always)
+    func assignCaptured(_ index: Int, _ value: consuming Value) {
+        switch captures[index] {
+        case .shared(let box): box.value = value
+        case .value: captures[index] = .value(value)
+        }
+    }
 }
 
 /// The frames of synchronous calls, in two contiguous stacks (values and boxes) that are reserved
@@ -59,7 +70,7 @@ struct FrameStack: ~Copyable {
     /// A fresh frame for `code`, with every slot from `firstNil` on nil: the caller initializes the
     /// ones before (the receiver and arguments), which then need not be destroyed first.
     @inline(__always)
-    mutating func push(_ code: FunctionCode, captures: UnsafeMutablePointer<Box>, firstNil: Int, line: Int)
+    mutating func push(_ code: FunctionCode, captures: UnsafeMutablePointer<Capture>, firstNil: Int, line: Int)
         throws -> Frame
     {
         guard valueTop + code.slotCount <= FrameStack.valueCapacity,
@@ -76,7 +87,7 @@ struct FrameStack: ~Copyable {
     }
 
     /// The frame of `code` pushed at `mark`, the last one pushed (to copy it before it is popped).
-    func frame(at mark: Mark, captures: UnsafeMutablePointer<Box>) -> Frame {
+    func frame(at mark: Mark, captures: UnsafeMutablePointer<Capture>) -> Frame {
         Frame(slots: values + mark.values, boxes: boxes + mark.boxes, captures: captures)
     }
 
@@ -105,7 +116,7 @@ final class HeapFrame {
     /// How many captures the frame owns: only a copy (`init(copying:of:)`) owns them.
     private let ownedCaptures: Int?
 
-    init(_ code: FunctionCode, captures: UnsafeMutablePointer<Box>) {
+    init(_ code: FunctionCode, captures: UnsafeMutablePointer<Capture>) {
         slotCount = code.slotCount
         boxCount = code.boxCount
         let slots = Buffer.allocate(Value.self, capacity: slotCount)
@@ -127,7 +138,7 @@ final class HeapFrame {
         slots.initialize(from: frame.slots, count: slotCount)
         let boxes = Buffer.allocate(Box?.self, capacity: boxCount)
         boxes.initialize(from: frame.boxes, count: boxCount)
-        let captures = Buffer.allocate(Box.self, capacity: captureCount)
+        let captures = Buffer.allocate(Capture.self, capacity: captureCount)
         captures.initialize(from: frame.captures, count: captureCount)
         self.frame = Frame(slots: slots, boxes: boxes, captures: captures)
     }

@@ -8,6 +8,8 @@ final class FunctionCode {
     enum CaptureSource {
         /// A box of the frame that creates the closure.
         case box(Int)
+        /// A slot of the frame that creates the closure, whose value is captured (see `Capture`).
+        case slot(Int)
         /// A capture of the closure whose frame creates this one.
         case capture(Int)
     }

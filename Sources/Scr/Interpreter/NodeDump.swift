@@ -50,11 +50,17 @@ struct NodeDump {
 
     private mutating func function(_ code: FunctionCode) {
         let header = "\(code.isAsync ? "async " : "")\(code.kind) \(code.name)(arity \(code.arity), slots "
-            + "\(code.slotCount), boxes \(code.boxCount), captures \(code.captureSources.count))"
+            + "\(code.slotCount), boxes \(code.boxCount), captures \(code.captureSources.count)\(byValue(code)))"
         lines.append("\(String(code.line).leftPadded(to: 4)) \(String(repeating: "  ", count: depth))\(header)")
         depth += 1
         statement(code.body)
         depth -= 1
+    }
+
+    /// How many of a function's captures are by value, when some are (see `Capture`).
+    private func byValue(_ code: FunctionCode) -> String {
+        let count = code.captureSources.count { if case .slot = $0 { true } else { false } }
+        return count == 0 ? "" : " (\(count) by value)"
     }
 
     private static func format(_ node: AnyObject, _ fields: [String]) -> String {

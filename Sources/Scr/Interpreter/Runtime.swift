@@ -10,7 +10,7 @@ final class Runtime {
     // Unchecked exclusivity: every call pushes and pops it, on the executor, without calling out.
     @exclusivity(unchecked) var stack = FrameStack()
     /// Captures of code that has none (top-level inputs).
-    let noCaptures = UnsafeMutablePointer<Box>.allocate(capacity: 1)
+    let noCaptures = UnsafeMutablePointer<Capture>.allocate(capacity: 1)
     let executor: ScriptExecutor
     /// Whether analysis picks specialised nodes (see `NodeSelection`).
     let specializesNodes: Bool

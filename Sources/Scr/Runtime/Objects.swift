@@ -16,11 +16,30 @@ final class Box: CollectedObject {
     override func clearReferences() { value = .nil }
 }
 
+/// What a closure holds of a variable it captured. A variable that some code may assign is shared:
+/// the closure holds its box, as the function that declared it and the other closures made there
+/// do. A variable nothing assigns after its declaration — a parameter of a synchronous function
+/// that no code assigns, `this` — is captured by value, with no box made for it at each call
+/// (`FunctionScope.capturesByValue`; docs/internals.md, "Captures by value").
+enum Capture {
+    case shared(Box)
+    case value(Value)
+
+    /// The variable's value.
+    @inline(__always)
+    var value: Value {
+        switch self {
+        case .shared(let box): box.value
+        case .value(let value): value
+        }
+    }
+}
+
 /// A function value: analysed code plus the variables it captured. The captures are in a buffer of
 /// their own so that a frame can point at them without reference counting.
 package final class Closure: CollectedObject, BorrowableCallee {
     let code: FunctionCode
-    let captures: UnsafeMutablePointer<Box>
+    let captures: UnsafeMutablePointer<Capture>
     // Unchecked exclusivity: counted on the executor around calls, never while another access is open.
     @exclusivity(unchecked) var borrowingCalls = 0
     @exclusivity(unchecked) var retiredWhileBorrowed: Closure?
@@ -28,11 +47,12 @@ package final class Closure: CollectedObject, BorrowableCallee {
     /// A closure of `code` made in `frame`, which holds what it captures.
     init(code: FunctionCode, capturingFrom frame: Frame) {
         self.code = code
-        captures = Buffer.allocate(Box.self, capacity: code.captureSources.count)
+        captures = Buffer.allocate(Capture.self, capacity: code.captureSources.count)
         for (index, source) in code.captureSources.enumerated() {
             switch source {
-            case .box(let box): (captures + index).initialize(to: frame.box(box))
-            case .capture(let capture): (captures + index).initialize(to: frame.capture(capture))
+            case .box(let box): (captures + index).initialize(to: .shared(frame.box(box)))
+            case .slot(let slot): (captures + index).initialize(to: .value(frame[slot]))
+            case .capture(let capture): (captures + index).initialize(to: frame.captures[capture])
             }
         }
     }
@@ -49,14 +69,24 @@ package final class Closure: CollectedObject, BorrowableCallee {
         if Teardown.enter() {
             captures.destroy(count: code.captureSources.count)
         } else {
-            for index in 0..<code.captureSources.count { Teardown.collect((captures + index).move()) }
+            for index in 0..<code.captureSources.count {
+                switch (captures + index).move() {
+                case .shared(let box): Teardown.collect(box)
+                case .value(let value): Teardown.collect(value)
+                }
+            }
         }
         Buffer.deallocate(captures)
         Teardown.leave()
     }
 
     override func forEachReference(_ visit: inout Traversal) {
-        for index in 0..<code.captureSources.count { visit.visit(captures[index]) }
+        for index in 0..<code.captureSources.count {
+            switch captures[index] {
+            case .shared(let box): visit.visit(box)
+            case .value(let value): visit.visit(value)
+            }
+        }
     }
 }
 

@@ -11,7 +11,7 @@ enum VariableLocation {
         switch self {
         case .slot(let slot): frame[slot] = value
         case .box(let index): frame.declareBox(index, runtime.track(Box(value)))
-        case .capture(let index): frame.capture(index).value = value
+        case .capture(let index): frame.assignCaptured(index, value)
         case .global(let cell): Globals.store(value, in: cell)
         }
     }
@@ -21,7 +21,7 @@ enum VariableLocation {
         switch self {
         case .slot(let slot): frame[slot] = value
         case .box(let index): frame.box(index).value = value
-        case .capture(let index): frame.capture(index).value = value
+        case .capture(let index): frame.assignCaptured(index, value)
         case .global(let cell): Globals.store(value, in: cell)
         }
     }
@@ -30,7 +30,7 @@ enum VariableLocation {
         switch self {
         case .slot(let slot): frame[slot]
         case .box(let index): frame.box(index).value
-        case .capture(let index): frame.capture(index).value
+        case .capture(let index): frame.captured(index)
         case .global(let cell): cell.pointee
         }
     }
@@ -74,7 +74,7 @@ final class BoxGetNode: Expression {
 final class CaptureGetNode: Expression {
     let index: Int
     init(_ index: Int) { self.index = index }
-    override func eval(_ frame: Frame) throws -> Value { frame.capture(index).value }
+    override func eval(_ frame: Frame) throws -> Value { frame.captured(index) }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
         ["capture \(index)"]
@@ -163,7 +163,7 @@ final class CaptureSetNode: AssignmentNode {
         self.index = index
         super.init(value: value)
     }
-    override func store(_ value: consuming Value, _ frame: Frame) throws { frame.capture(index).value = value }
+    override func store(_ value: consuming Value, _ frame: Frame) throws { frame.assignCaptured(index, value) }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
         ["capture \(index)", dump.expression(value)]
