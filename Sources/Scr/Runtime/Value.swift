@@ -55,6 +55,13 @@ package enum Value {
         return nil
     }
 
+    /// The instance the value holds, unretained: the value keeps it alive. Nil for other values.
+    @inline(__always)
+    var unretainedInstance: Unmanaged<Instance>? {
+        if case .instance(let instance) = self { return Unmanaged.passUnretained(instance) }
+        return nil
+    }
+
     /// The string the value holds, unretained: the value keeps it alive. Nil for other values.
     @inline(__always)
     var unretainedString: Unmanaged<StringObject>? {

