@@ -23,7 +23,13 @@ extension Runtime {
             error.arrive(at: line)
             throw error
         }
-        if code.kind == .initializer { return frame[0] }
+        if code.kind == .initializer {
+            // The receiver is moved out of the frame, which is popped next: a copy cost a retain here
+            // and a release there, and the caller made the instance (`instantiate`) hands it over.
+            let receiver = frame.slots.move()
+            frame.slots.initialize(to: .nil)
+            return receiver
+        }
         return result ?? .nil
     }
 
@@ -132,13 +138,14 @@ extension Runtime {
     }
 
     private func instantiate(_ klass: ClassObject, _ arguments: [Value], line: Int) throws -> Value {
-        let instance = Value.instance(makeInstance(klass))
+        // The initializer hands back the receiver it was given (`run`).
         if let initializer = klass.initializer {
-            _ = try callClosure(initializer, receiver: instance, arguments, line: line)
-        } else if !arguments.isEmpty {
+            return try callClosure(initializer, receiver: .instance(makeInstance(klass)), arguments, line: line)
+        }
+        guard arguments.isEmpty else {
             throw ScriptError(arityMessage(0...0, arguments.count), line: line, class: .typeError)
         }
-        return instance
+        return .instance(makeInstance(klass))
     }
 
     func arityMessage(_ arity: ClosedRange<Int>, _ count: Int) -> String {

@@ -121,9 +121,9 @@ class DirectCallNode: CallNode, ArgumentArrayCallSite {
 
     @inline(__always)
     final func instantiate(_ klass: ClassObject, _ initializer: Unmanaged<Closure>, _ frame: Frame) throws -> Value {
-        let instance = Value.instance(runtime.makeInstance(klass))
-        _ = try runtime.invoke(initializer, receiver: instance, arguments: arguments, from: frame, line: line)
-        return instance
+        // The initializer hands back the receiver it was given (`Runtime.run`): no copy kept here.
+        try runtime.invoke(initializer, receiver: .instance(runtime.makeInstance(klass)), arguments: arguments,
+                           from: frame, line: line)
     }
 }
 
