@@ -31,7 +31,8 @@ extension Runtime {
     /// A new instance of `klass`: an `ErrorInstance` for `Error` and its subclasses.
     @inline(__always)
     func makeInstance(_ klass: ClassObject) -> Instance {
-        track(klass.isErrorClass ? ErrorInstance(klass: klass) : Instance(klass: klass))
+        let unretained = Unmanaged.passUnretained(klass)
+        return track(klass.isErrorClass ? ErrorInstance(klass: unretained) : Instance(klass: unretained))
     }
 
     /// The value a `catch` in the function at `location` binds for `error`: the thrown value, or an
