@@ -31,7 +31,7 @@ struct AnalysisTests {
         let code = try analyze("fun outer() { var x = 1; fun inner() { return x; } return inner; }").get()
         guard case let declaration as DeclarationStatement = code.body,
               let closure = declaration.initializer as? ClosureNode,
-              case let inner as DeclarationStatement = (closure.code.body as? BlockStatement)?.statements[1],
+              case let inner as SlotDeclarationStatement = (closure.code.body as? BlockStatement)?.statements[1],
               let innerClosure = inner.initializer as? ClosureNode
         else {
             Issue.record("unexpected shape")

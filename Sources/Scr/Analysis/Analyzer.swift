@@ -106,7 +106,7 @@ final class Analyzer {
             let location = declare(name)
             let value = initializer.map { expression($0) }
             define(name)
-            return DeclarationStatement(runtime: runtime, name.lexeme, location, initializer: value, line: name.line)
+            return select.declaration(name, location, initializer: value)
         case .block(let statements):
             return block(statements, line: stmt.line)
         case .if(let keyword, let condition, let then, let otherwise):
@@ -124,8 +124,7 @@ final class Analyzer {
             let location = declare(declaration.name)
             define(declaration.name)
             let code = function(declaration, kind: .function)
-            return DeclarationStatement(runtime: runtime, declaration.name.lexeme, location,
-                                        initializer: ClosureNode(runtime: runtime, code: code), line: declaration.name.line)
+            return select.declaration(declaration.name, location, initializer: ClosureNode(runtime: runtime, code: code))
         case .class(let declaration):
             return classDeclaration(declaration)
         case .return(let keyword, let value):

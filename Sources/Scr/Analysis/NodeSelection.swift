@@ -32,6 +32,14 @@ struct NodeSelection {
         }
     }
 
+    /// `var name = initializer;`: a local in a slot with an initializer is `SlotDeclarationStatement`.
+    func declaration(_ name: Token, _ location: VariableLocation, initializer: Expression?) -> Statement {
+        if specialize, case .slot(let slot) = location, let initializer {
+            return SlotDeclarationStatement(name.lexeme, slot: slot, initializer: initializer, line: name.line)
+        }
+        return DeclarationStatement(runtime: runtime, name.lexeme, location, initializer: initializer, line: name.line)
+    }
+
     /// The variable a node reads, when it reads a local's slot or a global and nothing else: nodes
     /// that take a `VariablePlace` read it where it lies, with no child node to call and no copy of
     /// the value to make and destroy (a retain and a release).
