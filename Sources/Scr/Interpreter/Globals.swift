@@ -135,14 +135,14 @@ extension Unmanaged where Instance: BorrowableCallee {
     /// Counts a call borrowing the callee; `endBorrowing` must follow on every way out of the call.
     @inline(__always)
     func beginBorrowing() {
-        _withUnsafeGuaranteedRef { $0.borrowingCalls += 1 }
+        _withUnsafeGuaranteedRef { $0.borrowingCalls &+= 1 }  // Bounded by the stack's depth.
     }
 
     /// Ends a borrowing call. The last one lets a retired callee go, after the call's last use of it.
     @inline(__always)
     func endBorrowing() {
         let retired = _withUnsafeGuaranteedRef { callee -> Instance? in
-            callee.borrowingCalls -= 1
+            callee.borrowingCalls &-= 1
             return callee.borrowingCalls == 0 ? callee.retiredWhileBorrowed.take() : nil
         }
         _ = consume retired
