@@ -61,8 +61,12 @@ struct NodeSelection {
         let number = (right as? ConstantNode)?.number
         if kind == .equal || kind == .notEqual, let constant = right as? ConstantNode {
             switch constant.value {
-            // `x == nil`, `x != nil`: the end test of most walks over linked structures.
+            // `x == nil`, `x != nil`: the end test of most walks over linked structures. A variable is
+            // compared where it lies, not copied out (a retain and a release when it holds an object).
             case .nil:
+                if let leftPlace = place(of: left) {
+                    return PlaceConstantEqualityNode(leftPlace, constant.value, isEqual: kind == .equal)
+                }
                 return NilTestNode(left, isEqual: kind == .equal)
             // `variable == "text"`, `variable != true`: compared in place.
             case .string, .bool:
