@@ -26,6 +26,13 @@ class Expression {
         try eval(frame).isTruthy
     }
 
+    /// Whether the value is nil, for `NilTestNode`: a node that reads its value where it lies (a
+    /// field) answers without copying it out, a retain and a release when it holds an object.
+    func isNil(_ frame: Frame) throws -> Bool {
+        if case .nil = try eval(frame) { return true }
+        return false
+    }
+
     /// The node's fields and children, for the node dump.
     func dumpFields(_ dump: inout NodeDump) -> [String] { [] }
 }

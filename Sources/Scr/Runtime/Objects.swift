@@ -373,6 +373,27 @@ package class Instance: CollectedObject {
         return nil
     }
 
+    /// Whether the field at `position` holds nil, read where it lies; nil if the field is not set.
+    @inline(__always)
+    final func holdsNil(at position: Int) -> Bool? {
+        switch position {
+        case 0: return Instance.nilness(of: field0)
+        case 1: return Instance.nilness(of: field1)
+        default:
+            guard position - 2 < Int(extraCapacity) else { return nil }
+            return Instance.nilness(of: extraFields.unsafelyUnwrapped[position - 2])
+        }
+    }
+
+    @inline(__always)
+    private static func nilness(of field: borrowing Value?) -> Bool? {
+        switch field {
+        case .some(.nil): true
+        case .some: false
+        case .none: nil
+        }
+    }
+
     final func setField(_ symbol: Int, _ value: Value) {
         self[klass.addField(symbol)] = value
     }

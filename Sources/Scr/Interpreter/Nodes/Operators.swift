@@ -340,7 +340,7 @@ final class NilTestNode: Expression {
     }
 
     override func test(_ frame: Frame) throws -> Bool {
-        answer(for: try operand.eval(frame))
+        try operand.isNil(frame) == isEqual
     }
 
     @inline(__always)
