@@ -61,7 +61,7 @@ struct RemoteFramingTests {
             });
             var port = fake.port;
             """)
-        guard case .number(let port) = try await host.get("port") else { throw SocketError.connect("no port") }
+        guard case .number(let port) = await host.get("port") else { throw SocketError.connect("no port") }
         let backend = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: Int(port)), token: nil)
         let said = Locked("")
         backend.attachOutput { text in said.withLock { $0 += text } }
@@ -85,7 +85,7 @@ struct RemoteFramingTests {
         let inputs = 200
         client.send(String(repeating: "n = n + 1; big\n", count: inputs))
         func ran() async throws -> Int {
-            guard case .number(let n) = try await interpreter.get("n") else { return -1 }
+            guard case .number(let n) = await interpreter.get("n") else { return -1 }
             return Int(n)
         }
         // Wait (with a generous limit) until the session has stopped for want of a reader.
@@ -176,7 +176,7 @@ struct RemoteConnectTests {
             var silent = await net.listen("127.0.0.1", 0, async fun (connection) { await done.wait(); });
             var port = silent.port;
             """)
-        guard case .number(let port) = try await host.get("port") else { throw SocketError.connect("no port") }
+        guard case .number(let port) = await host.get("port") else { throw SocketError.connect("no port") }
         do {
             _ = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: Int(port)), token: nil, timeout: 0.5)
             Issue.record("connected to a server that never answers")

@@ -261,7 +261,7 @@ struct ServeLifecycleTests {
             spawn(tick());
             """.write(to: script, atomically: true, encoding: .utf8)
         let output = directory.appendingPathComponent("out.txt")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let process = Process()
         process.executableURL = ScrProcess.executable
         process.arguments = ["serve", "--unix", socket, script.path]

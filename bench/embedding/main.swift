@@ -59,7 +59,7 @@ struct EmbeddingBench {
               + (try await perCall(2_000_000) { n in try await interpreter.call("callbackLoop", .function(try handle(interpreter, "f")), .number(Double(n))) })
               + "   [1 µs]")
         print("global read from another thread (interpreter.get):          "
-              + (try await perCall(40_000) { n in for _ in 0..<n { _ = await interpreter.get("counter") } })
+              + (await perCall(40_000) { n in for _ in 0..<n { _ = await interpreter.get("counter") } })
               + "   [—]")
         print("global read on the executor (ScrContext.get):               "
               + (try await perCall(5_000_000) { n in try await interpreter.call("getLoop", .number(Double(n))) })
