@@ -219,7 +219,7 @@ struct NodeSelection {
         case let test as SlotNumberBinaryNode where test.slot == slot:
             (comparison, limit) = (test.op, .number(test.right))
         case let test as PlacesBinaryNode where test.left.isSameVariable(as: .slot(slot)):
-            (comparison, limit) = (test.op, CountingLoopStatement.Limit(test.right))
+            (comparison, limit) = (test.op, .place(test.right))
         default:
             return general()
         }

@@ -73,8 +73,9 @@ struct FrameStack: ~Copyable {
     mutating func push(_ code: FunctionCode, captures: UnsafeMutablePointer<Capture>, firstNil: Int, line: Int)
         throws -> Frame
     {
-        // Wrapping arithmetic: the tops stay within the capacities, far from overflow, and the checked
-        // operations cost a test and a branch each, six a call (fib −3.9% instructions).
+        // Wrapping arithmetic: the tops stay within the capacities, far from overflow, and each checked
+        // operation cost a test and a branch (with the borrowed callee's count, eight a call: fib −3.9%
+        // instructions; docs/internals.md, "Variables and frames").
         guard valueTop &+ code.slotCount <= FrameStack.valueCapacity,
               boxTop &+ code.boxCount <= FrameStack.boxCapacity
         else {

@@ -138,6 +138,21 @@ extension Unmanaged where Instance: BorrowableCallee {
         _withUnsafeGuaranteedRef { $0.borrowingCalls &+= 1 }  // Bounded by the stack's depth.
     }
 
+    /// Runs `body` with the callee, counted as borrowed from before to after it on every way out.
+    @inline(__always)
+    func borrowing<Result>(_ body: (Instance) throws -> Result) rethrows -> Result {
+        beginBorrowing()
+        let result: Result
+        do {
+            result = try _withUnsafeGuaranteedRef(body)
+        } catch {
+            endBorrowing()
+            throw error
+        }
+        endBorrowing()
+        return result
+    }
+
     /// Ends a borrowing call. The last one lets a retired callee go, after the call's last use of it.
     @inline(__always)
     func endBorrowing() {

@@ -292,8 +292,8 @@ package class Instance: CollectedObject {
     }
 
     /// An instance of a class the caller holds: the instance takes its one reference here. Passed as
-    /// the class itself, the class was retained and released around the call besides (binary_trees:
-    /// 1% of its instructions).
+    /// the class itself, the class was retained and released around the call besides (empty_init −4%,
+    /// binary_trees −1.8% instructions).
     init(klass: Unmanaged<ClassObject>) {
         self.klass = klass.takeUnretainedValue()
         super.init()

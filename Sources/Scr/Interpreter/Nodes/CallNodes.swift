@@ -140,8 +140,8 @@ final class GlobalCallNode: DirectCallNode {
         super.init(runtime: runtime, callee: callee, arguments: arguments, line: line, location: location)
     }
 
-    // Each path spelled out, not through a generic helper taking a closure: that was not inlined
-    // and cost fib 15% more instructions than before.
+    // The function's path spelled out, not through `borrowing`: a helper taking a closure here was
+    // not inlined and cost fib 15% more instructions than before.
     override func eval(_ frame: Frame) throws -> Value {
         if let function = Globals.unretainedFunction(in: cell), let function = synchronousFunction(function) {
             function.beginBorrowing()
@@ -167,18 +167,10 @@ final class GlobalCallNode: DirectCallNode {
         if let function = Globals.unretainedFunction(in: cell),
            function._withUnsafeGuaranteedRef({ $0.code.arity == arguments.count }) {
             // An async function: its coroutine, made with the arguments, retains it.
-            function.beginBorrowing()
-            let result: Value
-            do {
-                result = try function._withUnsafeGuaranteedRef { try coroutine($0, frame) }
-            } catch {
-                function.endBorrowing()
-                throw error
-            }
-            function.endBorrowing()
-            return result
+            return try function.borrowing { try coroutine($0, frame) }
         }
         if let klass = Globals.unretainedClass(in: cell), let initializer = initializer(of: klass) {
+            // Spelled out too: through `borrowing`, empty_init counted 0.7% more instructions.
             klass.beginBorrowing()
             let result: Value
             do {
@@ -190,23 +182,9 @@ final class GlobalCallNode: DirectCallNode {
             klass.endBorrowing()
             return result
         }
-        if let native = Globals.unretainedNative(in: cell) { return try callBorrowedNative(native, frame) }
+        // `len(xs)`, `sleep(0)`, `spawn(f())`: a native, called as `DirectCallNode` calls one.
+        if let native = Globals.unretainedNative(in: cell) { return try native.borrowing { try callNative($0, frame) } }
         return try super.eval(frame)
-    }
-
-    /// `len(xs)`, `sleep(0)`, `spawn(f())`: a native, called as `DirectCallNode` calls one, borrowed.
-    @inline(__always)
-    private func callBorrowedNative(_ native: Unmanaged<NativeFunction>, _ frame: Frame) throws -> Value {
-        native.beginBorrowing()
-        let result: Value
-        do {
-            result = try native._withUnsafeGuaranteedRef { try callNative($0, frame) }
-        } catch {
-            native.endBorrowing()
-            throw error
-        }
-        native.endBorrowing()
-        return result
     }
 }
 
