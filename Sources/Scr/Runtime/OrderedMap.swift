@@ -16,7 +16,7 @@ struct OrderedMap: Sequence {
 
     /// The positions of the keys, by kind: numbers, strings, and the rest in a Swift dictionary.
     /// Shared between copies of a map until one of them changes (`uniqueTables`).
-    private final class KeyTables {
+    fileprivate final class KeyTables {
         // Unchecked exclusivity: a map's tables are read and changed by the map alone, one access at a
         // time; checked, each access cost a `swift_beginAccess` call (maps: 4% of the instructions).
         @exclusivity(unchecked) var numbers = NumberTable()
@@ -46,6 +46,24 @@ struct OrderedMap: Sequence {
     init(capacity: Int) {
         keys.reserveCapacity(capacity)
         values.reserveCapacity(capacity)
+    }
+
+    /// A map's keys, in order, and their tables, without its values.
+    struct KeySet {
+        fileprivate let tables: KeyTables?
+        let keys: [Value]
+    }
+
+    var keySet: KeySet { KeySet(tables: tables, keys: keys) }
+
+    /// A map with these keys and `values`, one for each: the records of a JSON document share one
+    /// keys array and one set of tables until one of them changes, as CPython's key-sharing
+    /// dictionaries do (docs/internals.md, "What a collection costs").
+    init(keys: KeySet, values: [Value]) {
+        precondition(values.count == keys.keys.count, "a value for each key")
+        tables = keys.tables
+        self.keys = keys.keys
+        self.values = values
     }
 
     subscript(key: Value) -> Value? {
