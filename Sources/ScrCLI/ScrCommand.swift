@@ -18,6 +18,7 @@ struct ScrCommand: AsyncParsableCommand {
     /// binary (TLS and X.509 brought thousands), 13 of the 17 million instructions of a start.
     /// Anything else — another option, a subcommand, no file — goes through it.
     static func main() async {
+        System.tuneAllocator()
         // Killed politely (SIGTERM, a closed terminal): what the program printed still comes out.
         TerminationMonitor.install { _ in
             StandardOutput.output.flush()

@@ -3,7 +3,7 @@
 
 // What scr needs of C that Swift cannot say: thread-local counters, read and written with one
 // instruction each (Swift has no thread-local variables; pthread_getspecific is a call), the
-// CPU's spin-loop hint, and a character's width on a terminal.
+// CPU's spin-loop hint, a character's width on a terminal, and malloc's tuning.
 
 // How deeply `deinit`s are nested on this thread, and how many values wait in its teardown
 // worklist (see Sources/Scr/Runtime/Collector/Teardown.swift).
@@ -22,12 +22,12 @@ static inline void scr_cpu_relax(void) {
     __builtin_ia32_pause();
 #elif defined(__aarch64__) || defined(__arm__)
     __asm__ __volatile__("yield");
-// How many terminal columns a character takes (wcwidth, which Swift's Glibc module leaves out).
-int wcwidth(int character);
-static inline int scr_character_width(unsigned int scalar) { return wcwidth((int)scalar); }
-
 #endif
 }
+
+// Tunes the C library's malloc for a script's objects, in the `scr` command (a host embedding scr
+// keeps its own settings): see System.tuneAllocator.
+void scr_tune_allocator(void);
 
 // How many terminal columns a character takes (wcwidth, which Swift's Glibc module leaves out).
 int wcwidth(int character);

@@ -576,8 +576,7 @@ private final class PendingValues {
     func drop(from first: Int) {
         precondition(first >= 0 && first <= count, "pending values")
         guard first < count, let storage else { return }
-        // One by one: `deinitialize(count:)` went through the runtime's generic `swift_arrayDestroy`.
-        for position in first..<count { (storage + position).deinitialize(count: 1) }
+        (storage + first).destroy(count: count - first)  // Buffer.swift: not the generic `deinitialize`.
         count = first
     }
 

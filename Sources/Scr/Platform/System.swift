@@ -22,6 +22,14 @@ package enum System {
         package static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
     }
 
+    // MARK: Memory
+
+    /// Tunes malloc for a script's objects: called first by the `scr` command, not by the library (a
+    /// host embedding scr keeps its process's settings). See docs/internals.md, "Where objects lie".
+    package static func tuneAllocator() {
+        scr_tune_allocator()
+    }
+
     // MARK: Descriptors
 
     package static let standardInput: Int32 = 0
