@@ -250,6 +250,50 @@ struct FastPathMatrixTests {
         #expect(fast.stdout.contains("Index must be a whole number."))
     }
 
+    /// `variable[index] = value` with a list, a map, a string and other values in a local or a global,
+    /// indexed by a literal, a local or a global of every kind, and values that read the list, shrink it
+    /// (`pop`, which the position is checked after, as on the generic path), assign the variable (which
+    /// keeps the generic node) or fail: compared with the generic nodes, after checking where
+    /// `PlaceIndexSetNode` is chosen. Each case prints the object after the assignment, or the error.
+    @Test func indexAssignmentInPlaceAgreesWithTheGenericNodes() async throws {
+        let objects = ["[10, 20, 30]", "{\"k\": 1, 2: \"two\"}", "\"héllo\"", "nil", "7", "[]"]
+        let indexes = ["0", "2", "-1", "3", "1.5", "\"k\"", "nil", "1000000000000000000"]
+        // VAR is the variable assigned.
+        let values = ["5", "VAR[0]", "VAR.pop()", "(VAR = [1, 2, 3, 4])", "undefinedName", "[VAR]"]
+        var source = "var g = nil; var h = nil;\n"
+        source += "fun show(o) { if (type(o) == \"list\" and len(o) > 0 and type(o[len(o) - 1]) == \"list\") return \"nested\"; return o; }\n"
+        for (valueNumber, value) in values.enumerated() {
+            let local = value.replacingOccurrences(of: "VAR", with: "o")
+            let global = value.replacingOccurrences(of: "VAR", with: "g")
+            source += "fun localLocal\(valueNumber)(o, i) { try { o[i] = \(local); print show(o); } catch (e) { print e.message; } }\n"
+            source += "fun localGlobal\(valueNumber)(o) { try { o[h] = \(local); print show(o); } catch (e) { print e.message; } }\n"
+            source += "fun globalLocal\(valueNumber)(i) { try { g[i] = \(global); print show(g); } catch (e) { print e.message; } }\n"
+            source += "fun globalLiteral\(valueNumber)() { try { g[1] = \(global); print show(g); } catch (e) { print e.message; } }\n"
+        }
+        for object in objects {
+            for index in indexes {
+                for valueNumber in values.indices {
+                    source += "h = \(index); localLocal\(valueNumber)(\(object), \(index)); localGlobal\(valueNumber)(\(object)); "
+                    source += "g = \(object); globalLocal\(valueNumber)(\(index)); g = \(object); globalLiteral\(valueNumber)();\n"
+                }
+            }
+        }
+        // As a statement and as an expression whose value is used.
+        source += "var xs = [1, 2, 3]; var i = 1; print xs[i] = xs[i] * 10; xs[2] = xs[0]; print xs;\n"
+        let (nodes, fast, plain) = try await Self.runThreeWays(source)
+        let chosen = nodes.stdout.components(separatedBy: "PlaceIndexSetNode(").count - 1
+        // Four values keep it in the four functions, `pop` in the two with a local list (a call may
+        // assign a global), the assignment in none; and the two lines at the end.
+        #expect(chosen == 4 * 4 + 2 + 2, "\(chosen) PlaceIndexSetNodes")
+        #expect(fast.status == 0 && fast.stderr.isEmpty, "\(fast.stderr.prefix(1000))")
+        #expect(fast.stdout == plain.stdout)
+        #expect(fast.stdout.contains("[10, 20, 5]\n"))
+        #expect(fast.stdout.contains("[10, 30]\n"))
+        #expect(fast.stdout.hasSuffix("20\n[1, 20, 1]\n"))
+        #expect(fast.stdout.contains("out of range"))
+        #expect(fast.stdout.contains("Only lists and maps support index assignment."))
+    }
+
     /// `variable.push(argument)` on a local and on a global holding a list, an empty list, a map, a
     /// string, nil, a number, an instance whose class has a `push` method and one whose field holds a
     /// function; with an argument that is a number, the receiver itself, an assignment of another list

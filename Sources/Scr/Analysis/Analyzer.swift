@@ -312,8 +312,8 @@ final class Analyzer {
         case .index(let object, let bracket, let index):
             return select.index(expression(object), expression(index), line: bracket.line)
         case .indexSet(let object, let bracket, let index, let value):
-            return IndexSetNode(object: expression(object), index: expression(index), value: expression(value),
-                                line: bracket.line)
+            return select.setIndex(expression(object), expression(index), expression(value), valueExpr: value,
+                                   line: bracket.line)
         case .this(let keyword):
             return this(keyword)
         case .superGet(let keyword, let method):

@@ -111,6 +111,26 @@ struct NodeSelection {
         return IndexNode(object: object, index: index, line: line)
     }
 
+    /// `object[index] = value`. A variable's list is assigned in place when the index is a variable or a
+    /// literal and the value can neither assign the variable nor suspend (the rule of `set`, below).
+    func setIndex(_ object: Expression, _ index: Expression, _ value: Expression, valueExpr: Expr, line: Int) -> Expression {
+        if specialize, let place = place(of: object), index is ConstantNode || self.place(of: index) != nil,
+           !value.suspends, !mayAssign(place, valueExpr)
+        {
+            return PlaceIndexSetNode(object: place, index: index, value: value, line: line)
+        }
+        return IndexSetNode(object: object, index: index, value: value, line: line)
+    }
+
+    /// Whether evaluating `expression` may assign the variable at `place`: a call cannot assign a
+    /// local that lives in a slot; it may assign a global.
+    private func mayAssign(_ place: VariablePlace, _ expression: Expr) -> Bool {
+        switch place {
+        case .slot: expression.mayAssignLocals
+        case .global: expression.mayAssignGlobals
+        }
+    }
+
     /// `object.name`.
     func get(_ object: Expression, _ name: Token) -> Expression {
         guard specialize else { return PropertyGetNode(runtime: runtime, object: object, name: name) }
@@ -125,12 +145,8 @@ struct NodeSelection {
         // The instance is read in place, unretained, while the value is evaluated: only when the value
         // cannot assign the variable (which would free the instance) and cannot suspend (which would let
         // other code assign it). A call cannot assign a local that lives in a slot; it may assign a global.
-        if let place = place(of: object), !value.suspends {
-            let mayAssign = switch place {
-            case .slot: valueExpr.mayAssignLocals
-            case .global: valueExpr.mayAssignGlobals
-            }
-            if !mayAssign { return PlacePropertySetNode(object: place, name: name, symbol: symbol, value: value) }
+        if let place = place(of: object), !value.suspends, !mayAssign(place, valueExpr) {
+            return PlacePropertySetNode(object: place, name: name, symbol: symbol, value: value)
         }
         return CachedPropertySetNode(object: object, name: name, symbol: symbol, value: value)
     }

@@ -153,6 +153,46 @@ final class IndexSetNode: Expression {
     }
 }
 
+/// `variable[index] = value` for a list in a slot local or a global, indexed by a literal or a variable,
+/// with a value that can neither assign the variable nor suspend (`NodeSelection.setIndex`): the list
+/// is read where the variable holds it, unretained, after the index and the value — the variable still
+/// holds the list the generic path read first, and keeps it alive. Anything but a list goes the generic
+/// way, the variable read first (an undefined global is that error before the index and value run).
+final class PlaceIndexSetNode: Expression {
+    let object: VariablePlace
+    let index: Expression
+    let value: Expression
+    let line: Int
+
+    init(object: VariablePlace, index: Expression, value: Expression, line: Int) {
+        self.object = object
+        self.index = index
+        self.value = value
+        self.line = line
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        guard object.list(in: frame) != nil else {
+            let object = try object.value(in: frame)
+            let index = try index.eval(frame)
+            let value = try value.eval(frame)
+            try Indexing.set(object, index, value, line: line)
+            return value
+        }
+        let index = try index.eval(frame)
+        let value = try value.eval(frame)
+        // Read again: the value cannot assign the variable, but a call in it may have changed the list.
+        try object.list(in: frame).unsafelyUnwrapped._withUnsafeGuaranteedRef { list in
+            list.elements[try Indexing.position(index, count: list.elements.count, of: "list", line: line)] = value
+        }
+        return value
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        ["\(object)", dump.expression(index), dump.expression(value)]
+    }
+}
+
 /// Subscripting lists, maps and strings.
 enum Indexing {
     static func get(_ object: Value, _ index: Value, line: Int) throws -> Value {
