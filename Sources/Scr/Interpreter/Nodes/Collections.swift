@@ -181,8 +181,9 @@ final class PlaceIndexSetNode: Expression {
         }
         let index = try index.eval(frame)
         let value = try value.eval(frame)
-        // Read again: the value cannot assign the variable, but a call in it may have changed the list.
-        try object.list(in: frame).unsafelyUnwrapped._withUnsafeGuaranteedRef { list in
+        // Read again: the value cannot assign the variable (so it still holds a list: checked all the
+        // same), but a call in it may have changed the list's length.
+        try object.list(in: frame)!._withUnsafeGuaranteedRef { list in
             list.elements[try Indexing.position(index, count: list.elements.count, of: "list", line: line)] = value
         }
         return value
