@@ -148,7 +148,7 @@ struct EmbeddingControlTests {
             var seen;
             try { failing(); } catch (e) { seen = e.message; }
             """)
-        #expect(try await interpreter.get("seen") == "HostProblem(code: 7)")
+        #expect(await interpreter.get("seen") == "HostProblem(code: 7)")
     }
 
     struct DescribedProblem: LocalizedError { var errorDescription: String? { "the disk is full" } }
