@@ -203,10 +203,10 @@ struct JSONParser {
         }
     }
 
-    /// The map of the object whose keys and values are pending from these positions on. Its keys are shared with an
-    /// object read lately when they are the same string objects in the same order; otherwise they
-    /// are inserted one by one, a repeated key keeping its first place and its last value (as in
-    /// Python's json), and an object without repeated keys becomes the one to share.
+    /// The map of the object whose keys and values are pending from these positions on. Its keys are
+    /// shared with an object read lately when they are the same string objects in the same order;
+    /// otherwise they are inserted one by one, a repeated key keeping its first place and its last
+    /// value (as in Python's json), and an object without repeated keys becomes the one to share.
     private mutating func entries(keysFrom firstKey: Int, valuesFrom firstValue: Int) -> OrderedMap {
         let count = pendingKeys.count - firstKey
         let firstKeyAddress = UInt(bitPattern: pendingKeys.unretainedString(at: firstKey)?.toOpaque())
@@ -223,10 +223,9 @@ struct JSONParser {
     /// Whether `keys` are the pending keys from `first` on, the same objects in the same order.
     private func sameKeys(_ keys: [Value], from first: Int) -> Bool {
         keys.withUnsafeBufferPointer { keys in
-            for offset in keys.indices where keys[offset].unretainedString?.toOpaque() != pendingKeys.unretainedString(at: first + offset)?.toOpaque() {
-                return false
+            keys.indices.allSatisfy { offset in
+                keys[offset].unretainedString?.toOpaque() == pendingKeys.unretainedString(at: first + offset)?.toOpaque()
             }
-            return true
         }
     }
 
@@ -244,7 +243,8 @@ struct JSONParser {
             end += 1
             if table == .values && end - start > JSONParser.longestSharedValue { break }
         }
-        guard end < bytes.count, bytes[end] == UInt8(ascii: "\""), end - start <= JSONParser.longestSharedValue || table == .keys
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\""),
+              table == .keys || end - start <= JSONParser.longestSharedValue
         else { return StringObject(try string()) }
         let slot = table.offset + (Int(hash) & (JSONParser.tableSize - 1))
         let candidate = UnsafeBufferPointer(rebasing: bytes[start..<end])
@@ -536,7 +536,7 @@ private final class PendingValues {
 
     deinit {
         guard let storage else { return }
-        storage.deinitialize(count: count)
+        storage.destroy(count: count)
         storage.deallocate()
     }
 
