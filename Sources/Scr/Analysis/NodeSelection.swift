@@ -114,7 +114,7 @@ struct NodeSelection {
     /// `object[index] = value`. A variable's list is assigned in place when the index is a variable or a
     /// literal and the value can neither assign the variable nor suspend (the rule of `set`, below).
     func setIndex(_ object: Expression, _ index: Expression, _ value: Expression, valueExpr: Expr, line: Int) -> Expression {
-        if specialize, let place = place(of: object), index is ConstantNode || self.place(of: index) != nil,
+        if let place = place(of: object), index is ConstantNode || self.place(of: index) != nil,
            !value.suspends, !mayAssign(place, valueExpr)
         {
             return PlaceIndexSetNode(object: place, index: index, value: value, line: line)

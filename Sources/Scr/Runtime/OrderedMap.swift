@@ -58,7 +58,7 @@ struct OrderedMap: Sequence {
 
     /// A map with these keys and `values`, one for each: the records of a JSON document share one
     /// keys array and one set of tables until one of them changes, as CPython's key-sharing
-    /// dictionaries do (docs/internals.md, "What a collection costs").
+    /// dictionaries do (docs/internals.md, "What `json.parse` makes").
     init(keys: KeySet, values: [Value]) {
         precondition(values.count == keys.keys.count, "a value for each key")
         tables = keys.tables

@@ -133,11 +133,7 @@ final class IndexSetNode: Expression {
     }
 
     override func eval(_ frame: Frame) throws -> Value {
-        let object = try object.eval(frame)
-        let index = try index.eval(frame)
-        let value = try value.eval(frame)
-        try Indexing.set(object, index, value, line: line)
-        return value
+        try Indexing.assign(object.eval(frame), index, value, frame, line: line)
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
@@ -173,11 +169,7 @@ final class PlaceIndexSetNode: Expression {
 
     override func eval(_ frame: Frame) throws -> Value {
         guard object.list(in: frame) != nil else {
-            let object = try object.value(in: frame)
-            let index = try index.eval(frame)
-            let value = try value.eval(frame)
-            try Indexing.set(object, index, value, line: line)
-            return value
+            return try Indexing.assign(object.value(in: frame), index, value, frame, line: line)
         }
         let index = try index.eval(frame)
         let value = try value.eval(frame)
@@ -210,6 +202,17 @@ enum Indexing {
         default:
             throw ScriptError("Only lists, maps and strings can be indexed.", line: line, class: .typeError)
         }
+    }
+
+    /// `object[index] = value` once the object is read: the index and the value evaluated in that
+    /// order, then assigned; the value is the result.
+    static func assign(_ object: Value, _ index: Expression, _ value: Expression, _ frame: Frame, line: Int) throws
+        -> Value
+    {
+        let index = try index.eval(frame)
+        let value = try value.eval(frame)
+        try set(object, index, value, line: line)
+        return value
     }
 
     static func set(_ object: Value, _ index: Value, _ value: Value, line: Int) throws {

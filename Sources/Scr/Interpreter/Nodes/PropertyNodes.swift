@@ -75,8 +75,7 @@ final class PlacePropertyGetNode: Expression {
         }) {
             return answer
         }
-        if case .nil = try eval(frame) { return true }
-        return false
+        return try super.isNil(frame)
     }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
