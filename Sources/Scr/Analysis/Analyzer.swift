@@ -106,7 +106,8 @@ final class Analyzer {
             let location = declare(name)
             let value = initializer.map { expression($0) }
             define(name)
-            return select.declaration(name, location, initializer: value)
+            return select.declaration(name, location, initializer: value,
+                                      initializerMayAssign: initializer?.mayAssignLocals ?? false)
         case .block(let statements):
             return block(statements, line: stmt.line)
         case .if(let keyword, let condition, let then, let otherwise):
@@ -124,7 +125,8 @@ final class Analyzer {
             let location = declare(declaration.name)
             define(declaration.name)
             let code = function(declaration, kind: .function)
-            return select.declaration(declaration.name, location, initializer: ClosureNode(runtime: runtime, code: code))
+            return select.declaration(declaration.name, location, initializer: ClosureNode(runtime: runtime, code: code),
+                                      initializerMayAssign: false)
         case .class(let declaration):
             return classDeclaration(declaration)
         case .return(let keyword, let value):

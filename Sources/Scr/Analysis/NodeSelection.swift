@@ -32,9 +32,11 @@ struct NodeSelection {
         }
     }
 
-    /// `var name = initializer;`: a local in a slot with an initializer is `SlotDeclarationStatement`.
-    func declaration(_ name: Token, _ location: VariableLocation, initializer: Expression?) -> Statement {
-        if specialize, case .slot(let slot) = location, let initializer {
+    /// `var name = initializer;`: a local in a slot with an initializer that cannot assign it
+    /// (`initializerMayAssign`, false for a function's declaration) is `SlotDeclarationStatement`.
+    func declaration(_ name: Token, _ location: VariableLocation, initializer: Expression?,
+                     initializerMayAssign: Bool) -> Statement {
+        if specialize, case .slot(let slot) = location, let initializer, !initializerMayAssign {
             return SlotDeclarationStatement(name.lexeme, slot: slot, initializer: initializer, line: name.line)
         }
         return DeclarationStatement(runtime: runtime, name.lexeme, location, initializer: initializer, line: name.line)

@@ -18,6 +18,17 @@ struct Frame {
         nonmutating set { slots[slot] = newValue }
     }
 
+    /// Releases what a slot holds, leaving nil: a local's declaration does so before its initializer
+    /// runs, so that the value of the loop's last turn dies before the next is made
+    /// (docs/internals.md, "A local dies when it is declared again").
+    @inline(__always)
+    func empty(_ slot: Int) { slots[slot] = .nil }
+
+    /// Stores into a slot that holds nil, with nothing to release: only where no code that could
+    /// assign the slot ran since `empty`.
+    @inline(__always)
+    func fill(_ slot: Int, with value: consuming Value) { (slots + slot).initialize(to: value) }
+
     /// The box of a captured local. A box exists from its declaration on; analysis never resolves a
     /// name to a declaration that has not run.
     @inline(__always)

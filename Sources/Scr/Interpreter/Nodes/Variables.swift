@@ -26,6 +26,14 @@ enum VariableLocation {
         }
     }
 
+    /// Whether the variable is a local of the running function, in a slot or a box.
+    var isLocal: Bool {
+        switch self {
+        case .slot, .box: true
+        case .capture, .global: false
+        }
+    }
+
     func read(_ frame: Frame) -> Value? {
         switch self {
         case .slot(let slot): frame[slot]
@@ -207,10 +215,12 @@ final class DeclarationStatement: Statement {
         super.init(line: line, suspends: initializer?.suspends ?? false)
     }
 
-    // A boxed local's box exists before its initializer runs, so that a local function can capture
-    // itself for recursion. (A global must stay undefined while its initializer runs: `var a = a;`.)
+    // A local exists, holding nil, before its initializer runs: a boxed one so that a local function
+    // can capture itself for recursion, one in a slot so that what the slot held (the variable's value
+    // in the loop's last turn) is released first (docs/internals.md, "A local dies when it is declared
+    // again"). A global must stay undefined while its initializer runs: `var a = a;`.
     override func exec(_ frame: Frame) throws -> Value? {
-        guard case .box = location, let initializer else {
+        guard location.isLocal, let initializer else {
             location.declare(try initializer?.eval(frame) ?? .nil, in: frame, runtime)
             return nil
         }
@@ -220,7 +230,7 @@ final class DeclarationStatement: Statement {
     }
 
     override func execAsync(_ frame: Frame) async throws -> Value? {
-        guard case .box = location, let initializer else {
+        guard location.isLocal, let initializer else {
             location.declare(try await initializer?.value(frame) ?? .nil, in: frame, runtime)
             return nil
         }
@@ -235,8 +245,8 @@ final class DeclarationStatement: Statement {
 }
 
 /// `var name = initializer;` for a local in a slot, the commonest declaration (every `var` in a loop
-/// body): the value goes straight into the slot, as `DeclarationStatement` puts it there through its
-/// location's switch (closures −5% instructions).
+/// body), when the initializer cannot assign the variable: the value goes straight into the slot, as
+/// `DeclarationStatement` puts it there through its location's switch (closures −5% instructions).
 final class SlotDeclarationStatement: Statement {
     let name: String
     let slot: Int
@@ -249,12 +259,18 @@ final class SlotDeclarationStatement: Statement {
         super.init(line: line, suspends: initializer.suspends)
     }
 
+    // The slot's old value is released before the initializer runs, as `DeclarationStatement` does;
+    // chosen only for an initializer that cannot assign the variable, so the slot still holds nil when
+    // the value arrives, and there is nothing to release then.
     override func exec(_ frame: Frame) throws -> Value? {
-        frame[slot] = try initializer.eval(frame)
+        frame.empty(slot)
+        frame.fill(slot, with: try initializer.eval(frame))
         return nil
     }
 
+    // A REPL entered on a suspended task (`.enter ID`) may assign the slot: stored by assignment.
     override func execAsync(_ frame: Frame) async throws -> Value? {
+        frame.empty(slot)
         frame[slot] = try await initializer.value(frame)
         return nil
     }
