@@ -98,8 +98,8 @@ final class Analyzer {
         lastLine = max(lastLine, stmt.line)
         switch stmt {
         case .expression(let expr):
-            return select.expressionStatement(expression(expr), hasNoEffect: !keepsValue && expr.hasNoEffect,
-                                              line: expr.line)
+            return select.expressionStatement(expression(expr), syntax: expr,
+                                              hasNoEffect: !keepsValue && expr.hasNoEffect, line: expr.line)
         case .print(let keyword, let expr):
             return PrintStatement(runtime: runtime, expression(expr), line: keyword.line)
         case .variable(let name, let initializer):
@@ -156,7 +156,7 @@ final class Analyzer {
         let condition = expression(condition)
         let body = loopBody(body)
         let increment = increment.map {
-            select.expressionStatement(expression($0), hasNoEffect: $0.hasNoEffect, line: $0.line)
+            select.expressionStatement(expression($0), syntax: $0, hasNoEffect: $0.hasNoEffect, line: $0.line)
         }
         return select.loop(condition, body, increment, line: keyword.line)
     }

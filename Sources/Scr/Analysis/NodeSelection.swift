@@ -108,7 +108,7 @@ struct NodeSelection {
     /// which cannot assign the variable while the list is borrowed.
     func index(_ object: Expression, _ index: Expression, line: Int) -> Expression {
         if let place = place(of: object), index is ConstantNode || self.place(of: index) != nil {
-            return PlaceIndexNode(object: place, index: index, line: line)
+            return PlaceIndexNode(object: place, index: index, indexPlace: self.place(of: index), line: line)
         }
         return IndexNode(object: object, index: index, line: line)
     }
@@ -119,7 +119,8 @@ struct NodeSelection {
         if let place = place(of: object), index is ConstantNode || self.place(of: index) != nil,
            !value.suspends, !mayAssign(place, valueExpr)
         {
-            return PlaceIndexSetNode(object: place, index: index, value: value, line: line)
+            return PlaceIndexSetNode(object: place, index: index, indexPlace: self.place(of: index), value: value,
+                                     line: line)
         }
         return IndexSetNode(object: object, index: index, value: value, line: line)
     }
@@ -159,7 +160,13 @@ struct NodeSelection {
             return CallNode(runtime: runtime, callee: callee, arguments: arguments, line: line, location: location)
         }
         if let global = callee as? GlobalGetNode {
-            return GlobalCallNode(runtime: runtime, callee: global, arguments: arguments, line: line, location: location)
+            let call = GlobalCallNode(runtime: runtime, callee: global, arguments: arguments, line: line,
+                                      location: location)
+            if global.name.lexeme == "len", arguments.count == 1, !arguments[0].suspends {
+                return LenNode(runtime: runtime, argument: arguments[0], argumentPlace: place(of: arguments[0]),
+                               general: call)
+            }
+            return call
         }
         return DirectCallNode(runtime: runtime, callee: callee, arguments: arguments, line: line, location: location)
     }
@@ -178,12 +185,13 @@ struct NodeSelection {
     /// `expression;`. An expression without effects — literals, and `==`, `!=`, `!` and grouping of
     /// them, none of which can fail or call script code — does nothing as a statement, unless its
     /// value is the REPL input's result (`hasNoEffect`, decided by analysis on the syntax tree).
-    func expressionStatement(_ expression: Expression, hasNoEffect: Bool, line: Int) -> Statement {
+    /// `syntax` is the expression's.
+    func expressionStatement(_ expression: Expression, syntax: Expr, hasNoEffect: Bool, line: Int) -> Statement {
         if specialize, hasNoEffect { return EmptyStatement(line: line) }
         // An assignment run as a statement stores its value without also copying it out as a result.
         if specialize, let assignment = expression as? AssignmentNode, !assignment.suspends {
             let general = AssignmentStatement(assignment, line: line)
-            return numberUpdate(assignment, general: general) ?? general
+            return numberUpdate(assignment, syntax: syntax, general: general) ?? general
         }
         if specialize, let assignment = expression as? PlacePropertySetNode {
             let general = PropertySetStatement(assignment, line: line)
@@ -192,9 +200,10 @@ struct NodeSelection {
         return ExpressionStatement(expression, line: line)
     }
 
-    /// `variable = variable op operand;` with an arithmetic operator and a number literal or a
-    /// variable for operand, as `NumberUpdateStatement`.
-    private func numberUpdate(_ assignment: AssignmentNode, general: Statement) -> Statement? {
+    /// `variable = variable op operand;` with an arithmetic operator: `NumberUpdateStatement` for a
+    /// number literal or a variable for operand, `ExpressionUpdateStatement` for any other expression
+    /// that cannot assign the variable (`syntax` is the assignment's).
+    private func numberUpdate(_ assignment: AssignmentNode, syntax: Expr, general: Statement) -> Statement? {
         let target: VariablePlace
         switch assignment {
         case let local as SlotSetNode: target = .slot(local.slot)
@@ -206,6 +215,11 @@ struct NodeSelection {
         case let node as SlotNumberBinaryNode: (op, operand, read) = (node.op, .number(node.right), .slot(node.slot))
         case let node as PlaceNumberBinaryNode: (op, operand, read) = (node.op, .number(node.right), node.left)
         case let node as PlacesBinaryNode: (op, operand, read) = (node.op, .place(node.right), node.left)
+        case let node as BinaryNode:
+            guard node.op.isArithmetic, let left = place(of: node.left), left.isSameVariable(as: target),
+                  case .assign(_, let value) = syntax, !mayAssign(target, value)
+            else { return nil }
+            return ExpressionUpdateStatement(target, node.op, node.right, operatorLine: node.line, general: general)
         default: return nil
         }
         guard op.isArithmetic, read.isSameVariable(as: target) else { return nil }

@@ -56,6 +56,8 @@ final class Runtime {
     var lastFailures: [Int: ScriptError] = [:]
     /// The frame each session has entered (`.enter`, `.pm`), by session id.
     var inspections: [Int: Inspection] = [:]
+    /// The built-in `len` function, which `LenNode` recognizes.
+    let lenNative = Natives.makeLen()
     /// The built-in `repl` function, which `await repl()` recognizes.
     private(set) var replNative: NativeFunction?
     /// Opens a REPL on a session; set by a host that has a terminal (the REPL library), else nil.

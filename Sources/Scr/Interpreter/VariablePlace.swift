@@ -93,6 +93,14 @@ enum VariablePlace {
         }
     }
 
+    /// Assigns a variable that is defined.
+    func store(_ value: consuming Value, in frame: Frame) {
+        switch self {
+        case .slot(let slot): frame[slot] = value
+        case .global(let cell, _): Globals.store(value, in: cell)
+        }
+    }
+
     /// Stores a number in a variable known to hold a number, which needs no release.
     @inline(__always)
     func overwriteNumber(_ number: Double, in frame: Frame) {

@@ -18,14 +18,7 @@ extension Natives {
                     throw context.error("Can't convert \(argument.typeName) to a number.")
                 }
             },
-            NativeFunction("len") { argument, context in
-                switch argument {
-                case .string(let text): return .number(Double(text.count))
-                case .list(let list): return .number(Double(list.elements.count))
-                case .map(let map): return .number(Double(map.entries.count))
-                default: throw context.error("len() takes a string, list or map, not \(argument.typeName).")
-                }
-            },
+            runtime.lenNative,
             NativeFunction("input", arity: 0...1) { arguments, context in
                 if let prompt = arguments.first { context.runtime.writeOutput(prompt.description) }
                 context.runtime.flushOutput()
@@ -34,6 +27,20 @@ extension Natives {
         ]
         for native in natives {
             runtime.globals.define(native.name, .native(native))
+        }
+    }
+}
+
+extension Natives {
+    /// `len`, made with the runtime: `LenNode` knows it by identity.
+    static func makeLen() -> NativeFunction {
+        NativeFunction("len") { argument, context in
+            switch argument {
+            case .string(let text): return .number(Double(text.count))
+            case .list(let list): return .number(Double(list.elements.count))
+            case .map(let map): return .number(Double(map.entries.count))
+            default: throw context.error("len() takes a string, list or map, not \(argument.typeName).")
+            }
         }
     }
 }

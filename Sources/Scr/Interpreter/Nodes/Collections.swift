@@ -93,19 +93,21 @@ final class IndexNode: Expression {
 final class PlaceIndexNode: Expression {
     let object: VariablePlace
     let index: Expression
+    /// The index as a number where it lies, without evaluating `index`.
+    private let indexNumber: IndexNumber
     let line: Int
 
-    init(object: VariablePlace, index: Expression, line: Int) {
+    init(object: VariablePlace, index: Expression, indexPlace: VariablePlace?, line: Int) {
         self.object = object
         self.index = index
+        indexNumber = IndexNumber(index, place: indexPlace)
         self.line = line
     }
 
     override func eval(_ frame: Frame) throws -> Value {
-        if let list = object.list(in: frame) {
-            let index = try index.eval(frame)
+        if let list = object.list(in: frame), let number = indexNumber.read(frame) {
             return try list._withUnsafeGuaranteedRef { list in
-                list.elements[try Indexing.position(index, count: list.elements.count, of: "list", line: line)]
+                list.elements[try Indexing.position(number, count: list.elements.count, of: "list", line: line)]
             }
         }
         let object = try object.value(in: frame)
@@ -157,32 +159,55 @@ final class IndexSetNode: Expression {
 final class PlaceIndexSetNode: Expression {
     let object: VariablePlace
     let index: Expression
+    /// The index as a number where it lies, without evaluating `index`.
+    private let indexNumber: IndexNumber
     let value: Expression
     let line: Int
 
-    init(object: VariablePlace, index: Expression, value: Expression, line: Int) {
+    init(object: VariablePlace, index: Expression, indexPlace: VariablePlace?, value: Expression, line: Int) {
         self.object = object
         self.index = index
+        indexNumber = IndexNumber(index, place: indexPlace)
         self.value = value
         self.line = line
     }
 
     override func eval(_ frame: Frame) throws -> Value {
-        guard object.list(in: frame) != nil else {
+        // The index is read before the value runs, which may assign its variable.
+        guard object.list(in: frame) != nil, let number = indexNumber.read(frame) else {
             return try Indexing.assign(object.value(in: frame), index, value, frame, line: line)
         }
-        let index = try index.eval(frame)
         let value = try value.eval(frame)
         // Read again: the value cannot assign the variable (so it still holds a list: checked all the
         // same), but a call in it may have changed the list's length.
         try object.list(in: frame)!._withUnsafeGuaranteedRef { list in
-            list.elements[try Indexing.position(index, count: list.elements.count, of: "list", line: line)] = value
+            list.elements[try Indexing.position(number, count: list.elements.count, of: "list", line: line)] = value
         }
         return value
     }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
         ["\(object)", dump.expression(index), dump.expression(value)]
+    }
+}
+
+/// The index of `PlaceIndexNode` and `PlaceIndexSetNode`, a variable or a literal, read as a number
+/// where it lies: evaluating its node was a call and a copy of the value to destroy after (lists −6%
+/// instructions). With anything but a number the nodes take the generic way, which evaluates it
+/// (an undefined global is its error).
+struct IndexNumber {
+    private let place: VariablePlace?
+    private let constant: Double?
+
+    init(_ index: Expression, place: VariablePlace?) {
+        self.place = place
+        constant = (index as? ConstantNode)?.number
+    }
+
+    @inline(__always)
+    func read(_ frame: Frame) -> Double? {
+        if let place { return place.number(in: frame) }
+        return constant
     }
 }
 
@@ -229,12 +254,18 @@ enum Indexing {
     /// A valid position for `index` in a sequence of `count`; negative indexes count from the end.
     @inline(__always)
     static func position(_ index: Value, count: Int, of kind: String, line: Int) throws -> Int {
+        if case .number(let number) = index { return try position(number, count: count, of: kind, line: line) }
+        return try anyPosition(index, count: count, of: kind, line: line)
+    }
+
+    @inline(__always)
+    static func position(_ number: Double, count: Int, of kind: String, line: Int) throws -> Int {
         // The common case first, in a few instructions: `rounded()` is a call into the C library.
-        if case .number(let number) = index, number >= 0, number < Double(count) {
+        if number >= 0, number < Double(count) {
             let position = Int(number)
             if Double(position) == number { return position }
         }
-        return try anyPosition(index, count: count, of: kind, line: line)
+        return try anyPosition(.number(number), count: count, of: kind, line: line)
     }
 
     private static func anyPosition(_ index: Value, count: Int, of kind: String, line: Int) throws -> Int {
