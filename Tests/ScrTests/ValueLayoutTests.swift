@@ -11,6 +11,26 @@ struct ValueLayoutTests {
         #expect(MemoryLayout<Value?>.alignment == MemoryLayout<Value>.alignment)
     }
 
+    /// A frame is a pointer to its first slot; the pointers to its boxes and captures lie in the header
+    /// before it, which must hold two pointers (Frame.swift; docs/internals.md, "A frame in one
+    /// register"). A copy of the frame value reads the same header.
+    @Test func aFramesHeaderHoldsItsBoxesAndCaptures() {
+        #expect(MemoryLayout<Value>.stride * Frame.headerSize >= 2 * MemoryLayout<UnsafeRawPointer>.stride)
+        let boxes = UnsafeMutablePointer<Box?>.allocate(capacity: 1)
+        let captures = UnsafeMutablePointer<Capture>.allocate(capacity: 1)
+        let header = UnsafeMutablePointer<Value>.allocate(capacity: Frame.headerSize + 2)
+        defer { boxes.deallocate(); captures.deallocate(); header.deallocate() }
+        let frame = Frame(header: header, boxes: boxes, captures: captures)
+        frame.slots.initialize(to: .number(7))
+        (frame.slots + 1).initialize(to: .string("text"))
+        let copy = Frame(slots: frame.slots)
+        #expect(copy.header == header)
+        #expect(copy.boxes == boxes)
+        #expect(copy.captures == captures)
+        #expect(copy[0] == .number(7) && copy[1] == .string("text"))
+        frame.slots.destroy(count: 2)
+    }
+
     @Test func aDefinedGlobalIsReadInItsCell() {
         let cell = Globals.Cell.allocate(capacity: 1)
         defer { cell.deinitialize(count: 1); cell.deallocate() }

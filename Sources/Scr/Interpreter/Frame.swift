@@ -1,6 +1,8 @@
 /// The locals of one activation of a function (or of a top-level input): value slots, the boxes of
-/// locals that inner functions capture, and the running closure's captures. A frame is three
-/// pointers; who owns the memory behind them depends on the frame's life:
+/// locals that inner functions capture, and the running closure's captures. A frame is one pointer,
+/// to its first slot; the value's worth of memory before it holds the pointers to its boxes and
+/// captures (the header), so that every node passes the frame in one register rather than three
+/// (docs/internals.md, "A frame in one register"). Who owns the memory depends on the frame's life:
 ///
 /// - a call of a synchronous function takes its frame from the runtime's `FrameStack` and gives it
 ///   back when it returns. Synchronous code never suspends, so these frames come and go in strict
@@ -9,8 +11,41 @@
 ///   owned by the coroutine or task that runs them.
 struct Frame {
     let slots: UnsafeMutablePointer<Value>
-    let boxes: UnsafeMutablePointer<Box?>
-    let captures: UnsafeMutablePointer<Capture>
+
+    /// The values' worth of memory a frame's header takes before its slots: the two pointers, stored
+    /// as raw bytes, never a value (`FrameStack.pop` and `HeapFrame` destroy the slots alone).
+    static let headerSize = 1
+
+    /// A frame whose header is written at `header`, its slots following it.
+    @inline(__always)
+    init(header: UnsafeMutablePointer<Value>, boxes: UnsafeMutablePointer<Box?>, captures: UnsafeMutablePointer<Capture>) {
+        let raw = UnsafeMutableRawPointer(header)
+        raw.storeBytes(of: boxes, as: UnsafeMutablePointer<Box?>.self)
+        raw.storeBytes(of: captures, toByteOffset: MemoryLayout<UnsafeMutablePointer<Box?>>.stride,
+                       as: UnsafeMutablePointer<Capture>.self)
+        slots = header + Frame.headerSize
+    }
+
+    /// The frame whose first slot is at `slots`, its header written already.
+    @inline(__always)
+    init(slots: UnsafeMutablePointer<Value>) {
+        self.slots = slots
+    }
+
+    /// Where the header begins: what the frame's owner frees.
+    @inline(__always)
+    var header: UnsafeMutablePointer<Value> { slots - Frame.headerSize }
+
+    @inline(__always)
+    var boxes: UnsafeMutablePointer<Box?> {
+        UnsafeRawPointer(header).load(as: UnsafeMutablePointer<Box?>.self)
+    }
+
+    @inline(__always)
+    var captures: UnsafeMutablePointer<Capture> {
+        UnsafeRawPointer(header).load(fromByteOffset: MemoryLayout<UnsafeMutablePointer<Box?>>.stride,
+                                      as: UnsafeMutablePointer<Capture>.self)
+    }
 
     @inline(__always)
     subscript(slot: Int) -> Value {
@@ -87,32 +122,34 @@ struct FrameStack: ~Copyable {
         // Wrapping arithmetic: the tops stay within the capacities, far from overflow, and each checked
         // operation cost a test and a branch (with the borrowed callee's count, eight a call: fib −3.9%
         // instructions; docs/internals.md, "Variables and frames").
-        guard valueTop &+ code.slotCount <= FrameStack.valueCapacity,
+        guard valueTop &+ code.slotCount &+ Frame.headerSize <= FrameStack.valueCapacity,
               boxTop &+ code.boxCount <= FrameStack.boxCapacity
         else {
             throw ScriptError("Stack overflow.", line: line, class: .stackOverflowError)
         }
-        let frame = Frame(slots: values + valueTop, boxes: boxes + boxTop, captures: captures)
+        let frameBoxes = boxes + boxTop
+        let frame = Frame(header: values + valueTop, boxes: frameBoxes, captures: captures)
         (frame.slots + firstNil).initialize(repeating: .nil, count: code.slotCount &- firstNil)
-        if code.boxCount > 0 { frame.boxes.initialize(repeating: nil, count: code.boxCount) }
-        valueTop &+= code.slotCount
+        if code.boxCount > 0 { frameBoxes.initialize(repeating: nil, count: code.boxCount) }
+        valueTop &+= code.slotCount &+ Frame.headerSize
         boxTop &+= code.boxCount
         return frame
     }
 
-    /// The frame of `code` pushed at `mark`, the last one pushed (to copy it before it is popped).
-    func frame(at mark: Mark, captures: UnsafeMutablePointer<Capture>) -> Frame {
-        Frame(slots: values + mark.values, boxes: boxes + mark.boxes, captures: captures)
+    /// The frame pushed at `mark`, the last one pushed (to copy it before it is popped).
+    func frame(at mark: Mark) -> Frame {
+        Frame(slots: values + mark.values + Frame.headerSize)
     }
 
-    /// Releases every frame pushed since `mark`. A slot that holds nil, a boolean or a number has
-    /// nothing to release and is skipped without the call that destroying a `Value` makes (fib: two
-    /// such calls a call of `fib`, −3.5% instructions; docs/internals.md, "Variables and frames").
+    /// Releases the frame pushed at `mark`, if its push succeeded: its slots, after its header. A slot
+    /// that holds nil, a boolean or a number has nothing to release and is skipped without the call
+    /// that destroying a `Value` makes (fib: two such calls a call of `fib`, −3.5% instructions;
+    /// docs/internals.md, "Variables and frames").
     @inline(__always)
     mutating func pop(to mark: Mark) {
-        var slot = values + mark.values
+        var slot = values + mark.values + Frame.headerSize
         let end = values + valueTop
-        while slot != end {
+        while slot < end {
             if !slot.pointee.isTrivial { _ = slot.move() }
             slot += 1
         }
@@ -133,11 +170,11 @@ final class HeapFrame {
     init(_ code: FunctionCode, captures: UnsafeMutablePointer<Capture>) {
         slotCount = code.slotCount
         boxCount = code.boxCount
-        let slots = Buffer.allocate(Value.self, capacity: slotCount)
-        slots.initialize(repeating: .nil, count: slotCount)
+        let header = Buffer.allocate(Value.self, capacity: Frame.headerSize + slotCount)
         let boxes = Buffer.allocate(Box?.self, capacity: boxCount)
         boxes.initialize(repeating: nil, count: boxCount)
-        frame = Frame(slots: slots, boxes: boxes, captures: captures)
+        frame = Frame(header: header, boxes: boxes, captures: captures)
+        frame.slots.initialize(repeating: .nil, count: slotCount)
         ownedCaptures = nil
     }
 
@@ -148,13 +185,13 @@ final class HeapFrame {
         boxCount = code.boxCount
         let captureCount = code.captureSources.count
         ownedCaptures = captureCount
-        let slots = Buffer.allocate(Value.self, capacity: slotCount)
-        slots.initialize(from: frame.slots, count: slotCount)
+        let header = Buffer.allocate(Value.self, capacity: Frame.headerSize + slotCount)
         let boxes = Buffer.allocate(Box?.self, capacity: boxCount)
         boxes.initialize(from: frame.boxes, count: boxCount)
         let captures = Buffer.allocate(Capture.self, capacity: captureCount)
         captures.initialize(from: frame.captures, count: captureCount)
-        self.frame = Frame(slots: slots, boxes: boxes, captures: captures)
+        self.frame = Frame(header: header, boxes: boxes, captures: captures)
+        self.frame.slots.initialize(from: frame.slots, count: slotCount)
     }
 
     /// Reports the frame's values and boxes, for the coroutine that alone holds the frame before it
@@ -165,13 +202,14 @@ final class HeapFrame {
     }
 
     deinit {
-        frame.slots.destroy(count: slotCount)
-        Buffer.deallocate(frame.slots)
+        // The boxes and captures are found through the header: freed last.
         frame.boxes.destroy(count: boxCount)
         Buffer.deallocate(frame.boxes)
         if let ownedCaptures {
             frame.captures.destroy(count: ownedCaptures)
             Buffer.deallocate(frame.captures)
         }
+        frame.slots.destroy(count: slotCount)
+        Buffer.deallocate(frame.header)
     }
 }

@@ -156,10 +156,19 @@ extension Unmanaged where Instance: BorrowableCallee {
     /// Ends a borrowing call. The last one lets a retired callee go, after the call's last use of it.
     @inline(__always)
     func endBorrowing() {
-        let retired = _withUnsafeGuaranteedRef { callee -> Instance? in
+        let releases = _withUnsafeGuaranteedRef { callee -> Bool in
             callee.borrowingCalls &-= 1
-            return callee.borrowingCalls == 0 ? callee.retiredWhileBorrowed.take() : nil
+            return callee.borrowingCalls == 0 && callee.retiredWhileBorrowed != nil
         }
+        // Out of line and only when there is one: destroying the optional every time called
+        // `swift_release` with nil after each call not nested in another of the callee (empty_init
+        // −1.9%, closures −0.5% instructions).
+        if releases { releaseRetired() }
+    }
+
+    @inline(never)
+    private func releaseRetired() {
+        let retired = _withUnsafeGuaranteedRef { $0.retiredWhileBorrowed.take() }
         _ = consume retired
     }
 }

@@ -77,7 +77,7 @@ extension Runtime {
     func keepForPostMortem(_ error: any Error, _ closure: Unmanaged<Closure>, at mark: FrameStack.Mark) {
         guard let error = error as? ScriptError else { return }
         closure._withUnsafeGuaranteedRef { closure in
-            keepForPostMortem(error, closure.code, stack.frame(at: mark, captures: closure.captures))
+            keepForPostMortem(error, closure.code, stack.frame(at: mark))
         }
     }
 
