@@ -1,5 +1,6 @@
 // A host program for the embedding tests that need a process of their own: what reaches a pipe
-// when the process ends, and the signal dispositions a REPL leaves behind. (In the test process
+// when the process ends, the signal dispositions a REPL leaves behind, and what a blocking call
+// that outlives its interpreter leaves on the output. (In the test process
 // itself, a redirected stdout or an ignored SIGINT would reach every other test and the children
 // they start.)
 import Glibc
@@ -37,8 +38,40 @@ struct EmbeddingProbe {
             kill(getpid(), SIGINT)
             writeLine("survived SIGINT")
             _exit(0)
+        case "outlived-read":
+            // A file read blocks on the FIFO given; the interpreter is stopped and dropped, its
+            // executor's loop shuts down, and only then does the read end. Its outcome must be
+            // delivered where something still runs: nothing but "done" may reach the output.
+            let fifo = CommandLine.arguments[2]
+            weak var executor: ScriptExecutor?
+            var writer: Int32 = -1
+            do {
+                let interpreter = Interpreter()
+                executor = interpreter.executor
+                let input = Task { try await interpreter.run("import \"io\" as io; await io.read(\"\(fifo)\");") }
+                // A writer opens a FIFO without waiting only once a reader has: the read has begun.
+                while writer < 0 {
+                    writer = open(fifo, O_WRONLY | O_NONBLOCK)
+                    if writer < 0 { try await Task.sleep(nanoseconds: 10_000_000) }
+                }
+                interpreter.stop()
+                _ = await input.result
+            }
+            while executor != nil { try await Task.sleep(nanoseconds: 10_000_000) }
+            _ = Glibc.write(writer, "text", 4)
+            close(writer)
+            // The read has ended once no reader holds the FIFO; then a moment for its outcome.
+            while true {
+                let probe = open(fifo, O_WRONLY | O_NONBLOCK)
+                if probe < 0 { break }
+                close(probe)
+                try await Task.sleep(nanoseconds: 10_000_000)
+            }
+            try await Task.sleep(nanoseconds: 300_000_000)
+            writeLine("done")
+            _exit(0)
         default:
-            writeLine("usage: EmbeddingProbe output|dropped|ignored-interrupt")
+            writeLine("usage: EmbeddingProbe output|dropped|ignored-interrupt|outlived-read FIFO")
             _exit(2)
         }
     }

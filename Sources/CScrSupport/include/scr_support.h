@@ -3,7 +3,7 @@
 
 // What scr needs of C that Swift cannot say: thread-local counters, read and written with one
 // instruction each (Swift has no thread-local variables; pthread_getspecific is a call), the
-// CPU's spin-loop hint, a character's width on a terminal, and malloc's tuning.
+// CPU's spin-loop hint, the stack's depth, a character's width on a terminal, and malloc's tuning.
 
 // How deeply `deinit`s are nested on this thread, and how many values wait in its teardown
 // worklist (see Sources/Scr/Runtime/Collector/Teardown.swift).
@@ -24,6 +24,11 @@ static inline void scr_cpu_relax(void) {
     __asm__ __volatile__("yield");
 #endif
 }
+
+// The address of the current stack frame, for the native stack's depth check before each call (see
+// currentStackAddress in ScriptExecutor.swift). Taking a Swift local's address instead made the
+// compiler guard every function the check is inlined into with a stack canary.
+static inline unsigned long scr_stack_address(void) { return (unsigned long)__builtin_frame_address(0); }
 
 // Tunes the C library's malloc for a script's objects, in the `scr` command (a host embedding scr
 // keeps its own settings): see System.tuneAllocator.

@@ -1,3 +1,4 @@
+import CScrSupport
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -242,9 +243,10 @@ package final class ScriptExecutor: TaskExecutor, @unchecked Sendable {
     }
 }
 
-/// An address near the top of the current thread's stack, for the stack-overflow check.
+/// An address near the top of the current thread's stack, for the stack-overflow check: the frame's,
+/// from C; a Swift local's address put a stack canary in every call the check is inlined into
+/// (fib −2.2%, method_call −1.6%, binary_trees −1.2% instructions).
 @inline(__always)
 func currentStackAddress() -> UInt {
-    var marker: UInt8 = 0
-    return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+    UInt(scr_stack_address())
 }

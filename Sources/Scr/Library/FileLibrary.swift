@@ -70,7 +70,7 @@ enum FileLibrary {
         _ call: NativeCall, _ verb: String, _ path: String, _ body: @escaping @Sendable () throws -> T
     ) async throws -> T {
         do {
-            return try await call.runtime.awaitIO(await call.runtime.runBlocking(body), line: call.context.line)
+            return try await call.runtime.awaitIO(call.runtime.runBlocking(body), line: call.context.line)
         } catch {
             throw call.runtime.ioError(error, "\(verb) '\(path)'", line: call.context.line)
         }

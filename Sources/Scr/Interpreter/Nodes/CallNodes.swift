@@ -220,8 +220,9 @@ final class LenNode: Expression {
         }
         let value = try argument.eval(frame)
         if case .list(let list) = value { return .number(Double(list.elements.count)) }
-        // Strings, maps and the error for anything else, as the native answers them. `len` runs no
-        // script code, so the global cannot change while it runs.
+        // Strings, maps and the error for anything else, as the native answers them. The built-in
+        // even if the argument assigned `len` meanwhile (`len(len = "xyz")`), as the generic path,
+        // which reads the callee first, calls it; the runtime keeps it alive.
         return try runtime.callUnary(runtime.lenNative, value, line: general.line,
                                      location: general.location)
     }

@@ -53,12 +53,10 @@ final class NumberUpdateStatement: Statement {
 
     override func exec(_ frame: Frame) throws -> Value? {
         if let x = place.number(in: frame) {
-            let y: Double?
-            switch operand {
-            case .number(let number): y = number
-            case .place(let other): y = other.number(in: frame)
+            let y: Double? = switch operand {
+            case .number(let number): number
+            case .place(let other): other.number(in: frame)
             }
-            // An arithmetic operator of two numbers makes a number.
             if let y, case .number(let result) = op.apply(x, y) {
                 place.overwriteNumber(result, in: frame)
                 return nil

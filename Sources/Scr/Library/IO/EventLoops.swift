@@ -6,7 +6,8 @@ import NIOPosix
 /// process) on NIO's shared thread pool.
 package enum EventLoops {
     /// One event loop thread for the remote REPL: it answers while a script holds the executor
-    /// (`.tasks`, `.interrupt` from another client).
+    /// (`.tasks`, `.interrupt` from another client). It lives as long as the process, so the
+    /// outcomes of blocking calls are delivered on it too (`Runtime.runBlocking`).
     package static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 }
 
@@ -22,9 +23,12 @@ extension Runtime {
         return await executor.eventLoopReady()
     }
 
-    /// Runs `body` on NIO's shared thread pool (for calls that block: a file read, `waitpid`).
-    func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async -> EventLoopFuture<T> {
-        NIOThreadPool.singleton.runIfActive(eventLoop: await eventLoop(), body)
+    /// Runs `body` on NIO's shared thread pool (for calls that block: a file read, `waitpid`). Its
+    /// outcome is delivered on `EventLoops.group`, not on the executor's loop: a call can outlive the
+    /// interpreter (a child still running when the host stops it), and a promise of a loop that has
+    /// shut down can never be completed (NIO reports it, and its debug builds stop the process).
+    func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> EventLoopFuture<T> {
+        NIOThreadPool.singleton.runIfActive(eventLoop: EventLoops.group.next(), body)
     }
 
     /// Suspends the current script task until `future` completes, like any other suspension: an

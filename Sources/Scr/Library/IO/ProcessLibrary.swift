@@ -142,7 +142,7 @@ final class ScriptProcess: NativeObject {
             throw runtime.ioError(error, "run '\(command)'", line: line)
         }
         let exited = Locked(false)
-        let exit = await runtime.runBlocking {
+        let exit = runtime.runBlocking {
             let status = System.waitForExit(child.pid)
             exited.withLock { $0 = true }
             return status
