@@ -298,7 +298,8 @@ struct FastPathMatrixTests {
         let (nodes, fast, plain) = try await Self.runThreeWays(source)
         let chosen = nodes.stdout.components(separatedBy: "PlaceIndexSetNode(").count - 1
         // Four values keep it in the four functions, `pop` in the two with a local list (a call may
-        // assign a global), the assignment in none; and the two lines at the end.
+        // assign a global), the assignment in none; the two lines of the list `xs`, and the list
+        // indexed by a global that a call assigns.
         #expect(chosen == 4 * 4 + 2 + 2 + 1, "\(chosen) PlaceIndexSetNodes")
         #expect(fast.status == 0 && fast.stderr.isEmpty, "\(fast.stderr.prefix(1000))")
         #expect(fast.stdout == plain.stdout)
