@@ -50,23 +50,30 @@ struct EmbeddingProbe {
                 executor = interpreter.executor
                 let input = Task { try await interpreter.run("import \"io\" as io; await io.read(\"\(fifo)\");") }
                 // A writer opens a FIFO without waiting only once a reader has: the read has begun.
-                while writer < 0 {
+                // Each wait polls every 10 ms, up to 10 minutes (an outer bound for a busy machine).
+                for _ in 0..<60_000 where writer < 0 {
                     writer = open(fifo, O_WRONLY | O_NONBLOCK)
                     if writer < 0 { try await Task.sleep(nanoseconds: 10_000_000) }
                 }
+                if writer < 0 { giveUp("the read to open the FIFO") }
                 interpreter.stop()
                 _ = await input.result
             }
-            while executor != nil { try await Task.sleep(nanoseconds: 10_000_000) }
+            for _ in 0..<60_000 where executor != nil { try await Task.sleep(nanoseconds: 10_000_000) }
+            if executor != nil { giveUp("the interpreter's executor to be freed") }
             _ = Glibc.write(writer, "text", 4)
             close(writer)
             // The read has ended once no reader holds the FIFO; then a moment for its outcome.
-            while true {
+            var readerClosed = false
+            for _ in 0..<60_000 where !readerClosed {
                 let probe = open(fifo, O_WRONLY | O_NONBLOCK)
-                if probe < 0 { break }
-                close(probe)
-                try await Task.sleep(nanoseconds: 10_000_000)
+                readerClosed = probe < 0
+                if !readerClosed {
+                    close(probe)
+                    try await Task.sleep(nanoseconds: 10_000_000)
+                }
             }
+            if !readerClosed { giveUp("the read to close the FIFO") }
             try await Task.sleep(nanoseconds: 300_000_000)
             writeLine("done")
             _exit(0)
@@ -74,6 +81,12 @@ struct EmbeddingProbe {
             writeLine("usage: EmbeddingProbe output|dropped|ignored-interrupt|outlived-read FIFO")
             _exit(2)
         }
+    }
+
+    /// Ends a wait that never came to an end: says what it waited for, rather than hang the test.
+    static func giveUp(_ what: String) -> Never {
+        writeLine("gave up waiting for \(what)")
+        _exit(1)
     }
 
     /// Writes straight to the descriptor, as a host's unbuffered log would.

@@ -29,9 +29,7 @@ extension Natives {
             runtime.globals.define(native.name, .native(native))
         }
     }
-}
 
-extension Natives {
     /// `len`, made with the runtime: `LenNode` knows it by identity.
     static func makeLen() -> NativeFunction {
         NativeFunction("len") { argument, context in
