@@ -204,12 +204,12 @@ final class HeapFrame {
     deinit {
         // The boxes and captures are found through the header: freed last.
         frame.boxes.destroy(count: boxCount)
-        Buffer.deallocate(frame.boxes)
+        Buffer.deallocate(frame.boxes, capacity: boxCount)
         if let ownedCaptures {
             frame.captures.destroy(count: ownedCaptures)
-            Buffer.deallocate(frame.captures)
+            Buffer.deallocate(frame.captures, capacity: ownedCaptures)
         }
         frame.slots.destroy(count: slotCount)
-        Buffer.deallocate(frame.header)
+        Buffer.deallocate(frame.header, capacity: Frame.headerSize + slotCount)
     }
 }

@@ -1,20 +1,34 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CScrSupport
 
-/// Memory for the buffers the interpreter makes on hot paths (a closure's captures, an async call's
-/// frame), from `malloc`: `UnsafeMutablePointer.allocate` asks for its memory through
-/// `posix_memalign` on Linux, which costs twice as much (2% of a loop that makes closures).
+/// Memory for the buffers the interpreter makes on hot paths (a closure's captures, an instance's
+/// fields past two, an async call's frame). Not `UnsafeMutablePointer.allocate`, which asks for its
+/// memory through `posix_memalign` on Linux at twice malloc's cost, but `scr_allocate`, which keeps
+/// freed small blocks on per-thread lists by size and makes a zero-sized buffer without allocating
+/// (allocator.c; docs/internals.md, "Small buffers"). A buffer is given back with the capacity it
+/// was made with.
 enum Buffer {
+    @inline(__always)
     static func allocate<Element>(_ type: Element.Type, capacity: Int) -> UnsafeMutablePointer<Element> {
-        let memory = malloc(max(capacity, 1) * MemoryLayout<Element>.stride)!
-        return memory.bindMemory(to: Element.self, capacity: capacity)
+        scr_allocate(capacity * MemoryLayout<Element>.stride).bindMemory(to: Element.self, capacity: capacity)
     }
 
-    static func deallocate<Element>(_ buffer: UnsafeMutablePointer<Element>) {
-        free(buffer)
+    @inline(__always)
+    static func deallocate<Element>(_ buffer: UnsafeMutablePointer<Element>, capacity: Int) {
+        scr_deallocate(buffer, capacity * MemoryLayout<Element>.stride)
+    }
+
+    /// A buffer straight from malloc, for what dies a whole structure at a time (an instance's fields
+    /// past two): a tree freed at once fills the lists with its first few dozen blocks and passes the
+    /// rest through them to free, each allocation and free a call deeper (tree_walk: +0.8%
+    /// instructions through the lists).
+    @inline(__always)
+    static func allocateFromMalloc<Element>(_ type: Element.Type, capacity: Int) -> UnsafeMutablePointer<Element> {
+        scr_malloc(capacity * MemoryLayout<Element>.stride).bindMemory(to: Element.self, capacity: capacity)
+    }
+
+    @inline(__always)
+    static func freeToMalloc<Element>(_ buffer: UnsafeMutablePointer<Element>) {
+        scr_free(buffer)
     }
 }
 

@@ -76,7 +76,7 @@ package final class Closure: CollectedObject, BorrowableCallee {
                 }
             }
         }
-        Buffer.deallocate(captures)
+        Buffer.deallocate(captures, capacity: code.captureSources.count)
         Teardown.leave()
     }
 
@@ -313,7 +313,7 @@ package class Instance: CollectedObject {
         }
         if let extraFields {
             extraFields.destroy(count: Int(extraCapacity))
-            Buffer.deallocate(extraFields)
+            Buffer.freeToMalloc(extraFields)
         }
         Teardown.leave()
     }
@@ -342,11 +342,11 @@ package class Instance: CollectedObject {
     }
 
     private final func growExtraFields(to capacity: Int) {
-        let grown = Buffer.allocate(Value?.self, capacity: capacity)
+        let grown = Buffer.allocateFromMalloc(Value?.self, capacity: capacity)
         let old = Int(extraCapacity)
         if let extraFields {
             grown.moveInitialize(from: extraFields, count: old)
-            Buffer.deallocate(extraFields)
+            Buffer.freeToMalloc(extraFields)
         }
         (grown + old).initialize(repeating: nil, count: capacity - old)
         extraFields = grown

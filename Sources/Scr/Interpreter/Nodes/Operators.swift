@@ -303,7 +303,7 @@ final class PlaceConstantEqualityNode: Expression {
 
     deinit {
         constant.destroy(count: 1)
-        Buffer.deallocate(constant)
+        Buffer.deallocate(constant, capacity: 1)
     }
 
     override func eval(_ frame: Frame) throws -> Value {
