@@ -624,6 +624,87 @@ struct FastPathMatrixTests {
         }
     }
 
+    /// `if` statements whose condition the `InlineTestIfStatement`s test inline: two variables compared
+    /// with each operator (`PlacesIfStatement`), a variable and nil, a string or a boolean
+    /// (`PlaceConstantIfStatement`), a global and a number (`PlaceNumberIfStatement`; a local takes
+    /// `SlotComparisonIfStatement`), and a nil test of a field or a call (`NilTestIfStatement`), next to
+    /// a shape none takes (a negative literal). Each over values of every kind, from globals, locals and
+    /// parameters, with and without `else`, returning from the branch, in an async function whose branch
+    /// awaits, and at the top level; an uncaught undefined name last checks the line. Compared with the
+    /// generic nodes after counting the statements chosen.
+    @Test func inlineTestIfsAgreeWithTheGenericNodes() async throws {
+        let values = ["nil", "true", "false", "0", "-0", "1.5", "0/0", "\"abc\"", "\"ab\" + \"c\"", "\"\"",
+                      "[1]", "Box(nil)", "Box(1)", "Box", "id", "clock"]
+        let pairTemplates = ["A == B", "A != B", "A < B", "A >= B"]
+        let constantTemplates = ["A == nil", "A != nil", "A == \"abc\"", "A != true", "A == false"]
+        let numberTemplates = ["A < 1.5", "A == 0", "A != 1.5"]
+        let nilTestTemplates = ["A.f == nil", "id(A) != nil"]
+        let otherTemplates = ["A != -2"]
+        var source = """
+            class Box { init(f) { this.f = f; } }
+            fun id(x) { return x; }
+            var g = nil; var h = nil;
+
+            """
+        var calls = ""
+        var index = 0
+        func add(_ template: String, _ a: String, _ b: String) {
+            func condition(_ left: String, _ right: String) -> String {
+                template.replacingOccurrences(of: "A", with: left).replacingOccurrences(of: "B", with: right)
+            }
+            index += 1
+            source += """
+                fun g\(index)() { g = \(a); h = \(b); if (\(condition("g", "h"))) print "then"; else print "else"; }
+                fun l\(index)() { var x = \(a); var y = \(b); if (\(condition("x", "y"))) print "then"; }
+                fun r\(index)(x, y) { if (\(condition("x", "y"))) return "returned"; return "fell through"; }
+
+                """
+            calls += "try { print \"#\(index)\"; g\(index)(); l\(index)(); print r\(index)(\(a), \(b)); } "
+                + "catch (e) { print e.message; }\n"
+        }
+        for template in pairTemplates { for a in values { for b in values { add(template, a, b) } } }
+        for template in constantTemplates + numberTemplates + nilTestTemplates + otherTemplates {
+            for a in values { add(template, a, "nil") }
+        }
+        // A branch that awaits: the statement runs through `execAsync`.
+        for (t, template) in (pairTemplates + constantTemplates + numberTemplates + nilTestTemplates).enumerated() {
+            let condition = template.replacingOccurrences(of: "A", with: "x").replacingOccurrences(of: "B", with: "y")
+            source += "async fun a\(t)(x, y) { if (\(condition)) await sleep(0); else print \"else\"; return \"async done\"; }\n"
+            calls += "for (var v = 0; v < 3; v = v + 1) { var x = [nil, 0, Box(nil)][v]; "
+                + "try { print await a\(t)(x, x); } catch (e) { print e.message; } }\n"
+        }
+        // The top level's own frame, and last an undefined name, uncaught.
+        calls += """
+            g = "abc"; h = "ab" + "c";
+            if (g == h) print "top then"; else print "top else";
+            if (g != "abc") print "top then"; else print "top else";
+            if (g == nil) print "top then";
+            if (id(g) != nil) { await sleep(0); print "top awaited"; }
+            g = 3; if (g < 1.5) print "top then"; else print "top else";
+            if (undefinedName == g) print "unreachable";
+
+            """
+        let (nodes, fast, plain) = try await Self.runThreeWays(source + calls)
+        func count(_ node: String) -> Int { nodes.stdout.components(separatedBy: "\(node)(").count - 1 }
+        let perTemplate = 3 * values.count
+        // Each template's functions and its async function; the top level's `g == h` and `undefinedName == g`.
+        #expect(count("PlacesIfStatement") == pairTemplates.count * (values.count * perTemplate + 1) + 2)
+        #expect(count("PlaceConstantIfStatement") == constantTemplates.count * (perTemplate + 1) + 2)
+        // Globals only (`g\(index)` and the top level's); a local or parameter compared with a number is
+        // a `SlotComparisonIfStatement`.
+        #expect(count("PlaceNumberIfStatement") == numberTemplates.count * values.count + 1)
+        #expect(count("NilTestIfStatement") == nilTestTemplates.count * (perTemplate + 1) + 1)
+        #expect(fast.status == 70 && plain.status == 70)
+        #expect(fast.stdout == plain.stdout)
+        #expect(fast.stderr == plain.stderr)
+        #expect(fast.stderr.hasPrefix("Undefined variable 'undefinedName'.\n[line "), "\(fast.stderr)")
+        #expect(fast.stdout.hasSuffix("top then\ntop else\ntop awaited\ntop else\n"), "\(fast.stdout.suffix(200))")
+        for line in ["then", "else", "returned", "fell through", "async done", "Operands must be numbers.",
+                     "Only instances have properties."] {
+            #expect(fast.stdout.contains(line + "\n"), "prints \(line)")
+        }
+    }
+
     /// Calls of functions, classes and natives held in globals, which `GlobalCallNode` borrows from the
     /// global: the global is assigned during the call — by the callee's body, by an argument, at the
     /// bottom of a recursion, through a second global holding the same function, by a class's

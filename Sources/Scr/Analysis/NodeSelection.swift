@@ -228,11 +228,26 @@ struct NodeSelection {
 
     /// `if (condition) then else otherwise`. A local in a slot compared with a number literal
     /// (`if (n < 2)`) is tested in `SlotComparisonIfStatement`, when nothing in the statement can suspend.
+    /// A condition comparing variables, a variable and a constant, or testing for nil (`NilTestNode`, if
+    /// its operand cannot suspend) is tested inline by the `InlineTestIfStatement` of its node.
     func ifStatement(_ condition: Expression, _ then: Statement, _ otherwise: Statement?, line: Int) -> Statement {
         if specialize, let test = condition as? SlotNumberBinaryNode, test.op.isComparison,
            !then.suspends, otherwise?.suspends != true {
             return SlotComparisonIfStatement(slot: test.slot, comparison: test.op, number: test.right, condition: test,
                                              then: then, otherwise: otherwise, line: line)
+        }
+        if specialize {
+            switch condition {
+            case let test as PlacesBinaryNode:
+                return PlacesIfStatement(condition: test, then: then, otherwise: otherwise, line: line)
+            case let test as PlaceConstantEqualityNode:
+                return PlaceConstantIfStatement(condition: test, then: then, otherwise: otherwise, line: line)
+            case let test as PlaceNumberBinaryNode:
+                return PlaceNumberIfStatement(condition: test, then: then, otherwise: otherwise, line: line)
+            case let test as NilTestNode where !test.suspends:
+                return NilTestIfStatement(condition: test, then: then, otherwise: otherwise, line: line)
+            default: break
+            }
         }
         return IfStatement(condition: condition, then: then, otherwise: otherwise, line: line)
     }

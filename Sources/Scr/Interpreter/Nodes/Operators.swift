@@ -237,6 +237,15 @@ final class PlaceNumberBinaryNode: Expression {
         return try op.apply(left.value(in: frame), .number(right), line: line)
     }
 
+    override func test(_ frame: Frame) throws -> Bool { try testInline(frame) }
+
+    /// `test`'s body, for `PlaceNumberIfStatement` to run without a call.
+    @inline(__always)
+    final func testInline(_ frame: Frame) throws -> Bool {
+        if let x = left.number(in: frame) { return op.apply(x, right).isTruthy }
+        return try op.apply(left.value(in: frame), .number(right), line: line).isTruthy
+    }
+
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
         ["\(op)", "\(left)", Value.number(right).description]
     }
@@ -269,7 +278,11 @@ final class PlacesBinaryNode: Expression {
         }
     }
 
-    override func test(_ frame: Frame) throws -> Bool {
+    override func test(_ frame: Frame) throws -> Bool { try testInline(frame) }
+
+    /// `test`'s body, for `PlacesIfStatement` to run without a call.
+    @inline(__always)
+    final func testInline(_ frame: Frame) throws -> Bool {
         switch op {
         case .equal: return try left.holdsEqualValue(to: right, in: frame)
         case .notEqual: return try !left.holdsEqualValue(to: right, in: frame)
@@ -310,7 +323,11 @@ final class PlaceConstantEqualityNode: Expression {
         .bool(try test(frame))
     }
 
-    override func test(_ frame: Frame) throws -> Bool {
+    override func test(_ frame: Frame) throws -> Bool { try testInline(frame) }
+
+    /// `test`'s body, for `PlaceConstantIfStatement` to run without a call.
+    @inline(__always)
+    final func testInline(_ frame: Frame) throws -> Bool {
         try place.holds(constant, in: frame) == isEqual
     }
 
@@ -339,7 +356,11 @@ final class NilTestNode: Expression {
         .bool(answer(for: try await operand.value(frame)))
     }
 
-    override func test(_ frame: Frame) throws -> Bool {
+    override func test(_ frame: Frame) throws -> Bool { try testInline(frame) }
+
+    /// `test`'s body, for `NilTestIfStatement` to run without a call.
+    @inline(__always)
+    final func testInline(_ frame: Frame) throws -> Bool {
         try operand.isNil(frame) == isEqual
     }
 

@@ -337,6 +337,94 @@ final class IfStatement: Statement {
     }
 }
 
+/// `if (condition) …` whose condition is a variable compared with a variable or a constant, or a
+/// test for nil (`a == b`, `s == "str"`, `x < 1.5`, `node == nil`): a subclass for each of those
+/// nodes runs its test inline, without the call `IfStatement` makes to its condition (string_equality
+/// −17% instructions; docs/internals.md, "Node shapes"). The conditions never suspend; a branch that
+/// does runs through `execAsync`, as in `IfStatement`. A class per condition, each holding it as its
+/// own type, rather than one generic class: `exec` is called through the vtable, whose entry for a
+/// generic class is its unspecialized body, where the test would be a dynamic call again.
+class InlineTestIfStatement: Statement {
+    let condition: Expression
+    let then: Statement
+    let otherwise: Statement?
+
+    init(condition: Expression, then: Statement, otherwise: Statement?, line: Int) {
+        self.condition = condition
+        self.then = then
+        self.otherwise = otherwise
+        super.init(line: line, suspends: then.suspends || otherwise?.suspends == true)
+    }
+
+    @inline(__always)
+    final func branch(_ holds: Bool, _ frame: Frame) throws -> Value? {
+        if holds { return try then.exec(frame) }
+        return try otherwise?.exec(frame)
+    }
+
+    override func execAsync(_ frame: Frame) async throws -> Value? {
+        if try condition.test(frame) { return try await then.run(frame) }
+        return try await otherwise?.run(frame)
+    }
+
+    override func dumpFields(_ dump: inout NodeDump) -> [String] {
+        [dump.expression(condition)]
+    }
+
+    override var dumpNested: [(label: String?, statement: Statement)] {
+        [("then", then)] + (otherwise.map { [("else", $0)] } ?? [])
+    }
+}
+
+/// `if (a == b)`, `if (a < b)`: two variables (`PlacesBinaryNode`).
+final class PlacesIfStatement: InlineTestIfStatement {
+    private let test: PlacesBinaryNode
+
+    init(condition: PlacesBinaryNode, then: Statement, otherwise: Statement?, line: Int) {
+        test = condition
+        super.init(condition: condition, then: then, otherwise: otherwise, line: line)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? { try branch(test.testInline(frame), frame) }
+}
+
+/// `if (s == "str")`, `if (done != true)`: a variable and a string or boolean literal
+/// (`PlaceConstantEqualityNode`).
+final class PlaceConstantIfStatement: InlineTestIfStatement {
+    private let test: PlaceConstantEqualityNode
+
+    init(condition: PlaceConstantEqualityNode, then: Statement, otherwise: Statement?, line: Int) {
+        test = condition
+        super.init(condition: condition, then: then, otherwise: otherwise, line: line)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? { try branch(test.testInline(frame), frame) }
+}
+
+/// `if (count < 10)`, `if (x == 1.5)` with a global: a variable and a number (`PlaceNumberBinaryNode`).
+final class PlaceNumberIfStatement: InlineTestIfStatement {
+    private let test: PlaceNumberBinaryNode
+
+    init(condition: PlaceNumberBinaryNode, then: Statement, otherwise: Statement?, line: Int) {
+        test = condition
+        super.init(condition: condition, then: then, otherwise: otherwise, line: line)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? { try branch(test.testInline(frame), frame) }
+}
+
+/// `if (node == nil)`, `if (next != nil)` (`NilTestNode`).
+final class NilTestIfStatement: InlineTestIfStatement {
+    private let test: NilTestNode
+
+    init(condition: NilTestNode, then: Statement, otherwise: Statement?, line: Int) {
+        test = condition
+        super.init(condition: condition, then: then, otherwise: otherwise, line: line)
+    }
+
+    override func exec(_ frame: Frame) throws -> Value? { try branch(test.testInline(frame), frame) }
+}
+
 /// `if (x < number) …`, `if (x == number) …` with `x` a local in a slot: the base case of most
 /// recursions (`if (n < 2) return n;`). While the slot holds a number the comparison runs here, with
 /// no node called for it; otherwise `condition`, the node `IfStatement` would test, decides, so a
