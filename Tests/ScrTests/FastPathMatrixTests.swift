@@ -705,6 +705,52 @@ struct FastPathMatrixTests {
         }
     }
 
+    /// A function's arguments that `evalInline` computes without calling their node: a local, and a local
+    /// plus or minus a number (`n - 1` as `n + -1`), over numbers whose sign of zero, infinity or NaN
+    /// would show a difference (each result also printed as `1 / result`), and values that are no
+    /// number (an error from the node, with its line); beside shapes it does not take, through a global
+    /// callee and a local one, and in a recursion. Compared with the generic nodes.
+    @Test func inlineArgumentsAgreeWithTheGenericNodes() async throws {
+        let values = ["0", "-0", "1", "-1", "1.5", "0.1", "1/0", "-1/0", "0/0", "9007199254740992", "\"s\"", "nil",
+                      "true", "[1]", "Box()"]
+        let arguments = ["x", "x - 1", "x + 1", "x - 0", "x + 0", "x - 0.1", "x + 0.1", "x - 1/0", "x + 9007199254740993",
+                         "x * 2", "x - -1", "x, x - 1"]
+        var source = """
+            class Box {}
+            fun show(a) { if (type(a) == "number") return str(a) + " " + str(1 / a); return str(a); }
+            fun one(a) { return show(a); }
+            fun two(a, b) { return show(a) + " | " + show(b); }
+            fun countdown(n) { if (n < 1) return n; return countdown(n - 1); }
+
+            """
+        var calls = ""
+        for (v, value) in values.enumerated() {
+            for (a, argument) in arguments.enumerated() {
+                let callee = argument.contains(",") ? "two" : "one"
+                source += """
+                    fun g\(v)_\(a)() { var x = \(value); return \(callee)(\(argument)); }
+                    fun l\(v)_\(a)(x) { var local = \(callee); return local(\(argument)); }
+
+                    """
+                calls += "try { print g\(v)_\(a)(); } catch (e) { print e.message; }\n"
+                calls += "try { print l\(v)_\(a)(\(value)); } catch (e) { print e.message; }\n"
+            }
+        }
+        calls += "print countdown(100); print countdown(2.5); print countdown(-0);\n"
+        calls += "fun late(x) {\n  return one(x -\n  1);\n}\nlate(\"text\");\n"
+        let (_, fast, plain) = try await Self.runThreeWays(source + calls)
+        #expect(fast.status == 70 && plain.status == 70)
+        #expect(fast.stdout == plain.stdout)
+        #expect(fast.stderr == plain.stderr)
+        #expect(fast.stderr.hasPrefix("Operands must be numbers.\n[line "), "\(fast.stderr)")
+        #expect(fast.stdout.hasSuffix("0\n0.5\n-0\n"), "\(fast.stdout.suffix(100))")
+        for line in ["-1 -1", "-0 -Infinity", "0 Infinity", "Infinity 0", "NaN NaN",
+                     "1.8014398509481984E16 5.551115123125783E-17",
+                     "Operands must be two numbers or two strings.", "Operands must be numbers."] {
+            #expect(fast.stdout.contains(line + "\n"), "prints \(line)")
+        }
+    }
+
     /// Calls of functions, classes and natives held in globals, which `GlobalCallNode` borrows from the
     /// global: the global is assigned during the call — by the callee's body, by an argument, at the
     /// bottom of a recursion, through a second global holding the same function, by a class's

@@ -6,9 +6,25 @@
 /// their await-free children back to `eval`.
 class Expression {
     let suspends: Bool
+    /// What `evalInline` evaluates without calling the node; `.call` for all but two nodes.
+    final let inlineShape: InlineShape
 
-    init(suspends: Bool = false) {
+    /// The nodes whose value the places that take most of a program's simple operands — a call's
+    /// arguments, a `return`'s value — compute in place, with no call of the node (`evalInline`;
+    /// docs/internals.md, "Node shapes"). Only specialised nodes have a shape other than `.call`: the
+    /// generic path calls every node.
+    enum InlineShape {
+        case call
+        /// A local in a slot (`SlotGetNode`).
+        case slot(Int)
+        /// A local in a slot plus a number (`SlotNumberBinaryNode` adding or subtracting: `n - 1`
+        /// is `n + -1`, the same IEEE 754 result), while the slot holds a number.
+        case slotAdding(Int, Double)
+    }
+
+    init(suspends: Bool = false, inlineShape: InlineShape = .call) {
         self.suspends = suspends
+        self.inlineShape = inlineShape
     }
 
     func eval(_ frame: Frame) throws -> Value {
@@ -63,6 +79,19 @@ class Statement {
 }
 
 extension Expression {
+    /// `eval`, with the shapes `InlineShape` lists computed here rather than through a call of the
+    /// node: the argument loop of a call (`fib(n - 1)`), a `return n;`.
+    @inline(__always)
+    final func evalInline(_ frame: Frame) throws -> Value {
+        switch inlineShape {
+        case .call: return try eval(frame)
+        case .slot(let slot): return frame[slot]
+        case .slotAdding(let slot, let addend):
+            if case .number(let x) = frame.slots[slot] { return .number(x + addend) }
+            return try eval(frame)
+        }
+    }
+
     /// Evaluates on the synchronous evaluator unless the subtree can suspend.
     @inline(__always)
     func value(_ frame: Frame) async throws -> Value {

@@ -46,7 +46,8 @@ class DirectCallNode: CallNode, ArgumentArrayCallSite {
         let callee = try callee.eval(frame)
         if let closure = synchronousFunction(callee) {
             return try withExtendedLifetime(callee) {
-                try runtime.invoke(closure, receiver: .nil, arguments: arguments, from: frame, line: line)
+                try runtime.invoke(closure, receiver: .nil, arguments: arguments, from: frame, line: line,
+                                   inlinesArguments: true)
             }
         }
         if let (klass, initializer) = classWithInitializer(callee) {
@@ -147,7 +148,8 @@ final class GlobalCallNode: DirectCallNode {
             function.beginBorrowing()
             let result: Value
             do {
-                result = try runtime.invoke(function, receiver: .nil, arguments: arguments, from: frame, line: line)
+                result = try runtime.invoke(function, receiver: .nil, arguments: arguments, from: frame, line: line,
+                                            inlinesArguments: true)
             } catch {
                 function.endBorrowing()
                 throw error

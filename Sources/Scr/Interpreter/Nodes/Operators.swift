@@ -201,6 +201,11 @@ final class SlotNumberBinaryNode: Expression {
         self.slot = slot
         self.right = right
         self.line = line
+        switch op {
+        case .add: super.init(inlineShape: .slotAdding(slot, right))
+        case .subtract: super.init(inlineShape: .slotAdding(slot, -right))
+        default: super.init()
+        }
     }
 
     override func eval(_ frame: Frame) throws -> Value {

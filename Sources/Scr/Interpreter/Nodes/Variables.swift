@@ -61,7 +61,10 @@ final class ConstantNode: Expression {
 
 final class SlotGetNode: Expression {
     let slot: Int
-    init(_ slot: Int) { self.slot = slot }
+    init(_ slot: Int) {
+        self.slot = slot
+        super.init(inlineShape: .slot(slot))
+    }
     override func eval(_ frame: Frame) throws -> Value { frame[slot] }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
