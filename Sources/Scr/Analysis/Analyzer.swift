@@ -185,7 +185,7 @@ final class Analyzer {
             if function.kind == .initializer {
                 error(keyword, "Can't return a value from an initializer.")
             }
-            return ReturnStatement(expression(value), line: keyword.line)
+            return select.returnStatement(expression(value), line: keyword.line)
         }
         return ReturnStatement(ConstantNode(.nil), line: keyword.line)
     }

@@ -182,6 +182,12 @@ struct NodeSelection {
 
     // MARK: Statements
 
+    /// `return value;`. A local in a slot (`return n;`, `return this;`) is `SlotReturnStatement`.
+    func returnStatement(_ value: Expression, line: Int) -> Statement {
+        if specialize, let local = value as? SlotGetNode { return SlotReturnStatement(slot: local.slot, line: line) }
+        return ReturnStatement(value, line: line)
+    }
+
     /// `expression;`. An expression without effects — literals, and `==`, `!=`, `!` and grouping of
     /// them, none of which can fail or call script code — does nothing as a statement, unless its
     /// value is the REPL input's result (`hasNoEffect`, decided by analysis on the syntax tree).
