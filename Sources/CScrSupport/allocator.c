@@ -51,9 +51,10 @@ struct scr_block_list {
     void *blocks[SCR_BLOCK_LIST_DEPTH];
 };
 
-static _Thread_local struct scr_block_list lists[SCR_BLOCK_SIZES];
-// Whether this thread's lists are registered to be emptied when the thread ends.
-static _Thread_local int lists_registered;
+// This thread's lists, SCR_BLOCK_SIZES of them, made when it first keeps a block; NULL until then.
+// On the heap, with only the pointer thread-local: as a 4 KB thread-local array they moved each
+// thread's stack by as much, and empty_init ran 40% slower in half of its runs (same instructions).
+static _Thread_local struct scr_block_list *lists;
 
 static pthread_key_t lists_key;
 static pthread_once_t lists_key_once = PTHREAD_ONCE_INIT;
@@ -68,6 +69,7 @@ static _Atomic long blocks_freed_at_thread_end;
 // Gives this thread's kept blocks back to malloc; returns how many there were.
 static long empty_lists(void) {
     long freed = 0;
+    if (lists == NULL) return 0;
     for (int size = 0; size < SCR_BLOCK_SIZES; size++) {
         struct scr_block_list *list = &lists[size];
         while (list->count > 0) {
@@ -83,27 +85,31 @@ static long empty_lists(void) {
 static void thread_ended(void *unused) {
     (void)unused;
     blocks_freed_at_thread_end += empty_lists();
-    lists_registered = 0;
+    free(lists);
+    lists = NULL;
 }
 
 static void make_lists_key(void) { pthread_key_create(&lists_key, thread_ended); }
 
-// On the first block kept on a thread: its lists are emptied when the thread ends. Out of line, so
-// that the common path saves no registers for it.
-__attribute__((noinline)) static void register_lists(void) {
+// On the first block a thread keeps: its lists, to be emptied and freed when it ends. Out of line,
+// so that the common path saves no registers for it. False if there is no memory for them.
+__attribute__((noinline)) static int make_lists(void) {
+    struct scr_block_list *made = calloc(SCR_BLOCK_SIZES, sizeof(struct scr_block_list));
+    if (made == NULL) return 0;
     pthread_once(&lists_key_once, make_lists_key);
-    pthread_setspecific(lists_key, lists);
-    lists_registered = 1;
+    pthread_setspecific(lists_key, made);
+    lists = made;
+    return 1;
 }
 
 void *scr_allocate(size_t bytes) {
     if (bytes == 0) return empty_block;
     size_t size = (bytes - 1) / SCR_BLOCK_STEP;
     if (size < SCR_BLOCK_SIZES) {
-        struct scr_block_list *list = &lists[size];
         size_t rounded = (size + 1) * SCR_BLOCK_STEP;
-        if (list->count > 0) {
-            void *block = list->blocks[--list->count];
+        struct scr_block_list *all = lists;
+        if (all != NULL && all[size].count > 0) {
+            void *block = all[size].blocks[--all[size].count];
             SCR_UNPOISON(block, rounded);
             return block;
         }
@@ -118,18 +124,20 @@ void *scr_allocate(size_t bytes) {
 void scr_deallocate(void *block, size_t bytes) {
     if (bytes == 0) return;
     size_t size = (bytes - 1) / SCR_BLOCK_STEP;
-    if (size < SCR_BLOCK_SIZES && lists[size].count < SCR_BLOCK_LIST_DEPTH) {
-        if (!lists_registered) register_lists();
+    if (size < SCR_BLOCK_SIZES && (lists != NULL || make_lists())) {
         struct scr_block_list *list = &lists[size];
-        SCR_POISON(block, (size + 1) * SCR_BLOCK_STEP);
-        list->blocks[list->count++] = block;
-        return;
+        if (list->count < SCR_BLOCK_LIST_DEPTH) {
+            SCR_POISON(block, (size + 1) * SCR_BLOCK_STEP);
+            list->blocks[list->count++] = block;
+            return;
+        }
     }
     free(block);
 }
 
 long scr_blocks_kept(void) {
     long count = 0;
+    if (lists == NULL) return 0;
     for (int size = 0; size < SCR_BLOCK_SIZES; size++) count += lists[size].count;
     return count;
 }
