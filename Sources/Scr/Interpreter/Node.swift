@@ -9,10 +9,9 @@ class Expression {
     /// What `evalInline` evaluates without calling the node; `.call` for all but two nodes.
     final let inlineShape: InlineShape
 
-    /// The nodes whose value the places that take most of a program's simple operands — a call's
-    /// arguments, a `return`'s value — compute in place, with no call of the node (`evalInline`;
-    /// docs/internals.md, "Node shapes"). Only specialised nodes have a shape other than `.call`: the
-    /// generic path calls every node.
+    /// The nodes whose value a function call's argument loop computes in place, with no call of the
+    /// node (`evalInline`; docs/internals.md, "Node shapes"). Only specialised nodes have a shape
+    /// other than `.call`: the generic path calls every node.
     enum InlineShape {
         case call
         /// A local in a slot (`SlotGetNode`).
@@ -80,7 +79,7 @@ class Statement {
 
 extension Expression {
     /// `eval`, with the shapes `InlineShape` lists computed here rather than through a call of the
-    /// node: the argument loop of a call (`fib(n - 1)`), a `return n;`.
+    /// node: the argument loop of a function's call (`fib(n - 1)`, `Runtime.invoke`).
     @inline(__always)
     final func evalInline(_ frame: Frame) throws -> Value {
         switch inlineShape {

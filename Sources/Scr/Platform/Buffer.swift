@@ -1,11 +1,11 @@
 import CScrSupport
 
-/// Memory for the buffers the interpreter makes on hot paths (a closure's captures, an instance's
-/// fields past two, an async call's frame). Not `UnsafeMutablePointer.allocate`, which asks for its
-/// memory through `posix_memalign` on Linux at twice malloc's cost, but `scr_allocate`, which keeps
-/// freed small blocks on per-thread lists by size and makes a zero-sized buffer without allocating
-/// (allocator.c; docs/internals.md, "Small buffers"). A buffer is given back with the capacity it
-/// was made with.
+/// Memory for the buffers the interpreter makes on hot paths. Not `UnsafeMutablePointer.allocate`,
+/// which asks for its memory through `posix_memalign` on Linux at twice malloc's cost: a closure's
+/// captures and an async call's frame come from `scr_allocate`, which keeps freed small blocks on
+/// per-thread lists by size and makes a zero-sized buffer without allocating (allocator.c;
+/// docs/internals.md, "Small buffers"), and are given back with the capacity they were made with;
+/// an instance's fields past two come from malloc itself (`allocateFromMalloc`).
 enum Buffer {
     @inline(__always)
     static func allocate<Element>(_ type: Element.Type, capacity: Int) -> UnsafeMutablePointer<Element> {
