@@ -36,7 +36,7 @@ struct RemoteFramingTests {
         let interpreter = Interpreter(output: { _ in }, errors: { _ in })
         let server = try await interpreter.serveREPL(REPLServerOptions(address: .unix(path: path)))
         defer { Task { await server.close() } }
-        let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil)
+        let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil, timeout: RemoteTests.clientTimeout)
         defer { backend.disconnect() }
         // The echo is abbreviated; `.full` sends the whole value.
         #expect(await backend.run("\"é\".repeat(1500000)")?.hasSuffix("… 1,490,000 more characters\n") == true)
@@ -62,7 +62,7 @@ struct RemoteFramingTests {
             var port = fake.port;
             """)
         guard case .number(let port) = await host.get("port") else { throw SocketError.connect("no port") }
-        let backend = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: Int(port)), token: nil)
+        let backend = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: Int(port)), token: nil, timeout: RemoteTests.clientTimeout)
         let said = Locked("")
         backend.attachOutput { text in said.withLock { $0 += text } }
         #expect(await backend.run("1 + 1") == "error: the connection is closed\n")
@@ -155,7 +155,7 @@ struct RemoteSocketOwnerTests {
         }
         // Root can connect to a socket of mode 0600; the client's own check must refuse.
         await #expect(throws: RemoteError.self) {
-            _ = try await RemoteBackend.connect(to: .unix(path: path), token: nil)
+            _ = try await RemoteBackend.connect(to: .unix(path: path), token: nil, timeout: RemoteTests.clientTimeout)
         }
         let result = try await ScrProcess.run(["connect", path], stdin: "1 + 1\n")
         #expect(result.status == 1)

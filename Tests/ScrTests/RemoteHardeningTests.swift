@@ -303,7 +303,7 @@ struct RemoteHandshakeTests {
         let server = try await interpreter.serveREPL(options)
         defer { Task { await server.close() } }
         guard case .tcp(_, let port) = server.boundAddress else { throw SocketError.connect("no port") }
-        let backend = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: port), token: Self.token)
+        let backend = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: port), token: Self.token, timeout: RemoteTests.clientTimeout)
         #expect(await backend.run("6 * 7") == "42\n")
         backend.disconnect()
         // A wrong proof is refused before anything runs.
@@ -316,7 +316,7 @@ struct RemoteHandshakeTests {
         // answers with a challenge it cannot prove.
         let stranger = try FakeServer(reply: "SCR/2 CHALLENGE \(Handshake.nonce()) \(String(repeating: "0", count: 64))\n")
         await #expect(throws: RemoteError.self) {
-            _ = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: stranger.port), token: Self.token)
+            _ = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: stranger.port), token: Self.token, timeout: RemoteTests.clientTimeout)
         }
         let sent = stranger.received()
         #expect(sent.hasPrefix("SCR/2 "))
@@ -331,7 +331,7 @@ struct RemoteHandshakeTests {
         defer { Task { await server.close() } }
         guard case .tcp(_, let port) = server.boundAddress else { throw SocketError.connect("no port") }
         do {
-            _ = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: port), token: Self.token)
+            _ = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: port), token: Self.token, timeout: RemoteTests.clientTimeout)
             Issue.record("should be refused")
         } catch let error as RemoteError {
             #expect("\(error)".contains("could not prove it knows the token"))

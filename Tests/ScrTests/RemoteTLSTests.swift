@@ -26,7 +26,7 @@ struct RemoteTLSTests {
         defer { Task { await server.close() } }
         let relay = try RecordingRelay(to: port)
         let backend = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: relay.port), token: Self.token,
-                                                      tls: .pinned(fingerprint: identity.fingerprint))
+                                                      tls: .pinned(fingerprint: identity.fingerprint), timeout: RemoteTests.clientTimeout)
         let answer = await backend.run("var secretName = \"plaintext-marker\"; secretName + \"-seen\"")
         #expect(answer?.contains("plaintext-marker-seen") == true, "\(answer ?? "nil")")
         backend.disconnect()
@@ -43,7 +43,7 @@ struct RemoteTLSTests {
         let pinned = try TLSIdentity.selfSigned().fingerprint
         do {
             _ = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: port), token: Self.token,
-                                                tls: .pinned(fingerprint: pinned))
+                                                tls: .pinned(fingerprint: pinned), timeout: RemoteTests.clientTimeout)
             Issue.record("connected to a server whose certificate is not the pinned one")
         } catch {
             #expect("\(error)".contains("is not the one pinned"), "\(error)")
@@ -56,7 +56,7 @@ struct RemoteTLSTests {
         let (tlsServer, tlsPort) = try await server(try TLSIdentity.selfSigned())
         defer { Task { await tlsServer.close() } }
         do {
-            _ = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: tlsPort), token: Self.token)
+            _ = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: tlsPort), token: Self.token, timeout: RemoteTests.clientTimeout)
             Issue.record("a cleartext client got through to a TLS server")
         } catch {
             #expect("\(error)".contains("if it speaks TLS"), "\(error)")
@@ -65,7 +65,7 @@ struct RemoteTLSTests {
         defer { Task { await plainServer.close() } }
         do {
             _ = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: plainPort), token: Self.token,
-                                                tls: .pinned(fingerprint: String(repeating: "ab", count: 32)))
+                                                tls: .pinned(fingerprint: String(repeating: "ab", count: 32)), timeout: RemoteTests.clientTimeout)
             Issue.record("a TLS client got through to a cleartext server")
         } catch {
             #expect("\(error)".contains("it does not speak TLS"), "\(error)")
@@ -73,7 +73,7 @@ struct RemoteTLSTests {
         // And a self-signed server is not trusted by the system's roots.
         do {
             _ = try await RemoteBackend.connect(to: .tcp(host: "127.0.0.1", port: tlsPort), token: Self.token,
-                                                tls: .systemRoots)
+                                                tls: .systemRoots, timeout: RemoteTests.clientTimeout)
             Issue.record("the system trusted a self-signed certificate")
         } catch {
             #expect("\(error)".contains("not trusted here"), "\(error)")

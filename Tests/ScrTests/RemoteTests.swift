@@ -9,6 +9,11 @@ struct RemoteTests {
     /// The handshake deadline of the tests' servers: on a loaded machine, with the test process's
     /// few threads busy, a client's first line can take longer than the default 10 s to be sent.
     static let handshakeTimeout: Int64 = 300
+    /// How long a test's client waits for the server's answer to its handshake: as long as the
+    /// server waits, so that on a busy machine a test sees the server's answer (a refusal, a close)
+    /// rather than its own client giving up (`RemoteBackend.connect`'s 10 s, which a CI run under load
+    /// once outlasted).
+    static let clientTimeout = Double(handshakeTimeout)
 
     private func socketPath() -> String {
         "/tmp/scr-test-\(UUID().uuidString.prefix(8)).sock"
@@ -49,7 +54,7 @@ struct RemoteTests {
         let client = try SocketClient(unix: path)
         client.send("fun f() { return nil.x; }\nf()\n")
         #expect(await client.expect("Only instances have properties.\n[line 1] in f()\n[line 1] in <input>\n>>> "))
-        let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil)
+        let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil, timeout: RemoteTests.clientTimeout)
         defer { backend.disconnect() }
         let answer = await backend.run("f()")
         #expect(answer == "Only instances have properties.\n[line 1] in f()\n[line 1] in <input>\n")
@@ -165,7 +170,7 @@ struct RemoteTests {
             """)
         defer { interpreter.stop() }  // Whatever happens, the chatter must not outlive the test.
         for i in 0..<15 {
-            let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil)
+            let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil, timeout: RemoteTests.clientTimeout)
             backend.attachOutput { _ in }
             let watchdog = Task {
                 try await Task.sleep(nanoseconds: 60_000_000_000)
@@ -204,7 +209,7 @@ struct RemoteTests {
         let path = socketPath()
         let (interpreter, server) = try await unixServer(path)
         defer { Task { await server.close() } }
-        let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil)
+        let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil, timeout: RemoteTests.clientTimeout)
         defer { backend.disconnect() }
         _ = await backend.run("""
             var stop = false; var seen = nil;
@@ -259,7 +264,7 @@ struct RemoteTests {
         // even answer, so nothing waits for its answer here.
         let spawner = try SocketClient(unix: path)
         spawner.send("async fun spin() { while (true) {} } var spinner = spawn(spin())\n")
-        let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil)
+        let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil, timeout: RemoteTests.clientTimeout)
         defer { backend.disconnect() }
         var answer = ""
         for _ in 0..<600 where !answer.contains("The executor has been busy") {
@@ -280,7 +285,7 @@ struct RemoteTests {
         let path = socketPath()
         let (_, server) = try await unixServer(path)
         defer { Task { await server.close() } }
-        let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil)
+        let backend = try await RemoteBackend.connect(to: .unix(path: path), token: nil, timeout: RemoteTests.clientTimeout)
         async let outcome = backend.run("while (true) {}")
         // Interrupt until the input ends, so that a failure cannot leave the loop spinning.
         let watchdog = Task {
