@@ -624,7 +624,7 @@ struct FastPathMatrixTests {
         }
     }
 
-    /// `if` statements whose condition the `InlineTestIfStatement`s test inline: two variables compared
+    /// `if` statements whose condition the `IfStatement` subclasses test inline: two variables compared
     /// with each operator (`PlacesIfStatement`), a variable and nil, a string or a boolean
     /// (`PlaceConstantIfStatement`), a global and a number (`PlaceNumberIfStatement`; a local takes
     /// `SlotComparisonIfStatement`), and a nil test of a field or a call (`NilTestIfStatement`), next to

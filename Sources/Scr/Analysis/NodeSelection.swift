@@ -235,7 +235,7 @@ struct NodeSelection {
     /// `if (condition) then else otherwise`. A local in a slot compared with a number literal
     /// (`if (n < 2)`) is tested in `SlotComparisonIfStatement`, when nothing in the statement can suspend.
     /// A condition comparing variables, a variable and a constant, or testing for nil (`NilTestNode`, if
-    /// its operand cannot suspend) is tested inline by the `InlineTestIfStatement` of its node.
+    /// its operand cannot suspend) is tested inline by the `IfStatement` subclass of its node.
     func ifStatement(_ condition: Expression, _ then: Statement, _ otherwise: Statement?, line: Int) -> Statement {
         if specialize, let test = condition as? SlotNumberBinaryNode, test.op.isComparison,
            !then.suspends, otherwise?.suspends != true {

@@ -305,11 +305,12 @@ final class PairStatement: Statement {
     }
 }
 
-/// `if (condition) then else otherwise`
-final class IfStatement: Statement {
-    let condition: Expression
-    let then: Statement
-    let otherwise: Statement?
+/// `if (condition) then else otherwise`. Open to the subclasses that test their condition inline
+/// (`PlacesIfStatement` and the three after it), which override `exec` alone.
+class IfStatement: Statement {
+    final let condition: Expression
+    final let then: Statement
+    final let otherwise: Statement?
 
     init(condition: Expression, then: Statement, otherwise: Statement?, line: Int) {
         self.condition = condition
@@ -319,7 +320,13 @@ final class IfStatement: Statement {
     }
 
     override func exec(_ frame: Frame) throws -> Value? {
-        if try condition.test(frame) { return try then.exec(frame) }
+        try branch(condition.test(frame), frame)
+    }
+
+    /// Runs the branch the test chose.
+    @inline(__always)
+    final func branch(_ holds: Bool, _ frame: Frame) throws -> Value? {
+        if holds { return try then.exec(frame) }
         return try otherwise?.exec(frame)
     }
 
@@ -337,47 +344,16 @@ final class IfStatement: Statement {
     }
 }
 
-/// `if (condition) …` whose condition is a variable compared with a variable or a constant, or a
-/// test for nil (`a == b`, `s == "str"`, `x < 1.5`, `node == nil`): a subclass for each of those
-/// nodes runs its test inline, without the call `IfStatement` makes to its condition (string_equality
-/// −17% instructions; docs/internals.md, "Node shapes"). The conditions never suspend; a branch that
-/// does runs through `execAsync`, as in `IfStatement`. A class per condition, each holding it as its
-/// own type, rather than one generic class: `exec` is called through the vtable, whose entry for a
-/// generic class is its unspecialized body, where the test would be a dynamic call again.
-class InlineTestIfStatement: Statement {
-    let condition: Expression
-    let then: Statement
-    let otherwise: Statement?
-
-    init(condition: Expression, then: Statement, otherwise: Statement?, line: Int) {
-        self.condition = condition
-        self.then = then
-        self.otherwise = otherwise
-        super.init(line: line, suspends: then.suspends || otherwise?.suspends == true)
-    }
-
-    @inline(__always)
-    final func branch(_ holds: Bool, _ frame: Frame) throws -> Value? {
-        if holds { return try then.exec(frame) }
-        return try otherwise?.exec(frame)
-    }
-
-    override func execAsync(_ frame: Frame) async throws -> Value? {
-        if try condition.test(frame) { return try await then.run(frame) }
-        return try await otherwise?.run(frame)
-    }
-
-    override func dumpFields(_ dump: inout NodeDump) -> [String] {
-        [dump.expression(condition)]
-    }
-
-    override var dumpNested: [(label: String?, statement: Statement)] {
-        [("then", then)] + (otherwise.map { [("else", $0)] } ?? [])
-    }
-}
+// `if (condition) …` whose condition is a variable compared with a variable or a constant, or a
+// test for nil (`a == b`, `s == "str"`, `x < 1.5`, `node == nil`): a subclass of `IfStatement` for each
+// of those nodes holds the condition as its own class and runs its test inline, without the call
+// `IfStatement.exec` makes to `test` (string_equality −17% instructions; docs/internals.md, "Node
+// shapes"). These conditions never suspend; a branch that does runs through `IfStatement.execAsync`.
+// A class per condition rather than one generic class: `exec` is called through the vtable, whose
+// entry for a generic class is its unspecialized body, where the test would be a dynamic call again.
 
 /// `if (a == b)`, `if (a < b)`: two variables (`PlacesBinaryNode`).
-final class PlacesIfStatement: InlineTestIfStatement {
+final class PlacesIfStatement: IfStatement {
     private let test: PlacesBinaryNode
 
     init(condition: PlacesBinaryNode, then: Statement, otherwise: Statement?, line: Int) {
@@ -390,7 +366,7 @@ final class PlacesIfStatement: InlineTestIfStatement {
 
 /// `if (s == "str")`, `if (done != true)`: a variable and a string or boolean literal
 /// (`PlaceConstantEqualityNode`).
-final class PlaceConstantIfStatement: InlineTestIfStatement {
+final class PlaceConstantIfStatement: IfStatement {
     private let test: PlaceConstantEqualityNode
 
     init(condition: PlaceConstantEqualityNode, then: Statement, otherwise: Statement?, line: Int) {
@@ -402,7 +378,7 @@ final class PlaceConstantIfStatement: InlineTestIfStatement {
 }
 
 /// `if (count < 10)`, `if (x == 1.5)` with a global: a variable and a number (`PlaceNumberBinaryNode`).
-final class PlaceNumberIfStatement: InlineTestIfStatement {
+final class PlaceNumberIfStatement: IfStatement {
     private let test: PlaceNumberBinaryNode
 
     init(condition: PlaceNumberBinaryNode, then: Statement, otherwise: Statement?, line: Int) {
@@ -414,7 +390,7 @@ final class PlaceNumberIfStatement: InlineTestIfStatement {
 }
 
 /// `if (node == nil)`, `if (next != nil)` (`NilTestNode`).
-final class NilTestIfStatement: InlineTestIfStatement {
+final class NilTestIfStatement: IfStatement {
     private let test: NilTestNode
 
     init(condition: NilTestNode, then: Statement, otherwise: Statement?, line: Int) {
