@@ -1,6 +1,6 @@
 // A host program for the embedding tests that need a process of their own: what reaches a pipe
 // when the process ends, the signal dispositions a REPL leaves behind, and what a blocking call
-// that outlives its interpreter leaves on the output. (In the test process
+// (a file read, a name resolution) that outlives its interpreter leaves on the output. (In the test process
 // itself, a redirected stdout or an ignored SIGINT would reach every other test and the children
 // they start.)
 import Glibc
@@ -38,24 +38,34 @@ struct EmbeddingProbe {
             kill(getpid(), SIGINT)
             writeLine("survived SIGINT")
             _exit(0)
-        case "outlived-read":
-            // A file read blocks on the FIFO given; the interpreter is stopped and dropped, its
-            // executor's loop shuts down, and only then does the read end. Its outcome must be
-            // delivered where something still runs: nothing but "done" may reach the output.
+        case "outlived-read", "outlived-resolution":
+            // A file read blocks on the FIFO given, or a name resolution does (glibc reads the file
+            // that HOSTALIASES names to resolve a name without dots); the interpreter is stopped and
+            // dropped, its executor's loop shuts down, and only then does the call end. Its outcome
+            // must be delivered where something still runs: nothing but "done" may reach the output.
             let fifo = CommandLine.arguments[2]
+            let script: String
+            if CommandLine.arguments[1] == "outlived-read" {
+                script = "import \"io\" as io; await io.read(\"\(fifo)\");"
+            } else {
+                setenv("HOSTALIASES", fifo, 1)
+                script = "import \"net\" as net; await net.connect(\"scrprobehost\", 80);"
+            }
             weak var executor: ScriptExecutor?
             var writer: Int32 = -1
             do {
                 let interpreter = Interpreter()
                 executor = interpreter.executor
-                let input = Task { try await interpreter.run("import \"io\" as io; await io.read(\"\(fifo)\");") }
+                let input = Task { try await interpreter.run(script) }
                 // A writer opens a FIFO without waiting only once a reader has: the read has begun.
                 // Each wait polls every 10 ms, up to 10 minutes (an outer bound for a busy machine).
-                for _ in 0..<60_000 where writer < 0 {
+                let ended = Locked(false)
+                Task { _ = await input.result; ended.withLock { $0 = true } }
+                for _ in 0..<60_000 where writer < 0 && !ended.withLock({ $0 }) {
                     writer = open(fifo, O_WRONLY | O_NONBLOCK)
                     if writer < 0 { try await Task.sleep(nanoseconds: 10_000_000) }
                 }
-                if writer < 0 { giveUp("the read to open the FIFO") }
+                if writer < 0 { giveUp("the call to open the FIFO (\(await input.result))") }
                 interpreter.stop()
                 _ = await input.result
             }
@@ -78,7 +88,7 @@ struct EmbeddingProbe {
             writeLine("done")
             _exit(0)
         default:
-            writeLine("usage: EmbeddingProbe output|dropped|ignored-interrupt|outlived-read FIFO")
+            writeLine("usage: EmbeddingProbe output|dropped|ignored-interrupt|outlived-read FIFO|outlived-resolution FIFO")
             _exit(2)
         }
     }

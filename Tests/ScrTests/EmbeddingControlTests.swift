@@ -183,17 +183,18 @@ struct EmbeddingControlTests {
         #expect(result.stdout == "from a dropped interpreter\n")
     }
 
-    /// A file read that blocks (on a FIFO) outlives its interpreter: the host stops and drops it, its
-    /// executor's loop shuts down, and only then does the read end (EmbeddingProbe's "outlived-read").
-    /// Delivered on the loop that shut down, the outcome could never arrive: NIO said "Cannot schedule
-    /// tasks on an EventLoop that has already shut down", and its debug build stopped the process on
-    /// the promise left incomplete (the fuzzer met it with a `waitpid`).
-    @Test(.timeLimit(.minutes(5)))
-    func aBlockingCallThatOutlivesItsInterpreterEndsCleanly() async throws {
+    /// A file read or a name resolution that blocks (on a FIFO) outlives its interpreter: the host
+    /// stops and drops it, its executor's loop shuts down, and only then does the call end
+    /// (EmbeddingProbe's "outlived-read" and "outlived-resolution"). Delivered on the loop that shut
+    /// down, the outcome could never arrive: NIO said "Cannot schedule tasks on an EventLoop that has
+    /// already shut down", and its debug build stopped the process on the promise left incomplete
+    /// (the fuzzer met it with a `waitpid`, and with `net.connect` to a name).
+    @Test(.timeLimit(.minutes(5)), arguments: ["outlived-read", "outlived-resolution"])
+    func aBlockingCallThatOutlivesItsInterpreterEndsCleanly(_ mode: String) async throws {
         let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("scr-fifo-\(UUID())").path
         try #require(mkfifo(fifo, 0o600) == 0)
         defer { unlink(fifo) }
-        let result = try await ScrProcess.run(["outlived-read", fifo], mergingErrors: true,
+        let result = try await ScrProcess.run([mode, fifo], mergingErrors: true,
                                               program: ScrProcess.embeddingProbe)
         #expect(result.stdout == "done\n")
         #expect(result.status == 0)

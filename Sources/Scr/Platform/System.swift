@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CScrSupport
+import NIOCore
 
 /// The system calls scr makes, in one place, as SwiftNIO keeps its own in System.swift: each wraps
 /// the C call, retries it when a signal interrupts it, and turns failures into Swift values. The rest
@@ -299,6 +300,43 @@ package enum System {
                 connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
             }
         }
+    }
+
+    /// The addresses of `host` for a TCP connection to `port`, IPv6 and IPv4 apart, each in the
+    /// order `getaddrinfo` gives (RFC 6724's, which Happy Eyeballs expects). Blocks while the system
+    /// asks its name servers: call it on a thread that may block (`Runtime.runBlocking`).
+    package static func resolve(_ host: String, port: Int) throws(Failure) -> (v6: [SocketAddress], v4: [SocketAddress]) {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM_TYPE)
+        hints.ai_protocol = Int32(IPPROTO_TCP)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let code = getaddrinfo(host, String(port), &hints, &list)
+        guard code == 0, let first = list else {
+            switch code {
+            case EAI_NONAME, 0: throw Failure(reason: "Unknown host")
+            case EAI_SYSTEM: throw Failure.last
+            default: throw Failure(reason: String(cString: gai_strerror(code)))
+            }
+        }
+        defer { freeaddrinfo(first) }
+        var v6: [SocketAddress] = []
+        var v4: [SocketAddress] = []
+        for entry in sequence(first: first, next: { $0.pointee.ai_next }) {
+            guard let address = entry.pointee.ai_addr else { continue }
+            switch entry.pointee.ai_family {
+            case AF_INET6:
+                address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    v6.append(SocketAddress($0.pointee, host: host))
+                }
+            case AF_INET:
+                address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                    v4.append(SocketAddress($0.pointee, host: host))
+                }
+            default:
+                continue
+            }
+        }
+        return (v6, v4)
     }
 
     #if canImport(Glibc)

@@ -31,6 +31,32 @@ extension Runtime {
         NIOThreadPool.singleton.runIfActive(eventLoop: EventLoops.group.next(), body)
     }
 
+    /// A bootstrap that connects to `host` on the executor's `loop`: by address when `host` is one,
+    /// else with the names resolved first, on NIO's thread pool (`System.resolve`), their outcome
+    /// delivered on `EventLoops.group`. NIO's own resolver completes its lookup on the loop that asked,
+    /// and a lookup can outlive its interpreter (a script stopped while the name servers think): on
+    /// a loop that has shut down, that completion is lost ("Cannot schedule tasks on an EventLoop
+    /// that has already shut down"; NIO's debug builds stop the process). The names
+    /// within `timeout`, or "Timed out".
+    func connecting(
+        _ bootstrap: ClientBootstrap, to host: String, port: Int, on loop: any EventLoop, timeout: TimeAmount,
+        line: Int
+    ) async throws -> EventLoopFuture<any Channel> {
+        if let address = try? SocketAddress(ipAddress: host, port: port) {
+            return bootstrap.connect(to: address)
+        }
+        let answer = EventLoops.group.next()
+        let resolved = answer.makePromise(of: (v6: [SocketAddress], v4: [SocketAddress]).self)
+        runBlocking { try System.resolve(host, port: port) }.cascade(to: resolved)
+        let timer = answer.scheduleTask(in: timeout) {
+            resolved.fail(ChannelError.connectTimeout(timeout))
+        }
+        resolved.futureResult.whenComplete { _ in timer.cancel() }
+        let names = try await awaitIO(resolved.futureResult, line: line)
+        return bootstrap.resolver(ResolvedNames(loop: loop, v6: names.v6, v4: names.v4))
+            .connect(host: host, port: port)
+    }
+
     /// Suspends the current script task until `future` completes, like any other suspension: an
     /// interrupt, a stop or a cancellation wakes the task at once, and `abandon` then receives the
     /// future's value if it still succeeds (a connection nobody will use is closed).
@@ -91,4 +117,16 @@ package enum IOFailure {
             return "\(error)"
         }
     }
+}
+
+/// Names already resolved (`Runtime.connecting`), answered at once on the connecting loop, so no
+/// completion crosses threads.
+private struct ResolvedNames: Resolver, Sendable {
+    let loop: any EventLoop
+    let v6: [SocketAddress]
+    let v4: [SocketAddress]
+
+    func initiateAQuery(host: String, port: Int) -> EventLoopFuture<[SocketAddress]> { loop.makeSucceededFuture(v4) }
+    func initiateAAAAQuery(host: String, port: Int) -> EventLoopFuture<[SocketAddress]> { loop.makeSucceededFuture(v6) }
+    func cancelQueries() {}
 }

@@ -403,7 +403,7 @@ enum HTTPClient {
         if let body { head.headers.replaceOrAdd(name: "content-length", value: String(body.count)) }
         head.headers.replaceOrAdd(name: "connection", value: "close")
         let requestHead = head
-        ClientBootstrap(group: loop)
+        let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(.milliseconds(Int64(min(timeout, 30) * 1000)))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -411,21 +411,28 @@ enum HTTPClient {
                     try channel.pipeline.syncOperations.addHandler(HTTPResponseCollector(promise))
                 }
             }
-            .connect(host: target.host, port: target.port)
-            .whenComplete { result in
-                switch result {
-                case .failure(let error):
-                    promise.fail(error)
-                case .success(let channel):
-                    opened.withLock { $0 = channel }
-                    channel.write(HTTPClientRequestPart.head(requestHead), promise: nil)
-                    if let body {
-                        channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(bytes: body))),
-                                      promise: nil)
-                    }
-                    channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        let connecting: EventLoopFuture<any Channel>
+        do {
+            connecting = try await runtime.connecting(bootstrap, to: target.host, port: target.port, on: loop,
+                                                      timeout: .milliseconds(Int64(timeout * 1000)), line: line)
+        } catch {
+            promise.fail(error)
+            throw runtime.ioError(error, "\(method) '\(url)'", line: line)
+        }
+        connecting.whenComplete { result in
+            switch result {
+            case .failure(let error):
+                promise.fail(error)
+            case .success(let channel):
+                opened.withLock { $0 = channel }
+                channel.write(HTTPClientRequestPart.head(requestHead), promise: nil)
+                if let body {
+                    channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(bytes: body))),
+                                  promise: nil)
                 }
+                channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
             }
+        }
         let response: ReceivedResponse
         do {
             response = try await runtime.awaitIO(promise.futureResult, line: line)

@@ -17,13 +17,16 @@ enum NetLibrary {
                 }
                 return call.awaitable {
                     let inbox = Inbox()
-                    let connecting = ClientBootstrap(group: await call.runtime.eventLoop())
-                        .connectTimeout(.milliseconds(Int64(timeout * 1000)))
+                    let loop = await call.runtime.eventLoop()
+                    let limit = TimeAmount.milliseconds(Int64(timeout * 1000))
+                    let bootstrap = ClientBootstrap(group: loop)
+                        .connectTimeout(limit)
                         .channelOption(.allowRemoteHalfClosure, value: true)
                         .channelInitializer { channel in InboxHandler.install(inbox, on: channel) }
-                        .connect(host: host, port: port)
                     let channel: any Channel
                     do {
+                        let connecting = try await call.runtime.connecting(
+                            bootstrap, to: host, port: port, on: loop, timeout: limit, line: call.context.line)
                         channel = try await call.runtime.awaitIO(connecting, line: call.context.line) { $0.close(promise: nil) }
                     } catch {
                         throw call.runtime.ioError(error, "connect to '\(host):\(port)'", line: call.context.line)
