@@ -789,6 +789,86 @@ struct FastPathMatrixTests {
         #expect(fast.stdout.hasSuffix("6\ntrue\n"))
     }
 
+    /// Plain calls (`FunctionCode.plainArity`: no boxes pushed, declared or popped, no receiver handed
+    /// back) against calls of every other kind of code: for 0–3 parameters, a body of each shape — a
+    /// plain one, one whose parameter or local a closure captures (boxes), one that returns nothing, one
+    /// that raises, one that calls a boxed and a plain function in turn — called from a global, a local,
+    /// a method call (on a variable and on `this`), a callback of a native, and as an initializer; then
+    /// a thousand errors thrown through plain frames between calls that use boxes, and a recursion to a
+    /// stack overflow. Compared with the generic nodes after counting the functions that are plain.
+    @Test func plainCallsAgreeWithTheGenericNodes() async throws {
+        let values = Self.samples.map(\.source)
+        var functions = "", methods = "", calls = ""
+        var plainCount = 0
+        for arity in 0...3 {
+            let parameters = (0..<arity).map { "p\($0)" }
+            let list = "[" + parameters.joined(separator: ", ") + "]"
+            let first = parameters.first ?? ""
+            let bodies: [(name: String, body: String, plain: Bool)] = [
+                ("plain", "var s = \(list); return s;", true),
+                // With no parameter, an inner function that captures nothing: no box, a plain call.
+                // `clobber` declares a box of its own between the declaration of these boxes and their
+                // use: where the boxes are, were they not pushed.
+                ("boxedParameter",
+                 "fun get() { return \(list); } clobber(); \(arity == 0 ? "" : "\(first) = \(first); ")return get();",
+                 arity == 0),
+                ("boxedLocal", "var s = \(list); fun get() { return s; } clobber(); s = s; return get();", false),
+                ("silent", "var s = \(list);", true),
+                ("raises", "var s = \(list); return s.missing;", true),
+                ("mixed", "return [boxedLocal\(arity)(\(parameters.joined(separator: ", "))), plain\(arity)(\(parameters.joined(separator: ", ")))];", true),
+            ]
+            for (v, shape) in bodies.enumerated() {
+                let header = "\(shape.name)\(arity)(\(parameters.joined(separator: ", ")))"
+                functions += "fun \(header) { \(shape.body) }\n"
+                methods += "  \(header) { \(shape.body) }\n"
+                // A function and a method of each shape.
+                plainCount += shape.plain ? 2 : 0
+                let arguments = (0..<arity).map { values[(v * 3 + $0 + arity) % values.count] }.joined(separator: ", ")
+                let call = "\(shape.name)\(arity)(\(arguments))"
+                let guarded = { (expression: String) in
+                    "try { print \(expression); } catch (e) { print \"caught \" + e.message; }\n"
+                }
+                calls += guarded(call)
+                calls += "{ var f = \(shape.name)\(arity); " + guarded("f(\(arguments))") + "}\n"
+                calls += guarded("shapes.\(call)")
+                calls += guarded("shapes.viaThis\(shape.name)\(arity)(\(arguments))")
+                calls += guarded("[0].map(fun (z) => \(call))")
+                methods += "  viaThis\(header) { return this.\(shape.name)\(arity)(\(parameters.joined(separator: ", "))); }\n"
+                plainCount += 1  // viaThis
+            }
+            functions += "class Made\(arity) { init(\(parameters.joined(separator: ", "))) { this.s = \(list); } }\n"
+            calls += "print Made\(arity)(\((0..<arity).map { values[$0 + 5] }.joined(separator: ", "))).s;\n"
+        }
+        // Each callback `fun (z) => …` (24), and each inner `get` (in the function and the method of two
+        // shapes, for each arity: 16), which capture without boxes of their own.
+        plainCount += 24 + 16
+        let source = Self.prelude + "fun clobber() { var h = \"clobbered\"; fun g() { return h; } h = h; return g; }\n"
+            + functions + "class Shapes {\n" + methods + "}\nvar shapes = Shapes();\n" + calls + """
+            var kept = 0;
+            for (var i = 0; i < 1000; i = i + 1) {
+              try { raises2(i, i); } catch (e) { kept = kept + 1; }
+              var got = boxedLocal2(i, "b");
+              if (got[0] != i) print "wrong box at " + str(i);
+            }
+            print kept;
+            fun forever(n) { return forever(n + 1) + 1; }
+            try { forever(0); } catch (e) { print e.message; }
+            print boxedParameter3(1, 2, 3);
+
+            """
+        let (nodes, fast, plain) = try await Self.runThreeWays(source)
+        #expect(fast.status == 0 && fast.stderr.isEmpty, "\(fast.stderr.prefix(1000))")
+        #expect(fast.stdout == plain.stdout)
+        #expect(fast.stdout.hasSuffix("1000\nStack overflow.\n[1, 2, 3]\n"), "\(fast.stdout.suffix(200))")
+        #expect(!fast.stdout.contains("wrong box"))
+        // Each `raises` body from its five call sites, for each arity.
+        #expect(fast.stdout.components(separatedBy: "caught Undefined property 'missing' on list.").count - 1 == 4 * 5)
+        let chosen = nodes.stdout.components(separatedBy: ", plain)").count - 1
+        // `forever` is plain too, and the prelude's `function1` and `compareParameters`, and `clobber`'s `g`.
+        #expect(chosen == plainCount + 4, "\(chosen) plain, \(plainCount + 4) expected")
+        #expect(!fast.stdout.contains("clobbered"))
+    }
+
     /// Calls of functions, classes and natives held in globals, which `GlobalCallNode` borrows from the
     /// global: the global is assigned during the call — by the callee's body, by an argument, at the
     /// bottom of a recursion, through a second global holding the same function, by a class's

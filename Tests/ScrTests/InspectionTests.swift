@@ -167,6 +167,31 @@ struct InspectionTests {
         #expect(try await session.enterPostMortem().contains("v = 5"))
     }
 
+    /// Frames of plain calls (no boxes: `FunctionCode.plainArity`) around a frame with boxes: each keeps
+    /// its values, the boxed one its box's, and the box stack is whole afterwards.
+    @Test(arguments: [true, false])
+    func postMortemThroughPlainAndBoxedFrames(specialized: Bool) async throws {
+        let program = Program(specialized: specialized)
+        let session = program.interpreter.makeSession()
+        await #expect(throws: ScriptError.self) {
+            try await run(session, """
+                fun leaf(x) { var y = x + 1; return y.nope; }
+                fun middle(m) { var kept = m * 2; fun see() { return kept; } kept = kept + 1; return leaf(kept) + see(); }
+                fun top(t) { var u = t; return middle(u); }
+                top(5)
+                """)
+        }
+        let text = try await session.enterPostMortem()
+        #expect(text.contains("Frame 0 of 4: <input>:1 in leaf()"), "\(text)")
+        #expect(try await run(session, "y") == "12")
+        #expect(try await session.move(outward: 1).contains("in middle()"))
+        #expect(try await run(session, "[m, kept, see()]") == "[5, 11, 11]")
+        #expect(try await session.move(outward: 1).contains("in top()"))
+        #expect(try await run(session, "u") == "5")
+        await session.leave()
+        #expect(try await run(session, "fun again() { var a = 1; fun g() { return a; } a = 2; return g(); } again()") == "2")
+    }
+
     /// An error raised while a call's arguments are evaluated never entered the called function: the
     /// kept frames are the raising function's and its callers', not the call's half-made one.
     @Test(arguments: [true, false])

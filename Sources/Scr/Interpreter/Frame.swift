@@ -113,26 +113,32 @@ struct FrameStack: ~Copyable {
 
     var mark: Mark { Mark(values: valueTop, boxes: boxTop) }
 
+    /// `mark` with the values' top of `earlier`: the mark of a plain call, whose boxes stay put.
+    func mark(values earlier: Mark) -> Mark { Mark(values: earlier.values, boxes: boxTop) }
+
     /// A fresh frame for `code`, with every slot from `firstNil` on nil: the caller initializes the
-    /// ones before (the receiver and arguments), which then need not be destroyed first.
+    /// ones before (the receiver and arguments), which then need not be destroyed first. `plain`: the
+    /// code has no boxes (`FunctionCode.plainArity`), and the box stack is left as it is.
     @inline(__always)
-    mutating func push(_ code: FunctionCode, captures: UnsafeMutablePointer<Capture>, firstNil: Int, line: Int)
-        throws -> Frame
+    mutating func push(_ code: FunctionCode, captures: UnsafeMutablePointer<Capture>, firstNil: Int, line: Int,
+                       plain: Bool = false) throws -> Frame
     {
         // Wrapping arithmetic: the tops stay within the capacities, far from overflow, and each checked
         // operation cost a test and a branch (with the borrowed callee's count, eight a call: fib −3.9%
         // instructions; docs/internals.md, "Variables and frames").
         guard valueTop &+ code.slotCount &+ Frame.headerSize <= FrameStack.valueCapacity,
-              boxTop &+ code.boxCount <= FrameStack.boxCapacity
+              plain || boxTop &+ code.boxCount <= FrameStack.boxCapacity
         else {
             throw ScriptError("Stack overflow.", line: line, class: .stackOverflowError)
         }
         let frameBoxes = boxes + boxTop
         let frame = Frame(header: values + valueTop, boxes: frameBoxes, captures: captures)
         (frame.slots + firstNil).initialize(repeating: .nil, count: code.slotCount &- firstNil)
-        if code.boxCount > 0 { frameBoxes.initialize(repeating: nil, count: code.boxCount) }
         valueTop &+= code.slotCount &+ Frame.headerSize
-        boxTop &+= code.boxCount
+        if !plain {
+            if code.boxCount > 0 { frameBoxes.initialize(repeating: nil, count: code.boxCount) }
+            boxTop &+= code.boxCount
+        }
         return frame
     }
 
@@ -145,17 +151,20 @@ struct FrameStack: ~Copyable {
     /// that holds nil, a boolean or a number has nothing to release and is skipped without the call
     /// that destroying a `Value` makes (fib: two such calls a call of `fib`, −3.5% instructions;
     /// docs/internals.md, "Variables and frames").
+    /// `plain`: the frame was pushed `plain`, and the boxes are where they were.
     @inline(__always)
-    mutating func pop(to mark: Mark) {
+    mutating func pop(to mark: Mark, plain: Bool = false) {
         var slot = values + mark.values + Frame.headerSize
         let end = values + valueTop
         while slot < end {
             if !slot.pointee.isTrivial { _ = slot.move() }
             slot += 1
         }
-        (boxes + mark.boxes).destroy(count: boxTop &- mark.boxes)
         valueTop = mark.values
-        boxTop = mark.boxes
+        if !plain {
+            (boxes + mark.boxes).destroy(count: boxTop &- mark.boxes)
+            boxTop = mark.boxes
+        }
     }
 }
 

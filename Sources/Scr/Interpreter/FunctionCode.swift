@@ -34,6 +34,11 @@ final class FunctionCode {
     let boxedParameters: [(slot: Int, box: Int)]
     let captureSources: [CaptureSource]
     let body: Statement
+    /// The arity of a plain function, -1 for any other: a synchronous function or method, not an
+    /// initializer, with no local that an inner function captures, so a call has no boxes to push,
+    /// declare or pop and no receiver to hand back. One comparison tells a call site both that and
+    /// the arity (docs/internals.md, "Plain calls").
+    let plainArity: Int
     /// The function's name and file, for tracebacks.
     let location: CodeLocation
     let variables: [Variable]
@@ -57,6 +62,8 @@ final class FunctionCode {
         self.boxedParameters = boxedParameters
         self.captureSources = captureSources
         self.body = body
+        let isPlain = !isAsync && (kind == .function || kind == .method) && boxCount == 0 && boxedParameters.isEmpty
+        plainArity = isPlain ? arity : -1
         unretainedBody = Unmanaged.passUnretained(body)
     }
 

@@ -125,8 +125,9 @@ struct NodeList<Node: AnyObject> {
         unretained = nodes.map(Unmanaged.passUnretained)
     }
 
-    var count: Int { nodes.count }
-    var indices: Range<Int> { nodes.indices }
+    // From the array `with` reads, so that a loop over `indices` needs no bounds check in `with`.
+    var count: Int { unretained.count }
+    var indices: Range<Int> { unretained.indices }
 
     @inline(__always)
     func with<T>(_ index: Int, _ body: (Node) throws -> T) rethrows -> T {

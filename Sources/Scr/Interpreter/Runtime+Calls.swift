@@ -4,15 +4,16 @@ extension Runtime {
     /// slot 0 for methods). An async function does not run: the call makes a coroutine, and its frame
     /// must then be a `HeapFrame`.
     @inline(__always)
-    func invoke(_ closure: Closure, _ frame: Frame, line: Int) throws -> Value {
-        try closure.withCode { try run($0, frame, line: line) }
+    func invoke(_ closure: Closure, _ frame: Frame, line: Int, plain: Bool = false) throws -> Value {
+        try closure.withCode { try run($0, frame, line: line, plain: plain) }
     }
 
     /// An error leaving the body adds the function's frame to its traceback; nothing is done for
     /// tracebacks on the way in (docs/internals.md, "Tracebacks").
+    /// `plain`: the code is plain (`FunctionCode.plainArity`): no boxed parameters, not an initializer.
     @inline(__always)
-    private func run(_ code: FunctionCode, _ frame: Frame, line: Int) throws -> Value {
-        if !code.boxedParameters.isEmpty { declareBoxedParameters(code, frame) }
+    private func run(_ code: FunctionCode, _ frame: Frame, line: Int, plain: Bool) throws -> Value {
+        if !plain && !code.boxedParameters.isEmpty { declareBoxedParameters(code, frame) }
         try checkStack(line: line)
         try checkInterrupt(line: line)
         let result: Value?
@@ -23,7 +24,7 @@ extension Runtime {
             error.arrive(at: line)
             throw error
         }
-        if code.kind == .initializer {
+        if !plain && code.kind == .initializer {
             // The receiver is moved out of the frame, which is popped next: a copy cost a retain here
             // and a release there, and the caller made the instance (`instantiate`) hands it over.
             let receiver = frame.slots.move()
@@ -41,14 +42,17 @@ extension Runtime {
     /// with no call of the node), for a function's call (fib −7.7% instructions). Not for a class's
     /// initializer: its arguments are rarely those shapes (`Tree(make(d - 1), nil)`), and the loop's test
     /// of each shape kept more values across the call of the node (binary_trees +1.2%).
+    ///
+    /// `plain`: the closure's code is plain (`FunctionCode.plainArity`), so the call leaves the box
+    /// stack alone (docs/internals.md, "Plain calls").
     @inline(__always)
     func invoke(_ closure: Unmanaged<Closure>, receiver: consuming Value, arguments: NodeList<Expression>,
-                from frame: Frame, line: Int, inlinesArguments: Bool = false) throws -> Value
+                from frame: Frame, line: Int, inlinesArguments: Bool = false, plain: Bool = false) throws -> Value
     {
         let mark = stack.mark
         let newFrame = try closure._withUnsafeGuaranteedRef { closure in
             try closure.withCode { code in
-                try stack.push(code, captures: closure.captures, firstNil: arguments.count + 1, line: line)
+                try stack.push(code, captures: closure.captures, firstNil: arguments.count + 1, line: line, plain: plain)
             }
         }
         newFrame.slots.initialize(to: receiver)
@@ -65,12 +69,14 @@ extension Runtime {
                     throw error
                 }
             }
-            let result = try closure._withUnsafeGuaranteedRef { try invoke($0, newFrame, line: line) }
-            stack.pop(to: mark)
+            let result = try closure._withUnsafeGuaranteedRef { try invoke($0, newFrame, line: line, plain: plain) }
+            stack.pop(to: mark, plain: plain)
             return result
         } catch {
-            if keepsFailedFrames { keepForPostMortem(error, closure, at: mark) }
-            stack.pop(to: mark)
+            // A plain call's mark is read again here, its boxes unchanged: kept across the call, it
+            // would take a register or a spill on the way that succeeds.
+            if keepsFailedFrames { keepForPostMortem(error, closure, at: plain ? stack.mark(values: mark) : mark) }
+            stack.pop(to: mark, plain: plain)
             throw error
         }
     }

@@ -44,6 +44,12 @@ class DirectCallNode: CallNode, ArgumentArrayCallSite {
     // fib: 9% fewer instructions).
     override func eval(_ frame: Frame) throws -> Value {
         let callee = try callee.eval(frame)
+        if let closure = callee.unretainedFunction.flatMap(plainFunction) {
+            return try withExtendedLifetime(callee) {
+                try runtime.invoke(closure, receiver: .nil, arguments: arguments, from: frame, line: line,
+                                   inlinesArguments: true, plain: true)
+            }
+        }
         if let closure = synchronousFunction(callee) {
             return try withExtendedLifetime(callee) {
                 try runtime.invoke(closure, receiver: .nil, arguments: arguments, from: frame, line: line,
@@ -64,6 +70,12 @@ class DirectCallNode: CallNode, ArgumentArrayCallSite {
     @inline(__always)
     private func synchronousFunction(_ callee: Value) -> Unmanaged<Closure>? {
         callee.unretainedFunction.flatMap(synchronousFunction)
+    }
+
+    /// The function, if it is plain (`FunctionCode.plainArity`) and takes this many arguments.
+    @inline(__always)
+    final func plainFunction(_ closure: Unmanaged<Closure>) -> Unmanaged<Closure>? {
+        closure._withUnsafeGuaranteedRef({ $0.code.plainArity == arguments.count }) ? closure : nil
     }
 
     /// The function, if it is synchronous and takes this many arguments.
@@ -144,6 +156,28 @@ final class GlobalCallNode: DirectCallNode {
     // The function's path spelled out, not through `borrowing`: a helper taking a closure here was
     // not inlined and cost fib 15% more instructions than before.
     override func eval(_ frame: Frame) throws -> Value {
+        if let function = Globals.unretainedFunction(in: cell), let function = plainFunction(function) {
+            function.beginBorrowing()
+            let result: Value
+            do {
+                result = try runtime.invoke(function, receiver: .nil, arguments: arguments, from: frame, line: line,
+                                            inlinesArguments: true, plain: true)
+            } catch {
+                function.endBorrowing()
+                throw error
+            }
+            function.endBorrowing()
+            return result
+        }
+        return try callOtherGlobal(frame)
+    }
+
+    /// Any other synchronous function, an async function, a class or a native, borrowed too; anything
+    /// else (and a wrong number of arguments) as `DirectCallNode` calls it. Out of line, so that
+    /// `eval`, on the native stack once per level of nested calls, stays as small as for plain
+    /// functions alone (fib: 2% more instructions with the native's test in `eval`).
+    @inline(never)
+    private func callOtherGlobal(_ frame: Frame) throws -> Value {
         if let function = Globals.unretainedFunction(in: cell), let function = synchronousFunction(function) {
             function.beginBorrowing()
             let result: Value
@@ -157,15 +191,6 @@ final class GlobalCallNode: DirectCallNode {
             function.endBorrowing()
             return result
         }
-        return try callOtherGlobal(frame)
-    }
-
-    /// An async function, a class or a native, borrowed too; anything else (and a wrong number of
-    /// arguments) as `DirectCallNode` calls it. Out of line, so that `eval`, on the native stack once
-    /// per level of nested calls, stays as small as for functions alone (fib: 2% more instructions
-    /// with the native's test in `eval`).
-    @inline(never)
-    private func callOtherGlobal(_ frame: Frame) throws -> Value {
         if let function = Globals.unretainedFunction(in: cell),
            function._withUnsafeGuaranteedRef({ $0.code.arity == arguments.count }) {
             // An async function: its coroutine, made with the arguments, retains it.
@@ -276,6 +301,8 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
     @exclusivity(unchecked) private var cachedClassID = 0
     // Unchecked exclusivity: confined to the executor; updated without calling out.
     @exclusivity(unchecked) private var cachedMethod: Unmanaged<Closure>?
+    // Unchecked exclusivity: as `cachedMethod`, with which it changes.
+    @exclusivity(unchecked) private var cachedMethodIsPlain = false
 
     /// The method to call on `instance` the fast way: a synchronous script method that takes this many
     /// arguments and that no field of the same name shadows; nil otherwise.
@@ -288,6 +315,7 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
             else { return nil }
             cachedClassID = klass.id
             cachedMethod = Unmanaged.passUnretained(method)
+            cachedMethodIsPlain = method.code.plainArity >= 0
         }
         return cachedMethod
     }
@@ -317,10 +345,15 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
         return try callProperty(of: receiver, frame)
     }
 
-    /// The receiver is handed over to the new frame, not copied into it.
+    /// The receiver is handed over to the new frame, not copied into it. A plain method
+    /// (`FunctionCode.plainArity`) leaves the box stack alone.
     @inline(__always)
     private func call(_ method: Unmanaged<Closure>, on receiver: consuming Value, _ frame: Frame) throws -> Value {
-        try runtime.invoke(method, receiver: receiver, arguments: arguments, from: frame, line: line)
+        if cachedMethodIsPlain {
+            return try runtime.invoke(method, receiver: receiver, arguments: arguments, from: frame, line: line,
+                                      plain: true)
+        }
+        return try runtime.invoke(method, receiver: receiver, arguments: arguments, from: frame, line: line)
     }
 
     /// The general case: whatever the property is (a field holding a function, say), call it. As on
