@@ -793,7 +793,8 @@ struct FastPathMatrixTests {
     /// back) against calls of every other kind of code: for 0–3 parameters, a body of each shape — a
     /// plain one, one whose parameter or local a closure captures (boxes), one that returns nothing, one
     /// that raises, one that calls a boxed and a plain function in turn — called from a global, a local,
-    /// a method call (on a variable and on `this`), a callback of a native, and as an initializer; then
+    /// a method call (on a variable and on `this`), a callback of a native, and as an initializer, and
+    /// with a first argument that raises; then
     /// a thousand errors thrown through plain frames between calls that use boxes, and a recursion to a
     /// stack overflow. Compared with the generic nodes after counting the functions that are plain.
     @Test func plainCallsAgreeWithTheGenericNodes() async throws {
@@ -833,6 +834,12 @@ struct FastPathMatrixTests {
                 calls += guarded("shapes.\(call)")
                 calls += guarded("shapes.viaThis\(shape.name)\(arity)(\(arguments))")
                 calls += guarded("[0].map(fun (z) => \(call))")
+                if arity > 0 {
+                    // An argument that raises: the frame half made is popped, its slots all nil.
+                    let failing = (["undefinedName"] + (1..<arity).map { values[$0] }).joined(separator: ", ")
+                    calls += guarded("\(shape.name)\(arity)(\(failing))")
+                    calls += "{ var f = \(shape.name)\(arity); " + guarded("f(\(failing))") + "}\n"
+                }
                 methods += "  viaThis\(header) { return this.\(shape.name)\(arity)(\(parameters.joined(separator: ", "))); }\n"
                 plainCount += 1  // viaThis
             }
@@ -861,6 +868,8 @@ struct FastPathMatrixTests {
         #expect(fast.stdout == plain.stdout)
         #expect(fast.stdout.hasSuffix("1000\nStack overflow.\n[1, 2, 3]\n"), "\(fast.stdout.suffix(200))")
         #expect(!fast.stdout.contains("wrong box"))
+        // Two calls with a raising argument for each shape of arity 1–3.
+        #expect(fast.stdout.components(separatedBy: "caught Undefined variable 'undefinedName'.").count - 1 == 2 * 6 * 3)
         // Each `raises` body from its five call sites, for each arity.
         #expect(fast.stdout.components(separatedBy: "caught Undefined property 'missing' on list.").count - 1 == 4 * 5)
         let chosen = nodes.stdout.components(separatedBy: ", plain)").count - 1

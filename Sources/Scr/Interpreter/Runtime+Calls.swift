@@ -59,14 +59,26 @@ extension Runtime {
         // The frame is popped on both ways out rather than in a `defer`, which the compiler makes a
         // function of its own: 15 instructions more per call.
         do {
-            for i in arguments.indices {
+            if inlinesArguments && arguments.count == 1 {
+                // A function's one argument, the most common count, without the loop's counter and
+                // its bounds (fib −6.0%, closures −2.4% instructions; for methods, whose calls often
+                // take none, the test cost method_call 0.6% more).
                 do {
-                    (newFrame.slots + i + 1).initialize(to: try arguments.with(i) {
-                        try inlinesArguments ? $0.evalInline(frame) : $0.eval(frame)
-                    })
+                    (newFrame.slots + 1).initialize(to: try arguments.with(0) { try $0.evalInline(frame) })
                 } catch {
-                    (newFrame.slots + i + 1).initialize(repeating: .nil, count: arguments.count - i)
+                    (newFrame.slots + 1).initialize(to: .nil)
                     throw error
+                }
+            } else {
+                for i in arguments.indices {
+                    do {
+                        (newFrame.slots + i + 1).initialize(to: try arguments.with(i) {
+                            try inlinesArguments ? $0.evalInline(frame) : $0.eval(frame)
+                        })
+                    } catch {
+                        (newFrame.slots + i + 1).initialize(repeating: .nil, count: arguments.count - i)
+                        throw error
+                    }
                 }
             }
             let result = try closure._withUnsafeGuaranteedRef { try invoke($0, newFrame, line: line, plain: plain) }
