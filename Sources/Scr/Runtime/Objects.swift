@@ -468,3 +468,9 @@ package final class MapObject: CollectedObject {
     override func forEachReference(_ visit: inout Traversal) { entries.forEachReference(&visit) }
     override func clearReferences() { entries = OrderedMap() }
 }
+
+extension Unmanaged where Instance == Scr.Instance {
+    /// The instance's class, unretained: the instance keeps it alive.
+    @inline(__always)
+    var klass: Unmanaged<ClassObject> { _withUnsafeGuaranteedRef { Unmanaged<ClassObject>.passUnretained($0.klass) } }
+}

@@ -59,9 +59,9 @@ final class PlacePropertyGetNode: Expression {
     }
 
     override func eval(_ frame: Frame) throws -> Value {
-        if let field = object.instance(in: frame)?._withUnsafeGuaranteedRef({ instance in
-            cache.position(of: symbol, in: instance.klass).flatMap { instance[$0] }
-        }) {
+        if let instance = object.instance(in: frame),
+           let position = cache.position(of: symbol, in: instance.klass),
+           let field = instance._withUnsafeGuaranteedRef({ $0[position] }) {
             return field
         }
         return try runtime.property(of: object.value(in: frame), symbol, name)
@@ -70,9 +70,9 @@ final class PlacePropertyGetNode: Expression {
     /// `this.left == nil`: the field is tested where the instance keeps it, not copied out (binary_trees
     /// and tree_walk −2.7% instructions; docs/internals.md, "Node shapes").
     override func isNil(_ frame: Frame) throws -> Bool {
-        if let answer = object.instance(in: frame)?._withUnsafeGuaranteedRef({ instance in
-            cache.position(of: symbol, in: instance.klass).flatMap { instance.holdsNil(at: $0) }
-        }) {
+        if let instance = object.instance(in: frame),
+           let position = cache.position(of: symbol, in: instance.klass),
+           let answer = instance._withUnsafeGuaranteedRef({ $0.holdsNil(at: position) }) {
             return answer
         }
         return try super.isNil(frame)
@@ -107,7 +107,8 @@ final class PlacePropertySetNode: Expression {
             return try setNativeProperty(of: object.value(in: frame), name, to: value, frame)
         }
         let value = try value.eval(frame)
-        instance._withUnsafeGuaranteedRef { $0[cache.positionForSetting(symbol, in: $0.klass)] = value }
+        let position = cache.positionForSetting(symbol, in: instance.klass)
+        instance._withUnsafeGuaranteedRef { $0[position] = value }
         return value
     }
 
@@ -119,7 +120,8 @@ final class PlacePropertySetNode: Expression {
             return
         }
         var value: Value? = try value.eval(frame)
-        instance._withUnsafeGuaranteedRef { $0[cache.positionForSetting(symbol, in: $0.klass)] = value.take() }
+        let position = cache.positionForSetting(symbol, in: instance.klass)
+        instance._withUnsafeGuaranteedRef { $0[position] = value.take() }
     }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
