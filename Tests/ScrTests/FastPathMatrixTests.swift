@@ -843,12 +843,17 @@ struct FastPathMatrixTests {
                 methods += "  viaThis\(header) { return this.\(shape.name)\(arity)(\(parameters.joined(separator: ", "))); }\n"
                 plainCount += 1  // viaThis
             }
+            // Initializers, with no box (box-free) and with one.
             functions += "class Made\(arity) { init(\(parameters.joined(separator: ", "))) { this.s = \(list); } }\n"
-            calls += "print Made\(arity)(\((0..<arity).map { values[$0 + 5] }.joined(separator: ", "))).s;\n"
+            functions += "class Boxed\(arity) { init(\(parameters.joined(separator: ", "))) { var s = \(list); "
+                + "fun get() { return s; } clobber(); s = s; this.s = get(); } }\n"
+            let madeArguments = (0..<arity).map { values[$0 + 5] }.joined(separator: ", ")
+            calls += "print Made\(arity)(\(madeArguments)).s;\nprint Boxed\(arity)(\(madeArguments)).s;\n"
+            calls += "{ var k = Boxed\(arity); print k(\(madeArguments)).s; var m = Made\(arity); print m(\(madeArguments)).s; }\n"
         }
         // Each callback `fun (z) => …` (24), and each inner `get` (in the function and the method of two
-        // shapes, for each arity: 16), which capture without boxes of their own.
-        plainCount += 24 + 16
+        // shapes, and in the boxed initializer, for each arity: 20), which capture without boxes of their own.
+        plainCount += 24 + 20
         let source = Self.prelude + "fun clobber() { var h = \"clobbered\"; fun g() { return h; } h = h; return g; }\n"
             + functions + "class Shapes {\n" + methods + "}\nvar shapes = Shapes();\n" + calls + """
             var kept = 0;
@@ -873,6 +878,7 @@ struct FastPathMatrixTests {
         // Each `raises` body from its five call sites, for each arity.
         #expect(fast.stdout.components(separatedBy: "caught Undefined property 'missing' on list.").count - 1 == 4 * 5)
         let chosen = nodes.stdout.components(separatedBy: ", plain)").count - 1
+        #expect(nodes.stdout.components(separatedBy: ", box-free)").count - 1 == 4, "the Made initializers")
         // `forever` is plain too, and the prelude's `function1` and `compareParameters`, and `clobber`'s `g`.
         #expect(chosen == plainCount + 4, "\(chosen) plain, \(plainCount + 4) expected")
         #expect(!fast.stdout.contains("clobbered"))

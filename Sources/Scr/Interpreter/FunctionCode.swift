@@ -39,6 +39,10 @@ final class FunctionCode {
     /// declare or pop and no receiver to hand back. One comparison tells a call site both that and
     /// the arity (docs/internals.md, "Plain calls").
     let plainArity: Int
+    /// No boxes and no boxed parameters: what `plainArity` asks of a function, asked of an
+    /// initializer, whose call then leaves the box stack alone too (`Runtime.invoke`'s
+    /// `boxFreeInitializer`).
+    let isBoxFree: Bool
     /// The function's name and file, for tracebacks.
     let location: CodeLocation
     let variables: [Variable]
@@ -62,7 +66,8 @@ final class FunctionCode {
         self.boxedParameters = boxedParameters
         self.captureSources = captureSources
         self.body = body
-        let isPlain = !isAsync && (kind == .function || kind == .method) && boxCount == 0 && boxedParameters.isEmpty
+        isBoxFree = boxCount == 0 && boxedParameters.isEmpty
+        let isPlain = !isAsync && (kind == .function || kind == .method) && isBoxFree
         plainArity = isPlain ? arity : -1
         unretainedBody = Unmanaged.passUnretained(body)
     }

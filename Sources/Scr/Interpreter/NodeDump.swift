@@ -51,7 +51,7 @@ struct NodeDump {
     private mutating func function(_ code: FunctionCode) {
         let header = "\(code.isAsync ? "async " : "")\(code.kind) \(code.name)(arity \(code.arity), slots "
             + "\(code.slotCount), boxes \(code.boxCount), captures \(code.captureSources.count)\(byValue(code))"
-            + "\(code.plainArity >= 0 ? ", plain" : ""))"
+            + "\(code.plainArity >= 0 ? ", plain" : code.kind == .initializer && code.isBoxFree ? ", box-free" : ""))"
         lines.append("\(String(code.line).leftPadded(to: 4)) \(String(repeating: "  ", count: depth))\(header)")
         depth += 1
         statement(code.body)

@@ -4,16 +4,21 @@ extension Runtime {
     /// slot 0 for methods). An async function does not run: the call makes a coroutine, and its frame
     /// must then be a `HeapFrame`.
     @inline(__always)
-    func invoke(_ closure: Closure, _ frame: Frame, line: Int, plain: Bool = false) throws -> Value {
-        try closure.withCode { try run($0, frame, line: line, plain: plain) }
+    func invoke(_ closure: Closure, _ frame: Frame, line: Int, plain: Bool = false, boxFreeInitializer: Bool = false)
+        throws -> Value
+    {
+        try closure.withCode { try run($0, frame, line: line, plain: plain, boxFreeInitializer: boxFreeInitializer) }
     }
 
     /// An error leaving the body adds the function's frame to its traceback; nothing is done for
     /// tracebacks on the way in (docs/internals.md, "Tracebacks").
     /// `plain`: the code is plain (`FunctionCode.plainArity`): no boxed parameters, not an initializer.
+    /// `boxFreeInitializer`: the code is an initializer with no boxes (`FunctionCode.isBoxFree`).
     @inline(__always)
-    private func run(_ code: FunctionCode, _ frame: Frame, line: Int, plain: Bool) throws -> Value {
-        if !plain && !code.boxedParameters.isEmpty { declareBoxedParameters(code, frame) }
+    private func run(_ code: FunctionCode, _ frame: Frame, line: Int, plain: Bool, boxFreeInitializer: Bool)
+        throws -> Value
+    {
+        if !plain && !boxFreeInitializer && !code.boxedParameters.isEmpty { declareBoxedParameters(code, frame) }
         try checkStack(line: line)
         try checkInterrupt(line: line)
         let result: Value?
@@ -24,7 +29,7 @@ extension Runtime {
             error.arrive(at: line)
             throw error
         }
-        if !plain && code.kind == .initializer {
+        if boxFreeInitializer || (!plain && code.kind == .initializer) {
             // The receiver is moved out of the frame, which is popped next: a copy cost a retain here
             // and a release there, and the caller made the instance (`instantiate`) hands it over.
             let receiver = frame.slots.move()
@@ -45,14 +50,19 @@ extension Runtime {
     ///
     /// `plain`: the closure's code is plain (`FunctionCode.plainArity`), so the call leaves the box
     /// stack alone (docs/internals.md, "Plain calls").
+    ///
+    /// `boxFreeInitializer`: the closure is an initializer with no boxes (`FunctionCode.isBoxFree`):
+    /// its call leaves the box stack alone as a plain one does, and hands back the receiver.
     @inline(__always)
     func invoke(_ closure: Unmanaged<Closure>, receiver: consuming Value, arguments: NodeList<Expression>,
-                from frame: Frame, line: Int, inlinesArguments: Bool = false, plain: Bool = false) throws -> Value
+                from frame: Frame, line: Int, inlinesArguments: Bool = false, plain: Bool = false,
+                boxFreeInitializer: Bool = false) throws -> Value
     {
+        let noBoxes = plain || boxFreeInitializer
         let mark = stack.mark
         let newFrame = try closure._withUnsafeGuaranteedRef { closure in
             try closure.withCode { code in
-                try stack.push(code, captures: closure.captures, firstNil: arguments.count + 1, line: line, plain: plain)
+                try stack.push(code, captures: closure.captures, firstNil: arguments.count + 1, line: line, plain: noBoxes)
             }
         }
         newFrame.slots.initialize(to: receiver)
@@ -81,14 +91,16 @@ extension Runtime {
                     }
                 }
             }
-            let result = try closure._withUnsafeGuaranteedRef { try invoke($0, newFrame, line: line, plain: plain) }
-            stack.pop(to: mark, plain: plain)
+            let result = try closure._withUnsafeGuaranteedRef {
+                try invoke($0, newFrame, line: line, plain: plain, boxFreeInitializer: boxFreeInitializer)
+            }
+            stack.pop(to: mark, plain: noBoxes)
             return result
         } catch {
             // A plain call's mark is read again here, its boxes unchanged: kept across the call, it
             // would take a register or a spill on the way that succeeds.
-            if keepsFailedFrames { keepForPostMortem(error, closure, at: plain ? stack.mark(values: mark) : mark) }
-            stack.pop(to: mark, plain: plain)
+            if keepsFailedFrames { keepForPostMortem(error, closure, at: noBoxes ? stack.mark(values: mark) : mark) }
+            stack.pop(to: mark, plain: noBoxes)
             throw error
         }
     }

@@ -135,8 +135,12 @@ class DirectCallNode: CallNode, ArgumentArrayCallSite {
     @inline(__always)
     final func instantiate(_ klass: ClassObject, _ initializer: Unmanaged<Closure>, _ frame: Frame) throws -> Value {
         // The initializer hands back the receiver it was given (`Runtime.run`): no copy kept here.
-        try runtime.invoke(initializer, receiver: .instance(runtime.makeInstance(klass)), arguments: arguments,
-                           from: frame, line: line)
+        if initializer._withUnsafeGuaranteedRef({ $0.code.isBoxFree }) {
+            return try runtime.invoke(initializer, receiver: .instance(runtime.makeInstance(klass)),
+                                      arguments: arguments, from: frame, line: line, boxFreeInitializer: true)
+        }
+        return try runtime.invoke(initializer, receiver: .instance(runtime.makeInstance(klass)), arguments: arguments,
+                                  from: frame, line: line)
     }
 }
 
