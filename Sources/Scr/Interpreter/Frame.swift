@@ -113,21 +113,21 @@ struct FrameStack: ~Copyable {
 
     var mark: Mark { Mark(values: valueTop, boxes: boxTop) }
 
-    /// `mark` with the values' top of `earlier`: the mark of a plain call, whose boxes stay put.
+    /// `mark` with the values' top of `earlier`: the mark of a box-free call, whose boxes stay put.
     func mark(values earlier: Mark) -> Mark { Mark(values: earlier.values, boxes: boxTop) }
 
     /// A fresh frame for `code`, with every slot from `firstNil` on nil: the caller initializes the
-    /// ones before (the receiver and arguments), which then need not be destroyed first. `plain`: the
-    /// code has no boxes (`FunctionCode.plainArity`), and the box stack is left as it is.
+    /// ones before (the receiver and arguments), which then need not be destroyed first. `boxFree`: the
+    /// code has no boxes (`FunctionCode.isBoxFree`), and the box stack is left as it is.
     @inline(__always)
     mutating func push(_ code: FunctionCode, captures: UnsafeMutablePointer<Capture>, firstNil: Int, line: Int,
-                       plain: Bool = false) throws -> Frame
+                       boxFree: Bool = false) throws -> Frame
     {
         // Wrapping arithmetic: the tops stay within the capacities, far from overflow, and each checked
         // operation cost a test and a branch (with the borrowed callee's count, eight a call: fib −3.9%
         // instructions; docs/internals.md, "Variables and frames").
         guard valueTop &+ code.slotCount &+ Frame.headerSize <= FrameStack.valueCapacity,
-              plain || boxTop &+ code.boxCount <= FrameStack.boxCapacity
+              boxFree || boxTop &+ code.boxCount <= FrameStack.boxCapacity
         else {
             throw ScriptError("Stack overflow.", line: line, class: .stackOverflowError)
         }
@@ -135,7 +135,7 @@ struct FrameStack: ~Copyable {
         let frame = Frame(header: values + valueTop, boxes: frameBoxes, captures: captures)
         (frame.slots + firstNil).initialize(repeating: .nil, count: code.slotCount &- firstNil)
         valueTop &+= code.slotCount &+ Frame.headerSize
-        if !plain {
+        if !boxFree {
             if code.boxCount > 0 { frameBoxes.initialize(repeating: nil, count: code.boxCount) }
             boxTop &+= code.boxCount
         }
@@ -151,9 +151,9 @@ struct FrameStack: ~Copyable {
     /// that holds nil, a boolean or a number has nothing to release and is skipped without the call
     /// that destroying a `Value` makes (fib: two such calls a call of `fib`, −3.5% instructions;
     /// docs/internals.md, "Variables and frames").
-    /// `plain`: the frame was pushed `plain`, and the boxes are where they were.
+    /// `boxFree`: the frame was pushed `boxFree`, and the boxes are where they were.
     @inline(__always)
-    mutating func pop(to mark: Mark, plain: Bool = false) {
+    mutating func pop(to mark: Mark, boxFree: Bool = false) {
         var slot = values + mark.values + Frame.headerSize
         let end = values + valueTop
         while slot < end {
@@ -161,7 +161,7 @@ struct FrameStack: ~Copyable {
             slot += 1
         }
         valueTop = mark.values
-        if !plain {
+        if !boxFree {
             (boxes + mark.boxes).destroy(count: boxTop &- mark.boxes)
             boxTop = mark.boxes
         }

@@ -58,11 +58,11 @@ extension Runtime {
                 from frame: Frame, line: Int, inlinesArguments: Bool = false, plain: Bool = false,
                 boxFreeInitializer: Bool = false) throws -> Value
     {
-        let noBoxes = plain || boxFreeInitializer
+        let boxFree = plain || boxFreeInitializer
         let mark = stack.mark
         let newFrame = try closure._withUnsafeGuaranteedRef { closure in
             try closure.withCode { code in
-                try stack.push(code, captures: closure.captures, firstNil: arguments.count + 1, line: line, plain: noBoxes)
+                try stack.push(code, captures: closure.captures, firstNil: arguments.count + 1, line: line, boxFree: boxFree)
             }
         }
         newFrame.slots.initialize(to: receiver)
@@ -94,13 +94,13 @@ extension Runtime {
             let result = try closure._withUnsafeGuaranteedRef {
                 try invoke($0, newFrame, line: line, plain: plain, boxFreeInitializer: boxFreeInitializer)
             }
-            stack.pop(to: mark, plain: noBoxes)
+            stack.pop(to: mark, boxFree: boxFree)
             return result
         } catch {
-            // A plain call's mark is read again here, its boxes unchanged: kept across the call, it
+            // A box-free call's mark is read again here, its boxes unchanged: kept across the call, it
             // would take a register or a spill on the way that succeeds.
-            if keepsFailedFrames { keepForPostMortem(error, closure, at: noBoxes ? stack.mark(values: mark) : mark) }
-            stack.pop(to: mark, plain: noBoxes)
+            if keepsFailedFrames { keepForPostMortem(error, closure, at: boxFree ? stack.mark(values: mark) : mark) }
+            stack.pop(to: mark, boxFree: boxFree)
             throw error
         }
     }
