@@ -9,18 +9,14 @@ struct FieldCache {
     @inline(__always)
     mutating func position(of symbol: Int, in klass: ClassObject) -> Int? {
         if klass.id == classID { return position }
-        guard let found = klass.fieldPosition(symbol) else { return nil }
-        remember(found, klass)
-        return found
+        return search(symbol, in: klass)
     }
 
     /// The field's position in `klass`'s layout, added to the layout if new.
     @inline(__always)
     mutating func positionForSetting(_ symbol: Int, in klass: ClassObject) -> Int {
         if klass.id == classID { return position }
-        let found = klass.addField(symbol)
-        remember(found, klass)
-        return found
+        return add(symbol, in: klass)
     }
 
     /// `position(of:in:)` for a class held unretained. Each step borrows the class through a closure
@@ -40,6 +36,8 @@ struct FieldCache {
         return klass._withUnsafeGuaranteedRef { add(symbol, in: $0) }
     }
 
+    /// A class the cache has not met last: its field looked up and remembered. Out of line, the rare
+    /// path of both forms above.
     @inline(never)
     private mutating func search(_ symbol: Int, in klass: ClassObject) -> Int? {
         guard let found = klass.fieldPosition(symbol) else { return nil }

@@ -388,8 +388,9 @@ enum HTTPClient {
             throw call.valueError("\(call.name)() can't request '\(url)': \(reason).")
         }
         let loop = await runtime.eventLoop()
+        let limit = TimeAmount.milliseconds(Int64(timeout * 1000))
         let promise = loop.makePromise(of: ReceivedResponse.self)
-        let deadline = loop.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
+        let deadline = loop.scheduleTask(in: limit) {
             promise.fail(Failure.timedOut)
         }
         let opened = Locked<(any Channel)?>(nil)
@@ -414,7 +415,7 @@ enum HTTPClient {
         let connecting: EventLoopFuture<any Channel>
         do {
             connecting = try await runtime.connecting(bootstrap, to: target.host, port: target.port, on: loop,
-                                                      timeout: .milliseconds(Int64(timeout * 1000)), line: line)
+                                                      timeout: limit, line: line)
         } catch {
             promise.fail(error)
             throw runtime.ioError(error, "\(method) '\(url)'", line: line)
