@@ -565,10 +565,13 @@ struct FastPathMatrixTests {
     }
 
     /// `if (x op number)` with `x` a parameter, which `SlotComparisonIfStatement` tests where it lies:
-    /// each comparison against whole, fractional and zero literals, for numbers, −0, NaN, infinity and
-    /// every other kind of value, with and without `else`, and next to shapes it does not take (a
-    /// negative literal, a global, an arithmetic operator, a body that awaits). Compared with the
-    /// generic nodes after counting the statements chosen; an uncaught error last checks the line.
+    /// each comparison (one subclass each) against whole, fractional and zero literals, for numbers,
+    /// −0, NaN, infinity and every other kind of value, with and without `else`, with branches that
+    /// print and branches that return (a local, an expression, one that fails: the returns
+    /// `Statement.execInline` runs in place, as the body of a pair and alone), and next to shapes it
+    /// does not take (a negative literal, a global, an arithmetic operator, a body that awaits).
+    /// Compared with the generic nodes after counting the statements chosen; an uncaught error last
+    /// checks the line.
     @Test func slotComparisonsInIfAgreeWithTheGenericNodes() async throws {
         let comparisons = ["<", "<=", ">", ">=", "==", "!="]
         let literals = ["2", "2.5", "0", "-1"]
@@ -582,12 +585,15 @@ struct FastPathMatrixTests {
                     fun if\(c)_\(l)(x) { if (x \(comparison) \(literal)) print "then"; }
                     fun else\(c)_\(l)(x) { if (x \(comparison) \(literal)) { print "then"; } else print "else"; }
                     fun global\(c)_\(l)(x) { g = x; if (g \(comparison) \(literal)) print "then"; else print "else"; }
+                    fun return\(c)_\(l)(x) { if (x \(comparison) \(literal)) return x; return [x]; }
+                    fun returnElse\(c)_\(l)(x) { if (x \(comparison) \(literal)) return -x; else return x; }
 
                     """
-                if taken { expected += 2 }
+                if taken { expected += 4 }
                 for (v, value) in values.enumerated() {
                     let call = "try { print \"\(comparison) \(literal) #\(v)\"; if\(c)_\(l)(\(value)); else\(c)_\(l)(\(value)); "
-                        + "global\(c)_\(l)(\(value)); } catch (e) { print e.message; }\n"
+                        + "global\(c)_\(l)(\(value)); print return\(c)_\(l)(\(value)); "
+                        + "print returnElse\(c)_\(l)(\(value)); } catch (e) { print e.message; }\n"
                     calls += call
                 }
             }
@@ -617,9 +623,12 @@ struct FastPathMatrixTests {
         #expect(fast.stderr == plain.stderr)
         #expect(fast.stderr.hasPrefix("Operands must be numbers.\n[line "), "\(fast.stderr)")
         #expect(fast.stdout.hasSuffix("then\nthen\n1\nelse\n3\n610\n"), "\(fast.stdout.suffix(100))")
-        // Values #0, #4, #6 and #9 are 1, -0, NaN and "2".
-        for line in ["< 2 #0\nthen\nthen\nthen\n", "== 0 #4\nthen\nthen\nthen\n", "!= 2 #6\nthen\nthen\nthen\n",
-                     "== 2 #6\nelse\nelse\n", "== 2 #9\nelse\nelse\n", "Operands must be numbers."] {
+        // Values #0, #4, #6 and #9 are 1, -0, NaN and "2"; #12 a list; returnElse negates a number
+        // that passes and fails to negate anything else.
+        for line in ["< 2 #0\nthen\nthen\nthen\n1\n-1\n", "== 0 #4\nthen\nthen\nthen\n-0\n0\n",
+                     "!= 2 #6\nthen\nthen\nthen\nNaN\nNaN\n", "== 2 #6\nelse\nelse\n[NaN]\nNaN\n",
+                     "== 2 #9\nelse\nelse\n[\"2\"]\n2\n", "> 0 #12\nOperands must be numbers.",
+                     "!= 2 #12\nthen\nthen\nthen\n[2]\nOperand must be a number.", "Operands must be numbers."] {
             #expect(fast.stdout.contains(line), "prints \(line)")
         }
     }
@@ -787,6 +796,54 @@ struct FastPathMatrixTests {
         let lines = fast.stdout.split(separator: "\n")
         #expect(lines.filter { $0 == "false" }.count == 7, "\(lines.filter { $0 == "false" }.count) false")
         #expect(fast.stdout.hasSuffix("6\ntrue\n"))
+    }
+
+    /// The bodies `FunctionCode.run` runs itself (a pair's two statements), the returns
+    /// `Statement.execInline` runs in place, and `BinaryNode`'s subclasses for `+`, `-` and `*`: bodies
+    /// of one statement, of a pair whose first statement returns, falls through or fails, and of three,
+    /// returning a local, an expression that fails, or nothing, for values of every kind, in functions
+    /// and methods; then every pair of values through each operator, with operands that are calls (so
+    /// no other node takes them). Compared with the generic nodes after counting the operators chosen.
+    @Test func bodiesReturnsAndArithmeticAgreeWithTheGenericNodes() async throws {
+        let values = Self.samples.map(\.source)
+        let functions = ["id", "alone", "nothing", "firstReturns", "firstFails", "secondFails", "three"]
+        var source = Self.prelude + """
+            fun id(v) { return v; }
+            fun alone(v) { return [v, v]; }
+            fun nothing(v) { v; }
+            fun firstReturns(v) { if (v) return id(v); return "falsy"; }
+            fun firstFails(v) { v.field; return 1; }
+            fun secondFails(v) { var w = v; return -w; }
+            fun three(v) { var a = v; var b = a; return b; }
+            class Holder { init(v) { this.v = v; } get() { if (this.v) return this.v; return "falsy"; } }
+
+            """
+        for (v, value) in values.enumerated() {
+            source += "print \"#\(v)\";"
+            for function in functions { source += " try { print \(function)(\(value)); } catch (e) { print e.message; }" }
+            source += " print Holder(\(value)).get();\n"
+        }
+        for (a, left) in values.enumerated() {
+            for (b, right) in values.enumerated() {
+                for op in ["+", "-", "*"] {
+                    source += "try { print id(\(left)) \(op) id(\(right)); } catch (e) { print \"\(a) \(op) \(b) \" + e.message; }\n"
+                }
+            }
+        }
+        let (nodes, fast, plain) = try await Self.runThreeWays(source)
+        for op in ["add", "subtract", "multiply"] {
+            let chosen = nodes.stdout.components(separatedBy: "BinaryNode(\(op), GlobalCallNode(GlobalGetNode(id)").count - 1
+            #expect(chosen == values.count * values.count, "\(op): \(chosen) chosen")
+        }
+        #expect(fast.status == 0 && fast.stderr.isEmpty, "\(fast.stderr.prefix(1000))")
+        #expect(fast.stdout == plain.stdout)
+        // Sample #3 is 0: truthy, not an instance, negated to -0.
+        #expect(fast.stdout.contains("#3\n0\n[0, 0]\nnil\n0\nOnly instances have properties.\n-0\n0\n0\n"),
+                "\(fast.stdout.prefix(600))")
+        for line in ["#0\nnil\n[nil, nil]\nnil\nfalsy\n", "\nabcabc\n", "0 + 0 Operands must be two numbers or two strings.",
+                     "\n2.25\n", "7 * 8 Operands must be numbers."] {
+            #expect(fast.stdout.contains(line), "prints \(line)")
+        }
     }
 
     /// Plain calls (`FunctionCode.plainArity`: no boxes pushed, declared or popped, no receiver handed

@@ -90,7 +90,7 @@ struct NodeSelection {
         if let leftPlace = place(of: left), let rightPlace = place(of: right) {
             return PlacesBinaryNode(kind, leftPlace, rightPlace, line: op.line)
         }
-        return BinaryNode(kind, left, right, line: op.line)
+        return BinaryNode.make(kind, left, right, line: op.line)
     }
 
     /// `left op₁ e₁ op₂ e₂ …`: the first operation as `binary` chooses, the others in a loop.
@@ -239,8 +239,8 @@ struct NodeSelection {
     func ifStatement(_ condition: Expression, _ then: Statement, _ otherwise: Statement?, line: Int) -> Statement {
         if specialize, let test = condition as? SlotNumberBinaryNode, test.op.isComparison,
            !then.suspends, otherwise?.suspends != true {
-            return SlotComparisonIfStatement(slot: test.slot, comparison: test.op, number: test.right, condition: test,
-                                             then: then, otherwise: otherwise, line: line)
+            return SlotComparisonIfStatement.make(slot: test.slot, comparison: test.op, number: test.right,
+                                                  condition: test, then: then, otherwise: otherwise, line: line)
         }
         if specialize {
             switch condition {

@@ -49,6 +49,10 @@ final class FunctionCode {
     /// The name of each captured variable, by capture index.
     let captureNames: [String]
     private let unretainedBody: Unmanaged<Statement>
+    /// The two statements of a body that is a `PairStatement` (`if (n < 2) return n; return …;`),
+    /// which `run` runs itself: one call of a node fewer per call (docs/internals.md, "A call's body,
+    /// in place").
+    private let pair: (first: Unmanaged<Statement>, second: Unmanaged<Statement>)?
 
     init(name: String, kind: Kind, isAsync: Bool, arity: Int, line: Int, slotCount: Int, boxCount: Int,
          boxedParameters: [(slot: Int, box: Int)], captureSources: [CaptureSource], body: Statement,
@@ -70,6 +74,9 @@ final class FunctionCode {
         let isPlain = !isAsync && (kind == .function || kind == .method) && isBoxFree
         plainArity = isPlain ? arity : -1
         unretainedBody = Unmanaged.passUnretained(body)
+        pair = (body as? PairStatement).map {
+            (Unmanaged.passUnretained($0.first), Unmanaged.passUnretained($0.second))
+        }
     }
 
     /// The names code at `line` sees, and where they live: the captures, then the locals in scope
@@ -94,6 +101,10 @@ final class FunctionCode {
     /// (see `NodeList`); the closure being called keeps its code alive.
     @inline(__always)
     func run(_ frame: Frame) throws -> Value? {
-        try unretainedBody._withUnsafeGuaranteedRef { try $0.exec(frame) }
+        if let pair {
+            if let result = try pair.first._withUnsafeGuaranteedRef({ try $0.execInline(frame) }) { return result }
+            return try pair.second._withUnsafeGuaranteedRef { try $0.execInline(frame) }
+        }
+        return try unretainedBody._withUnsafeGuaranteedRef { try $0.execInline(frame) }
     }
 }

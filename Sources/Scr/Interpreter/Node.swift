@@ -58,10 +58,23 @@ class Statement {
     /// The line the statement starts on.
     let line: Int
     let suspends: Bool
+    /// What `execInline` runs without calling the node; `.call` for all but the two return nodes.
+    final let inlineReturn: InlineReturn
 
-    init(line: Int, suspends: Bool = false) {
+    /// The statements `execInline` runs in place (docs/internals.md, "A call's body, in place"). Only
+    /// specialised nodes have one other than `.call`, as with `Expression.InlineShape`.
+    enum InlineReturn {
+        case call
+        /// `return local;` (`SlotReturnStatement`).
+        case slot(Int)
+        /// `return value;` whose value cannot suspend (`ReturnStatement`), which the node keeps alive.
+        case value(Unmanaged<Expression>)
+    }
+
+    init(line: Int, suspends: Bool = false, inlineReturn: InlineReturn = .call) {
         self.line = line
         self.suspends = suspends
+        self.inlineReturn = inlineReturn
     }
 
     func exec(_ frame: Frame) throws -> Value? {
@@ -99,6 +112,17 @@ extension Expression {
 }
 
 extension Statement {
+    /// `exec`, with the returns `InlineReturn` lists run here rather than through a call of the node:
+    /// the statements of a function's body and of a base case's `if` (`if (n < 2) return n;`).
+    @inline(__always)
+    final func execInline(_ frame: Frame) throws -> Value? {
+        switch inlineReturn {
+        case .call: return try exec(frame)
+        case .slot(let slot): return frame.read(slot)
+        case .value(let value): return try value._withUnsafeGuaranteedRef { try $0.eval(frame) }
+        }
+    }
+
     @inline(__always)
     func run(_ frame: Frame) async throws -> Value? {
         suspends ? try await execAsync(frame) : try exec(frame)

@@ -64,8 +64,12 @@ struct NodeDump {
         return count == 0 ? "" : " (\(count) by value)"
     }
 
+    /// A node class nested in another node's (`SlotComparisonIfStatement.Less`) is a variant of that
+    /// node and goes by its name.
     private static func format(_ node: AnyObject, _ fields: [String]) -> String {
-        let name = String(describing: type(of: node))
+        // The path after the module, past a private type's "(unknown context at …)".
+        let path = String(reflecting: type(of: node)).split(separator: ".").dropFirst()
+        let name = path.first { !$0.hasPrefix("(") }.map(String.init) ?? String(describing: type(of: node))
         return fields.isEmpty ? name : "\(name)(\(fields.joined(separator: ", ")))"
     }
 }

@@ -51,12 +51,14 @@ extension Runtime {
     /// `plain`: the closure's code is plain (`FunctionCode.plainArity`), so the call leaves the box
     /// stack alone (docs/internals.md, "Plain calls").
     ///
+    /// `receiverIsNil`: a function's call, whose `receiver` is `.nil` (see `FrameStack.pop`).
+    ///
     /// `boxFreeInitializer`: the closure is an initializer with no boxes (`FunctionCode.isBoxFree`):
     /// its call leaves the box stack alone as a plain one does, and hands back the receiver.
     @inline(__always)
     func invoke(_ closure: Unmanaged<Closure>, receiver: consuming Value, arguments: NodeList<Expression>,
                 from frame: Frame, line: Int, inlinesArguments: Bool = false, plain: Bool = false,
-                boxFreeInitializer: Bool = false) throws -> Value
+                boxFreeInitializer: Bool = false, receiverIsNil: Bool = false) throws -> Value
     {
         let boxFree = plain || boxFreeInitializer
         let mark = stack.mark
@@ -94,13 +96,13 @@ extension Runtime {
             let result = try closure._withUnsafeGuaranteedRef {
                 try invoke($0, newFrame, line: line, plain: plain, boxFreeInitializer: boxFreeInitializer)
             }
-            stack.pop(to: mark, boxFree: boxFree)
+            stack.pop(to: mark, boxFree: boxFree, receiverIsNil: receiverIsNil)
             return result
         } catch {
             // A box-free call's mark is read again here, its boxes unchanged: kept across the call, it
             // would take a register or a spill on the way that succeeds.
             if keepsFailedFrames { keepForPostMortem(error, closure, at: boxFree ? stack.mark(values: mark) : mark) }
-            stack.pop(to: mark, boxFree: boxFree)
+            stack.pop(to: mark, boxFree: boxFree, receiverIsNil: receiverIsNil)
             throw error
         }
     }

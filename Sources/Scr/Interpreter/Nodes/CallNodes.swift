@@ -47,13 +47,13 @@ class DirectCallNode: CallNode, ArgumentArrayCallSite {
         if let closure = callee.unretainedFunction.flatMap(plainFunction) {
             return try withExtendedLifetime(callee) {
                 try runtime.invoke(closure, receiver: .nil, arguments: arguments, from: frame, line: line,
-                                   inlinesArguments: true, plain: true)
+                                   inlinesArguments: true, plain: true, receiverIsNil: true)
             }
         }
         if let closure = synchronousFunction(callee) {
             return try withExtendedLifetime(callee) {
                 try runtime.invoke(closure, receiver: .nil, arguments: arguments, from: frame, line: line,
-                                   inlinesArguments: true)
+                                   inlinesArguments: true, receiverIsNil: true)
             }
         }
         if let (klass, initializer) = classWithInitializer(callee) {
@@ -165,7 +165,7 @@ final class GlobalCallNode: DirectCallNode {
             let result: Value
             do {
                 result = try runtime.invoke(function, receiver: .nil, arguments: arguments, from: frame, line: line,
-                                            inlinesArguments: true, plain: true)
+                                            inlinesArguments: true, plain: true, receiverIsNil: true)
             } catch {
                 function.endBorrowing()
                 throw error
@@ -187,7 +187,7 @@ final class GlobalCallNode: DirectCallNode {
             let result: Value
             do {
                 result = try runtime.invoke(function, receiver: .nil, arguments: arguments, from: frame, line: line,
-                                            inlinesArguments: true)
+                                            inlinesArguments: true, receiverIsNil: true)
             } catch {
                 function.endBorrowing()
                 throw error

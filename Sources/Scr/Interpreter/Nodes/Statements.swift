@@ -404,18 +404,34 @@ final class NilTestIfStatement: IfStatement {
 /// `if (x < number) …`, `if (x == number) …` with `x` a local in a slot: the base case of most
 /// recursions (`if (n < 2) return n;`). While the slot holds a number the comparison runs here, with
 /// no node called for it; otherwise `condition`, the node `IfStatement` would test, decides, so a
-/// non-number is compared or fails exactly as there. Chosen only when nothing in it can suspend. See
-/// docs/internals.md, "Node shapes".
-final class SlotComparisonIfStatement: Statement {
-    let slot: Int
-    let comparison: BinaryNode.Operator
-    let number: Double
-    let condition: Expression
-    let then: Statement
-    let otherwise: Statement?
+/// non-number is compared or fails exactly as there. Chosen only when nothing in it can suspend.
+/// One subclass per comparison (`make`) compares with no switch on the operator (fib −3.8%
+/// instructions). See docs/internals.md, "Node shapes" and "A call's body, in place".
+class SlotComparisonIfStatement: Statement {
+    final let slot: Int
+    final let comparison: BinaryNode.Operator
+    final let number: Double
+    final let condition: Expression
+    final let then: Statement
+    final let otherwise: Statement?
 
-    init(slot: Int, comparison: BinaryNode.Operator, number: Double, condition: Expression, then: Statement,
-         otherwise: Statement?, line: Int) {
+    static func make(slot: Int, comparison: BinaryNode.Operator, number: Double, condition: Expression,
+                     then: Statement, otherwise: Statement?, line: Int) -> SlotComparisonIfStatement {
+        let variant: SlotComparisonIfStatement.Type = switch comparison {
+        case .less: Less.self
+        case .lessEqual: LessEqual.self
+        case .greater: Greater.self
+        case .greaterEqual: GreaterEqual.self
+        case .equal: Equal.self
+        case .notEqual: NotEqual.self
+        default: preconditionFailure("not a comparison: \(comparison)")
+        }
+        return variant.init(slot: slot, comparison: comparison, number: number, condition: condition, then: then,
+                            otherwise: otherwise, line: line)
+    }
+
+    required init(slot: Int, comparison: BinaryNode.Operator, number: Double, condition: Expression,
+                  then: Statement, otherwise: Statement?, line: Int) {
         precondition(!condition.suspends && !then.suspends && otherwise?.suspends != true)
         self.slot = slot
         self.comparison = comparison
@@ -426,14 +442,36 @@ final class SlotComparisonIfStatement: Statement {
         super.init(line: line)
     }
 
-    override func exec(_ frame: Frame) throws -> Value? {
-        let holds = if case .number(let x) = frame.slots[slot] {
-            comparison.compare(x, number)
-        } else {
-            try condition.test(frame)
-        }
-        if holds { return try then.exec(frame) }
-        return try otherwise?.exec(frame)
+    /// The statement, with `holds` the comparison of the subclass.
+    @inline(__always)
+    final func exec(_ frame: Frame, comparing holds: (Double, Double) -> Bool) throws -> Value? {
+        let holds = if case .number(let x) = frame.slots[slot] { holds(x, number) } else { try condition.test(frame) }
+        if holds { return try then.execInline(frame) }
+        return try otherwise?.execInline(frame)
+    }
+
+    final class Less: SlotComparisonIfStatement {
+        override func exec(_ frame: Frame) throws -> Value? { try exec(frame) { $0 < $1 } }
+    }
+
+    final class LessEqual: SlotComparisonIfStatement {
+        override func exec(_ frame: Frame) throws -> Value? { try exec(frame) { $0 <= $1 } }
+    }
+
+    final class Greater: SlotComparisonIfStatement {
+        override func exec(_ frame: Frame) throws -> Value? { try exec(frame) { $0 > $1 } }
+    }
+
+    final class GreaterEqual: SlotComparisonIfStatement {
+        override func exec(_ frame: Frame) throws -> Value? { try exec(frame) { $0 >= $1 } }
+    }
+
+    final class Equal: SlotComparisonIfStatement {
+        override func exec(_ frame: Frame) throws -> Value? { try exec(frame) { $0 == $1 } }
+    }
+
+    final class NotEqual: SlotComparisonIfStatement {
+        override func exec(_ frame: Frame) throws -> Value? { try exec(frame) { $0 != $1 } }
     }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
@@ -643,10 +681,10 @@ final class SlotReturnStatement: Statement {
 
     init(slot: Int, line: Int) {
         self.slot = slot
-        super.init(line: line)
+        super.init(line: line, inlineReturn: .slot(slot))
     }
 
-    override func exec(_ frame: Frame) throws -> Value? { frame[slot] }
+    override func exec(_ frame: Frame) throws -> Value? { frame.read(slot) }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
         ["slot \(slot)"]
@@ -658,7 +696,8 @@ final class ReturnStatement: Statement {
 
     init(_ value: Expression, line: Int) {
         self.value = value
-        super.init(line: line, suspends: value.suspends)
+        super.init(line: line, suspends: value.suspends,
+                   inlineReturn: value.suspends ? .call : .value(Unmanaged.passUnretained(value)))
     }
 
     override func exec(_ frame: Frame) throws -> Value? {

@@ -65,7 +65,7 @@ final class SlotGetNode: Expression {
         self.slot = slot
         super.init(inlineShape: .slot(slot))
     }
-    override func eval(_ frame: Frame) throws -> Value { frame[slot] }
+    override func eval(_ frame: Frame) throws -> Value { frame.read(slot) }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
         ["slot \(slot)"]
