@@ -800,17 +800,22 @@ struct FastPathMatrixTests {
 
     /// The bodies `FunctionCode.run` runs itself (a pair's two statements), the returns
     /// `Statement.execInline` runs in place, and `BinaryNode`'s subclasses for `+`, `-` and `*`: bodies
-    /// of one statement, of a pair whose first statement returns, falls through or fails, and of three,
-    /// returning a local, an expression that fails, or nothing, for values of every kind, in functions
+    /// of none, of one statement, of a pair whose first statement returns, falls through or fails, and
+    /// of three, returning a local, an expression that fails, or nothing, for values of every kind, in functions
     /// and methods; then every pair of values through each operator, with operands that are calls (so
     /// no other node takes them). Compared with the generic nodes after counting the operators chosen.
     @Test func bodiesReturnsAndArithmeticAgreeWithTheGenericNodes() async throws {
         let values = Self.samples.map(\.source)
-        let functions = ["id", "alone", "nothing", "firstReturns", "firstFails", "secondFails", "three"]
+        let functions = ["id", "alone", "nothing", "empty", "literals", "branch", "loopBranch", "firstReturns", "firstFails",
+                         "secondFails", "three"]
         var source = Self.prelude + """
             fun id(v) { return v; }
             fun alone(v) { return [v, v]; }
             fun nothing(v) { v; }
+            fun empty(v) {}
+            fun literals(v) { 1 == nil; }
+            fun branch(v) { if (v == 0) "zero"; else return v; }
+            fun loopBranch(v) { for (var i = 0; i < 2; i = i + 1) { if (i == 0) "zero"; } return v; }
             fun firstReturns(v) { if (v) return id(v); return "falsy"; }
             fun firstFails(v) { v.field; return 1; }
             fun secondFails(v) { var w = v; return -w; }
@@ -838,9 +843,9 @@ struct FastPathMatrixTests {
         #expect(fast.status == 0 && fast.stderr.isEmpty, "\(fast.stderr.prefix(1000))")
         #expect(fast.stdout == plain.stdout)
         // Sample #3 is 0: truthy, not an instance, negated to -0.
-        #expect(fast.stdout.contains("#3\n0\n[0, 0]\nnil\n0\nOnly instances have properties.\n-0\n0\n0\n"),
+        #expect(fast.stdout.contains("#3\n0\n[0, 0]\nnil\nnil\nnil\nnil\n0\n0\nOnly instances have properties.\n-0\n0\n0\n"),
                 "\(fast.stdout.prefix(600))")
-        for line in ["#0\nnil\n[nil, nil]\nnil\nfalsy\n", "\nabcabc\n", "0 + 0 Operands must be two numbers or two strings.",
+        for line in ["#0\nnil\n[nil, nil]\nnil\nnil\nnil\nnil\nnil\nfalsy\n", "\nabcabc\n", "0 + 0 Operands must be two numbers or two strings.",
                      "\n2.25\n", "7 * 8 Operands must be numbers."] {
             #expect(fast.stdout.contains(line), "prints \(line)")
         }

@@ -58,13 +58,15 @@ class Statement {
     /// The line the statement starts on.
     let line: Int
     let suspends: Bool
-    /// What `execInline` runs without calling the node; `.call` for all but the two return nodes.
+    /// What `execInline` runs without calling the node; `.call` for all but three nodes.
     final let inlineReturn: InlineReturn
 
     /// The statements `execInline` runs in place (docs/internals.md, "A call's body, in place"). Only
     /// specialised nodes have one other than `.call`, as with `Expression.InlineShape`.
     enum InlineReturn {
         case call
+        /// Nothing: an empty body (`init() {}`) or a statement of literals (`EmptyStatement`).
+        case nothing
         /// `return local;` (`SlotReturnStatement`).
         case slot(Int)
         /// `return value;` whose value cannot suspend (`ReturnStatement`), which the node keeps alive.
@@ -118,6 +120,7 @@ extension Statement {
     final func execInline(_ frame: Frame) throws -> Value? {
         switch inlineReturn {
         case .call: return try exec(frame)
+        case .nothing: return nil
         case .slot(let slot): return frame.read(slot)
         case .value(let value): return try value._withUnsafeGuaranteedRef { try $0.eval(frame) }
         }

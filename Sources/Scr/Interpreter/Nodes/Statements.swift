@@ -25,6 +25,10 @@ final class ExpressionStatement: Statement {
 /// An expression statement whose expression can have no effect (`2;`, `"text";`, `1 == nil;`),
 /// where its value is not wanted: it does nothing (`NodeSelection.expressionStatement`).
 final class EmptyStatement: Statement {
+    init(line: Int) {
+        super.init(line: line, inlineReturn: .nothing)
+    }
+
     override func exec(_ frame: Frame) throws -> Value? { nil }
 }
 
