@@ -763,8 +763,9 @@ struct FastPathMatrixTests {
     /// `return local;`, which `SlotReturnStatement` returns from the slot: a local, a parameter and
     /// `this` holding values of every kind, returned from a function, a method (and chained calls on
     /// what it returns), a loop, a `try`, a nested block, an async function after it awaits, and a
-    /// closure; next to a captured local (a box, which the node does not take). Compared with the
-    /// generic nodes after counting the statements chosen.
+    /// closure; next to a captured local (a box, which the node does not take). Each moves the value
+    /// out of its slot but two: a return in a `try` whose `finally` then reads the local, and one in a
+    /// `finally`. Compared with the generic nodes after counting the statements chosen.
     @Test func slotReturnsAgreeWithTheGenericNodes() async throws {
         let values = Self.samples.map(\.source)
         var source = Self.prelude + """
@@ -774,6 +775,9 @@ struct FastPathMatrixTests {
             fun fromBlock(v) { { var a = 1; { var b = v; return b; } } }
             async fun fromAsync(v) { var kept = v; await sleep(0); return kept; }
             fun captured(v) { var c = v; fun get() { return c; } c = [c]; return get; }
+            var last = nil;
+            fun fromFinally(v) { var w = v; try { return w; } finally { last = w; } }
+            fun inFinally(v) { try { last = nil; } finally { var w = v; return w; } }
 
             """
         var calls = ""
@@ -782,19 +786,23 @@ struct FastPathMatrixTests {
             calls += "print local\(v)() == (\(value)); print parameter\(v)(\(value)) == (\(value)); "
                 + "print fromLoop(\(value)) == (\(value)); print fromTry(\(value)) == (\(value)); "
                 + "print fromBlock(\(value)) == (\(value)); print await fromAsync(\(value)) == (\(value)); "
-                + "print captured(\(value))()[0] == (\(value));\n"
+                + "print captured(\(value))()[0] == (\(value)); print fromFinally(\(value)) == (\(value)); "
+                + "print last == (\(value)); print inFinally(\(value)) == (\(value));\n"
         }
         calls += "print Chain(1).add(2).add(3).me().n; var chain = Chain(0); print chain.me() == chain;\n"
         let (nodes, fast, plain) = try await Self.runThreeWays(source + calls)
         let chosen = nodes.stdout.components(separatedBy: "SlotReturnStatement(").count - 1
-        // Two for each value, and seven more: add, me, fromLoop's `found`, fromTry's `inside`,
-        // fromBlock, fromAsync, and captured's `get` (a local holding a closure); `get` returns a box.
-        #expect(chosen == 2 * values.count + 7, "\(chosen) chosen")
+        // Two for each value, and nine more: add, me, fromLoop's `found`, fromTry's `inside`,
+        // fromBlock, fromAsync, captured's `get` (a local holding a closure; `get` returns a box), and
+        // the two in a `try` with a `finally`, which alone do not move.
+        #expect(chosen == 2 * values.count + 9, "\(chosen) chosen")
+        let moved = nodes.stdout.components(separatedBy: ", moved)").count - 1
+        #expect(moved == chosen - 2, "\(moved) moved")
         #expect(fast.status == 0 && fast.stderr.isEmpty, "\(fast.stderr.prefix(1000))")
         #expect(fast.stdout == plain.stdout)
         // NaN is unequal to itself; every other value comes back as itself.
         let lines = fast.stdout.split(separator: "\n")
-        #expect(lines.filter { $0 == "false" }.count == 7, "\(lines.filter { $0 == "false" }.count) false")
+        #expect(lines.filter { $0 == "false" }.count == 10, "\(lines.filter { $0 == "false" }.count) false")
         #expect(fast.stdout.hasSuffix("6\ntrue\n"))
     }
 

@@ -185,13 +185,17 @@ final class Analyzer {
             if function.kind == .initializer {
                 error(keyword, "Can't return a value from an initializer.")
             }
-            return select.returnStatement(expression(value), line: keyword.line)
+            return select.returnStatement(expression(value), endsFrame: function.finallyDepth == 0,
+                                          line: keyword.line)
         }
         return ReturnStatement(ConstantNode(.nil), line: keyword.line)
     }
 
     private func tryStatement(_ stmt: TryStmt) -> Statement {
         let line = stmt.keyword.line
+        let hasFinally = stmt.finallyBody != nil
+        if hasFinally { function.finallyDepth += 1 }
+        defer { if hasFinally { function.finallyDepth -= 1 } }
         let body = block(stmt.body, line: line)
         let handlers = stmt.catches.map { clause in
             let errorClass = clause.errorClass.map { expression($0) }

@@ -29,6 +29,9 @@ final class FunctionScope {
     /// How many loops enclose the code being analysed, in this function: `break` and `continue`
     /// need one.
     var loopDepth = 0
+    /// How many `try` statements with a `finally` enclose the code being analysed, in this function:
+    /// code of the frame runs after a `return` in one (the `finally`), which may read its locals.
+    var finallyDepth = 0
     private var nextSlot = 1  // Slot 0 holds the receiver of a method.
     private var nextBox = 0
     private(set) var slotCount = 1

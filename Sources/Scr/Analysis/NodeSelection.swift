@@ -183,8 +183,12 @@ struct NodeSelection {
     // MARK: Statements
 
     /// `return value;`. A local in a slot (`return n;`, `return this;`) is `SlotReturnStatement`.
-    func returnStatement(_ value: Expression, line: Int) -> Statement {
-        if specialize, let local = value as? SlotGetNode { return SlotReturnStatement(slot: local.slot, line: line) }
+    /// `return value;`. `endsFrame`: no `finally` encloses the return, so nothing of the frame runs
+    /// after it, and a local's value can be moved out of its slot (`SlotReturnStatement.moves`).
+    func returnStatement(_ value: Expression, endsFrame: Bool, line: Int) -> Statement {
+        if specialize, let local = value as? SlotGetNode {
+            return SlotReturnStatement(slot: local.slot, moves: endsFrame, line: line)
+        }
         return ReturnStatement(value, line: line)
     }
 

@@ -69,6 +69,17 @@ struct Frame {
     @inline(__always)
     func empty(_ slot: Int) { slots[slot] = .nil }
 
+    /// A slot's value moved out, leaving nil: for a return after which the frame's code reads the slot
+    /// no more (`SlotReturnStatement.moves`), and the pop has nothing to release. A number, which has
+    /// nothing to release, is read as `read` reads it.
+    @inline(__always)
+    func take(_ slot: Int) -> Value {
+        if case .number(let x) = slots[slot] { return .number(x) }
+        let value = (slots + slot).move()
+        (slots + slot).initialize(to: .nil)
+        return value
+    }
+
     /// Stores into a slot that holds nil, with nothing to release: only where no code that could
     /// assign the slot ran since `empty`.
     @inline(__always)
