@@ -347,7 +347,8 @@ struct FastPathMatrixTests {
     /// calls without the argument array: every such native and other callees, from a local and a
     /// global, with arguments of every kind, ones that fail, and one that assigns the callee's variable
     /// (the callee was read before it), against `--generic-nodes`, after checking the calls are
-    /// `DirectCallNode`s. An uncaught error at the end checks the traceback both ways.
+    /// `DirectCallNode`s (or `SlotCallNode`s, which call anything but a plain function as it does, and
+    /// `GlobalCallNode`s). An uncaught error at the end checks the traceback both ways.
     @Test func oneArgumentNativesAgreeWithTheGenericNodes() async throws {
         let callees = ["len", "str", "type", "num", "spawn", "floor", "fun1", "Box", "7", "nil"]
         let arguments = ["\"h\u{e9}llo\"", "\" 42 \"", "[1, [2]]", "{\"a\": 1}", "nil", "true", "12.5", "Box(3)",
@@ -364,6 +365,7 @@ struct FastPathMatrixTests {
         source += "print len(7);\n"
         let (nodes, fast, plain) = try await Self.runThreeWays(source)
         let direct = nodes.stdout.components(separatedBy: "DirectCallNode(SlotGetNode(slot 1)").count - 1
+            + nodes.stdout.components(separatedBy: "SlotCallNode(SlotGetNode(slot 1)").count - 1
             + nodes.stdout.components(separatedBy: "GlobalCallNode(GlobalGetNode(g)").count - 1
         #expect(direct == 2 * callees.count * arguments.count, "\(direct) calls of a variable")
         #expect(fast.status == 70 && plain.status == 70)
@@ -804,6 +806,51 @@ struct FastPathMatrixTests {
         let lines = fast.stdout.split(separator: "\n")
         #expect(lines.filter { $0 == "false" }.count == 10, "\(lines.filter { $0 == "false" }.count) false")
         #expect(fast.stdout.hasSuffix("6\ntrue\n"))
+    }
+
+    /// `local(arguments)`, which `SlotCallNode` calls borrowed from the slot: a parameter and a local
+    /// holding a plain function of 0–2 parameters, a fresh closure that only the slot holds, a boxed
+    /// function, an async one, a class, natives, a bound method, and values that cannot be called; with
+    /// every count of arguments, an argument that fails, and next to a call whose argument assigns the
+    /// local (which keeps `DirectCallNode`: the slot could drop the function mid-call). Compared with
+    /// the generic nodes after counting the nodes chosen.
+    @Test func slotCalleesAgreeWithTheGenericNodes() async throws {
+        let source = """
+            fun zero() { return "zero"; }
+            fun one(a) { return a; }
+            fun two(a, b) { return [a, b]; }
+            fun boxed(a) { fun get() { return a; } return get(); }
+            fun fresh() { var n = 1; fun add(x) { return x + n; } return add; }
+            async fun later(a) { return a; }
+            class K { init(a) { this.a = a; } m(a) { return a; } }
+            var k = K(1);
+            var callees = [zero, one, two, boxed, later, K, len, str, k.m, nil, 1, "text", [1], K(2)];
+            fun callWith(f) {
+              try { print f(); } catch (e) { print e.message; }
+              try { print f(1); } catch (e) { print e.message; }
+              try { print f(1, 2); } catch (e) { print e.message; }
+              try { print f(undefinedName); } catch (e) { print e.message; }
+              try { print f(f = one, 3); } catch (e) { print e.message; }
+              var g = f;
+              try { print g("local"); } catch (e) { print e.message; }
+            }
+            for (var i = 0; i < len(callees); i = i + 1) callWith(callees[i]);
+            callWith(fresh());
+            fun loop(f) { var sum = 0; for (var i = 0; i < 1000; i = i + 1) sum = sum + f(i); return sum; }
+            print loop(fresh());
+
+            """
+        let (nodes, fast, plain) = try await Self.runThreeWays(source)
+        let chosen = nodes.stdout.components(separatedBy: "SlotCallNode(").count - 1
+        // In callWith, all but the call whose argument assigns `f`; loop's `f(i)` and boxed's `get()`.
+        #expect(chosen == 7, "\(chosen) chosen")
+        #expect(nodes.stdout.contains("DirectCallNode(SlotGetNode(slot 1), SlotSetNode(slot 1, GlobalGetNode(one))"))
+        #expect(fast.status == 0 && fast.stderr == plain.stderr, "\(fast.stderr.prefix(1000))")
+        #expect(fast.stdout == plain.stdout)
+        for line in ["zero\nExpected 0 arguments but got 1.\n", "[1, 2]\n", "Undefined variable 'undefinedName'.\n",
+                     "Can only call functions and classes.\n", "\n500500\n"] {
+            #expect(fast.stdout.contains(line), "prints \(line)")
+        }
     }
 
     /// The bodies `FunctionCode.run` runs itself (a pair's two statements), the returns

@@ -357,7 +357,9 @@ final class Analyzer {
                                    arguments: arguments.map { expression($0) }, line: paren.line)
         default:
             let callee = expression(callee)
-            return select.call(callee, arguments.map { expression($0) }, line: paren.line, location: function.location)
+            return select.call(callee, arguments.map { expression($0) },
+                               argumentsMayAssignLocals: arguments.contains { $0.mayAssignLocals }, line: paren.line,
+                               location: function.location)
         }
     }
 

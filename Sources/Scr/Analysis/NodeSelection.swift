@@ -154,8 +154,11 @@ struct NodeSelection {
         return CachedPropertySetNode(object: object, name: name, symbol: symbol, value: value)
     }
 
-    /// `callee(arguments)`, in the function at `location`.
-    func call(_ callee: Expression, _ arguments: [Expression], line: Int, location: CodeLocation) -> Expression {
+    /// `callee(arguments)`, in the function at `location`. A local callee in a slot is borrowed from it
+    /// (`SlotCallNode`) when no argument can assign a local: nothing else can assign the slot during the
+    /// call, and the slot keeps the function alive.
+    func call(_ callee: Expression, _ arguments: [Expression], argumentsMayAssignLocals: Bool = true, line: Int,
+              location: CodeLocation) -> Expression {
         guard specialize else {
             return CallNode(runtime: runtime, callee: callee, arguments: arguments, line: line, location: location)
         }
@@ -167,6 +170,9 @@ struct NodeSelection {
                                general: call)
             }
             return call
+        }
+        if let local = callee as? SlotGetNode, !argumentsMayAssignLocals, !arguments.anySuspends {
+            return SlotCallNode(runtime: runtime, callee: local, arguments: arguments, line: line, location: location)
         }
         return DirectCallNode(runtime: runtime, callee: callee, arguments: arguments, line: line, location: location)
     }

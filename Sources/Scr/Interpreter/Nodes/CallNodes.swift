@@ -219,6 +219,29 @@ final class GlobalCallNode: DirectCallNode {
     }
 }
 
+/// `local(arguments)`, `local` in a slot that no argument can assign (`NodeSelection.call`): a plain
+/// function is called borrowed from the slot, which keeps it alive through the call as a global's cell
+/// does for `GlobalCallNode` — no retain and release of the callee, and no copy of it to destroy
+/// (closures −5.9% instructions; docs/internals.md, "Node shapes"). Anything else takes `DirectCallNode`'s
+/// path. Nothing can assign the slot meanwhile: the arguments cannot, they cannot suspend (so no other
+/// code runs), and the callee's frame is another.
+final class SlotCallNode: DirectCallNode {
+    let slot: Int
+
+    init(runtime: Runtime, callee: SlotGetNode, arguments: [Expression], line: Int, location: CodeLocation) {
+        slot = callee.slot
+        super.init(runtime: runtime, callee: callee, arguments: arguments, line: line, location: location)
+    }
+
+    override func eval(_ frame: Frame) throws -> Value {
+        if let function = frame.slots[slot].unretainedFunction, let function = plainFunction(function) {
+            return try runtime.invoke(function, receiver: .nil, arguments: arguments, from: frame, line: line,
+                                      inlinesArguments: true, plain: true, receiverIsNil: true)
+        }
+        return try super.eval(frame)
+    }
+}
+
 /// `len(argument)` while the global `len` holds the built-in one: the length is read from the value,
 /// where a variable holds it, with no call, as CPython's `CALL_LEN` specialization does (lists −12%
 /// instructions; docs/internals.md, "Node shapes"). Any other callee, and an undefined `len`, take
