@@ -233,7 +233,7 @@ struct FastPathMatrixTests {
     /// by a literal, a local or a global of every kind (in range, negative, past the end, fractional,
     /// a string, nil): compared with the generic nodes, after checking that `PlaceIndexNode` is chosen.
     @Test func indexingInPlaceAgreesWithTheGenericNodes() async throws {
-        let objects = ["[10, 20, 30]", "{\"k\": 1, 2: \"two\"}", "\"héllo\"", "nil", "7", "[]"]
+        let objects = ["[10, 20, 30]", "[\"a\", [1], nil]", "{\"k\": 1, 2: \"two\"}", "\"héllo\"", "nil", "7", "[]"]
         let indexes = ["0", "2", "-1", "-3", "3", "-4", "1.5", "\"k\"", "nil", "1000000000000000000"]
         var source = "var g = nil; var h = nil;\n"
         source += "fun localLocal(o, i) { try { print o[i]; } catch (e) { print e.message; } }\n"
@@ -857,8 +857,9 @@ struct FastPathMatrixTests {
     /// `Statement.execInline` runs in place, and `BinaryNode`'s subclasses for `+`, `-` and `*`: bodies
     /// of none, of one statement, of a pair whose first statement returns, falls through or fails, and
     /// of three, returning a local, an expression that fails, or nothing, for values of every kind, in functions
-    /// and methods; then every pair of values through each operator, with operands that are calls (so
-    /// no other node takes them). Compared with the generic nodes after counting the operators chosen.
+    /// and methods; then every pair of values through each operator with a subclass (the orderings as
+    /// values and as conditions), with operands that are calls (so no other node takes them). Compared
+    /// with the generic nodes after counting the operators chosen.
     @Test func bodiesReturnsAndArithmeticAgreeWithTheGenericNodes() async throws {
         let values = Self.samples.map(\.source)
         let functions = ["id", "alone", "nothing", "empty", "literals", "branch", "loopBranch", "firstReturns", "firstFails",
@@ -885,8 +886,12 @@ struct FastPathMatrixTests {
         }
         for (a, left) in values.enumerated() {
             for (b, right) in values.enumerated() {
-                for op in ["+", "-", "*"] {
+                for op in ["+", "-", "*", "<", "<=", ">", ">="] {
                     source += "try { print id(\(left)) \(op) id(\(right)); } catch (e) { print \"\(a) \(op) \(b) \" + e.message; }\n"
+                }
+                for op in ["<", "<=", ">", ">="] {
+                    source += "try { if (id(\(left)) \(op) id(\(right))) print \"yes\"; else print \"no\"; } "
+                        + "catch (e) { print \"if \(a) \(op) \(b) \" + e.message; }\n"
                 }
             }
         }
@@ -894,6 +899,10 @@ struct FastPathMatrixTests {
         for op in ["add", "subtract", "multiply"] {
             let chosen = nodes.stdout.components(separatedBy: "BinaryNode(\(op), GlobalCallNode(GlobalGetNode(id)").count - 1
             #expect(chosen == values.count * values.count, "\(op): \(chosen) chosen")
+        }
+        for op in ["less", "lessEqual", "greater", "greaterEqual"] {
+            let chosen = nodes.stdout.components(separatedBy: "BinaryNode(\(op), GlobalCallNode(GlobalGetNode(id)").count - 1
+            #expect(chosen == 2 * values.count * values.count, "\(op): \(chosen) chosen")
         }
         #expect(fast.status == 0 && fast.stderr.isEmpty, "\(fast.stderr.prefix(1000))")
         #expect(fast.stdout == plain.stdout)

@@ -106,9 +106,14 @@ final class PlaceIndexNode: Expression {
 
     override func eval(_ frame: Frame) throws -> Value {
         if let list = object.list(in: frame), let number = indexNumber.read(frame) {
-            return try list._withUnsafeGuaranteedRef { list in
-                list.elements[try Indexing.position(number, count: list.elements.count, of: "list", line: line)]
+            // Borrowed in small steps, each closure one expression the compiler inlines (see
+            // `InvokeNode`), and a number read without the copy of a `Value` (see `Frame.read`).
+            let count = list._withUnsafeGuaranteedRef { $0.elements.count }
+            let position = try Indexing.position(number, count: count, of: "list", line: line)
+            if let element = list._withUnsafeGuaranteedRef({ $0.elements.number(at: position) }) {
+                return .number(element)
             }
+            return list._withUnsafeGuaranteedRef { $0.elements[position] }
         }
         let object = try object.value(in: frame)
         return try Indexing.get(object, index.eval(frame), line: line)
@@ -208,6 +213,15 @@ struct IndexNumber {
     func read(_ frame: Frame) -> Double? {
         if let place { return place.number(in: frame) }
         return constant
+    }
+}
+
+extension Array where Element == Value {
+    /// The number at `position`, or nil if the element is something else.
+    @inline(__always)
+    func number(at position: Int) -> Double? {
+        if case .number(let x) = self[position] { return x }
+        return nil
     }
 }
 
