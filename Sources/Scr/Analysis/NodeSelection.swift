@@ -189,8 +189,8 @@ struct NodeSelection {
     // MARK: Statements
 
     /// `return value;`. A local in a slot (`return n;`, `return this;`) is `SlotReturnStatement`.
-    /// `return value;`. `endsFrame`: no `finally` encloses the return, so nothing of the frame runs
-    /// after it, and a local's value can be moved out of its slot (`SlotReturnStatement.moves`).
+    /// `endsFrame`: no `finally` encloses the return, so nothing of the frame runs after it, and the
+    /// local's value can be moved out of its slot (`SlotReturnStatement.moves`).
     func returnStatement(_ value: Expression, endsFrame: Bool, line: Int) -> Statement {
         if specialize, let local = value as? SlotGetNode {
             return SlotReturnStatement(slot: local.slot, moves: endsFrame, line: line)
