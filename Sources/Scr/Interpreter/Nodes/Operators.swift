@@ -52,20 +52,6 @@ class BinaryNode: Expression {
             }
         }
 
-        /// Whether `x op y` holds, for a comparison (`apply`'s boolean, without making the value).
-        @inline(__always)
-        func compare(_ x: Double, _ y: Double) -> Bool {
-            switch self {
-            case .less: x < y
-            case .lessEqual: x <= y
-            case .greater: x > y
-            case .greaterEqual: x >= y
-            case .equal: x == y
-            case .notEqual: x != y
-            default: preconditionFailure("not a comparison: \(self)")
-            }
-        }
-
         var isComparison: Bool {
             switch self {
             case .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual: true
