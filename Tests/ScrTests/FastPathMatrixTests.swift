@@ -1013,7 +1013,8 @@ struct FastPathMatrixTests {
     /// Calls of functions, classes and natives held in globals, which `GlobalCallNode` borrows from the
     /// global: the global is assigned during the call — by the callee's body, by an argument, at the
     /// bottom of a recursion, through a second global holding the same function, by a class's
-    /// initializer, by the arguments of a native and of an async function — and the call goes on
+    /// initializer, by the arguments of a native and of an async function, by a call nested in another
+    /// of the same function, which must leave the callee to the outermost — and the call goes on
     /// using the callee (its captures, its name in a traceback, its class's methods, the coroutine it
     /// makes), with a collection run meanwhile. Compared with the
     /// generic nodes; under AddressSanitizer (`scripts/sanitizers`) a callee freed too early is an error.
@@ -1070,19 +1071,39 @@ struct FastPathMatrixTests {
             print selfAsync;
             print await sleep(sleep = 0);
             print sleep;
+            fun makeCounter() {
+              var label = "level " + str(1);
+              fun step(n) {
+                if (n == 0) { count = nil; return label; }
+                var below = count(n - 1);
+                var junk = []; for (var i = 0; i < 30000; i = i + 1) junk.push([i]);
+                return below + "/" + label;
+              }
+              return step;
+            }
+            var count = makeCounter();
+            print count(3);
+            print count;
+            fun again(n) { if (n > 0) return again(n - 1); return "again"; }
+            print again(3);
+            var saved = again;
+            fun swap() { again = nil; again = saved; return again(2); }
+            print swap() + " " + again(1);
+            again = nil; saved = nil;
+            print again;
             fun last() { last = nil; last(); }
             last();
 
             """
         let (nodes, fast, plain) = try await Self.runThreeWays(source)
         let chosen = nodes.stdout.components(separatedBy: "GlobalCallNode(").count - 1
-        #expect(chosen == 24, "\(chosen) global calls")
+        #expect(chosen == 33, "\(chosen) global calls")
         // `len(len = "xyz")`: the built-in was read before the argument ran.
         #expect(nodes.stdout.components(separatedBy: "LenNode(").count - 1 == 1)
         #expect(fast.status == 70 && plain.status == 70)
         #expect(fast.stdout == plain.stdout)
         #expect(fast.stderr == plain.stderr)
-        #expect(fast.stderr == "Can only call functions and classes.\n[line 52] in last()\n[line 53] in script\n", "\(fast.stderr)")
+        #expect(fast.stderr == "Can only call functions and classes.\n[line 72] in last()\n[line 73] in script\n", "\(fast.stderr)")
         #expect(fast.stdout.hasPrefix("""
             captured 7
             nil
@@ -1097,7 +1118,8 @@ struct FastPathMatrixTests {
             thrown after
 
             """), "\(fast.stdout)")
-        for line in ["] in thrower()\n", "point 3\nnil\n3\nxyz\nbottom\n1\nouter\nnil\nlater 1\n1\nasync done\nnil\nnil\n0\n"] {
+        for line in ["] in thrower()\n", "point 3\nnil\n3\nxyz\nbottom\n1\nouter\nnil\nlater 1\n1\nasync done\nnil\nnil\n0\n",
+                     "level 1/level 1/level 1/level 1\nnil\nagain\nagain again\nnil\n"] {
             #expect(fast.stdout.contains(line), "prints \(line)")
         }
     }

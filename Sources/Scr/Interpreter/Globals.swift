@@ -114,12 +114,18 @@ final class Globals {
 
 /// A function, class or native that a call borrows from a global without retaining it
 /// (`GlobalCallNode`): reading it into a value and destroying the value cost a retain and a release
-/// per call, 18% of fib's instructions. The callee counts the calls borrowing it; an assignment of a
-/// global that may drop its last reference meanwhile makes it hold itself (`retiredWhileBorrowed`)
-/// until the last of them returns (`Globals.store`, through which every assignment of a global goes).
-/// docs/internals.md, "Borrowed references".
+/// per call, 18% of fib's instructions. The outermost call borrowing the callee marks it borrowed
+/// (`isBorrowed`) until it returns; an assignment of a global that may drop its last reference
+/// meanwhile makes it hold itself (`retiredWhileBorrowed`) until then (`Globals.store`, through
+/// which every assignment of a global goes). docs/internals.md, "Borrowed references".
+///
+/// Only the outermost call marks and unmarks, because borrowing calls nest: script code runs on the
+/// executor alone, and a synchronous call never suspends, so a call that borrows the callee while
+/// another does began after it and returns before it. The calls nested in it (a recursion's) only
+/// read the mark: a count, added to and taken from by every call, made each call's update wait for
+/// the one before it through memory (fib 7% slower, the same instructions).
 protocol BorrowableCallee: AnyObject {
-    var borrowingCalls: Int { get set }
+    var isBorrowed: Bool { get set }
     var retiredWhileBorrowed: Self? { get set }
 }
 
@@ -127,38 +133,44 @@ extension BorrowableCallee {
     /// For `Globals.store`, before a global that holds this callee is assigned.
     @inline(__always)
     func retireIfBorrowed() {
-        if borrowingCalls > 0, retiredWhileBorrowed == nil { retiredWhileBorrowed = self }
+        if isBorrowed, retiredWhileBorrowed == nil { retiredWhileBorrowed = self }
     }
 }
 
 extension Unmanaged where Instance: BorrowableCallee {
-    /// Counts a call borrowing the callee; `endBorrowing` must follow on every way out of the call.
+    /// Marks the callee borrowed unless an enclosing call did; true if this call is the outermost.
+    /// `endBorrowing(outermost:)` must follow, with the answer, on every way out of the call.
     @inline(__always)
-    func beginBorrowing() {
-        _withUnsafeGuaranteedRef { $0.borrowingCalls &+= 1 }  // Bounded by the stack's depth.
+    func beginBorrowing() -> Bool {
+        _withUnsafeGuaranteedRef { callee in
+            if callee.isBorrowed { return false }
+            callee.isBorrowed = true
+            return true
+        }
     }
 
-    /// Runs `body` with the callee, counted as borrowed from before to after it on every way out.
+    /// Runs `body` with the callee, marked borrowed from before to after it on every way out.
     @inline(__always)
     func borrowing<Result>(_ body: (Instance) throws -> Result) rethrows -> Result {
-        beginBorrowing()
+        let outermost = beginBorrowing()
         let result: Result
         do {
             result = try _withUnsafeGuaranteedRef(body)
         } catch {
-            endBorrowing()
+            endBorrowing(outermost: outermost)
             throw error
         }
-        endBorrowing()
+        endBorrowing(outermost: outermost)
         return result
     }
 
-    /// Ends a borrowing call. The last one lets a retired callee go, after the call's last use of it.
+    /// Ends a borrowing call. The outermost lets a retired callee go, after the call's last use of it.
     @inline(__always)
-    func endBorrowing() {
+    func endBorrowing(outermost: Bool) {
+        guard outermost else { return }
         let releases = _withUnsafeGuaranteedRef { callee -> Bool in
-            callee.borrowingCalls &-= 1
-            return callee.borrowingCalls == 0 && callee.retiredWhileBorrowed != nil
+            callee.isBorrowed = false
+            return callee.retiredWhileBorrowed != nil
         }
         // Out of line and only when there is one: destroying the optional every time called
         // `swift_release` with nil after each call not nested in another of the callee (empty_init

@@ -40,8 +40,8 @@ enum Capture {
 package final class Closure: CollectedObject, BorrowableCallee {
     let code: FunctionCode
     let captures: UnsafeMutablePointer<Capture>
-    // Unchecked exclusivity: counted on the executor around calls, never while another access is open.
-    @exclusivity(unchecked) var borrowingCalls = 0
+    // Unchecked exclusivity: set on the executor around calls, never while another access is open.
+    @exclusivity(unchecked) var isBorrowed = false
     @exclusivity(unchecked) var retiredWhileBorrowed: Closure?
 
     /// A closure of `code` made in `frame`, which holds what it captures.
@@ -148,8 +148,8 @@ package final class StringObject {
 
 /// A function implemented in Swift.
 package final class NativeFunction: BorrowableCallee {
-    // Unchecked exclusivity: counted on the executor around calls, never while another access is open.
-    @exclusivity(unchecked) var borrowingCalls = 0
+    // Unchecked exclusivity: set on the executor around calls, never while another access is open.
+    @exclusivity(unchecked) var isBorrowed = false
     @exclusivity(unchecked) var retiredWhileBorrowed: NativeFunction?
     /// What a native does with its arguments. It runs on the interpreter's executor.
     typealias Body = (_ arguments: [Value], _ context: CallContext) throws -> Value
@@ -197,8 +197,8 @@ package final class NativeFunction: BorrowableCallee {
 package final class ClassObject: CollectedObject, BorrowableCallee {
     private static let lastID = Atomic<Int>(0)
 
-    // Unchecked exclusivity: counted on the executor around calls, never while another access is open.
-    @exclusivity(unchecked) var borrowingCalls = 0
+    // Unchecked exclusivity: set on the executor around calls, never while another access is open.
+    @exclusivity(unchecked) var isBorrowed = false
     @exclusivity(unchecked) var retiredWhileBorrowed: ClassObject?
 
     /// Unique for the life of the process, unlike the object's address, which a class made after this

@@ -161,16 +161,16 @@ final class GlobalCallNode: DirectCallNode {
     // not inlined and cost fib 15% more instructions than before.
     override func eval(_ frame: Frame) throws -> Value {
         if let function = Globals.unretainedFunction(in: cell), let function = plainFunction(function) {
-            function.beginBorrowing()
+            let outermost = function.beginBorrowing()
             let result: Value
             do {
                 result = try runtime.invoke(function, receiver: .nil, arguments: arguments, from: frame, line: line,
                                             inlinesArguments: true, plain: true, receiverIsNil: true)
             } catch {
-                function.endBorrowing()
+                function.endBorrowing(outermost: outermost)
                 throw error
             }
-            function.endBorrowing()
+            function.endBorrowing(outermost: outermost)
             return result
         }
         return try callOtherGlobal(frame)
@@ -183,16 +183,16 @@ final class GlobalCallNode: DirectCallNode {
     @inline(never)
     private func callOtherGlobal(_ frame: Frame) throws -> Value {
         if let function = Globals.unretainedFunction(in: cell), let function = synchronousFunction(function) {
-            function.beginBorrowing()
+            let outermost = function.beginBorrowing()
             let result: Value
             do {
                 result = try runtime.invoke(function, receiver: .nil, arguments: arguments, from: frame, line: line,
                                             inlinesArguments: true, receiverIsNil: true)
             } catch {
-                function.endBorrowing()
+                function.endBorrowing(outermost: outermost)
                 throw error
             }
-            function.endBorrowing()
+            function.endBorrowing(outermost: outermost)
             return result
         }
         if let function = Globals.unretainedFunction(in: cell),
@@ -202,15 +202,15 @@ final class GlobalCallNode: DirectCallNode {
         }
         if let klass = Globals.unretainedClass(in: cell), let initializer = initializer(of: klass) {
             // Spelled out too: through `borrowing`, empty_init counted 0.7% more instructions.
-            klass.beginBorrowing()
+            let outermost = klass.beginBorrowing()
             let result: Value
             do {
                 result = try klass._withUnsafeGuaranteedRef { try instantiate($0, initializer, frame) }
             } catch {
-                klass.endBorrowing()
+                klass.endBorrowing(outermost: outermost)
                 throw error
             }
-            klass.endBorrowing()
+            klass.endBorrowing(outermost: outermost)
             return result
         }
         // `len(xs)`, `sleep(0)`, `spawn(f())`: a native, called as `DirectCallNode` calls one.
