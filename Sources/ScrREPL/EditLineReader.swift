@@ -115,13 +115,15 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
         self.prompt = prompt
         columns = System.terminalColumns(System.standardOutput) ?? columns
         EditLineState.line = nil
+        // Prompting from before the prompt is drawn: output written once it is on the screen must wait
+        // to be printed above it (`serviceWakeUp`), not after it with no prompt below.
+        setPrompting(true)
         rl_callback_handler_install(prompt) { line in
             EditLineState.line = line.map { pointer in
                 defer { System.freeCString(pointer) }
                 return .line(String(cString: pointer))
             } ?? .endOfInput
         }
-        setPrompting(true)
         var result = LineReaderResult.endOfInput
         while true {
             // Keys read ahead (the rest of a paste) go to libedit before anything new is awaited.

@@ -4,7 +4,7 @@ public typealias HostFunction = @Sendable (_ arguments: [ScrValue]) throws -> Sc
 
 /// An async function the host gives scripts: calling it in a script makes a coroutine, and awaiting
 /// that runs the function while other script tasks go on.
-public typealias AsyncHostFunction = @Sendable (_ arguments: [ScrValue]) async throws -> ScrValue
+public typealias AsyncHostFunction = @concurrent @Sendable (_ arguments: [ScrValue]) async throws -> ScrValue
 
 /// The error a host function throws to raise a script runtime error with its own message.
 public struct HostError: Error, Sendable {

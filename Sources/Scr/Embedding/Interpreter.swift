@@ -247,7 +247,7 @@ public final class Interpreter: Sendable {
 
     /// Lets scripts open a REPL with `await repl()`: `open` runs it on a session and returns when the
     /// user leaves. The REPL library provides one for the terminal (`enableScriptREPL()`).
-    public func setREPLHandler(_ open: @escaping @Sendable (ScrSession) async -> Void) {
+    public func setREPLHandler(_ open: @escaping @concurrent @Sendable (ScrSession) async -> Void) {
         let runtime = self.runtime
         let handler = Confined(open)
         Task.detached(executorPreference: executor) { runtime.value.replHook = handler.value }

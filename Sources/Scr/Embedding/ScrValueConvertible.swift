@@ -172,7 +172,7 @@ extension Interpreter {
     /// The async form of the typed `define`: `await name(…)` in scripts runs `function`. The
     /// arguments are checked when the script calls it, before anything is awaited.
     public func defineAsync<each Argument: ScrValueConvertible, Result: ScrValueConvertible>(
-        _ name: String, _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
+        _ name: String, _ function: @escaping @concurrent @Sendable (repeat each Argument) async throws -> Result
     ) async {
         let arity = Interpreter.count(repeat (each Argument).self)
         _ = try? await onExecutor { runtime in
