@@ -88,6 +88,7 @@ enum ScriptRunner {
             if waitForTasks {
                 interpreter.stop()
                 _ = await interpreter.waitForTasks()
+                await finishWrites(interpreter)
             }
             return error.kind == .interrupted ? interruptedStatus : runtimeErrorStatus
         } catch {
@@ -97,8 +98,23 @@ enum ScriptRunner {
         guard waitForTasks else { return 0 }
         let clean = await interpreter.waitForTasks()
         if let status = interpreter.exitStatus { return status }
+        await finishWrites(interpreter)
         if ctrlC.stoppedTasks { return interruptedStatus }
         return clean ? 0 : runtimeErrorStatus
+    }
+
+    /// How long the end of a script waits for a peer that takes none of the bytes written to it.
+    static let writePatience = 10.0
+
+    /// Lets what the script wrote to its connections and pipes go out before the process exits, for
+    /// as long as the peers read (an exit would drop it: docs/stdlib.md, "Writes at the end"); reports
+    /// what a peer that read nothing for `writePatience` seconds did not get. Not after `exit()`,
+    /// which ends the process at once, as Node's `process.exit()` does.
+    private static func finishWrites(_ interpreter: Interpreter) async {
+        for (name, bytes) in await interpreter.finishWrites(patience: writePatience) {
+            reportError("scr: \(bytes) bytes written to '\(name)' were not sent: it read nothing for "
+                        + "\(Int(writePatience)) seconds.")
+        }
     }
 
     /// Ctrl-C on a running script: the first raises `KeyboardInterrupt` in the running top level (so

@@ -189,6 +189,51 @@ struct CLITests {
         #expect(await reader.total() == 8 << 20)
     }
 
+    /// One write of 8 MiB, queued whole, to a reader that reads nothing for a second, then the
+    /// script ends: it waits for the peer, and everything arrives (an exit with the write still
+    /// queued used to drop what the system's buffers had no room for, about half).
+    @Test(arguments: ["connection.close();", "// left open"])
+    func aWriteQueuedAtTheEndWaitsForALateReader(ending: String) async throws {
+        let (listener, port) = try loopbackListener()
+        defer { close(listener) }
+        let reader = SlowReader(listener: listener, start: .after(seconds: 1))
+        let code = """
+            import "net" as net;
+            var connection = await net.connect("127.0.0.1", num(args[0]));
+            await connection.write("x".repeat(8388608));
+            print "queued";
+            \(ending)
+            """
+        let result = try await ScrProcess.run(["-c", code, String(port)])
+        reader.processExited()
+        #expect(result.stdout == "queued\n")
+        #expect(result.stderr == "")
+        #expect(result.status == 0)
+        #expect(await reader.total() == 8 << 20)
+    }
+
+    /// A peer that reads nothing: the script's end waits ten seconds without a byte going out, then
+    /// the process exits, saying how much it could not send. The peer then gets what the system
+    /// had taken; the two add up to what was written.
+    @Test func writesAPeerNeverReadsAreReportedAtTheEnd() async throws {
+        let (listener, port) = try loopbackListener()
+        defer { close(listener) }
+        let reader = SlowReader(listener: listener, start: .afterExit)
+        let code = """
+            import "net" as net;
+            var connection = await net.connect("127.0.0.1", num(args[0]));
+            await connection.write("x".repeat(8388608));
+            connection.close();
+            """
+        let result = try await ScrProcess.run(["-c", code, String(port)])
+        reader.processExited()
+        #expect(result.status == 0)
+        let total = try #require(await reader.total())
+        #expect(total < 8 << 20)
+        #expect(result.stderr == "scr: \((8 << 20) - total) bytes written to '127.0.0.1:\(port)' were not sent: "
+                + "it read nothing for 10 seconds.\n")
+    }
+
     @Test func exitStatusAndFinallyBlocks() async throws {
         let result = try await ScrProcess.run(["-c", """
             for (var i = 0; i < 100; i = i + 1) print i;
@@ -234,11 +279,21 @@ struct CLITests {
 /// Accepts one connection and reads it to its end on a thread of its own, pausing after each read
 /// while the writing process runs, so that the system's buffers stay full.
 private final class SlowReader: @unchecked Sendable {
+    /// When the reader begins: at once, pausing 10 ms after each read until the process has exited;
+    /// after a pause of some seconds, then at full speed; or only once the process has exited.
+    enum Start {
+        case paced
+        case after(seconds: Double)
+        case afterExit
+    }
+
     private let lock = NSLock()
     private var exited = false
     private var received: Int?
+    private let start: Start
 
-    init(listener: Int32) {
+    init(listener: Int32, start: Start = .paced) {
+        self.start = start
         Thread { self.read(listener) }.start()
     }
 
@@ -257,12 +312,17 @@ private final class SlowReader: @unchecked Sendable {
         let connection = accept(listener, nil, nil)
         var count = 0
         if connection >= 0 {
+            switch start {
+            case .paced: break
+            case .after(let seconds): usleep(UInt32(seconds * 1e6))
+            case .afterExit: while !lock.withLock({ exited }) { usleep(10000) }
+            }
             var buffer = [UInt8](repeating: 0, count: 65536)
             while true {
                 let n = Glibc.read(connection, &buffer, buffer.count)
                 if n <= 0 { break }
                 count += n
-                if !lock.withLock({ exited }) { usleep(10000) }
+                if case .paced = start, !lock.withLock({ exited }) { usleep(10000) }
             }
             close(connection)
         }

@@ -15,6 +15,8 @@ public final class Interpreter: Sendable {
     /// How many host inputs (`run`, `evaluate`, `call`) are under way, started or still waiting for
     /// the executor: an interrupt with none of them started goes to a runaway task that holds it.
     let inputsUnderWay = Atomic<Int>(0)
+    /// The runtime's writes still queued (`finishWrites`), shared with it from the start.
+    private let unsentWrites: UnsentWrites
 
     /// Makes an interpreter that prints to `output` and reports background errors to `errors`; by
     /// default, the process's standard output (buffered when it is not a terminal, see
@@ -43,6 +45,7 @@ public final class Interpreter: Sendable {
                               sendError: { errorSink.write($0, origin: $1) },
                               specializesNodes: specializedNodes ?? Runtime.specializesNodesByDefault)
         runtime.flushOutput = { StandardOutput.output.flush() }
+        unsentWrites = runtime.unsentWrites
         self.runtime = Confined(runtime)
         runtime.interpreter = self
     }
@@ -99,6 +102,14 @@ public final class Interpreter: Sendable {
             let code = try Interpreter.compile(source, runtime: runtime, mode: .script, file: path)
             return NodeDump.text(of: code)
         }.value
+    }
+
+    /// Waits until what the script's connections and pipes wrote has gone to the system, for as long
+    /// as their peers keep reading: the `scr` command does this before it exits, as Node waits for
+    /// its sockets. Returns the streams given up on after `patience` seconds without a byte going
+    /// out, with the bytes each still had (none if everything went out).
+    package func finishWrites(patience: Double) async -> [(name: String, bytes: Int)] {
+        await unsentWrites.finish(patience: patience)
     }
 
     /// Waits until every spawned task has finished. Returns false if any of them died of an error

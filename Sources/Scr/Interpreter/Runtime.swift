@@ -32,6 +32,8 @@ final class Runtime {
     let interruptRequested = InterruptFlag()
     /// The status of the first `exit(status)` a script made; read by the host from any thread.
     let exitStatus = Locked<Int32?>(nil)
+    /// What the script's streams wrote that has not gone to the system yet: its end waits for it.
+    let unsentWrites = UnsentWrites()
     /// The task whose code is running now. Tasks switch only at awaits, which set it back on resuming.
     // Unchecked exclusivity: read and set at every await; confined to the executor.
     @exclusivity(unchecked) var currentTask = TaskObject(name: "main", id: 0, isBackground: false)

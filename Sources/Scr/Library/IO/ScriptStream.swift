@@ -5,6 +5,8 @@ import NIOCore
 /// NIO has handed its bytes to the system, so a writer whose peer does not read waits too.
 ///
 /// Dropping the last reference closes it: a script that forgets `close()` leaks no descriptor.
+/// Either way, writes still queued go out first, as asyncio's `close()` flushes a transport's
+/// buffer (`close(_:after:)`).
 final class ScriptStream: NativeObject {
     private let kind: String
     /// The peer's address (`127.0.0.1:50122`) or what the stream is (`stdout of ls`).
@@ -25,7 +27,7 @@ final class ScriptStream: NativeObject {
     }
 
     deinit {
-        channel.close(promise: nil)
+        ScriptStream.close(channel, after: lastWrite, unsentWrites)
     }
 
     override var typeName: String { kind }
@@ -83,13 +85,15 @@ final class ScriptStream: NativeObject {
             throw runtime.ioError(ChannelError.ioOnClosedChannel, "write to '\(name)'", line: line)
         }
         let count = buffer.readableBytes
-        let waiting = unsent.withLock { unsent in
-            defer { unsent += count }
-            return unsent
-        }
+        let unsent = runtime.unsentWrites
+        unsentWrites = unsent
+        let id = ObjectIdentifier(channel)
+        let waiting = unsent.bytes(of: id)
+        unsent.add(count, for: id, name: name, channel: channel)
         let written = channel.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenComplete { [unsent] _ in unsent.withLock { $0 -= count } }
+        written.futureResult.whenComplete { _ in unsent.sent(count, for: id) }
         channel.writeAndFlush(buffer, promise: written)
+        lastWrite = written.futureResult
         if waiting < ScriptStream.unsentLimit && channel.isActive { return }
         do {
             try await runtime.awaitIO(written.futureResult, line: line)
@@ -101,8 +105,10 @@ final class ScriptStream: NativeObject {
     /// How many bytes of earlier writes may wait to go out before a write waits.
     static let unsentLimit = 64 << 10
 
-    /// Bytes written and not yet handed to the system (changed on the event loop as writes complete).
-    private let unsent = Locked(0)
+    /// The runtime's count of bytes written and not yet handed to the system, once the stream has
+    /// written; and the last write, which a close waits for.
+    private var unsentWrites: UnsentWrites?
+    private var lastWrite: EventLoopFuture<Void>?
 
     /// Everything until the end of the input, as text.
     func readAll(runtime: Runtime, line: Int) async throws -> String {
@@ -115,7 +121,19 @@ final class ScriptStream: NativeObject {
 
     func closeChannel() {
         closed = true
-        channel.close(promise: nil)
+        ScriptStream.close(channel, after: lastWrite, unsentWrites)
+    }
+
+    /// Closes `channel` once its last write has gone to the system (NIO would drop writes still queued
+    /// when it closes), or at once if none is waiting. A peer that never reads keeps the channel open
+    /// until the script ends, which then waits for it a while (`UnsentWrites.finish`).
+    private static func close(_ channel: any Channel, after lastWrite: EventLoopFuture<Void>?,
+                              _ unsent: UnsentWrites?) {
+        if let lastWrite, let unsent, unsent.bytes(of: ObjectIdentifier(channel)) > 0 {
+            lastWrite.whenComplete { _ in channel.close(promise: nil) }
+        } else {
+            channel.close(promise: nil)
+        }
     }
 
     /// An awaitable read: a string, or nil at the end of the input.
