@@ -87,11 +87,11 @@ final class ScriptStream: NativeObject {
         let count = buffer.readableBytes
         let unsent = runtime.unsentWrites
         unsentWrites = unsent
-        let id = ObjectIdentifier(channel)
-        let waiting = unsent.bytes(of: id)
-        unsent.add(count, for: id, name: name, channel: channel)
+        let channel = self.channel
+        let waiting = unsent.bytes(waitingFor: channel)
+        unsent.add(count, to: channel, name: name)
         let written = channel.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenComplete { _ in unsent.sent(count, for: id) }
+        written.futureResult.whenComplete { _ in unsent.sent(count, to: channel) }
         channel.writeAndFlush(buffer, promise: written)
         lastWrite = written.futureResult
         if waiting < ScriptStream.unsentLimit && channel.isActive { return }
@@ -129,7 +129,7 @@ final class ScriptStream: NativeObject {
     /// until the script ends, which then waits for it a while (`UnsentWrites.finish`).
     private static func close(_ channel: any Channel, after lastWrite: EventLoopFuture<Void>?,
                               _ unsent: UnsentWrites?) {
-        if let lastWrite, let unsent, unsent.bytes(of: ObjectIdentifier(channel)) > 0 {
+        if let lastWrite, let unsent, unsent.bytes(waitingFor: channel) > 0 {
             lastWrite.whenComplete { _ in channel.close(promise: nil) }
         } else {
             channel.close(promise: nil)

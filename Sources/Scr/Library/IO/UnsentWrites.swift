@@ -1,6 +1,6 @@
 import NIOCore
 
-/// The writes of a runtime's streams that NIO has not yet handed to the system, by stream, so that a
+/// The writes of a runtime's streams that NIO has not yet handed to the system, by channel, so that a
 /// script's end waits for them (`finish`) as Node's process does for its sockets, rather than exiting
 /// with them still queued: they would be lost, as asyncio loses a transport's buffer when its loop
 /// closes. A write usually goes to the system at once; it waits here only while the system's buffer
@@ -16,25 +16,25 @@ final class UnsentWrites: Sendable {
 
     private let entries = Locked<[ObjectIdentifier: Entry]>([:])
 
-    /// Notes `bytes` written to `channel` for `stream`, until `sent` is called with as many.
-    func add(_ bytes: Int, for stream: ObjectIdentifier, name: String, channel: any Channel) {
+    /// Notes `bytes` written to `channel` (the stream `name`), until `sent` is called with as many.
+    func add(_ bytes: Int, to channel: any Channel, name: String) {
         entries.withLock { entries in
-            entries[stream, default: Entry(name: name, channel: channel, bytes: 0)].bytes += bytes
+            entries[ObjectIdentifier(channel), default: Entry(name: name, channel: channel, bytes: 0)].bytes += bytes
         }
     }
 
-    /// `bytes` of the stream's writes were handed to the system (or failed): no longer waited for.
-    func sent(_ bytes: Int, for stream: ObjectIdentifier) {
+    /// `bytes` written to `channel` were handed to the system (or failed): no longer waited for.
+    func sent(_ bytes: Int, to channel: any Channel) {
         entries.withLock { entries in
-            guard var entry = entries[stream] else { return }
+            guard var entry = entries[ObjectIdentifier(channel)] else { return }
             entry.bytes -= bytes
-            entries[stream] = entry.bytes > 0 ? entry : nil
+            entries[ObjectIdentifier(channel)] = entry.bytes > 0 ? entry : nil
         }
     }
 
-    /// The bytes of the stream's writes still waiting.
-    func bytes(of stream: ObjectIdentifier) -> Int {
-        entries.withLock { $0[stream]?.bytes ?? 0 }
+    /// The bytes written to `channel` still waiting.
+    func bytes(waitingFor channel: any Channel) -> Int {
+        entries.withLock { $0[ObjectIdentifier(channel)]?.bytes ?? 0 }
     }
 
     /// Waits until every write has been handed to the system, for as long as the peers keep taking
