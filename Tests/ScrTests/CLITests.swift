@@ -170,23 +170,16 @@ struct CLITests {
     /// the system's buffers (the reader had 4–6 MiB of it then, in runs with a count).
     @Test(arguments: ["connection.close();", "// left open"])
     func writesToASlowReaderArriveAfterTheScriptEnds(ending: String) async throws {
-        let (listener, port) = try loopbackListener()
-        defer { close(listener) }
-        let reader = SlowReader(listener: listener)
-        let code = """
-            import "net" as net;
-            var connection = await net.connect("127.0.0.1", num(args[0]));
+        let (result, total, _) = try await writeAndEnd("""
             var chunk = "x".repeat(65536);
             for (var i = 0; i < 128; i = i + 1) await connection.write(chunk);
             print "sent " + str(128 * 65536);
             \(ending)
-            """
-        let result = try await ScrProcess.run(["-c", code, String(port)])
-        reader.processExited()
+            """, reader: .paced)
         #expect(result.stdout == "sent 8388608\n")
         #expect(result.stderr == "")
         #expect(result.status == 0)
-        #expect(await reader.total() == 8 << 20)
+        #expect(total == 8 << 20)
     }
 
     /// One write of 8 MiB, queued whole, to a reader that reads nothing for a second, then the
@@ -194,44 +187,49 @@ struct CLITests {
     /// queued used to drop what the system's buffers had no room for, about half).
     @Test(arguments: ["connection.close();", "// left open"])
     func aWriteQueuedAtTheEndWaitsForALateReader(ending: String) async throws {
-        let (listener, port) = try loopbackListener()
-        defer { close(listener) }
-        let reader = SlowReader(listener: listener, start: .after(seconds: 1))
-        let code = """
-            import "net" as net;
-            var connection = await net.connect("127.0.0.1", num(args[0]));
+        let (result, total, _) = try await writeAndEnd("""
             await connection.write("x".repeat(8388608));
             print "queued";
             \(ending)
-            """
-        let result = try await ScrProcess.run(["-c", code, String(port)])
-        reader.processExited()
+            """, reader: .after(seconds: 1))
         #expect(result.stdout == "queued\n")
         #expect(result.stderr == "")
         #expect(result.status == 0)
-        #expect(await reader.total() == 8 << 20)
+        #expect(total == 8 << 20)
     }
 
     /// A peer that reads nothing: the script's end waits ten seconds without a byte going out, then
     /// the process exits, saying how much it could not send. The peer then gets what the system
     /// had taken; the two add up to what was written.
     @Test func writesAPeerNeverReadsAreReportedAtTheEnd() async throws {
-        let (listener, port) = try loopbackListener()
-        defer { close(listener) }
-        let reader = SlowReader(listener: listener, start: .afterExit)
-        let code = """
-            import "net" as net;
-            var connection = await net.connect("127.0.0.1", num(args[0]));
+        let (result, received, port) = try await writeAndEnd("""
             await connection.write("x".repeat(8388608));
             connection.close();
-            """
-        let result = try await ScrProcess.run(["-c", code, String(port)])
-        reader.processExited()
+            """, reader: .afterExit)
         #expect(result.status == 0)
-        let total = try #require(await reader.total())
+        let total = try #require(received)
         #expect(total < 8 << 20)
         #expect(result.stderr == "scr: \((8 << 20) - total) bytes written to '127.0.0.1:\(port)' were not sent: "
                 + "it read nothing for 10 seconds.\n")
+    }
+
+    /// Runs `script` with `connection` connected to a `SlowReader` that starts as `start`: the
+    /// process's outcome, the bytes the reader got once the script's side closed (nil after the
+    /// outer limit), and the reader's port.
+    private func writeAndEnd(_ script: String, reader start: SlowReader.Start) async throws
+        -> (result: ScrProcess.Result, received: Int?, port: Int)
+    {
+        let (listener, port) = try loopbackListener()
+        defer { close(listener) }
+        let reader = SlowReader(listener: listener, start: start)
+        let code = """
+            import "net" as net;
+            var connection = await net.connect("127.0.0.1", num(args[0]));
+            \(script)
+            """
+        let result = try await ScrProcess.run(["-c", code, String(port)])
+        reader.processExited()
+        return (result, await reader.total(), port)
     }
 
     @Test func exitStatusAndFinallyBlocks() async throws {

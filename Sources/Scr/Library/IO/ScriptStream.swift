@@ -27,7 +27,7 @@ final class ScriptStream: NativeObject {
     }
 
     deinit {
-        ScriptStream.close(channel, after: lastWrite, unsentWrites)
+        ScriptStream.close(channel, after: lastWrite)
     }
 
     override var typeName: String { kind }
@@ -85,15 +85,28 @@ final class ScriptStream: NativeObject {
             throw runtime.ioError(ChannelError.ioOnClosedChannel, "write to '\(name)'", line: line)
         }
         let count = buffer.readableBytes
-        let unsent = runtime.unsentWrites
-        unsentWrites = unsent
-        let channel = self.channel
-        let waiting = unsent.bytes(waitingFor: channel)
-        unsent.add(count, to: channel, name: name)
+        let waiting = unsent.withLock { unsent in
+            defer { unsent.bytes += count }
+            return unsent.bytes
+        }
         let written = channel.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenComplete { _ in unsent.sent(count, to: channel) }
+        let (channel, registry) = (self.channel, runtime.unsentWrites)
+        written.futureResult.whenComplete { [unsent] _ in
+            let drained = unsent.withLock { unsent in
+                unsent.bytes -= count
+                defer { if unsent.bytes == 0 { unsent.listed = false } }
+                return unsent.bytes == 0 && unsent.listed
+            }
+            if drained { registry.remove(channel) }
+        }
         channel.writeAndFlush(buffer, promise: written)
         lastWrite = written.futureResult
+        // Listed only while a write still waits once `writeAndFlush` has returned: most go out in it.
+        let lists = unsent.withLock { unsent in
+            defer { if unsent.bytes > 0 { unsent.listed = true } }
+            return unsent.bytes > 0 && !unsent.listed
+        }
+        if lists { registry.add(channel, name: name) }
         if waiting < ScriptStream.unsentLimit && channel.isActive { return }
         do {
             try await runtime.awaitIO(written.futureResult, line: line)
@@ -105,9 +118,10 @@ final class ScriptStream: NativeObject {
     /// How many bytes of earlier writes may wait to go out before a write waits.
     static let unsentLimit = 64 << 10
 
-    /// The runtime's count of bytes written and not yet handed to the system, once the stream has
-    /// written; and the last write, which a close waits for.
-    private var unsentWrites: UnsentWrites?
+    /// Bytes written and not yet handed to the system (changed on the event loop as writes complete),
+    /// and whether the stream is in its runtime's `UnsentWrites` for them.
+    private let unsent = Locked((bytes: 0, listed: false))
+    /// The last write, which a close waits for.
     private var lastWrite: EventLoopFuture<Void>?
 
     /// Everything until the end of the input, as text.
@@ -121,15 +135,15 @@ final class ScriptStream: NativeObject {
 
     func closeChannel() {
         closed = true
-        ScriptStream.close(channel, after: lastWrite, unsentWrites)
+        ScriptStream.close(channel, after: lastWrite)
     }
 
     /// Closes `channel` once its last write has gone to the system (NIO would drop writes still queued
-    /// when it closes), or at once if none is waiting. A peer that never reads keeps the channel open
-    /// until the script ends, which then waits for it a while (`UnsentWrites.finish`).
-    private static func close(_ channel: any Channel, after lastWrite: EventLoopFuture<Void>?,
-                              _ unsent: UnsentWrites?) {
-        if let lastWrite, let unsent, unsent.bytes(waitingFor: channel) > 0 {
+    /// when it closes): at once if it has, since a completed future runs the callback when it is
+    /// given one. A peer that never reads keeps the channel open until the script ends, which then
+    /// waits for it a while (`UnsentWrites.finish`).
+    private static func close(_ channel: any Channel, after lastWrite: EventLoopFuture<Void>?) {
+        if let lastWrite {
             lastWrite.whenComplete { _ in channel.close(promise: nil) }
         } else {
             channel.close(promise: nil)

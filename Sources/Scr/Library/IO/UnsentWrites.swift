@@ -1,40 +1,24 @@
 import NIOCore
 
-/// The writes of a runtime's streams that NIO has not yet handed to the system, by channel, so that a
-/// script's end waits for them (`finish`) as Node's process does for its sockets, rather than exiting
-/// with them still queued: they would be lost, as asyncio loses a transport's buffer when its loop
-/// closes. A write usually goes to the system at once; it waits here only while the system's buffer
-/// is full because the peer is not reading.
+/// The runtime's streams that have writes NIO has not yet handed to the system, so that a script's
+/// end waits for them (`finish`) as Node's process does for its sockets, rather than exiting with
+/// them still queued: they would be lost, as asyncio loses a transport's buffer when its loop
+/// closes. A write usually goes to the system within `writeAndFlush`, and its stream never comes
+/// here; one is listed only while the system's buffer is full because the peer is not reading
+/// (`ScriptStream.send` lists it after the write, and takes it off when its last write completes).
 ///
 /// Changed where writes complete — on the stream's event loop — and read by `finish`, hence the lock.
 final class UnsentWrites: Sendable {
-    private struct Entry {
-        let name: String
-        let channel: any Channel
-        var bytes: Int
+    private let streams = Locked<[ObjectIdentifier: (name: String, channel: any Channel)]>([:])
+
+    /// `channel` (the stream `name`) has writes waiting.
+    func add(_ channel: any Channel, name: String) {
+        streams.withLock { $0[ObjectIdentifier(channel)] = (name, channel) }
     }
 
-    private let entries = Locked<[ObjectIdentifier: Entry]>([:])
-
-    /// Notes `bytes` written to `channel` (the stream `name`), until `sent` is called with as many.
-    func add(_ bytes: Int, to channel: any Channel, name: String) {
-        entries.withLock { entries in
-            entries[ObjectIdentifier(channel), default: Entry(name: name, channel: channel, bytes: 0)].bytes += bytes
-        }
-    }
-
-    /// `bytes` written to `channel` were handed to the system (or failed): no longer waited for.
-    func sent(_ bytes: Int, to channel: any Channel) {
-        entries.withLock { entries in
-            guard var entry = entries[ObjectIdentifier(channel)] else { return }
-            entry.bytes -= bytes
-            entries[ObjectIdentifier(channel)] = entry.bytes > 0 ? entry : nil
-        }
-    }
-
-    /// The bytes written to `channel` still waiting.
-    func bytes(waitingFor channel: any Channel) -> Int {
-        entries.withLock { $0[ObjectIdentifier(channel)]?.bytes ?? 0 }
+    /// `channel`'s writes have all gone to the system (or failed).
+    func remove(_ channel: any Channel) {
+        _ = streams.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
     /// Waits until every write has been handed to the system, for as long as the peers keep taking
@@ -45,7 +29,7 @@ final class UnsentWrites: Sendable {
         var least = Int.max
         var lastProgress = System.monotonicSeconds()
         while true {
-            let waiting = entries.withLock { $0.values.map { ($0.name, $0.channel) } }
+            let waiting = streams.withLock { Array($0.values) }
             if waiting.isEmpty { return [] }
             var left: [(name: String, bytes: Int)] = []
             for (name, channel) in waiting {
