@@ -3,9 +3,10 @@
 // scr server and the Python asyncio one.
 //
 //   NetLoad echo|http HOST PORT CLIENTS SECONDS
+//   PORT=N NetLoad serve echo|http
 //
 // echo: a line out, the same line back. http: a keep-alive `GET /` and its response, read by its
-// Content-Length.
+// Content-Length. `serve`: the baseline servers of Server.swift, SwiftNIO without a script.
 import NIOCore
 import NIOPosix
 import Dispatch
@@ -15,9 +16,13 @@ import Glibc
 #endif
 
 let arguments = CommandLine.arguments
+if arguments.count == 3, arguments[1] == "serve", ["echo", "http"].contains(arguments[2]),
+   let port = getenv("PORT").flatMap({ Int(String(cString: $0)) }) {
+    try serve(arguments[2], port: port)
+}
 guard arguments.count == 6, ["echo", "http"].contains(arguments[1]), let port = Int(arguments[3]),
       let clients = Int(arguments[4]), let seconds = Double(arguments[5]) else {
-    print("usage: NetLoad echo|http HOST PORT CLIENTS SECONDS")
+    print("usage: NetLoad echo|http HOST PORT CLIENTS SECONDS\n       PORT=N NetLoad serve echo|http")
     exit(2)
 }
 let isHTTP = arguments[1] == "http"
