@@ -162,7 +162,7 @@ struct CaptureMatrixTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("capture-\(kind)-\(UUID()).scr")
         try program.source.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try await ScrProcess.run((genericNodes ? ["--generic-nodes"] : []) + [file.path])
+        let result = try await ScrProcess.runInTurn((genericNodes ? ["--generic-nodes"] : []) + [file.path])
         #expect(result.stderr.isEmpty, "\(kind): \(result.stderr.prefix(1000))")
         #expect(result.status == 0, "\(kind) on \(genericNodes ? "generic" : "specialised") nodes")
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
@@ -249,8 +249,8 @@ struct CaptureMatrixTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("by-value-\(UUID()).scr")
         try source.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let specialised = try await ScrProcess.run([file.path])
-        let generic = try await ScrProcess.run(["--generic-nodes", file.path])
+        let specialised = try await ScrProcess.runInTurn([file.path])
+        let generic = try await ScrProcess.runInTurn(["--generic-nodes", file.path])
         #expect(specialised.stderr.isEmpty && generic.stderr.isEmpty, "\(specialised.stderr.prefix(500))")
         #expect(specialised.status == 0 && generic.status == 0)
         let lines = specialised.stdout.split(separator: "\n")
@@ -268,7 +268,7 @@ struct CaptureMatrixTests {
         // The dump shows what was captured by value: `q` always in the four synchronous kinds, `p` only
         // where nothing assigns it, `this` in methods and initializers — so `get` captures two by value
         // in four cases and `withThis` in two; nothing in the async function.
-        let dump = try await ScrProcess.run(["--dump-nodes", file.path])
+        let dump = try await ScrProcess.runInTurn(["--dump-nodes", file.path])
         let headers = dump.stdout.split(separator: "\n").filter { $0.contains("captures") }
         #expect(headers.filter { $0.contains("(2 by value)") }.count == 6)
         #expect(headers.filter { $0.contains("(1 by value)") }.count > 0)

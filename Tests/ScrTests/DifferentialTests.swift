@@ -19,8 +19,8 @@ struct DifferentialTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("diff-\(seed)-\(UUID()).scr")
         try source.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let fast = try await ScrProcess.run([file.path])
-        let plain = try await ScrProcess.run(["--generic-nodes", file.path])
+        let fast = try await ScrProcess.runInTurn([file.path])
+        let plain = try await ScrProcess.runInTurn(["--generic-nodes", file.path])
         // The file's name appears in nothing scr prints, so the two runs compare as they are.
         return (Outcome(stdout: fast.stdout, stderr: fast.stderr, status: fast.status),
                 Outcome(stdout: plain.stdout, stderr: plain.stderr, status: plain.status))

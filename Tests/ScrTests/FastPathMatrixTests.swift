@@ -1230,7 +1230,7 @@ struct FastPathMatrixTests {
         try source.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         var results: [ScrProcess.Result] = []
-        for options in optionLists { results.append(try await ScrProcess.run(options + [file.path])) }
+        for options in optionLists { results.append(try await ScrProcess.runInTurn(options + [file.path])) }
         return results
     }
 

@@ -50,7 +50,7 @@ struct GoldenTests {
     func golden(_ file: String) async throws {
         let path = GoldenTests.directory.appendingPathComponent(file).path
         let expected = try Expectations(source: String(contentsOfFile: path, encoding: .utf8))
-        let result = try await ScrProcess.run([path], stdin: expected.stdin)
+        let result = try await ScrProcess.runInTurn([path], stdin: expected.stdin)
         #expect(result.stdout == expected.stdout, "stdout of \(file)")
         expected.checkStderr(result.stderr, file)
         #expect(result.status == expected.status, "exit status of \(file)")
@@ -61,14 +61,14 @@ struct GoldenTests {
     func goldenOnGenericNodes(_ file: String) async throws {
         let path = GoldenTests.directory.appendingPathComponent(file).path
         let expected = try Expectations(source: String(contentsOfFile: path, encoding: .utf8))
-        let result = try await ScrProcess.run(["--generic-nodes", path], stdin: expected.stdin)
+        let result = try await ScrProcess.runInTurn(["--generic-nodes", path], stdin: expected.stdin)
         #expect(result.stdout == expected.stdout, "stdout of \(file) on generic nodes")
         expected.checkStderr(result.stderr, file + " on generic nodes")
         #expect(result.status == expected.status, "exit status of \(file) on generic nodes")
     }
 
     private func checkNodes(_ nodes: [(line: Int, text: String)], of path: String, _ file: String) async throws {
-        let dump = try await ScrProcess.run(["--dump-nodes", path])
+        let dump = try await ScrProcess.runInTurn(["--dump-nodes", path])
         #expect(dump.status == 0, "scr --dump-nodes \(file): \(dump.stderr)")
         let statements = dump.stdout.split(separator: "\n").map { line -> (line: Int, text: String) in
             let trimmed = line.drop { $0 == " " }

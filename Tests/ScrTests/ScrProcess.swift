@@ -42,6 +42,47 @@ enum ScrProcess {
         }
     }
 
+    /// `run`, in turn with the other runs of the suite's generated and golden cases: at most two
+    /// children a processor at once. Swift Testing starts every case of a parameterized test at once,
+    /// and a case waiting for its child holds no thread, so a thousand golden runs were a thousand
+    /// processes at the same moment; under AddressSanitizer, on two cores, the in-process servers of
+    /// other tests then got no time for minutes, and their waits (60 s) ran out.
+    static func runInTurn(_ arguments: [String], stdin: String = "") async throws -> Result {
+        await turns.enter()
+        do {
+            let result = try await run(arguments, stdin: stdin)
+            await turns.leave()
+            return result
+        } catch {
+            await turns.leave()
+            throw error
+        }
+    }
+
+    private static let turns = Turns(limit: 2 * ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Lets `limit` holders in at once; the others wait in line, holding no thread.
+    private actor Turns {
+        private let limit: Int
+        private var holders = 0
+        private var waiting: [CheckedContinuation<Void, Never>] = []
+
+        init(limit: Int) { self.limit = limit }
+
+        func enter() async {
+            guard holders == limit else {
+                holders += 1
+                return
+            }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+
+        /// Hands the turn to the first in line, if any.
+        func leave() {
+            if waiting.isEmpty { holders -= 1 } else { waiting.removeFirst().resume() }
+        }
+    }
+
     /// Runs `scr arguments…` to completion. Output goes to files, so neither stream can fill a pipe
     /// and stall the child while the other is read.
     static func run(blocking arguments: [String], stdin: String = "",

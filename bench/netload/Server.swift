@@ -1,4 +1,4 @@
-// The servers scr's are measured against without a script (`NetLoad serve echo|http PORT`): the
+// The servers scr's are measured against without a script (`PORT=N NetLoad serve echo|http`): the
 // same SwiftNIO calls scr's `net` and `http` make, on one event loop thread, with the answer made in
 // Swift. They show what the event loop and the kernel cost alone — the most scr's servers could serve.
 import NIOCore
