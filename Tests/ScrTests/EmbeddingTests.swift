@@ -226,6 +226,23 @@ struct EmbeddingTests {
         #expect(try await session.evaluate("1 + 1;") == "2")
     }
 
+    /// An input that starts after its session ended (a remote client's last input, still queued when
+    /// the client went away) is interrupted as it starts, not left to run.
+    @Test func anEndedSessionInterruptsTheInputsThatStartAfterwards() async throws {
+        let (interpreter, _) = EmbeddingTests.makeInterpreter()
+        let session = interpreter.makeSession()
+        session.end()
+        do {
+            _ = try await session.evaluate("await sleep(100);")
+            Issue.record("the input should have been interrupted")
+        } catch let error as ScriptError {
+            #expect(error.kind == .interrupted)
+        }
+        #expect(await interpreter.tasks().isEmpty)
+        // Other sessions are not touched.
+        #expect(try await interpreter.makeSession().evaluate("1 + 1;") == "2")
+    }
+
     @Test func stopEndsEveryTaskWhateverTheScriptCatches() async throws {
         let (interpreter, output) = EmbeddingTests.makeInterpreter()
         Task {

@@ -14,6 +14,8 @@ public final class ScrSession: Sendable {
     /// task existed, for that task to get when it starts.
     private let evaluating = Atomic<Bool>(false)
     private let pendingInterrupt = Atomic<Bool>(false)
+    /// Set by `end()`: every input from then on is interrupted as it starts.
+    private let ended = Atomic<Bool>(false)
     /// For a REPL opened by `await repl()`: the locals of the function it was opened in.
     let outer: Confined<OuterScope>?
     /// What the prompt names while the session has entered a frame (`.enter`): `task 3 fetch()`.
@@ -33,6 +35,9 @@ public final class ScrSession: Sendable {
     /// Throws `CompileError` or `ScriptError` (an interrupt is a `ScriptError` of kind `.interrupted`).
     public func evaluate(_ source: String) async throws -> String? {
         evaluating.store(true, ordering: .sequentiallyConsistent)
+        // After `evaluating`, as `end()` sets `ended` before it looks at `evaluating`: whichever
+        // comes second sees the other, so an input that starts as its session ends is interrupted.
+        if ended.load(ordering: .sequentiallyConsistent) { pendingInterrupt.store(true, ordering: .sequentiallyConsistent) }
         defer {
             evaluating.store(false, ordering: .sequentiallyConsistent)
             pendingInterrupt.store(false, ordering: .sequentiallyConsistent)
@@ -77,6 +82,16 @@ public final class ScrSession: Sendable {
                 interpreter.interruptTask(started)
             }
         }
+    }
+
+    /// Ends the session for good: its running input is interrupted, and so is every input that
+    /// starts afterwards. For a remote client that went away: an input it sent just before was still
+    /// queued when the connection closed, found nothing to interrupt, and then ran — `await sleep(100)`
+    /// held a task for 100 s after its client had gone (RemoteTests.killedClientLeavesTheServerWorking,
+    /// on a loaded machine).
+    package func end() {
+        ended.store(true, ordering: .sequentiallyConsistent)
+        interrupt()
     }
 
     private func started(_ id: Int) {

@@ -129,14 +129,15 @@ final class RemoteConnection: Sendable {
         inputs.finish()
     }
 
-    /// The client went away: its running input is interrupted; other sessions are not touched.
+    /// The client went away: its running input is interrupted, and so is any it sent that had not
+    /// started yet (`ScrSession.end`); other sessions are not touched.
     func closed() {
         server.interpreter.forgetRemoteSession(session)
         let session = self.session
         Task { await session.leave() }  // A task this client held goes on.
         becameWritable()
         inputs.finish()
-        session.interrupt()
+        session.end()
     }
 
     func disconnect() {
