@@ -425,6 +425,73 @@ struct FastPathMatrixTests {
         }
     }
 
+    /// `await receiver.name(arguments)` (`AwaitMethodNode`), which runs a stream's `read`, `readLine`,
+    /// `readAll` and `write` without the coroutine of the call: every method, property and missing name
+    /// with right and wrong arguments, on a connection whose peer sent two lines and closed, one closed
+    /// here, a queue, instances with a method and a field of those names, a string, nil and a map,
+    /// each read from a local, a global and a call — against `--generic-nodes`, whose `await` takes
+    /// the call's coroutine apart. An uncaught error through an await that spans two lines ends the
+    /// program: the tracebacks agree too.
+    @Test func awaitedMethodsAgreeWithTheGenericNodes() async throws {
+        let receivers = ["await connection()", "await closedConnection()", "Queue()", "Reader()", "Holder()",
+                         "\"text\"", "nil", "{\"readLine\": 1}"]
+        let calls = ["readLine()", "readLine(1)", "read(3)", "read()", "read(0)", "read(\"x\")", "readAll()",
+                     "readAll(VAR)", "write(\"ping\\n\")", "write()", "write(5)", "write(\"a\", \"b\")",
+                     "write(undefinedName)", "put(VAR)", "close()", "peer()", "isOpen()", "nosuch(undefinedName)"]
+        var source = """
+            import "net" as net;
+            var server = await net.listen("127.0.0.1", 0, async fun (peer) {
+              await peer.write("line one\\nline two\\n");
+              peer.close();
+            });
+            async fun connection() { return await net.connect("127.0.0.1", server.port); }
+            async fun closedConnection() { var c = await connection(); c.close(); return c; }
+            class Reader { async readLine() { return "method readLine"; } write(x) { return "sync write"; } }
+            async fun fieldRead() { return "field readLine"; }
+            class Holder { init() { this.readLine = fieldRead; } }
+            var port = str(server.port);
+            var g = nil;
+            var held = nil;
+            fun heldValue() { return held; }
+
+            """
+        var cases = ""
+        for (r, receiver) in receivers.enumerated() {
+            for (c, call) in calls.enumerated() {
+                let body = { (variable: String) in
+                    let code = call.replacingOccurrences(of: "VAR", with: variable)
+                    return "try { print await \(variable).\(code); } catch (e) { print e.message.replace(port, \"PORT\"); }"
+                }
+                source += "async fun local\(r)_\(c)() { var o = \(receiver); \(body("o")) }\n"
+                source += "async fun global\(r)_\(c)() { g = \(receiver); \(body("g")) }\n"
+                source += "async fun call\(r)_\(c)() { held = \(receiver); \(body("heldValue()")) }\n"
+                cases += "await local\(r)_\(c)(); await global\(r)_\(c)(); await call\(r)_\(c)();\n"
+            }
+        }
+        source += cases + """
+            async fun twoLines(c) {
+              return await c
+                .write(5);
+            }
+            await twoLines(await connection());
+
+            """
+        let (nodes, fast, plain) = try await Self.runThreeWays(source)
+        let fused = nodes.stdout.components(separatedBy: "AwaitMethodNode(InvokeNode(").count - 1
+        #expect(fused >= 3 * receivers.count * calls.count + 1, "\(fused) awaited invocations")
+        #expect(fast.status == 70 && plain.status == 70, "\(fast.stderr.prefix(1000))")
+        #expect(fast.stdout == plain.stdout)
+        #expect(fast.stderr == plain.stderr)
+        #expect(fast.stderr.hasPrefix("write() takes a string as its text, not number.\n"), "\(fast.stderr)")
+        for line in ["line one", "lin", "line one\nline two\n", "nil", "method readLine", "field readLine",
+                     "read() takes a positive byte count, not 0.", "readLine() expected 0 arguments but got 1.",
+                     "Can't write to '127.0.0.1:PORT': Connection closed.",
+                     "write() takes a string as its text, not number.", "Undefined variable 'undefinedName'.",
+                     "Can only await coroutines and tasks.", "Undefined property 'nosuch' on Connection."] {
+            #expect(fast.stdout.contains("\n\(line)\n"), "prints \(line)")
+        }
+    }
+
     /// `variable.name(arguments)` on the library's native objects, whose methods `InvokeNode` calls
     /// without making the bound method: each method of each, with the wrong arguments, a name that is
     /// none, and an argument that assigns the variable, against `--generic-nodes`.

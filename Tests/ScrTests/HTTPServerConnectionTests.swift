@@ -52,7 +52,8 @@ struct HTTPServerConnectionTests {
         let bodies = text.components(separatedBy: "\r\n\r\n").dropFirst().map { $0.prefix(2) }
         #expect(bodies == ["/a", "/b", "/c"], "\(text)")
         #expect(text.hasPrefix("HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 2\r\n\r\n/a"))
-        try sent.wait()
+        // A client that reads: nothing for the request's task to wait on.
+        #expect(sent == nil)
         #expect(channel.isActive)
     }
 
@@ -103,7 +104,7 @@ struct HTTPServerConnectionTests {
         channel.embeddedEventLoop.run()
         let text = try Self.written(channel)
         #expect(text.hasSuffix("connection: close\r\n\r\nbye"), "only the answer goes out: \(text)")
-        try sent.wait()
+        #expect(sent == nil)
         #expect(!channel.isActive)
     }
 }

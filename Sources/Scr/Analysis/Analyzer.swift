@@ -381,7 +381,7 @@ final class Analyzer {
         if !function.isAsync {
             error(keyword, "Can't use 'await' outside an async function.")
         }
-        return AwaitNode(runtime: runtime, operand: awaited(operand), line: keyword.line)
+        return select.await(awaited(operand), line: keyword.line)
     }
 
     /// The operand of an `await`; `await repl()` opens a REPL that sees the locals here.

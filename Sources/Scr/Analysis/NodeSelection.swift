@@ -186,6 +186,16 @@ struct NodeSelection {
                           arguments: arguments, line: line, location: location)
     }
 
+    /// `await operand`. `await object.name(arguments)` with no await inside the invocation is
+    /// `AwaitMethodNode`, which runs a native object's awaitable method without the coroutine its call
+    /// makes.
+    func await(_ operand: Expression, line: Int) -> Expression {
+        if specialize, let invoke = operand as? InvokeNode, !invoke.suspends {
+            return AwaitMethodNode(runtime: runtime, invoke: invoke, line: line)
+        }
+        return AwaitNode(runtime: runtime, operand: operand, line: line)
+    }
+
     // MARK: Statements
 
     /// `return value;`. A local in a slot (`return n;`, `return this;`) is `SlotReturnStatement`.

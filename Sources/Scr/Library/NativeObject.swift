@@ -20,6 +20,22 @@ package class NativeObject: CollectedObject {
     /// Calls the method `call.name`; nil if the object has no method of that name.
     func callMethod(_ call: NativeCall) throws -> Value? { nil }
 
+    // Awaiting a method directly: `await object.name(…)` without the coroutine the call would make and
+    // the await take apart (`AwaitMethodNode`; docs/internals.md, "Node shapes"). An object that offers
+    // it has no property of the method's name, and makes its `callMethod` of the name from these
+    // three, so the two ways are one code: the checks, then a coroutine of `awaitDirectly`.
+
+    /// The operation `await object.name(…)` runs directly, or nil: the method is called the usual way.
+    func directAwait(_ name: String) -> Int? { nil }
+
+    /// The checks of the call's arguments, with the errors `callMethod` throws for them.
+    func checkDirectAwait(_ operation: Int, _ call: NativeCall) throws {}
+
+    /// What awaiting the coroutine of the checked call does.
+    func awaitDirectly(_ operation: Int, _ call: NativeCall) async throws -> Value {
+        preconditionFailure("\(typeName) awaits no method directly")
+    }
+
     /// The value of a property that is not a method (`server.port`); nil if there is none.
     func property(_ name: String) throws -> Value? { nil }
 

@@ -381,6 +381,21 @@ final class InvokeNode: Expression, ArgumentArrayCallSite {
         return try callProperty(of: receiver, frame)
     }
 
+    /// The receiver, read as `eval` reads it (for `AwaitMethodNode`, which then calls `call(on:)`).
+    func receiver(_ frame: Frame) throws -> Value {
+        if let place = receiverPlace { return try place.value(in: frame) }
+        return try object.eval(frame)
+    }
+
+    /// The call `eval` makes, on a receiver already read: `list.push(x)`'s shortcut aside (the
+    /// built-in method it skips does the same), the same steps.
+    func call(on receiver: Value, _ frame: Frame) throws -> Value {
+        if let instance = receiver.unretainedInstance, let method = method(of: instance) {
+            return try call(method, on: receiver, frame)
+        }
+        return try callProperty(of: receiver, frame)
+    }
+
     /// The receiver is handed over to the new frame, not copied into it. A plain method
     /// (`FunctionCode.plainArity`) leaves the box stack alone.
     @inline(__always)

@@ -142,9 +142,10 @@ extension Runtime {
                 request.channel.close(promise: nil)
                 throw error
             }
-            let sent = request.responder.send(response, to: request.head)
             // As a connection's `write` does: wait only when the client is not reading.
-            if !request.channel.isWritable { _ = try? await awaitIO(sent, line: line) }
+            if let sent = request.responder.send(response, to: request.head) {
+                _ = try? await self.awaitIO(sent, line: line)
+            }
             return .nil
         }.spawnSite = site
     }

@@ -33,7 +33,7 @@ enum NetLibrary {
                     }
                     return .object(call.runtime.track(
                         ScriptStream(kind: "Connection", name: "\(host):\(port)", channel: channel, inbox: inbox,
-                                     writable: true)))
+                                     writes: call.runtime.unsentWrites)))
                 }
             },
             native("listen", 3) { call in
@@ -141,7 +141,7 @@ final class ScriptServer: NativeObject {
             serve: { next, site in
                 let connection = ScriptStream(
                     kind: "Connection", name: next.channel.remoteAddress?.text ?? "?", channel: next.channel,
-                    inbox: next.inbox, writable: true)
+                    inbox: next.inbox, writes: call.runtime.unsentWrites)
                 try call.runtime.serve(.object(call.runtime.track(connection)), with: handler, site: site,
                                        line: call.context.line)
             })

@@ -171,11 +171,11 @@ final class ScriptProcess: NativeObject {
         return runtime.track(ScriptProcess(
             pid: child.pid, command: command,
             input: runtime.track(ScriptStream(kind: "Stream", name: "stdin of \(command)", channel: input, inbox: nil,
-                                              writable: true)),
+                                              writes: runtime.unsentWrites)),
             output: runtime.track(ScriptStream(kind: "Stream", name: "stdout of \(command)", channel: output,
-                                               inbox: outputInbox, writable: false)),
+                                               inbox: outputInbox, writes: nil)),
             errors: runtime.track(ScriptStream(kind: "Stream", name: "stderr of \(command)", channel: errors,
-                                               inbox: errorInbox, writable: false)),
+                                               inbox: errorInbox, writes: nil)),
             exit: exit, exited: exited))
     }
 }

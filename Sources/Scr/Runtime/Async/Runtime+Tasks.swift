@@ -116,12 +116,7 @@ extension Runtime {
         switch value {
         case .coroutine(let coroutine):
             let body = try coroutine.take(line: line)
-            let task = currentTask
-            task.noteAwait(at: line)
-            guard task.asyncDepth < Runtime.maxAsyncDepth else {
-                throw ScriptError("Stack overflow.", line: line, class: .stackOverflowError)
-            }
-            task.asyncDepth += 1
+            let task = try enterAwait(line: line)
             defer { task.asyncDepth -= 1 }
             do {
                 return try await body()
@@ -147,6 +142,33 @@ extension Runtime {
         default:
             throw ScriptError("Can only await coroutines and tasks.", line: line, class: .typeError)
         }
+    }
+
+    /// `await object.name(…)` of a method the object awaits directly (`AwaitMethodNode`), its call
+    /// checked: what awaiting the call's coroutine does, without the coroutine.
+    func awaitDirectly(_ operation: Int, of object: NativeObject, _ call: NativeCall, line: Int) async throws
+        -> Value
+    {
+        let task = try enterAwait(line: line)
+        defer { task.asyncDepth -= 1 }
+        do {
+            return try await object.awaitDirectly(operation, call)
+        } catch let error as ScriptError {
+            error.arrive(at: line)
+            throw error
+        }
+    }
+
+    /// The current task starts awaiting a coroutine at `line`: one level deeper (the caller takes it
+    /// back), a `Stack overflow.` past `maxAsyncDepth`.
+    private func enterAwait(line: Int) throws -> TaskObject {
+        let task = currentTask
+        task.noteAwait(at: line)
+        guard task.asyncDepth < Runtime.maxAsyncDepth else {
+            throw ScriptError("Stack overflow.", line: line, class: .stackOverflowError)
+        }
+        task.asyncDepth += 1
+        return task
     }
 
     /// Suspends the current task until every task in `tasks` is done or one of them fails.
