@@ -172,7 +172,8 @@ extension Runtime {
             throw error
         }
         guard let result = outcome.withLock({ $0 }) else {
-            // Woken by the cancellation of the Swift task that runs the script task.
+            // Woken with no result, which only a signal does, and a signal throws above; kept as the
+            // cancellation it would be.
             hostTask.cancel()
             throw ScriptError("Task cancelled.", line: 0, kind: .cancelled)
         }

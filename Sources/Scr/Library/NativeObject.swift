@@ -31,6 +31,10 @@ package class NativeObject: CollectedObject {
     /// The checks of the call's arguments, with the errors `callMethod` throws for them.
     func checkDirectAwait(_ operation: Int, _ call: NativeCall) throws {}
 
+    /// The checked call's result when it is there at once — a write the channel takes, a line that has
+    /// arrived — with no async call at all; nil: `awaitDirectly` runs it.
+    func awaitNow(_ operation: Int, _ call: NativeCall) throws -> Value? { nil }
+
     /// What awaiting the coroutine of the checked call does.
     func awaitDirectly(_ operation: Int, _ call: NativeCall) async throws -> Value {
         preconditionFailure("\(typeName) awaits no method directly")

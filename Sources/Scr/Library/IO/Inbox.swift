@@ -72,29 +72,47 @@ final class Inbox: @unchecked Sendable {
     /// `read(n)`: up to `limit` bytes of what has arrived (at least one character), nil at the end.
     /// A character is never cut in two unless a peer sent bytes that are not UTF-8.
     func read(upTo limit: Int, runtime: Runtime, line: Int) async throws -> [UInt8]? {
-        try await take(runtime: runtime, line: line) { unread, ended in
-            guard !unread.isEmpty else { return ended ? .end : nil }
-            let count = Inbox.wholeCharacters(unread, upTo: min(limit, unread.count), ended: ended)
-            guard count > 0 else { return ended ? Taken(value: Array(unread), consumed: unread.count) : nil }
-            return Taken(value: Array(unread.prefix(count)), consumed: count)
-        }
+        try await take(runtime: runtime, line: line) { unread, ended in Inbox.part(of: unread, upTo: limit, ended: ended) }
     }
 
     /// `readLine()`: the next line without its `\n` (or `\r\n`); the rest at the end; nil after it.
     func readLine(runtime: Runtime, line: Int) async throws -> [UInt8]? {
-        try await take(runtime: runtime, line: line) { [self] unread, ended in
-            if let newline = unread[(unread.startIndex + scanned)...].firstIndex(of: 0x0A) {
-                scanned = 0
-                var end = newline
-                if end > unread.startIndex && unread[end - 1] == 0x0D { end -= 1 }
-                return Taken(value: Array(unread[..<end]), consumed: newline + 1 - unread.startIndex)
-            }
-            guard unread.count <= Inbox.maxLine else { throw LineTooLong() }
-            scanned = unread.count
-            guard ended else { return nil }
+        try await take(runtime: runtime, line: line, nextLine)
+    }
+
+    /// What `read(upTo:)` or `readLine` gives if it needs no wait: `.wait` if it would.
+    enum Immediate {
+        case value([UInt8]?)
+        case wait
+    }
+
+    func readNow(upTo limit: Int) throws -> Immediate {
+        try takeNow { unread, ended in Inbox.part(of: unread, upTo: limit, ended: ended) }
+    }
+
+    func readLineNow() throws -> Immediate {
+        try takeNow(nextLine)
+    }
+
+    private static func part(of unread: ArraySlice<UInt8>, upTo limit: Int, ended: Bool) -> Taken? {
+        guard !unread.isEmpty else { return ended ? .end : nil }
+        let count = Inbox.wholeCharacters(unread, upTo: min(limit, unread.count), ended: ended)
+        guard count > 0 else { return ended ? Taken(value: Array(unread), consumed: unread.count) : nil }
+        return Taken(value: Array(unread.prefix(count)), consumed: count)
+    }
+
+    private func nextLine(_ unread: ArraySlice<UInt8>, ended: Bool) throws -> Taken? {
+        if let newline = unread[(unread.startIndex + scanned)...].firstIndex(of: 0x0A) {
             scanned = 0
-            return unread.isEmpty ? .end : Taken(value: Array(unread), consumed: unread.count)
+            var end = newline
+            if end > unread.startIndex && unread[end - 1] == 0x0D { end -= 1 }
+            return Taken(value: Array(unread[..<end]), consumed: newline + 1 - unread.startIndex)
         }
+        guard unread.count <= Inbox.maxLine else { throw LineTooLong() }
+        scanned = unread.count
+        guard ended else { return nil }
+        scanned = 0
+        return unread.isEmpty ? .end : Taken(value: Array(unread), consumed: unread.count)
     }
 
     /// Everything until the end of the input (a child's whole output).
@@ -125,37 +143,66 @@ final class Inbox: @unchecked Sendable {
         runtime: Runtime, line: Int, _ parse: (ArraySlice<UInt8>, _ ended: Bool) throws -> Taken?
     ) async throws -> [UInt8]? {
         while true {
-            let shot = OneShot()
-            var resume = false
-            let taken: Taken? = try lock.withLock {
-                if ended, let failure { throw failure }
-                guard waiter == nil else { throw AlreadyReading() }
-                guard let taken = try parse(bytes[start...], ended) else {
-                    waiter = shot
-                    // A reader that needs more than the high-water mark (a long line) gets it.
-                    if paused {
-                        paused = false
-                        resume = true
-                    }
-                    return nil
-                }
-                start += taken.consumed
-                if taken.consumed > 0 { scanned = 0 }
-                if start * 2 > bytes.count {
-                    bytes.removeFirst(start)
-                    start = 0
-                }
-                if paused && bytes.count - start < Inbox.lowWater {
+            switch try attempt(parse, waits: true) {
+            case .taken(let taken):
+                return taken.value
+            case .waiting(let shot):
+                defer { lock.withLock { if waiter === shot { waiter = nil } } }
+                try await runtime.suspendCurrent(on: shot, line: line, reason: .io)
+            case .nothing:
+                preconditionFailure("a reader that waits is given a waiter")
+            }
+        }
+    }
+
+    /// `take`'s first look, for a read that can be answered without a wait (`ScriptStream.awaitNow`).
+    private func takeNow(_ parse: (ArraySlice<UInt8>, _ ended: Bool) throws -> Taken?) throws -> Immediate {
+        if case .taken(let taken) = try attempt(parse, waits: false) { return .value(taken.value) }
+        return .wait
+    }
+
+    private enum Attempt {
+        case taken(Taken)
+        /// Nothing to take yet: the reader waits on this, fired when more arrives.
+        case waiting(OneShot)
+        /// Nothing to take yet, for a reader that does not wait.
+        case nothing
+    }
+
+    /// What `parse` takes of the unread bytes, under the lock. A reader that `waits` and finds too
+    /// little is registered, with a waiter made only then, and gets reading resumed if it needs more
+    /// than the high-water mark (a long line).
+    private func attempt(_ parse: (ArraySlice<UInt8>, _ ended: Bool) throws -> Taken?, waits: Bool) throws
+        -> Attempt
+    {
+        var resume = false
+        let attempt: Attempt = try lock.withLock {
+            if ended, let failure { throw failure }
+            guard waiter == nil else { throw AlreadyReading() }
+            guard let taken = try parse(bytes[start...], ended) else {
+                guard waits else { return .nothing }
+                let shot = OneShot()
+                waiter = shot
+                if paused {
                     paused = false
                     resume = true
                 }
-                return taken
+                return .waiting(shot)
             }
-            if resume { resumeReading() }
-            if let taken { return taken.value }
-            defer { lock.withLock { if waiter === shot { waiter = nil } } }
-            try await runtime.suspendCurrent(on: shot, line: line, reason: .io)
+            start += taken.consumed
+            if taken.consumed > 0 { scanned = 0 }
+            if start * 2 > bytes.count {
+                bytes.removeFirst(start)
+                start = 0
+            }
+            if paused && bytes.count - start < Inbox.lowWater {
+                paused = false
+                resume = true
+            }
+            return .taken(taken)
         }
+        if resume { resumeReading() }
+        return attempt
     }
 
     struct AlreadyReading: Error {}

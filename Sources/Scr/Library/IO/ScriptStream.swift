@@ -93,6 +93,24 @@ final class ScriptStream: NativeObject {
         }
     }
 
+    override func awaitNow(_ operation: Int, _ call: NativeCall) throws -> Value? {
+        let operation = Operation(rawValue: operation)!
+        if operation == .write { return try writeNow(call.string(0, "text")) ? .nil : nil }
+        let limit = try ScriptStream.byteCount(call)
+        let found: Inbox.Immediate
+        do {
+            switch operation {
+            case .readLine: found = try inbox!.readLineNow()
+            case .read: found = try inbox!.readNow(upTo: limit)
+            default: return nil  // `readAll` takes everything until the end, which has not come
+            }
+        } catch {
+            throw readError(error, call)
+        }
+        guard case .value(let bytes) = found else { return nil }
+        return bytes.map { .string(String(decoding: $0, as: UTF8.self)) } ?? .nil
+    }
+
     override func awaitDirectly(_ operation: Int, _ call: NativeCall) async throws -> Value {
         let operation = Operation(rawValue: operation)!
         if operation == .write {
@@ -109,12 +127,20 @@ final class ScriptStream: NativeObject {
             }
             guard let bytes else { return .nil }
             return .string(String(decoding: bytes, as: UTF8.self))
-        } catch is Inbox.AlreadyReading {
-            throw call.error("Another task is already reading from \(description).", class: .valueError)
-        } catch is Inbox.LineTooLong {
-            throw call.error("Can't read a line from '\(name)': the line is longer than 1 MiB.", class: .ioError)
         } catch {
-            throw runtime.ioError(error, "read from '\(name)'", line: line)
+            throw readError(error, call)
+        }
+    }
+
+    /// What a script sees of an error of a read.
+    private func readError(_ error: any Error, _ call: NativeCall) -> any Error {
+        switch error {
+        case is Inbox.AlreadyReading:
+            call.error("Another task is already reading from \(description).", class: .valueError)
+        case is Inbox.LineTooLong:
+            call.error("Can't read a line from '\(name)': the line is longer than 1 MiB.", class: .ioError)
+        default:
+            call.runtime.ioError(error, "read from '\(name)'", line: call.context.line)
         }
     }
 
@@ -132,23 +158,26 @@ final class ScriptStream: NativeObject {
     /// of the channel when it matters: at `close` and at the script's end (docs/internals.md,
     /// "Async I/O").
     func send(_ text: String, runtime: Runtime, line: Int) async throws {
-        let buffer = channel.allocator.buffer(string: text)
+        if writeNow(text) { return }
         guard !closed else {
             throw runtime.ioError(ChannelError.ioOnClosedChannel, "write to '\(name)'", line: line)
         }
-        assert(channel.eventLoop.inEventLoop, "a script's channel lives on its executor's event loop")
-        if channel.isWritable && channel.isActive {
-            channel.writeAndFlush(buffer, promise: nil)
-            return
-        }
         // Over the high-water mark, or closed by the peer: wait, and learn how the write went.
         let written = channel.eventLoop.makePromise(of: Void.self)
-        channel.writeAndFlush(buffer, promise: written)
+        channel.writeAndFlush(channel.allocator.buffer(string: text), promise: written)
         do {
             try await runtime.awaitIO(written.futureResult, line: line)
         } catch {
             throw runtime.ioError(error, "write to '\(name)'", line: line)
         }
+    }
+
+    /// Writes `text` if the task need not wait for it: the stream is open and the channel writable.
+    private func writeNow(_ text: String) -> Bool {
+        assert(channel.eventLoop.inEventLoop, "a script's channel lives on its executor's event loop")
+        guard !closed, channel.isWritable, channel.isActive else { return false }
+        channel.writeAndFlush(channel.allocator.buffer(string: text), promise: nil)
+        return true
     }
 
     /// Everything until the end of the input, as text.

@@ -152,6 +152,7 @@ extension Runtime {
         let task = try enterAwait(line: line)
         defer { task.asyncDepth -= 1 }
         do {
+            if let value = try object.awaitNow(operation, call) { return value }
             return try await object.awaitDirectly(operation, call)
         } catch let error as ScriptError {
             error.arrive(at: line)

@@ -95,7 +95,7 @@ package final class TaskObject: CollectedObject {
         suspension = waiter
         waitingLine = line
         waitingOn = reason
-        let waited = await waiter.wait()
+        let waited = await waiter.waitInScriptTask()
         suspension = nil
         if isHeld { await waitWhileHeld() }
         waitingLine = nil
