@@ -14,15 +14,16 @@ final class Inbox: @unchecked Sendable {
     static let maxLine = 1 << 20
 
     private let lock = Lock()
-    // Guarded by `lock`: unread bytes are `bytes[start...]`.
-    private var bytes: [UInt8] = []
-    private var start = 0
+    // Guarded by `lock`: unread bytes are `bytes[start...]`. Unchecked exclusivity: every access holds
+    // `lock` (checked, each cost a `swift_beginAccess`: six an echo round trip, 1.5% of its instructions).
+    @exclusivity(unchecked) private var bytes: [UInt8] = []
+    @exclusivity(unchecked) private var start = 0
     /// How far `readLine` has looked for a newline, so that a long line is scanned once.
-    private var scanned = 0
-    private var ended = false
-    private var failure: (any Error)?
-    private var waiter: OneShot?
-    private var paused = false
+    @exclusivity(unchecked) private var scanned = 0
+    @exclusivity(unchecked) private var ended = false
+    @exclusivity(unchecked) private var failure: (any Error)?
+    @exclusivity(unchecked) private var waiter: OneShot?
+    @exclusivity(unchecked) private var paused = false
     /// False for an inbox read to the end at once (`process.run`), which never holds reading back.
     private let bounded: Bool
     /// Called, off the lock, when reading should resume (set once, before the channel is active).
@@ -94,6 +95,12 @@ final class Inbox: @unchecked Sendable {
         try takeNow(nextLine)
     }
 
+    /// The index of the first `\n` in `bytes[from...]`, found by `memchr`: `firstIndex(of:)` took
+    /// 400 instructions for an echo server's 30-byte line.
+    private static func firstNewline(in bytes: ArraySlice<UInt8>, from: Int) -> Int? {
+        bytes[from...].withUnsafeBufferPointer { System.firstIndex(of: 0x0A, in: $0) }.map { from + $0 }
+    }
+
     private static func part(of unread: ArraySlice<UInt8>, upTo limit: Int, ended: Bool) -> Taken? {
         guard !unread.isEmpty else { return ended ? .end : nil }
         let count = Inbox.wholeCharacters(unread, upTo: min(limit, unread.count), ended: ended)
@@ -102,7 +109,7 @@ final class Inbox: @unchecked Sendable {
     }
 
     private func nextLine(_ unread: ArraySlice<UInt8>, ended: Bool) throws -> Taken? {
-        if let newline = unread[(unread.startIndex + scanned)...].firstIndex(of: 0x0A) {
+        if let newline = Inbox.firstNewline(in: unread, from: unread.startIndex + scanned) {
             scanned = 0
             var end = newline
             if end > unread.startIndex && unread[end - 1] == 0x0D { end -= 1 }
