@@ -162,6 +162,7 @@ extension Runtime {
 
     /// The current task starts awaiting a coroutine at `line`: one level deeper (the caller takes it
     /// back), a `Stack overflow.` past `maxAsyncDepth`.
+    @inline(__always)
     private func enterAwait(line: Int) throws -> TaskObject {
         let task = currentTask
         task.noteAwait(at: line)
