@@ -171,12 +171,9 @@ extension Runtime {
             hostTask.cancel()
             throw error
         }
-        guard let result = outcome.withLock({ $0 }) else {
-            // Woken with no result, which only a signal does, and a signal throws above; kept as the
-            // cancellation it would be.
-            hostTask.cancel()
-            throw ScriptError("Task cancelled.", line: 0, kind: .cancelled)
-        }
+        // `done` fires with the outcome stored, or for a signal, which `suspendCurrent` throws: the
+        // script task's own Swift task is never cancelled (`OneShot.waitInScriptTask`).
+        guard let result = outcome.withLock({ $0 }) else { preconditionFailure("woken without the host's result") }
         return try result.get()
     }
 }
