@@ -144,20 +144,9 @@ final class RemoteConnection: Sendable {
         channel.close(promise: nil)
     }
 
-    /// Output of script code: as text, or as an output message.
+    /// Output of script code: as text, or as an output message of the input running now.
     func sendOutput(_ text: String) {
-        // Decided on the channel's event loop, where the protocol is chosen: output sent as plain
-        // text from another thread while the handshake is answered could reach a framed client after
-        // the answer, where it reads as a garbled message (seen in scripts/soak). A client that has
-        // not chosen yet gets none: a busy program would bury the handshake's answer in output.
-        channel.eventLoop.execute { [self] in
-            guard channel.isWritable else { return }  // A client that does not read loses output, not memory.
-            switch chosenProtocol.load(ordering: .relaxed) {
-            case 2: send(Message(kind: .output, id: runningRequest.load(ordering: .relaxed), payload: text))
-            case 1: write(text)
-            default: break
-            }
-        }
+        enqueue(.output(text, request: runningRequest.load(ordering: .relaxed)))
     }
 
     func sendPrompt(continuation: Bool = false) {
@@ -232,14 +221,38 @@ final class RemoteConnection: Sendable {
     }
 
     private func write(_ text: String) {
-        channel.writeAndFlush(ByteBuffer(string: text), promise: nil)
+        enqueue(.bytes(ByteBuffer(string: text)))
     }
 
     private func send(_ message: Message) {
+        var buffer = channel.allocator.buffer(capacity: message.payload.utf8.count + 9)
         for frame in Message.frames(kind: message.kind, id: message.id, payload: message.payload) {
-            var buffer = channel.allocator.buffer(capacity: frame.payload.utf8.count + 9)
             frame.write(to: &buffer)
-            channel.writeAndFlush(buffer, promise: nil)
         }
+        enqueue(.bytes(buffer))
+    }
+
+    // MARK: One queue to the client
+
+    private let outbound = Locked(OutboundQueue())
+
+    private func enqueue(_ item: OutboundQueue.Item) {
+        if outbound.withLock({ $0.append(item) }) { channel.eventLoop.execute { self.writeOutbound() } }
+    }
+
+    /// On the channel's event loop: writes what is queued, in one buffer. How output goes is decided
+    /// here, where the protocol is chosen: output sent as plain text from another thread while the
+    /// handshake is answered could reach a framed client after the answer, where it reads as a
+    /// garbled message (seen in scripts/soak).
+    private func writeOutbound() {
+        let items = outbound.withLock { $0.take() }
+        let reader: OutboundQueue.Reader = switch chosenProtocol.load(ordering: .relaxed) {
+        case 1: .plain
+        case 2: .framed
+        default: .undecided
+        }
+        var buffer = channel.allocator.buffer(capacity: 256)
+        OutboundQueue.encode(items, for: reader, takesOutput: channel.isWritable, into: &buffer)
+        if buffer.readableBytes > 0 { channel.writeAndFlush(buffer, promise: nil) }
     }
 }
