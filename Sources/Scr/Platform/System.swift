@@ -77,13 +77,13 @@ package enum System {
         }
     }
 
-    /// Reads one byte; nil at the end or on an error.
     /// The offset of the first `byte` in `bytes` (C's `memchr`, which compares many bytes at a time).
     package static func firstIndex(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let base = bytes.baseAddress, let found = memchr(base, Int32(byte), bytes.count) else { return nil }
         return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
     }
 
+    /// Reads one byte; nil at the end or on an error.
     package static func readByte(_ descriptor: Int32) -> UInt8? {
         var byte: UInt8 = 0
         let count = withUnsafeMutableBytes(of: &byte) { read(descriptor, into: $0) }

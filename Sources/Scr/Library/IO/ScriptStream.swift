@@ -96,19 +96,18 @@ final class ScriptStream: NativeObject {
     override func awaitNow(_ operation: Int, _ call: NativeCall) throws -> Value? {
         let operation = Operation(rawValue: operation)!
         if operation == .write { return try writeNow(call.string(0, "text")) ? .nil : nil }
-        let limit = try ScriptStream.byteCount(call)
         let found: Inbox.Immediate
         do {
             switch operation {
             case .readLine: found = try inbox!.readLineNow()
-            case .read: found = try inbox!.readNow(upTo: limit)
+            case .read: found = try inbox!.readNow(upTo: ScriptStream.byteCount(call))
             default: return nil  // `readAll` takes everything until the end, which has not come
             }
         } catch {
             throw readError(error, call)
         }
         guard case .value(let bytes) = found else { return nil }
-        return bytes.map { .string(String(decoding: $0, as: UTF8.self)) } ?? .nil
+        return ScriptStream.text(bytes)
     }
 
     override func awaitDirectly(_ operation: Int, _ call: NativeCall) async throws -> Value {
@@ -118,15 +117,13 @@ final class ScriptStream: NativeObject {
             return .nil
         }
         let (inbox, runtime, line) = (self.inbox!, call.runtime, call.context.line)
-        let limit = try ScriptStream.byteCount(call)
         do {
             let bytes = switch operation {
-            case .read: try await inbox.read(upTo: limit, runtime: runtime, line: line)
+            case .read: try await inbox.read(upTo: ScriptStream.byteCount(call), runtime: runtime, line: line)
             case .readLine: try await inbox.readLine(runtime: runtime, line: line)
             default: try await inbox.readAll(runtime: runtime, line: line)
             }
-            guard let bytes else { return .nil }
-            return .string(String(decoding: bytes, as: UTF8.self))
+            return ScriptStream.text(bytes)
         } catch {
             throw readError(error, call)
         }
@@ -144,7 +141,12 @@ final class ScriptStream: NativeObject {
         }
     }
 
-    /// `read(n)`'s byte count: all there is when none is given.
+    /// What a read gives the script: its bytes as text, or nil at the end of the input.
+    private static func text(_ bytes: [UInt8]?) -> Value {
+        bytes.map { .string(String(decoding: $0, as: UTF8.self)) } ?? .nil
+    }
+
+    /// `read(n)`'s byte count (checked by `checkDirectAwait`): all there is when none is given.
     private static func byteCount(_ call: NativeCall) throws -> Int {
         call.optional(0) == nil ? Int.max : try call.integer(0, "byte count")
     }
