@@ -28,19 +28,39 @@ package final class Coroutine: CollectedObject {
         self.runtime = runtime
     }
 
-    /// Hands out the body, once.
-    func take(line: Int) throws -> Body {
-        if let closure, let heap, let runtime {
+    /// What a coroutine runs: a script function's code in its frame, or a native's body.
+    enum Start {
+        case call(FunctionCode, HeapFrame)
+        case body(Body)
+    }
+
+    /// Hands out what the coroutine runs, once. An await runs a script function's code itself
+    /// (`Runtime.await`): a closure around it was an allocation and one more async frame, whose
+    /// return is one more task switch (docs/internals.md, "Async calls").
+    func start(line: Int) throws -> Start {
+        if let closure, let heap {
             self.closure = nil
             self.heap = nil
-            self.runtime = nil
-            return { try await runtime.runAsync(closure.code, heap) }
+            runtime = nil
+            return .call(closure.code, heap)
         }
         guard let body else {
             throw ScriptError("Coroutine '\(name)' has already been awaited.", line: line)
         }
         self.body = nil
-        return body
+        return .body(body)
+    }
+
+    /// Hands out the body, once: what a task spawned with the coroutine runs.
+    func take(line: Int) throws -> Body {
+        let runtime = runtime
+        switch try start(line: line) {
+        case .call(let code, let heap):
+            guard let runtime else { preconditionFailure("a script function's coroutine has its runtime") }
+            return { try await runtime.runAsync(code, heap) }
+        case .body(let body):
+            return body
+        }
     }
 
     override func forEachReference(_ visit: inout Traversal) {

@@ -115,11 +115,14 @@ extension Runtime {
     func await(_ value: Value, line: Int) async throws -> Value {
         switch value {
         case .coroutine(let coroutine):
-            let body = try coroutine.take(line: line)
+            let start = try coroutine.start(line: line)
             let task = try enterAwait(line: line)
             defer { task.asyncDepth -= 1 }
             do {
-                return try await body()
+                switch start {
+                case .call(let code, let heap): return try await runAsync(code, heap)
+                case .body(let body): return try await body()
+                }
             } catch let error as ScriptError {
                 error.arrive(at: line)
                 throw error
