@@ -451,6 +451,7 @@ struct FastPathMatrixTests {
             class Holder { init() { this.readLine = fieldRead; } }
             var port = str(server.port);
             var g = nil;
+            var ga = nil;
             var held = nil;
             fun heldValue() { return held; }
 
@@ -458,9 +459,15 @@ struct FastPathMatrixTests {
         var cases = ""
         for (r, receiver) in receivers.enumerated() {
             for (c, call) in calls.enumerated() {
+                // The await as a value (printed), as a declaration's initializer, as an assigned value
+                // (to a local and a global) and as a statement: the last four run the await in their
+                // own frame (`AwaitMethodNode.awaitCall`).
                 let body = { (variable: String) in
-                    let code = call.replacingOccurrences(of: "VAR", with: variable)
-                    return "try { print await \(variable).\(code); } catch (e) { print e.message.replace(port, \"PORT\"); }"
+                    let awaited = "await \(variable).\(call.replacingOccurrences(of: "VAR", with: variable))"
+                    return ["print \(awaited);", "var d = \(awaited); print d;", "var a; a = \(awaited); print a;",
+                            "ga = \(awaited); print ga;", "\(awaited); print \"statement\";"]
+                        .map { "try { \($0) } catch (e) { print e.message.replace(port, \"PORT\"); }" }
+                        .joined(separator: " ")
                 }
                 source += "async fun local\(r)_\(c)() { var o = \(receiver); \(body("o")) }\n"
                 source += "async fun global\(r)_\(c)() { g = \(receiver); \(body("g")) }\n"
@@ -478,7 +485,7 @@ struct FastPathMatrixTests {
             """
         let (nodes, fast, plain) = try await Self.runThreeWays(source)
         let fused = nodes.stdout.components(separatedBy: "AwaitMethodNode(InvokeNode(").count - 1
-        #expect(fused >= 3 * receivers.count * calls.count + 1, "\(fused) awaited invocations")
+        #expect(fused >= 5 * 3 * receivers.count * calls.count + 1, "\(fused) awaited invocations")
         #expect(fast.status == 70 && plain.status == 70, "\(fast.stderr.prefix(1000))")
         #expect(fast.stdout == plain.stdout)
         #expect(fast.stderr == plain.stderr)

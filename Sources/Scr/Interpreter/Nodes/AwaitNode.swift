@@ -47,6 +47,13 @@ final class AwaitMethodNode: Expression {
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
+        try await awaitCall(frame)
+    }
+
+    /// The await itself, which an `ExpressionStatement` or `AssignmentNode` of it runs in its own async
+    /// frame: one frame fewer, whose return was a task switch (docs/internals.md, "Node shapes").
+    @inline(__always)
+    func awaitCall(_ frame: Frame) async throws -> Value {
         let receiver = try invoke.receiver(frame)
         // The steps of `InvokeNode.callMember`: the object has no property of the name, and its method
         // checks the arguments, which run after the name is found.

@@ -1,9 +1,12 @@
 /// `expression;`
 final class ExpressionStatement: Statement {
     let expression: Expression
+    /// The expression, when it is `await object.name(…)`: its await runs in this statement's frame.
+    private let awaitMethod: AwaitMethodNode?
 
     init(_ expression: Expression, line: Int) {
         self.expression = expression
+        awaitMethod = expression as? AwaitMethodNode
         super.init(line: line, suspends: expression.suspends)
     }
 
@@ -13,7 +16,11 @@ final class ExpressionStatement: Statement {
     }
 
     override func execAsync(_ frame: Frame) async throws -> Value? {
-        _ = try await expression.value(frame)
+        if let awaitMethod {
+            _ = try await awaitMethod.awaitCall(frame)
+        } else {
+            _ = try await expression.value(frame)
+        }
         return nil
     }
 
