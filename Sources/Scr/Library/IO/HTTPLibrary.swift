@@ -121,7 +121,10 @@ extension Runtime {
     /// fails has its error reported, as an unawaited task's is, and the client gets 500.
     fileprivate func answer(_ value: Value, to request: IncomingRequest, with handler: Value, site: TraceFrame?,
                             line: Int) {
-        startTask(named: "\(request.head.method.rawValue) \(request.head.uri.prefix(60))") { [self] in
+        let uri = request.head.uri
+        // Joined, not interpolated: an interpolation reserves a buffer, an allocation a request.
+        let name = request.head.method.rawValue + " " + (uri.utf8.count <= 60 ? uri : String(uri.prefix(60)))
+        startTask(named: name) { [self] in
             var response: HTTPResponse
             do {
                 var result = try call(handler, [value], line: line)

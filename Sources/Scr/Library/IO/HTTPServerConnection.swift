@@ -310,7 +310,8 @@ private struct HeadWriter {
 
     mutating func write(_ bytes: UnsafeRawBufferPointer) {
         precondition(count + bytes.count <= memory.count, "the head was sized for what it holds")
-        UnsafeMutableRawBufferPointer(rebasing: memory[count...]).copyMemory(from: bytes)
+        guard let source = bytes.baseAddress, let target = memory.baseAddress else { return }
+        (target + count).copyMemory(from: source, byteCount: bytes.count)
         count += bytes.count
     }
 
@@ -327,14 +328,17 @@ private struct HeadWriter {
     /// `number`, not negative, in decimal digits.
     mutating func writeDecimal(_ number: Int) {
         precondition(number >= 0 && count + 20 <= memory.count, "the head was sized for what it holds")
+        guard let target = memory.baseAddress else { return }
         var digits = 1
         var rest = number
         while rest >= 10 { rest /= 10; digits += 1 }
         rest = number
-        for position in stride(from: count + digits - 1, through: count, by: -1) {
-            memory[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+        var position = count + digits
+        repeat {
+            position -= 1
+            target.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10), toByteOffset: position, as: UInt8.self)
             rest /= 10
-        }
+        } while rest > 0
         count += digits
     }
 }
