@@ -10,15 +10,18 @@ struct LibraryDocsTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    @Test func generatedTableIsUpToDate() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", LibraryDocsTests.root.appendingPathComponent("scripts/library-docs").path, "--stdout"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let generated = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+    @Test func generatedTableIsUpToDate() async throws {
+        let generated = try await ScrProcess.offThePool {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", LibraryDocsTests.root.appendingPathComponent("scripts/library-docs").path, "--stdout"]
+            let output = Pipe()
+            process.standardOutput = output
+            try process.run()
+            let generated = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return generated
+        }
         let committed = try String(contentsOf: LibraryDocsTests.root.appendingPathComponent("Sources/Scr/Library/LibraryDocs.swift"),
                                    encoding: .utf8)
         #expect(generated == committed, "docs/stdlib.md changed: run scripts/library-docs")

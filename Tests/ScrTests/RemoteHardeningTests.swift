@@ -397,9 +397,14 @@ struct ConnectLifecycleTests {
         // Once the client is attached (it answers an input), the server goes.
         input.fileHandleForWriting.write(Data("40 + 2\n".utf8))
         let deadline = Date().addingTimeInterval(120)
-        var seen = Data()
-        while !String(decoding: seen, as: UTF8.self).contains("42"), Date() < deadline {
-            seen += output.fileHandleForReading.availableData
+        let reading = output.fileHandleForReading
+        try await ScrProcess.offThePool {
+            var seen = Data()
+            while !String(decoding: seen, as: UTF8.self).contains("42"), Date() < deadline {
+                let more = reading.availableData
+                if more.isEmpty { break }  // The client ended.
+                seen += more
+            }
         }
         await server.close()
         let exitDeadline = Date().addingTimeInterval(120)
@@ -407,7 +412,8 @@ struct ConnectLifecycleTests {
         // (Foundation traps on the status of a running process.)
         try #require(!process.isRunning, "the client ends without more input")
         #expect(process.terminationStatus == 1)
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errorsRead = errors.fileHandleForReading
+        let message = try await ScrProcess.offThePool { String(decoding: errorsRead.readDataToEndOfFile(), as: UTF8.self) }
         #expect(message.contains("scr connect: the server closed the connection"), "\(message)")
         input.fileHandleForWriting.closeFile()
     }

@@ -42,6 +42,15 @@ enum ScrProcess {
         }
     }
 
+    /// Runs blocking work — a read of a pipe, a wait for a process — on a thread of its own, for the
+    /// reason `run` does: blocked on the pool, two such waits on two cores stalled every other test of
+    /// a parallel run until their 300 s limits ran out.
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Swift.Result { try work() }) }.start()
+        }
+    }
+
     /// `run`, in turn with the other runs of the suite's generated and golden cases: at most two
     /// children a processor at once. Swift Testing starts every case of a parameterized test at once,
     /// and a case waiting for its child holds no thread, so a thousand golden runs were a thousand

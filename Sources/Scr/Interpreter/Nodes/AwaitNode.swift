@@ -50,8 +50,9 @@ final class AwaitMethodNode: Expression {
         try await awaitCall(frame)
     }
 
-    /// The await itself, which an `ExpressionStatement` or `AssignmentNode` of it runs in its own async
-    /// frame: one frame fewer, whose return was a task switch (docs/internals.md, "Node shapes").
+    /// The await itself, which an `ExpressionStatement`, `AssignmentNode` or `DeclarationStatement` of it
+    /// runs in its own async frame: one frame fewer, whose return was a task switch (docs/internals.md,
+    /// "Node shapes").
     @inline(__always)
     func awaitCall(_ frame: Frame) async throws -> Value {
         let receiver = try invoke.receiver(frame)
