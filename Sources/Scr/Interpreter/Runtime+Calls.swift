@@ -116,7 +116,7 @@ extension Runtime {
     /// Makes the coroutine of a call of an async function, whose arguments are in `heap`.
     func coroutine(_ closure: Closure, _ heap: HeapFrame) -> Value {
         declareBoxedParameters(closure.code, heap.frame)
-        return .coroutine(track(Coroutine(closure: closure, frame: heap, runtime: self)))
+        return .coroutine(track(Coroutine(closure: closure, frame: heap)))
     }
 
     /// Calls any value with evaluated arguments; `location` is the function the call is in, if the

@@ -14,18 +14,16 @@ package final class Coroutine: CollectedObject {
     /// For a call of a script function, until it starts.
     private var closure: Closure?
     private var heap: HeapFrame?
-    private var runtime: Runtime?
 
     init(name: String, body: @escaping Body) {
         self.name = name
         self.body = body
     }
 
-    init(closure: Closure, frame: HeapFrame, runtime: Runtime) {
+    init(closure: Closure, frame: HeapFrame) {
         name = closure.code.name
         self.closure = closure
         heap = frame
-        self.runtime = runtime
     }
 
     /// What a coroutine runs: a script function's code in its frame, or a native's body.
@@ -36,12 +34,12 @@ package final class Coroutine: CollectedObject {
 
     /// Hands out what the coroutine runs, once. An await runs a script function's code itself
     /// (`Runtime.await`): a closure around it was an allocation and one more async frame, whose
-    /// return is one more task switch (docs/internals.md, "Async calls").
+    /// return is one more task switch (docs/internals.md, "Async calls"); a spawn makes the task's
+    /// body of it (`Runtime.spawn`).
     func start(line: Int) throws -> Start {
         if let closure, let heap {
             self.closure = nil
             self.heap = nil
-            runtime = nil
             return .call(closure.code, heap)
         }
         guard let body else {
@@ -49,18 +47,6 @@ package final class Coroutine: CollectedObject {
         }
         self.body = nil
         return .body(body)
-    }
-
-    /// Hands out the body, once: what a task spawned with the coroutine runs.
-    func take(line: Int) throws -> Body {
-        let runtime = runtime
-        switch try start(line: line) {
-        case .call(let code, let heap):
-            guard let runtime else { preconditionFailure("a script function's coroutine has its runtime") }
-            return { try await runtime.runAsync(code, heap) }
-        case .body(let body):
-            return body
-        }
     }
 
     override func forEachReference(_ visit: inout Traversal) {
@@ -72,6 +58,5 @@ package final class Coroutine: CollectedObject {
     override func clearReferences() {
         closure = nil
         heap = nil
-        runtime = nil
     }
 }

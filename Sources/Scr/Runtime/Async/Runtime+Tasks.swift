@@ -106,7 +106,15 @@ extension Runtime {
 
     /// `spawn(coroutine)`, at `site` (for the report of an error nobody awaits).
     func spawn(_ coroutine: Coroutine, line: Int, site: CodeLocation? = nil) throws -> TaskObject {
-        let task = startTask(named: coroutine.name, try coroutine.take(line: line))
+        let body: Coroutine.Body
+        switch try coroutine.start(line: line) {
+        case .call(let code, let heap):
+            let runtime = self
+            body = { try await runtime.runAsync(code, heap) }
+        case .body(let native):
+            body = native
+        }
+        let task = startTask(named: coroutine.name, body)
         task.spawnSite = site.map { TraceFrame(location: $0, line: line) }
         return task
     }
