@@ -459,13 +459,18 @@ struct FastPathMatrixTests {
         var cases = ""
         for (r, receiver) in receivers.enumerated() {
             for (c, call) in calls.enumerated() {
-                // The await as a value (printed), as a declaration's initializer, as an assigned value
-                // (to a local and a global) and as a statement: the last four run the await in their
-                // own frame (`AwaitMethodNode.awaitCall`).
+                // The await as a value (printed), then in each shape its parent runs in its own frame
+                // (`AwaitedChild`): a declaration's initializer, an assigned value (to a local and a
+                // global), a statement, tested against nil (assigned or not), a `while`'s condition
+                // and body, a returned value.
                 let body = { (variable: String) in
                     let awaited = "await \(variable).\(call.replacingOccurrences(of: "VAR", with: variable))"
                     return ["print \(awaited);", "var d = \(awaited); print d;", "var a; a = \(awaited); print a;",
-                            "ga = \(awaited); print ga;", "\(awaited); print \"statement\";"]
+                            "ga = \(awaited); print ga;", "\(awaited); print \"statement\";",
+                            "print (\(awaited)) != nil;", "var n; print (n = \(awaited)) == nil; print n;",
+                            "var w; var k = 0; while ((w = \(awaited)) != nil) { print w; k = k + 1; if (k > 2) break; }",
+                            "for (var i = 0; i < 2; i = i + 1) \(awaited); print \"looped\";",
+                            "async fun returned() { return \(awaited); } print await returned();"]
                         .map { "try { \($0) } catch (e) { print e.message.replace(port, \"PORT\"); }" }
                         .joined(separator: " ")
                 }
@@ -485,7 +490,7 @@ struct FastPathMatrixTests {
             """
         let (nodes, fast, plain) = try await Self.runThreeWays(source)
         let fused = nodes.stdout.components(separatedBy: "AwaitMethodNode(InvokeNode(").count - 1
-        #expect(fused >= 5 * 3 * receivers.count * calls.count + 1, "\(fused) awaited invocations")
+        #expect(fused >= 10 * 3 * receivers.count * calls.count + 1, "\(fused) awaited invocations")
         #expect(fast.status == 70 && plain.status == 70, "\(fast.stderr.prefix(1000))")
         #expect(fast.stdout == plain.stdout)
         #expect(fast.stderr == plain.stderr)

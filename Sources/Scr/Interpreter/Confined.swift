@@ -17,3 +17,23 @@ struct Confined<T>: @unchecked Sendable {
 // declared. Unchecked, the hot paths run as fast as with the `-enforce-exclusivity=unchecked` flag
 // the package used to pass, which a library product cannot (issue 26; fib ran 32% more
 // instructions with the checks, properties 66%).
+
+// And why the objects between a script's channels and its tasks need no lock: an `Inbox` (the bytes
+// a socket or pipe received) and an `IOQueue` (accepted connections, HTTP requests). Their channels
+// live on the event loop that the executor's own thread runs (`ScriptExecutor`), so the loop fills
+// them and the script empties them on one thread; uncontended, their locks still cost seven
+// lock-and-unlock pairs an echo round trip. `ThreadConfinement` checks it in debug builds.
+
+/// The thread that made an object, which its methods check is theirs in debug builds.
+struct ThreadConfinement {
+    #if DEBUG
+    private let owner = Threads.currentID
+    #endif
+
+    @inline(__always)
+    func check() {
+        #if DEBUG
+        assert(Threads.currentID == owner, "touched off the thread of the executor that made it")
+        #endif
+    }
+}

@@ -50,9 +50,7 @@ final class AwaitMethodNode: Expression {
         try await awaitCall(frame)
     }
 
-    /// The await itself, which an `ExpressionStatement`, `AssignmentNode` or `DeclarationStatement` of it
-    /// runs in its own async frame: one frame fewer, whose return was a task switch (docs/internals.md,
-    /// "Node shapes").
+    /// The await itself, which the node that holds it runs in its own async frame (`AwaitedChild`).
     @inline(__always)
     func awaitCall(_ frame: Frame) async throws -> Value {
         let receiver = try invoke.receiver(frame)
@@ -71,5 +69,58 @@ final class AwaitMethodNode: Expression {
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {
         [dump.expression(invoke)]
+    }
+}
+
+/// A child expression that its parent evaluates in the parent's own async frame when it is one of
+/// these shapes, each around `await object.name(…)` (`AwaitMethodNode`):
+///
+/// - `await object.name(…)`
+/// - `variable = await object.name(…)`
+/// - either of them tested against nil: `(variable = await object.name(…)) != nil`, `== nil`
+///
+/// Any other child is evaluated by its own node (`Expression.value`). Every async frame a shape
+/// spares is one return fewer, and each return of an async call is a task switch that asks the task
+/// for its executor preference under a lock: `while ((line = await c.readLine()) != nil) await
+/// c.write(line);` returned through five frames a line, and now through two (docs/internals.md,
+/// "Async calls"). The parents: `ExpressionStatement`, `AssignmentNode`, `DeclarationStatement`,
+/// `ReturnStatement`, `NilTestNode` and the condition and body of `WhileStatement`. Without
+/// `AwaitMethodNode` (`--generic-nodes`) every child is `other`, and
+/// `FastPathMatrixTests.awaitedMethodsAgreeWithTheGenericNodes` runs each shape against that.
+///
+/// Its references are unowned: the parent holds `expression` (its `let` child), and `expression` the
+/// nodes below it, so the struct is copied out of the parent without a retain of each.
+struct AwaitedChild {
+    unowned(unsafe) let expression: Expression
+    /// The await, when `expression` is one of the shapes.
+    private unowned(unsafe) let method: AwaitMethodNode?
+    /// The assignment of the awaited value, if the shape has one.
+    private unowned(unsafe) let assignment: AssignmentNode?
+    /// The test of the (assigned) value, if the shape has one.
+    private unowned(unsafe) let nilTest: NilTestNode?
+
+    init(_ expression: Expression) {
+        self.expression = expression
+        let nilTest = expression as? NilTestNode
+        let tested = nilTest?.operand ?? expression
+        let assignment = tested as? AssignmentNode
+        method = (assignment?.value ?? tested) as? AwaitMethodNode
+        // Not a shape (`(a = b) != nil`): the expression's own node evaluates all of it.
+        self.assignment = method == nil ? nil : assignment
+        self.nilTest = method == nil ? nil : nilTest
+    }
+
+    /// Whether the expression is one of the shapes.
+    var isShape: Bool { method != nil }
+
+    /// The expression's value, as its node would give it.
+    @inline(__always)
+    func value(_ frame: Frame) async throws -> Value {
+        guard let method else { return try await expression.value(frame) }
+        let value = try await method.awaitCall(frame)
+        guard let assignment else { return value }
+        try assignment.store(value, frame)
+        guard let nilTest else { return value }
+        return .bool(nilTest.answer(for: value))
     }
 }

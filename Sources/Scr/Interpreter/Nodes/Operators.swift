@@ -399,9 +399,13 @@ final class NilTestNode: Expression {
     let operand: Expression
     let isEqual: Bool
 
+    /// The operand, when it is `variable = await object.name(…)`, runs in this node's frame.
+    private let awaitedOperand: AwaitedChild
+
     init(_ operand: Expression, isEqual: Bool) {
         self.operand = operand
         self.isEqual = isEqual
+        awaitedOperand = AwaitedChild(operand)
         super.init(suspends: operand.suspends)
     }
 
@@ -410,7 +414,7 @@ final class NilTestNode: Expression {
     }
 
     override func evalAsync(_ frame: Frame) async throws -> Value {
-        .bool(answer(for: try await operand.value(frame)))
+        .bool(answer(for: try await awaitedOperand.value(frame)))
     }
 
     override func test(_ frame: Frame) throws -> Bool { try testInline(frame) }
@@ -422,7 +426,7 @@ final class NilTestNode: Expression {
     }
 
     @inline(__always)
-    private func answer(for value: Value) -> Bool {
+    func answer(for value: Value) -> Bool {
         if case .nil = value { return isEqual }
         return !isEqual
     }

@@ -1,12 +1,13 @@
 /// `expression;`
 final class ExpressionStatement: Statement {
     let expression: Expression
-    /// The expression, when it is `await object.name(…)`: its await runs in this statement's frame.
-    private let awaitMethod: AwaitMethodNode?
+    /// The expression, when it is `await object.name(…)` or an assignment of one, runs in this
+    /// statement's frame (or in the frame of the loop whose body the statement is).
+    let awaited: AwaitedChild
 
     init(_ expression: Expression, line: Int) {
         self.expression = expression
-        awaitMethod = expression as? AwaitMethodNode
+        awaited = AwaitedChild(expression)
         super.init(line: line, suspends: expression.suspends)
     }
 
@@ -16,11 +17,7 @@ final class ExpressionStatement: Statement {
     }
 
     override func execAsync(_ frame: Frame) async throws -> Value? {
-        if let awaitMethod {
-            _ = try await awaitMethod.awaitCall(frame)
-        } else {
-            _ = try await expression.value(frame)
-        }
+        _ = try await awaited.value(frame)
         return nil
     }
 
@@ -504,12 +501,18 @@ final class WhileStatement: Statement {
     let increment: Statement?
     /// `increment`, called without a retain and a release per iteration (`if let` would copy it).
     private let unretainedIncrement: Unmanaged<Statement>?
+    /// The condition, and a body that is an expression statement, run in the loop's frame when they
+    /// await a method: `while ((line = await c.readLine()) != nil) await c.write(line);`.
+    private let awaitedCondition: AwaitedChild
+    private let awaitedBody: AwaitedChild?
 
     init(runtime: Runtime, condition: Expression, body: Statement, increment: Statement?, line: Int) {
         self.runtime = runtime
         self.condition = condition
         self.body = body
         self.increment = increment
+        awaitedCondition = AwaitedChild(condition)
+        awaitedBody = (body as? ExpressionStatement).map(\.awaited).flatMap { $0.isShape ? $0 : nil }
         unretainedIncrement = increment.map(Unmanaged.passUnretained)
         super.init(line: line, suspends: condition.suspends || body.suspends || increment?.suspends == true)
     }
@@ -526,8 +529,10 @@ final class WhileStatement: Statement {
     }
 
     override func execAsync(_ frame: Frame) async throws -> Value? {
-        while try await condition.value(frame).isTruthy {
-            if let result = try await body.run(frame) {
+        while try await awaitedCondition.value(frame).isTruthy {
+            if let awaitedBody {
+                _ = try await awaitedBody.value(frame)
+            } else if let result = try await body.run(frame) {
                 if !LoopSignal.isContinue(result) { return LoopSignal.isBreak(result) ? nil : result }
             }
             if let increment { _ = try await increment.run(frame) }
@@ -710,9 +715,12 @@ final class SlotReturnStatement: Statement {
 
 final class ReturnStatement: Statement {
     let value: Expression
+    /// The value, when it is `await object.name(…)`, runs in this statement's frame.
+    private let awaitedValue: AwaitedChild
 
     init(_ value: Expression, line: Int) {
         self.value = value
+        awaitedValue = AwaitedChild(value)
         super.init(line: line, suspends: value.suspends,
                    inlineReturn: value.suspends ? .call : .value(Unmanaged.passUnretained(value)))
     }
@@ -722,7 +730,7 @@ final class ReturnStatement: Statement {
     }
 
     override func execAsync(_ frame: Frame) async throws -> Value? {
-        try await value.value(frame)
+        try await awaitedValue.value(frame)
     }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {

@@ -114,12 +114,12 @@ final class GlobalGetNode: Expression {
 /// AssignmentNode to any variable: `name = value`, whose value is the expression's value.
 class AssignmentNode: Expression {
     let value: Expression
-    /// The value, when it is `await object.name(…)`: its await runs in this node's frame.
-    private let awaitMethod: AwaitMethodNode?
+    /// The value, when it is `await object.name(…)`, runs in this node's frame.
+    private let awaitedValue: AwaitedChild
 
     init(value: Expression) {
         self.value = value
-        awaitMethod = value as? AwaitMethodNode
+        awaitedValue = AwaitedChild(value)
         super.init(suspends: value.suspends)
     }
 
@@ -135,7 +135,7 @@ class AssignmentNode: Expression {
     }
 
     final override func evalAsync(_ frame: Frame) async throws -> Value {
-        let value = if let awaitMethod { try await awaitMethod.awaitCall(frame) } else { try await value.value(frame) }
+        let value = try await awaitedValue.value(frame)
         try store(value, frame)
         return value
     }
@@ -212,15 +212,15 @@ final class DeclarationStatement: Statement {
     let name: String
     let location: VariableLocation
     let initializer: Expression?
-    /// The initializer, when it is `await object.name(…)`: its await runs in this statement's frame.
-    private let awaitMethod: AwaitMethodNode?
+    /// The initializer, when it is `await object.name(…)`, runs in this statement's frame.
+    private let awaitedInitializer: AwaitedChild?
 
     init(runtime: Runtime, _ name: String, _ location: VariableLocation, initializer: Expression?, line: Int) {
         self.runtime = runtime
         self.name = name
         self.location = location
         self.initializer = initializer
-        awaitMethod = initializer as? AwaitMethodNode
+        awaitedInitializer = initializer.map(AwaitedChild.init)
         super.init(line: line, suspends: initializer?.suspends ?? false)
     }
 
@@ -238,20 +238,20 @@ final class DeclarationStatement: Statement {
         return nil
     }
 
+    // As `exec`, with the initializer's value awaited in one place (`AwaitedChild.value` is inlined).
     override func execAsync(_ frame: Frame) async throws -> Value? {
-        guard location.isLocal, let initializer else {
-            let value = if let initializer { try await initialValue(initializer, frame) } else { Value.nil }
-            location.declare(value, in: frame, runtime)
+        guard let awaitedInitializer else {
+            location.declare(.nil, in: frame, runtime)
             return nil
         }
-        location.declare(.nil, in: frame, runtime)
-        location.assign(try await initialValue(initializer, frame), in: frame)
+        if location.isLocal { location.declare(.nil, in: frame, runtime) }
+        let value = try await awaitedInitializer.value(frame)
+        if location.isLocal {
+            location.assign(value, in: frame)
+        } else {
+            location.declare(value, in: frame, runtime)
+        }
         return nil
-    }
-
-    @inline(__always)
-    private func initialValue(_ initializer: Expression, _ frame: Frame) async throws -> Value {
-        if let awaitMethod { try await awaitMethod.awaitCall(frame) } else { try await initializer.value(frame) }
     }
 
     override func dumpFields(_ dump: inout NodeDump) -> [String] {

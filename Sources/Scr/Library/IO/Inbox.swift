@@ -1,8 +1,9 @@
 import NIOCore
 
 /// The bytes that arrived on a channel (a socket, a child's output pipe) and wait for a script task
-/// to read them. The event loop appends, the script task takes, each under the inbox's lock; a task
-/// that finds too little suspends until more arrives or the input ends.
+/// to read them. The event loop appends, the script task takes; a task that finds too little suspends
+/// until more arrives or the input ends. Both sides run on the executor's thread, the loop of every
+/// channel a script has, so the inbox needs no lock (see Confined.swift).
 ///
 /// Back-pressure: above `highWater` unread bytes the channel stops reading from the socket (its
 /// `InboxHandler` holds back NIO's read), so a peer that sends faster than the script reads fills
@@ -13,9 +14,9 @@ final class Inbox: @unchecked Sendable {
     /// The longest line `readLine` takes: a peer can't make the process hold more for one line.
     static let maxLine = 1 << 20
 
-    private let lock = Lock()
-    // Guarded by `lock`: unread bytes are `bytes[start...]`. Unchecked exclusivity: every access holds
-    // `lock` (checked, each cost a `swift_beginAccess`: six an echo round trip, 1.5% of its instructions).
+    // Unread bytes are `bytes[start...]`. Unchecked exclusivity: script state, and no access is held
+    // across a call out (checked, each cost a `swift_beginAccess`: six an echo round trip, 1.5% of its
+    // instructions).
     @exclusivity(unchecked) private var bytes: [UInt8] = []
     @exclusivity(unchecked) private var start = 0
     /// How far `readLine` has looked for a newline, so that a long line is scanned once.
@@ -24,9 +25,10 @@ final class Inbox: @unchecked Sendable {
     @exclusivity(unchecked) private var failure: (any Error)?
     @exclusivity(unchecked) private var waiter: OneShot?
     @exclusivity(unchecked) private var paused = false
+    private let confinement = ThreadConfinement()
     /// False for an inbox read to the end at once (`process.run`), which never holds reading back.
     private let bounded: Bool
-    /// Called, off the lock, when reading should resume (set once, before the channel is active).
+    /// Called when reading should resume (set once, before the channel is active).
     nonisolated(unsafe) var resumeReading: @Sendable () -> Void = {}
 
     init(bounded: Bool = true) {
@@ -37,27 +39,27 @@ final class Inbox: @unchecked Sendable {
 
     /// Appends what arrived (past the high-water mark, `isPaused` holds the channel's reads back).
     func receive(_ buffer: ByteBuffer) {
-        let waiter = lock.withLock {
-            buffer.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
-            if bounded && bytes.count - start > Inbox.highWater { paused = true }
-            defer { self.waiter = nil }
-            return self.waiter
-        }
-        waiter?.fire()
+        confinement.check()
+        buffer.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
+        if bounded && bytes.count - start > Inbox.highWater { paused = true }
+        wakeReader()
     }
 
-    var isPaused: Bool { lock.withLock { paused } }
+    var isPaused: Bool { paused }
 
     /// The input ended: at the peer's end of stream (`failure` nil) or on an error.
     func end(_ failure: (any Error)? = nil) {
-        let waiter = lock.withLock {
-            if !ended {
-                ended = true
-                self.failure = failure
-            }
-            defer { self.waiter = nil }
-            return self.waiter
+        confinement.check()
+        if !ended {
+            ended = true
+            self.failure = failure
         }
+        wakeReader()
+    }
+
+    private func wakeReader() {
+        let waiter = self.waiter
+        self.waiter = nil
         waiter?.fire()
     }
 
@@ -154,7 +156,7 @@ final class Inbox: @unchecked Sendable {
             case .taken(let taken):
                 return taken.value
             case .waiting(let shot):
-                defer { lock.withLock { if waiter === shot { waiter = nil } } }
+                defer { if waiter === shot { waiter = nil } }
                 try await runtime.suspendCurrent(on: shot, line: line, reason: .io)
             case .nothing:
                 preconditionFailure("a reader that waits is given a waiter")
@@ -176,40 +178,36 @@ final class Inbox: @unchecked Sendable {
         case nothing
     }
 
-    /// What `parse` takes of the unread bytes, under the lock. A reader that `waits` and finds too
+    /// What `parse` takes of the unread bytes. A reader that `waits` and finds too
     /// little is registered, with a waiter made only then, and gets reading resumed if it needs more
     /// than the high-water mark (a long line).
     private func attempt(_ parse: (ArraySlice<UInt8>, _ ended: Bool) throws -> Taken?, waits: Bool) throws
         -> Attempt
     {
-        var resume = false
-        let attempt: Attempt = try lock.withLock {
-            if ended, let failure { throw failure }
-            guard waiter == nil else { throw AlreadyReading() }
-            guard let taken = try parse(bytes[start...], ended) else {
-                guard waits else { return .nothing }
-                let shot = OneShot()
-                waiter = shot
-                if paused {
-                    paused = false
-                    resume = true
-                }
-                return .waiting(shot)
-            }
-            start += taken.consumed
-            if taken.consumed > 0 { scanned = 0 }
-            if start * 2 > bytes.count {
-                bytes.removeFirst(start)
-                start = 0
-            }
-            if paused && bytes.count - start < Inbox.lowWater {
+        confinement.check()
+        if ended, let failure { throw failure }
+        guard waiter == nil else { throw AlreadyReading() }
+        guard let taken = try parse(bytes[start...], ended) else {
+            guard waits else { return .nothing }
+            let shot = OneShot()
+            waiter = shot
+            if paused {
                 paused = false
-                resume = true
+                resumeReading()
             }
-            return .taken(taken)
+            return .waiting(shot)
         }
-        if resume { resumeReading() }
-        return attempt
+        start += taken.consumed
+        if taken.consumed > 0 { scanned = 0 }
+        if start * 2 > bytes.count {
+            bytes.removeFirst(start)
+            start = 0
+        }
+        if paused && bytes.count - start < Inbox.lowWater {
+            paused = false
+            resumeReading()
+        }
+        return .taken(taken)
     }
 
     struct AlreadyReading: Error {}
@@ -320,69 +318,66 @@ final class InboxHandler: ChannelDuplexHandler {
 }
 
 /// Values that arrive from the event loop one at a time (accepted connections, HTTP requests) for
-/// a script task to take in order; `next` returns nil once the queue is closed and empty.
+/// a script task to take in order; `next` returns nil once the queue is closed and empty. Like an
+/// `Inbox`, filled and emptied on the executor's thread, with no lock.
 final class IOQueue<Element: Sendable>: @unchecked Sendable {
-    private let lock = Lock()
-    // Guarded by `lock`: waiting items are `items[head...]`; a taken one's slot is emptied at once, so
-    // that the queue does not keep what it handed out (a request, and through it its connection).
+    // Waiting items are `items[head...]`; a taken one's slot is emptied at once, so that the queue
+    // does not keep what it handed out (a request, and through it its connection).
     private var items: [Element?] = []
     private var head = 0
     private var closed = false
     private var waiter: OneShot?
+    private let confinement = ThreadConfinement()
 
     /// Queues `item`; false if the queue was closed (the caller disposes of it).
     @discardableResult
     func put(_ item: Element) -> Bool {
-        let (accepted, waiter): (Bool, OneShot?) = lock.withLock {
-            guard !closed else { return (false, nil) }
-            items.append(item)
-            defer { self.waiter = nil }
-            return (true, self.waiter)
-        }
-        waiter?.fire()
-        return accepted
+        confinement.check()
+        guard !closed else { return false }
+        items.append(item)
+        wakeTaker()
+        return true
     }
 
     func close() {
-        let waiter = lock.withLock {
-            closed = true
-            defer { self.waiter = nil }
-            return self.waiter
-        }
+        confinement.check()
+        closed = true
+        wakeTaker()
+    }
+
+    private func wakeTaker() {
+        let waiter = self.waiter
+        self.waiter = nil
         waiter?.fire()
     }
 
     /// What is left when the queue is closed (to be disposed of).
     func drain() -> [Element] {
-        lock.withLock {
-            defer {
-                items = []
-                head = 0
-            }
-            return items[head...].compactMap { $0 }
+        confinement.check()
+        defer {
+            items = []
+            head = 0
         }
+        return items[head...].compactMap { $0 }
     }
 
     func next(runtime: Runtime, line: Int) async throws -> Element? {
         while true {
-            let shot = OneShot()
-            let item: Element?? = lock.withLock {
-                if head < items.count {
-                    defer {
-                        head += 1
-                        if head * 2 > items.count {
-                            items.removeFirst(head)
-                            head = 0
-                        }
+            confinement.check()
+            if head < items.count {
+                defer {
+                    head += 1
+                    if head * 2 > items.count {
+                        items.removeFirst(head)
+                        head = 0
                     }
-                    return .some(items[head].take())
                 }
-                if closed { return .some(nil) }
-                waiter = shot
-                return nil
+                return items[head].take()
             }
-            if let item { return item }
-            defer { lock.withLock { if waiter === shot { waiter = nil } } }
+            if closed { return nil }
+            let shot = OneShot()
+            waiter = shot
+            defer { if waiter === shot { waiter = nil } }
             try await runtime.suspendCurrent(on: shot, line: line, reason: .io)
         }
     }
