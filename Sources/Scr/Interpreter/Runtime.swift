@@ -50,6 +50,10 @@ final class Runtime {
     /// The script objects of exported Swift objects (see `ScrExported`), weakly.
     var hostObjects: [ObjectIdentifier: WeakHostObject] = [:]
     var idleWaiters: [OneShot] = []
+    /// Swift tasks that ran a script task and wait to run another (`startTask`).
+    var idleWorkers: [IdleWorker] = []
+    /// Set once the interpreter is going away: a worker that finishes its script task then ends.
+    var isTornDown = false
     /// Set when a background task died of an error nobody awaited: a script then exits with 70.
     var hadUncaughtTaskError = false
     /// Whether errors keep copies of the frames they leave, for `.pm`: once a REPL session exists.
@@ -136,6 +140,8 @@ final class Runtime {
         for inspection in inspections.values { inspection.leave() }
         inspections = [:]
         idleWaiters = []
+        isTornDown = true
+        releaseIdleWorkers()
         replHook = nil
         modules = [:]
         // The last task to run may have failed, and its error can hold a thrown instance, whose

@@ -1,0 +1,40 @@
+@testable import Scr
+import Testing
+
+/// The Swift tasks that run script tasks, and wait for the next when theirs has finished
+/// (`Runtime.startTask`; docs/internals.md, "Async calls").
+struct TaskWorkerTests {
+    @Test func finishedTasksWaitForTheNextUpToTheLimit() async throws {
+        var printed: [String] = []
+        let lines = Locked<[String]>([])
+        let interpreter = Interpreter(output: { text in lines.withLock { $0.append(text) } }, errors: { _ in })
+        // 200 tasks at once: when they finish, at most `maxIdleWorkers` Swift tasks stay to wait.
+        try await interpreter.run("""
+            async fun job(i) { await sleep(0); return i; }
+            var tasks = [];
+            for (var i = 0; i < 200; i = i + 1) tasks.push(spawn(job(i)));
+            var sum = 0;
+            for (var t in tasks) sum = sum + await t;
+            print sum;
+            """)
+        let idle = try await interpreter.onExecutorNow { $0.idleWorkers.count }
+        #expect(idle == Runtime.maxIdleWorkers)
+        // One at a time: each spawn takes a waiting Swift task, which runs it and waits again, so
+        // their number stays; a failing task and a cancelled one leave theirs as a finished one does.
+        try await interpreter.run("""
+            var total = 0;
+            for (var i = 0; i < 1000; i = i + 1) total = total + await spawn(job(i));
+            print total;
+            async fun fails() { await sleep(0); throw "no"; }
+            try { await spawn(fails()); } catch (e) { print "caught " + e; }
+            var slow = spawn(sleep(100));
+            await sleep(0);
+            slow.cancel();
+            try { await slow; } catch (e) { print e.message; }
+            print await spawn(job("last"));
+            """)
+        #expect(try await interpreter.onExecutorNow { $0.idleWorkers.count } == Runtime.maxIdleWorkers)
+        printed = lines.withLock { $0 }
+        #expect(printed.joined() == "19900\n499500\ncaught no\nTask cancelled.\nlast\n")
+    }
+}
