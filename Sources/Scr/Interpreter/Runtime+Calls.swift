@@ -114,6 +114,15 @@ extension Runtime {
     }
 
     /// Makes the coroutine of a call of an async function, whose arguments are in `heap`.
+    /// The frame of a call of an async function, its arguments in place: what its coroutine runs.
+    func asyncFrame(_ closure: Closure, receiver: Value, _ arguments: [Value]) -> HeapFrame {
+        let heap = HeapFrame(closure.code, captures: closure.captures)
+        heap.frame[0] = receiver
+        for (i, argument) in arguments.enumerated() { heap.frame[i + 1] = argument }
+        declareBoxedParameters(closure.code, heap.frame)
+        return heap
+    }
+
     func coroutine(_ closure: Closure, _ heap: HeapFrame) -> Value {
         declareBoxedParameters(closure.code, heap.frame)
         return .coroutine(track(Coroutine(closure: closure, frame: heap)))
@@ -158,10 +167,7 @@ extension Runtime {
             throw ScriptError(arityMessage(code.arity...code.arity, arguments.count), line: line, class: .typeError)
         }
         if code.isAsync {
-            let heap = HeapFrame(code, captures: closure.captures)
-            heap.frame[0] = receiver
-            for (i, argument) in arguments.enumerated() { heap.frame[i + 1] = argument }
-            return coroutine(closure, heap)
+            return .coroutine(track(Coroutine(closure: closure, frame: asyncFrame(closure, receiver: receiver, arguments))))
         }
         let mark = stack.mark
         defer { stack.pop(to: mark) }

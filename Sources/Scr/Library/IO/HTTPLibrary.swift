@@ -127,8 +127,7 @@ extension Runtime {
         startTask(named: name) { [self] in
             var response: HTTPResponse
             do {
-                var result = try call(handler, [value], line: line)
-                if case .coroutine = result { result = try await self.await(result, line: line) }
+                let result = try await awaitCall(handler, [value], line: line)
                 do {
                     response = try HTTPResponse(result, runtime: self, line: line)
                 } catch let error as ScriptError {

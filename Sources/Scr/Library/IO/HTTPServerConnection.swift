@@ -2,11 +2,21 @@ import NIOCore
 import NIOHTTP1
 
 /// A request as it arrived: the codec's head, the whole body, and where its response goes.
-struct IncomingRequest: ArrivalOnChannel {
+///
+/// A class, not a struct: it is handed from the connection to the queue, the server's task and the
+/// request's task, and a struct of it was copied there with a retain of each of its six references
+/// (18 retains and releases a request).
+final class IncomingRequest: ArrivalOnChannel {
     let head: HTTPRequestHead
     let body: [UInt8]
     let responder: HTTPResponder
     var channel: any Channel { responder.channel }
+
+    init(head: HTTPRequestHead, body: [UInt8], responder: HTTPResponder) {
+        self.head = head
+        self.body = body
+        self.responder = responder
+    }
 }
 
 /// Where one request's response goes: its connection, and its place among the connection's requests.

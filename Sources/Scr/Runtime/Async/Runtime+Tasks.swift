@@ -166,22 +166,25 @@ extension Runtime {
         return task
     }
 
+    /// `await callee(arguments…)` for the library (an HTTP request's handler): an async script
+    /// function runs in this task without the coroutine its call would make and the await would take
+    /// apart at once (an allocation, and the collector's tracking of it); anything else is called, and
+    /// awaited if it gives a coroutine.
+    func awaitCall(_ callee: Value, _ arguments: [Value], line: Int) async throws -> Value {
+        if case .function(let closure) = callee, closure.code.isAsync, closure.code.arity == arguments.count {
+            return try await awaitStarted(.call(closure.code, asyncFrame(closure, receiver: .nil, arguments)),
+                                          line: line)
+        }
+        let result = try call(callee, arguments, line: line)
+        guard case .coroutine = result else { return result }
+        return try await self.await(result, line: line)
+    }
+
     /// `await value` for a coroutine or a task.
     func await(_ value: Value, line: Int) async throws -> Value {
         switch value {
         case .coroutine(let coroutine):
-            let start = try coroutine.start(line: line)
-            let task = try enterAwait(line: line)
-            defer { task.asyncDepth -= 1 }
-            do {
-                switch start {
-                case .call(let code, let heap): return try await runAsync(code, heap)
-                case .body(let body): return try await body()
-                }
-            } catch let error as ScriptError {
-                error.arrive(at: line)
-                throw error
-            }
+            return try await awaitStarted(coroutine.start(line: line), line: line)
         case .task(let awaited):
             guard awaited !== currentTask else {
                 throw ScriptError("A task can't await itself.", line: line, class: .valueError)
@@ -221,6 +224,21 @@ extension Runtime {
     /// The current task starts awaiting a coroutine at `line`: one level deeper (the caller takes it
     /// back), a `Stack overflow.` past `maxAsyncDepth`.
     @inline(__always)
+    /// The await of a coroutine's code or body, in the awaiting task.
+    private func awaitStarted(_ start: Coroutine.Start, line: Int) async throws -> Value {
+        let task = try enterAwait(line: line)
+        defer { task.asyncDepth -= 1 }
+        do {
+            switch start {
+            case .call(let code, let heap): return try await runAsync(code, heap)
+            case .body(let body): return try await body()
+            }
+        } catch let error as ScriptError {
+            error.arrive(at: line)
+            throw error
+        }
+    }
+
     private func enterAwait(line: Int) throws -> TaskObject {
         let task = currentTask
         task.noteAwait(at: line)
