@@ -113,7 +113,6 @@ extension Runtime {
         }
     }
 
-    /// Makes the coroutine of a call of an async function, whose arguments are in `heap`.
     /// The frame of a call of an async function, its arguments in place: what its coroutine runs.
     func asyncFrame(_ closure: Closure, receiver: Value, _ arguments: [Value]) -> HeapFrame {
         let heap = HeapFrame(closure.code, captures: closure.captures)
@@ -123,6 +122,7 @@ extension Runtime {
         return heap
     }
 
+    /// Makes the coroutine of a call of an async function, whose arguments are in `heap`.
     func coroutine(_ closure: Closure, _ heap: HeapFrame) -> Value {
         declareBoxedParameters(closure.code, heap.frame)
         return .coroutine(track(Coroutine(closure: closure, frame: heap)))

@@ -399,7 +399,7 @@ final class NilTestNode: Expression {
     let operand: Expression
     let isEqual: Bool
 
-    /// The operand, when it is `variable = await object.name(…)`, runs in this node's frame.
+    /// The operand, when it is `await object.name(…)` or an assignment of it, runs in this node's frame.
     private let awaitedOperand: AwaitedChild
 
     init(_ operand: Expression, isEqual: Bool) {
