@@ -5,7 +5,6 @@ import Testing
 /// (`Runtime.startTask`; docs/internals.md, "Async calls").
 struct TaskWorkerTests {
     @Test func finishedTasksWaitForTheNextUpToTheLimit() async throws {
-        var printed: [String] = []
         let lines = Locked<[String]>([])
         let interpreter = Interpreter(output: { text in lines.withLock { $0.append(text) } }, errors: { _ in })
         // 200 tasks at once: when they finish, at most `maxIdleWorkers` Swift tasks stay to wait.
@@ -34,7 +33,7 @@ struct TaskWorkerTests {
             print await spawn(job("last"));
             """)
         #expect(try await interpreter.onExecutorNow { $0.idleWorkers.count } == Runtime.maxIdleWorkers)
-        printed = lines.withLock { $0 }
+        let printed = lines.withLock { $0 }
         #expect(printed.joined() == "19900\n499500\ncaught no\nTask cancelled.\nlast\n")
     }
 }

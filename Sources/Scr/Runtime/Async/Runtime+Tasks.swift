@@ -221,10 +221,9 @@ extension Runtime {
         }
     }
 
-    /// The current task starts awaiting a coroutine at `line`: one level deeper (the caller takes it
-    /// back), a `Stack overflow.` past `maxAsyncDepth`.
+    /// The await of a coroutine's code or body, in the awaiting task. Inlined into `await` and
+    /// `awaitCall`: as a call, its return would be one more executor-preference lookup an await.
     @inline(__always)
-    /// The await of a coroutine's code or body, in the awaiting task.
     private func awaitStarted(_ start: Coroutine.Start, line: Int) async throws -> Value {
         let task = try enterAwait(line: line)
         defer { task.asyncDepth -= 1 }
@@ -239,6 +238,9 @@ extension Runtime {
         }
     }
 
+    /// The current task starts awaiting a coroutine at `line`: one level deeper (the caller takes it
+    /// back), a `Stack overflow.` past `maxAsyncDepth`.
+    @inline(__always)
     private func enterAwait(line: Int) throws -> TaskObject {
         let task = currentTask
         task.noteAwait(at: line)
