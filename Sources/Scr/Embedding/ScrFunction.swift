@@ -86,8 +86,8 @@ extension Runtime {
     func callFromHost(_ callee: Value, _ arguments: [Value], named name: String, started: (Int) -> Void)
         async throws -> Value
     {
-        try await runForeground(named: name, started: started) { [self] in
-            let result = try call(callee, arguments, line: 0)
+        try await runForeground(named: name, started: started) {
+            let result = try self.call(callee, arguments, line: 0)
             if case .coroutine = result { return try await self.await(result, line: 0) }
             return result
         }

@@ -148,8 +148,8 @@ final class ScriptLock: NativeObject {
         switch call.name {
         case "acquire":
             try call.expect(0...0)
-            return call.awaitable { [self] in
-                try await acquire(call)
+            return call.awaitable {
+                try await self.acquire(call)
                 return .nil
             }
         case "release":
@@ -196,13 +196,13 @@ final class ScriptSemaphore: NativeObject {
         switch call.name {
         case "acquire":
             try call.expect(0...0)
-            return call.awaitable { [self] in
+            return call.awaitable {
                 try call.runtime.currentTask.raisePendingSignal(line: call.context.line)
-                if permits > 0 {
-                    permits -= 1
+                if self.permits > 0 {
+                    self.permits -= 1
                     return .nil
                 }
-                try await waiting.wait(Waiter(), call) { _ in release() }
+                try await self.waiting.wait(Waiter(), call) { _ in self.release() }
                 return .nil
             }
         case "release":
@@ -236,10 +236,10 @@ final class ScriptEvent: NativeObject {
         switch call.name {
         case "wait":
             try call.expect(0...0)
-            return call.awaitable { [self] in
+            return call.awaitable {
                 try call.runtime.currentTask.raisePendingSignal(line: call.context.line)
-                if isSet { return .nil }
-                try await waiting.wait(Waiter(), call) { _ in }
+                if self.isSet { return .nil }
+                try await self.waiting.wait(Waiter(), call) { _ in }
                 return .nil
             }
         case "set":
@@ -293,28 +293,28 @@ final class ScriptQueue: NativeObject {
         case "put":
             try call.expect(1...1)
             let item = call.arguments[0]
-            return call.awaitable { [self] in
+            return call.awaitable {
                 try call.runtime.currentTask.raisePendingSignal(line: call.context.line)
-                if let getter = getters.popFirst() {
+                if let getter = self.getters.popFirst() {
                     getter.grant(item)
-                } else if maxSize == 0 || size < maxSize {
-                    items.append(item)
+                } else if self.maxSize == 0 || self.size < self.maxSize {
+                    self.items.append(item)
                 } else {
                     // Granted: a `get` made room and moved this item into the queue.
                     let waiter = Waiter()
                     waiter.value = item
-                    try await putters.wait(waiter, call) { _ in }
+                    try await self.putters.wait(waiter, call) { _ in }
                 }
                 return .nil
             }
         case "get":
             try call.expect(0...0)
-            return call.awaitable { [self] in
+            return call.awaitable {
                 try call.runtime.currentTask.raisePendingSignal(line: call.context.line)
-                if size > 0 { return takeFirst() }
+                if self.size > 0 { return self.takeFirst() }
                 let waiter = Waiter()
                 // Cancelled after an item was handed over: it goes back to the front of the queue.
-                try await getters.wait(waiter, call) { waiter in giveBack(waiter.value) }
+                try await self.getters.wait(waiter, call) { waiter in self.giveBack(waiter.value) }
                 return waiter.value
             }
         case "size":

@@ -22,7 +22,8 @@ final class ReplCallNode: Expression {
             return try runtime.call(callee, [], line: line)
         }
         let scope = OuterScope(frame: frame, locations: visible)
-        return .coroutine(Coroutine(name: "repl") { [runtime] in
+        let runtime = runtime
+        return .coroutine(Coroutine(name: "repl") {
             try await runtime.openREPL(scope, line: self.line)
             return .nil
         })

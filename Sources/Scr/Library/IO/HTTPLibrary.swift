@@ -124,10 +124,10 @@ extension Runtime {
         let uri = request.head.uri
         // Joined, not interpolated: an interpolation reserves a buffer, an allocation a request.
         let name = request.head.method.rawValue + " " + (uri.utf8.count <= 60 ? uri : String(uri.prefix(60)))
-        startTask(named: name) { [self] in
+        startTask(named: name) {
             var response: HTTPResponse
             do {
-                let result = try await awaitCall(handler, [value], line: line)
+                let result = try await self.awaitCall(handler, [value], line: line)
                 do {
                     response = try HTTPResponse(result, runtime: self, line: line)
                 } catch let error as ScriptError {
@@ -139,7 +139,7 @@ extension Runtime {
                     throw error
                 }
             } catch let error as ScriptError where error.isFailure {
-                reportHandlerError(error, site: site)
+                self.reportHandlerError(error, site: site)
                 response = HTTPResponse(status: 500, text: "Internal Server Error\n")
             } catch {
                 request.channel.close(promise: nil)

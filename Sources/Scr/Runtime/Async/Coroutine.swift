@@ -7,6 +7,9 @@
 /// (`h.pending = keep(h)`) is a cycle like any other. A native's body may hold values the collector
 /// does not see; it only keeps them alive.
 package final class Coroutine: CollectedObject {
+    /// Runs where its caller runs (`nonisolated(nonsending)`). A closure given as one must have no
+    /// capture list: with one, Swift compiles it `@concurrent`, and each call hops off the executor
+    /// and back (docs/internals.md, "Async calls").
     typealias Body = () async throws -> Value
 
     let name: String

@@ -1,12 +1,19 @@
+import Synchronization
+
 /// A continuation that is resumed exactly once, by whichever comes first: the event it waits for
 /// (a timer fires it from any thread, script events from the executor) or the cancellation of the
-/// waiting task (delivered on any thread).
+/// waiting task (delivered on any thread). One task waits on it at a time.
+///
+/// No lock: one atomic state, and the continuation handed over through it. A lock (an object, and
+/// a mutex made, locked twice and destroyed) was two allocations and 700 instructions of every wait,
+/// and every wait for I/O makes a `OneShot`: 3% of an echo round trip (docs/internals.md, "Async I/O").
 final class OneShot: @unchecked Sendable {
-    private let lock = Lock()
-    // Guarded by `lock`.
-    private var fired = false
-    // Unsafe, not checked: the lock makes sure it is resumed once, and a checked one, whose layout the
-    // compiler does not know, cost 190,000 instructions of metadata at every start.
+    private static let idle = 0, waiting = 1, fired = 2
+    private let state = Atomic<Int>(OneShot.idle)
+    // Written by the waiter before it publishes `waiting` (a releasing exchange), read by `fire` only
+    // after it took `waiting` away (an acquiring one): never touched by both at once. Unsafe, not
+    // checked: the state makes sure it is resumed once, and a checked one, whose layout the compiler
+    // does not know, cost 190,000 instructions of metadata at every start.
     private var waiter: UnsafeContinuation<Void, Never>?
 
     /// Suspends until `fire()`; returns early if the current task is cancelled. Returns whether it
@@ -26,27 +33,24 @@ final class OneShot: @unchecked Sendable {
     /// handler's record, added and removed under the task's status lock, cost 3% of an echo round trip.
     @discardableResult
     func waitInScriptTask() async -> Bool {
+        if state.load(ordering: .acquiring) == OneShot.fired { return false }
         var waited = true
         await withUnsafeContinuation { continuation in
-            let resumeNow = lock.withLock {
-                if fired { return true }
-                waiter = continuation
-                return false
-            }
-            if resumeNow {
-                waited = false
-                continuation.resume()
-            }
+            waiter = continuation
+            let (published, found) = state.compareExchange(
+                expected: OneShot.idle, desired: OneShot.waiting, ordering: .acquiringAndReleasing)
+            guard !published else { return }
+            precondition(found == OneShot.fired, "two tasks wait on one OneShot")
+            waiter = nil
+            waited = false
+            continuation.resume()
         }
         return waited
     }
 
     func fire() {
-        let waiter = lock.withLock {
-            fired = true
-            defer { self.waiter = nil }
-            return self.waiter
-        }
-        waiter?.resume()
+        guard state.exchange(OneShot.fired, ordering: .acquiringAndReleasing) == OneShot.waiting else { return }
+        let waiter = self.waiter.take()
+        waiter!.resume()
     }
 }

@@ -330,15 +330,15 @@ extension Runtime {
         if interruptRequested.isStopping { throw ScriptError.stopped(line: 0) }
         let heap = HeapFrame(code, captures: noCaptures)
         do {
-            return try await runForeground(named: "main", origin: origin, started: started) { [self] in
-                let task = currentTask
+            return try await runForeground(named: "main", origin: origin, started: started) {
+                let task = self.currentTask
                 task.activeFrames.append(ActiveFrame(code: code, heap: heap, line: code.line))
                 defer { task.activeFrames.removeLast() }
                 do {
                     return try await code.body.run(heap.frame) ?? .nil
                 } catch let error as ScriptError {
                     error.leave(code.location)
-                    keepForPostMortem(error, code, heap.frame)
+                    self.keepForPostMortem(error, code, heap.frame)
                     throw error
                 }
             }
