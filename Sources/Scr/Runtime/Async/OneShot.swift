@@ -35,7 +35,7 @@ final class OneShot: @unchecked Sendable {
     func waitInScriptTask() async -> Bool {
         if state.load(ordering: .acquiring) == OneShot.fired { return false }
         var waited = true
-        await withUnsafeContinuation { continuation in
+        await withContinuationHere { continuation in
             waiter = continuation
             let (published, found) = state.compareExchange(
                 expected: OneShot.idle, desired: OneShot.waiting, ordering: .acquiringAndReleasing)
@@ -53,4 +53,13 @@ final class OneShot: @unchecked Sendable {
         let waiter = self.waiter.take()
         waiter!.resume()
     }
+}
+
+/// `withUnsafeContinuation` without the hop it makes before it suspends: its `isolation` parameter
+/// sends a caller that is `nonisolated(nonsending)`, as script code is, to the generic executor first —
+/// a task switch that looks the task's executor preference up under a lock, for code that is already
+/// where it must run (docs/internals.md, "Async calls"). The hop back after the resume is kept.
+@inline(__always)
+func withContinuationHere<T>(_ body: (UnsafeContinuation<T, Never>) -> Void) async -> T {
+    await _unsafeInheritExecutor_withUnsafeContinuation(body)
 }

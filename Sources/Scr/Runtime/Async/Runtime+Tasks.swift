@@ -57,7 +57,7 @@ extension Runtime {
             // A temporary, gone once `run` returns: a waiting worker keeps nothing of its last task.
             await run(next.take()!.value)
             guard idleWorkers.count < Runtime.maxIdleWorkers, !isTornDown else { return }
-            next = await withUnsafeContinuation { idleWorkers.append(IdleWorker(continuation: $0)) }
+            next = await withContinuationHere { idleWorkers.append(IdleWorker(continuation: $0)) }
         }
     }
 
@@ -298,7 +298,7 @@ extension Runtime {
     /// Puts the current task at the back of the executor's queue. (`Task.yield()` goes through the
     /// global executor, whose threads would make the order of ready tasks vary from run to run.)
     private func yieldToReadyTasks() async {
-        await withUnsafeContinuation { executor.resumeLater($0) }
+        await withContinuationHere { executor.resumeLater($0) }
     }
 
     /// Suspends the current task on `waiter`; returns whether it waited (see `OneShot.wait`).
