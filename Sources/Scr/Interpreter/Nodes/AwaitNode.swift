@@ -57,12 +57,20 @@ final class AwaitMethodNode: Expression {
         // The steps of `InvokeNode.callMember`: the object has no property of the name, and its method
         // checks the arguments, which run after the name is found.
         if case .object(let object) = receiver, let operation = object.directAwait(invoke.name.lexeme) {
-            var arguments: [Value] = []
+            // The invocation's spare array, as its calls use (`withArgumentArray`): a new one was an
+            // allocation a `write`. Another task awaiting here meanwhile takes a new one.
+            var arguments = invoke.spareArguments.take()
             try invoke.arguments.values(frame, into: &arguments)
-            let call = NativeCall(name: invoke.name.lexeme, arguments: arguments,
-                                  context: CallContext(runtime: runtime, line: invoke.line))
-            try object.checkDirectAwait(operation, call)
-            return try await runtime.awaitDirectly(operation, of: object, call, line: line)
+            let value: Value
+            do {
+                // Gone before the array is given back, which then has one owner again.
+                let call = NativeCall(name: invoke.name.lexeme, arguments: arguments,
+                                      context: CallContext(runtime: runtime, line: invoke.line))
+                try object.checkDirectAwait(operation, call)
+                value = try await runtime.awaitDirectly(operation, of: object, call, line: line)
+            }
+            invoke.spareArguments.giveBack(&arguments)
+            return value
         }
         return try await runtime.await(invoke.call(on: receiver, frame), line: line)
     }

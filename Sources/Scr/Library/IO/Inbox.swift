@@ -66,36 +66,40 @@ final class Inbox: @unchecked Sendable {
     // MARK: The script's side
 
     /// What a read takes: its value (nil at the end of the input) and how many bytes leave the inbox.
-    private struct Taken {
-        var value: [UInt8]?
+    /// The value is made from the unread bytes before they leave: text for `read` and `readLine`
+    /// (decoded from the inbox's own bytes, with no array of them copied out first), bytes for `readAll`.
+    private struct Taken<Result> {
+        var value: Result?
         var consumed: Int
-        static let end = Taken(value: nil, consumed: 0)
+        static var end: Taken { Taken(value: nil, consumed: 0) }
     }
 
     /// `read(n)`: up to `limit` bytes of what has arrived (at least one character), nil at the end.
     /// A character is never cut in two unless a peer sent bytes that are not UTF-8.
-    func read(upTo limit: Int, runtime: Runtime, line: Int) async throws -> [UInt8]? {
-        try await take(runtime: runtime, line: line) { unread, ended in Inbox.part(of: unread, upTo: limit, ended: ended) }
+    func read(upTo limit: Int, runtime: Runtime, line: Int) async throws -> String? {
+        try await take(runtime: runtime, line: line) { unread, ended in Inbox.part(of: unread, upTo: limit, ended: ended, as: Inbox.text) }
     }
 
     /// `readLine()`: the next line without its `\n` (or `\r\n`); the rest at the end; nil after it.
-    func readLine(runtime: Runtime, line: Int) async throws -> [UInt8]? {
+    func readLine(runtime: Runtime, line: Int) async throws -> String? {
         try await take(runtime: runtime, line: line, nextLine)
     }
 
     /// What `read(upTo:)` or `readLine` gives if it needs no wait: `.wait` if it would.
     enum Immediate {
-        case value([UInt8]?)
+        case value(String?)
         case wait
     }
 
     func readNow(upTo limit: Int) throws -> Immediate {
-        try takeNow { unread, ended in Inbox.part(of: unread, upTo: limit, ended: ended) }
+        try takeNow { unread, ended in Inbox.part(of: unread, upTo: limit, ended: ended, as: Inbox.text) }
     }
 
     func readLineNow() throws -> Immediate {
         try takeNow(nextLine)
     }
+
+    private static func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
 
     /// The index of the first `\n` in `bytes[from...]`, found by `memchr`: `firstIndex(of:)` took
     /// 400 instructions for an echo server's 30-byte line.
@@ -103,31 +107,35 @@ final class Inbox: @unchecked Sendable {
         bytes[from...].withUnsafeBufferPointer { System.firstIndex(of: 0x0A, in: $0) }.map { from + $0 }
     }
 
-    private static func part(of unread: ArraySlice<UInt8>, upTo limit: Int, ended: Bool) -> Taken? {
+    private static func part<Result>(
+        of unread: ArraySlice<UInt8>, upTo limit: Int, ended: Bool, as make: (ArraySlice<UInt8>) -> Result
+    ) -> Taken<Result>? {
         guard !unread.isEmpty else { return ended ? .end : nil }
         let count = Inbox.wholeCharacters(unread, upTo: min(limit, unread.count), ended: ended)
-        guard count > 0 else { return ended ? Taken(value: Array(unread), consumed: unread.count) : nil }
-        return Taken(value: Array(unread.prefix(count)), consumed: count)
+        guard count > 0 else { return ended ? Taken(value: make(unread), consumed: unread.count) : nil }
+        return Taken(value: make(unread.prefix(count)), consumed: count)
     }
 
-    private func nextLine(_ unread: ArraySlice<UInt8>, ended: Bool) throws -> Taken? {
+    private func nextLine(_ unread: ArraySlice<UInt8>, ended: Bool) throws -> Taken<String>? {
         if let newline = Inbox.firstNewline(in: unread, from: unread.startIndex + scanned) {
             scanned = 0
             var end = newline
             if end > unread.startIndex && unread[end - 1] == 0x0D { end -= 1 }
-            return Taken(value: Array(unread[..<end]), consumed: newline + 1 - unread.startIndex)
+            return Taken(value: Inbox.text(unread[..<end]), consumed: newline + 1 - unread.startIndex)
         }
         guard unread.count <= Inbox.maxLine else { throw LineTooLong() }
         scanned = unread.count
         guard ended else { return nil }
         scanned = 0
-        return unread.isEmpty ? .end : Taken(value: Array(unread), consumed: unread.count)
+        return unread.isEmpty ? .end : Taken(value: Inbox.text(unread), consumed: unread.count)
     }
 
-    /// Everything until the end of the input (a child's whole output).
+    /// Everything until the end of the input (a child's whole output), as bytes: decoded once, whole.
     func readAll(runtime: Runtime, line: Int) async throws -> [UInt8] {
         var all: [UInt8] = []
-        while let part = try await read(upTo: Int.max, runtime: runtime, line: line) { all += part }
+        while let part = try await take(runtime: runtime, line: line, { unread, ended in
+            Inbox.part(of: unread, upTo: Int.max, ended: ended, as: Array.init)
+        }) { all += part }
         return all
     }
 
@@ -148,9 +156,9 @@ final class Inbox: @unchecked Sendable {
 
     /// Runs `parse` over the unread bytes until it answers, waiting for more input in between;
     /// `parse` must answer once the input has ended. Only one task reads at a time.
-    private func take(
-        runtime: Runtime, line: Int, _ parse: (ArraySlice<UInt8>, _ ended: Bool) throws -> Taken?
-    ) async throws -> [UInt8]? {
+    private func take<Result>(
+        runtime: Runtime, line: Int, _ parse: (ArraySlice<UInt8>, _ ended: Bool) throws -> Taken<Result>?
+    ) async throws -> Result? {
         while true {
             switch try attempt(parse, waits: true) {
             case .taken(let taken):
@@ -165,13 +173,13 @@ final class Inbox: @unchecked Sendable {
     }
 
     /// `take`'s first look, for a read that can be answered without a wait (`ScriptStream.awaitNow`).
-    private func takeNow(_ parse: (ArraySlice<UInt8>, _ ended: Bool) throws -> Taken?) throws -> Immediate {
+    private func takeNow(_ parse: (ArraySlice<UInt8>, _ ended: Bool) throws -> Taken<String>?) throws -> Immediate {
         if case .taken(let taken) = try attempt(parse, waits: false) { return .value(taken.value) }
         return .wait
     }
 
-    private enum Attempt {
-        case taken(Taken)
+    private enum Attempt<Result> {
+        case taken(Taken<Result>)
         /// Nothing to take yet: the reader waits on this, fired when more arrives.
         case waiting(OneShot)
         /// Nothing to take yet, for a reader that does not wait.
@@ -181,8 +189,8 @@ final class Inbox: @unchecked Sendable {
     /// What `parse` takes of the unread bytes. A reader that `waits` and finds too
     /// little is registered, with a waiter made only then, and gets reading resumed if it needs more
     /// than the high-water mark (a long line).
-    private func attempt(_ parse: (ArraySlice<UInt8>, _ ended: Bool) throws -> Taken?, waits: Bool) throws
-        -> Attempt
+    private func attempt<Result>(_ parse: (ArraySlice<UInt8>, _ ended: Bool) throws -> Taken<Result>?, waits: Bool)
+        throws -> Attempt<Result>
     {
         confinement.check()
         if ended, let failure { throw failure }

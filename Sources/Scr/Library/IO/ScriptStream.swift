@@ -106,8 +106,8 @@ final class ScriptStream: NativeObject {
         } catch {
             throw readError(error, call)
         }
-        guard case .value(let bytes) = found else { return nil }
-        return ScriptStream.text(bytes)
+        guard case .value(let text) = found else { return nil }
+        return text.map { .string($0) } ?? .nil
     }
 
     override func awaitDirectly(_ operation: Int, _ call: NativeCall) async throws -> Value {
@@ -118,12 +118,12 @@ final class ScriptStream: NativeObject {
         }
         let (inbox, runtime, line) = (self.inbox!, call.runtime, call.context.line)
         do {
-            let bytes = switch operation {
+            let text = switch operation {
             case .read: try await inbox.read(upTo: ScriptStream.byteCount(call), runtime: runtime, line: line)
             case .readLine: try await inbox.readLine(runtime: runtime, line: line)
-            default: try await inbox.readAll(runtime: runtime, line: line)
+            default: String(decoding: try await inbox.readAll(runtime: runtime, line: line), as: UTF8.self)
             }
-            return ScriptStream.text(bytes)
+            return text.map { .string($0) } ?? .nil
         } catch {
             throw readError(error, call)
         }
@@ -142,10 +142,6 @@ final class ScriptStream: NativeObject {
     }
 
     /// What a read gives the script: its bytes as text, or nil at the end of the input.
-    private static func text(_ bytes: [UInt8]?) -> Value {
-        bytes.map { .string(String(decoding: $0, as: UTF8.self)) } ?? .nil
-    }
-
     /// `read(n)`'s byte count (checked by `checkDirectAwait`): all there is when none is given.
     private static func byteCount(_ call: NativeCall) throws -> Int {
         call.optional(0) == nil ? Int.max : try call.integer(0, "byte count")

@@ -214,6 +214,10 @@ extension Runtime {
         defer { task.asyncDepth -= 1 }
         do {
             if let value = try object.awaitNow(operation, call) { return value }
+            // A stream's method called as the final class's: after an async call through the vtable
+            // Swift hops back to the caller's executor, an executor-preference lookup (docs/internals.md,
+            // "Async calls").
+            if let stream = object as? ScriptStream { return try await stream.awaitDirectly(operation, call) }
             return try await object.awaitDirectly(operation, call)
         } catch let error as ScriptError {
             error.arrive(at: line)
