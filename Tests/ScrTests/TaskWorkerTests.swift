@@ -37,3 +37,38 @@ struct TaskWorkerTests {
         #expect(printed.joined() == "19900\n499500\ncaught no\nTask cancelled.\nlast\n")
     }
 }
+
+/// `LiveTasks`: the unfinished background tasks, each removed from its place by a swap with the last.
+struct LiveTasksTests {
+    private func task(_ id: Int) -> TaskObject { TaskObject(name: "t\(id)", id: id, isBackground: true) }
+
+    @Test func removalInAnyOrderKeepsExactlyTheOthers() {
+        // Every order of removing five tasks (a permutation by index), checked after each removal.
+        let orders = [[0, 1, 2, 3, 4], [4, 3, 2, 1, 0], [2, 0, 4, 1, 3], [1, 3, 0, 4, 2], [3, 4, 1, 2, 0]]
+        for order in orders {
+            let tasks = (1...5).map(task)
+            var live = LiveTasks()
+            for task in tasks { live.insert(task) }
+            var expected = Set(tasks.map(\.id))
+            for index in order {
+                live.remove(tasks[index])
+                live.remove(tasks[index])  // a second removal changes nothing
+                expected.remove(tasks[index].id)
+                #expect(Set(live.all.map(\.id)) == expected)
+                #expect(live.all.count == expected.count)
+                for id in 1...5 { #expect((live[id] != nil) == expected.contains(id)) }
+            }
+            #expect(live.isEmpty)
+        }
+    }
+
+    @Test func aTaskOfAnEmptiedSetIsNotRemovedFromTheNextOne() {
+        let (first, second) = (task(1), task(2))
+        var live = LiveTasks()
+        live.insert(first)
+        live = LiveTasks()  // what `tearDown` does
+        live.insert(second)
+        live.remove(first)  // its place, 0, is now the second's
+        #expect(live.all.map(\.id) == [2])
+    }
+}

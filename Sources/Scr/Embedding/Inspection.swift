@@ -125,7 +125,7 @@ extension Runtime {
     /// What `.tasks` shows of every task, by id.
     var taskSummaries: [TaskSummary] {
         (foregroundTasks.values.map { $0.summary(background: false) }
-            + liveTasks.values.map { $0.summary(background: true) }).sorted { $0.id < $1.id }
+            + liveTasks.all.map { $0.summary(background: true) }).sorted { $0.id < $1.id }
     }
 
     func enter(task id: Int, frame: Int, session: Int) throws -> Inspection {

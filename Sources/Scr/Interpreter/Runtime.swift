@@ -39,9 +39,9 @@ final class Runtime {
     @exclusivity(unchecked) var currentTask = TaskObject(name: "main", id: 0, isBackground: false)
     // Unchecked exclusivity: changed at every spawn, on the executor.
     @exclusivity(unchecked) var nextTaskID = 0
-    /// Spawned tasks that have not finished, by id.
+    /// Spawned tasks that have not finished.
     // Unchecked exclusivity: changed at every spawn and task end, on the executor.
-    @exclusivity(unchecked) var liveTasks: [Int: TaskObject] = [:]
+    @exclusivity(unchecked) var liveTasks = LiveTasks()
     /// Top-level inputs that are running, by id.
     var foregroundTasks: [Int: TaskObject] = [:]
     /// Their ids, which the host reads from any thread to interrupt them even while a loop keeps the
@@ -50,8 +50,9 @@ final class Runtime {
     /// The script objects of exported Swift objects (see `ScrExported`), weakly.
     var hostObjects: [ObjectIdentifier: WeakHostObject] = [:]
     var idleWaiters: [OneShot] = []
-    /// Swift tasks that ran a script task and wait to run another (`startTask`).
-    var idleWorkers: [IdleWorker] = []
+    /// Swift tasks that ran a script task and wait to run another (`startTask`). Unchecked
+    /// exclusivity: taken from and added to at every task's start and end, on the executor.
+    @exclusivity(unchecked) var idleWorkers: [IdleWorker] = []
     /// Set once the interpreter is going away: a worker that finishes its script task then ends.
     var isTornDown = false
     /// Set when a background task died of an error nobody awaited: a script then exits with 70.
@@ -134,7 +135,7 @@ final class Runtime {
     /// Lets go of everything scripts made, for an interpreter that is going away.
     func tearDown() {
         globals.clear()
-        liveTasks = [:]
+        liveTasks = LiveTasks()
         foregroundTasks = [:]
         lastFailures = [:]
         for inspection in inspections.values { inspection.leave() }
@@ -218,7 +219,7 @@ final class Runtime {
         let runtime = Confined(self)
         executor.startLater {
             for task in runtime.value.foregroundTasks.values { task.signal(.stopped) }
-            for task in runtime.value.liveTasks.values { task.signal(.stopped) }
+            for task in runtime.value.liveTasks.all { task.signal(.stopped) }
         }
     }
 

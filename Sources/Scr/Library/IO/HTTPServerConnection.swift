@@ -67,13 +67,15 @@ final class HTTPServerConnection: ChannelDuplexHandler {
 
     private let requests: IOQueue<IncomingRequest>
     private var context: ChannelHandlerContext?
-    private var head: HTTPRequestHead?
-    private var body: [UInt8] = []
+    // Unchecked exclusivity (here and below): a handler runs on its channel's event loop only, and no
+    // access is held across a call out (checked, three `swift_beginAccess` a request).
+    @exclusivity(unchecked) private var head: HTTPRequestHead?
+    @exclusivity(unchecked) private var body: [UInt8] = []
     /// The sequence number of the next request to arrive, and of the next response to write.
     private var nextRequest = 0
     private var nextResponse = 0
     /// Responses that came before their turn.
-    private var early: [Int: Response] = [:]
+    @exclusivity(unchecked) private var early: [Int: Response] = [:]
     /// Set once a request is refused: the rest of its body is read and dropped (a client that is
     /// still sending would otherwise get a reset instead of the answer), then the connection closes.
     private var refused = false

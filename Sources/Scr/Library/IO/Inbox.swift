@@ -330,11 +330,13 @@ final class InboxHandler: ChannelDuplexHandler {
 /// `Inbox`, filled and emptied on the executor's thread, with no lock.
 final class IOQueue<Element: Sendable>: @unchecked Sendable {
     // Waiting items are `items[head...]`; a taken one's slot is emptied at once, so that the queue
-    // does not keep what it handed out (a request, and through it its connection).
-    private var items: [Element?] = []
-    private var head = 0
-    private var closed = false
-    private var waiter: OneShot?
+    // does not keep what it handed out (a request, and through it its connection). Unchecked
+    // exclusivity, as the inbox's: no access is held across a call out (checked, three
+    // `swift_beginAccess` an HTTP request).
+    @exclusivity(unchecked) private var items: [Element?] = []
+    @exclusivity(unchecked) private var head = 0
+    @exclusivity(unchecked) private var closed = false
+    @exclusivity(unchecked) private var waiter: OneShot?
     private let confinement = ThreadConfinement()
 
     /// Queues `item`; false if the queue was closed (the caller disposes of it).

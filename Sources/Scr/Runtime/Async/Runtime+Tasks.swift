@@ -27,7 +27,7 @@ extension Runtime {
         nextTaskID += 1
         let task = track(TaskObject(name: name, id: nextTaskID, isBackground: background))
         task.origin = origin ?? currentTask.origin
-        if background { liveTasks[task.id] = task }
+        if background { liveTasks.insert(task) }
         if interruptRequested.isStopping { task.signal(.stopped) }
         // A Swift task that has run a script task and waits for another takes this one: resumed, it
         // runs when its turn comes, as a new one would (docs/internals.md, "Async calls").
@@ -98,7 +98,7 @@ extension Runtime {
         }
         task.finish(state)
         guard task.isBackground else { return }
-        liveTasks[task.id] = nil
+        liveTasks.remove(task)
         if liveTasks.isEmpty {
             let waiters = idleWaiters
             idleWaiters = []

@@ -55,6 +55,9 @@ package final class TaskObject: CollectedObject {
     /// What the task is suspended on, so that a cancellation can wake it.
     @exclusivity(unchecked) private var suspension: OneShot?
 
+    /// The task's place in `Runtime.liveTasks` while it is there; -1 otherwise.
+    @exclusivity(unchecked) fileprivate var liveIndex = -1
+
     /// Whether the task waits at an await (its suspension set by `suspend(on:)`).
     var isSuspended: Bool { suspension != nil }
     @exclusivity(unchecked) private var onFinish: [() -> Void] = []
@@ -185,4 +188,31 @@ package final class TaskObject: CollectedObject {
         case .running: preconditionFailure("result of a running task")
         }
     }
+}
+
+/// The background tasks that have not finished, in no particular order: each knows its place, so
+/// that a task is added and removed with no hashing (a dictionary by id cost an HTTP request 600
+/// instructions, a task a request). Found by id only for the REPL (`.tasks`, `.enter`), by a search.
+struct LiveTasks {
+    private(set) var all: [TaskObject] = []
+
+    var isEmpty: Bool { all.isEmpty }
+
+    mutating func insert(_ task: TaskObject) {
+        task.liveIndex = all.count
+        all.append(task)
+    }
+
+    /// Removes `task` if it is here (a set emptied by `tearDown` no longer holds its tasks).
+    mutating func remove(_ task: TaskObject) {
+        let index = task.liveIndex
+        guard index >= 0, index < all.count, all[index] === task else { return }
+        task.liveIndex = -1
+        let last = all.removeLast()
+        guard last !== task else { return }
+        last.liveIndex = index
+        all[index] = last
+    }
+
+    subscript(id: Int) -> TaskObject? { all.first { $0.id == id } }
 }
