@@ -9,7 +9,7 @@ import Synchronization
 /// libedit keeps global state, so one reader exists at a time and all libedit calls happen on the
 /// thread that reads a line. Other threads hand it output and Ctrl-C through `lock` and a wake pipe.
 public final class EditLineReader: LineReader, @unchecked Sendable {
-    private let lock = Locked(())
+    private let lock = Lock()
     // Guarded by `lock`.
     private var prompting = false
     private var pendingOutput: [String] = []
@@ -67,7 +67,7 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     }
 
     public func write(_ text: String) {
-        lock.withLock { _ in
+        lock.withLock {
             if prompting {
                 pendingOutput.append(text)
                 wake()
@@ -79,7 +79,7 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     }
 
     public func cancelLine() -> Bool {
-        lock.withLock { _ in
+        lock.withLock {
             guard prompting else { return false }
             cancelRequested = true
             wake()
@@ -91,12 +91,12 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
         // A leading space keeps an input out of the history (bash's `ignorespace`).
         guard !entry.hasPrefix(" "), !entry.allSatisfy(\.isWhitespace) else { return }
         add_history(entry)
-        lock.withLock { _ in entries.append(entry) }
+        lock.withLock { entries.append(entry) }
         history?.append(entry)
     }
 
     public func recentHistory(_ count: Int) -> [String] {
-        lock.withLock { _ in Array(entries.suffix(count)) }
+        lock.withLock { Array(entries.suffix(count)) }
     }
 
     public func close() {
@@ -175,7 +175,7 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     private func serviceWakeUp() -> Bool {
         var buffer = [UInt8](repeating: 0, count: 64)
         while (buffer.withUnsafeMutableBytes { System.read(wakeRead, into: $0) } ?? 0) > 0 {}
-        let (output, cancel) = lock.withLock { _ in
+        let (output, cancel) = lock.withLock {
             defer {
                 pendingOutput = []
                 cancelRequested = false
@@ -275,7 +275,7 @@ public final class EditLineReader: LineReader, @unchecked Sendable {
     }
 
     private func setPrompting(_ value: Bool) {
-        let output = lock.withLock { _ in
+        let output = lock.withLock {
             prompting = value
             defer { if !value { pendingOutput = [] } }
             return value ? [] : pendingOutput

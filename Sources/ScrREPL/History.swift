@@ -30,7 +30,7 @@ final class HistoryFile: @unchecked Sendable {
     let path: String
     let size: Int
     private let warn: @Sendable (String) -> Void
-    private let lock = Locked(())
+    private let lock = Lock()
     // Guarded by `lock`: after a failure, warn once and stop trying.
     private var broken = false
 
@@ -64,7 +64,7 @@ final class HistoryFile: @unchecked Sendable {
     /// secret out of the file) or is blank.
     func append(_ entry: String) {
         guard size > 0, !entry.hasPrefix(" "), !entry.allSatisfy(\.isWhitespace) else { return }
-        guard !lock.withLock({ _ in broken }) else { return }
+        guard !lock.withLock({ broken }) else { return }
         let record = HistoryFile.record(entry)
         do {
             try System.withFileLock(lockPath) { try System.appendRecord(path, record) }
@@ -89,7 +89,7 @@ final class HistoryFile: @unchecked Sendable {
     }
 
     private func disable(_ message: String) {
-        let first = lock.withLock { _ in
+        let first = lock.withLock {
             defer { broken = true }
             return !broken
         }

@@ -122,7 +122,7 @@ public final class REPL: Sendable {
 final class Execution: @unchecked Sendable {
     enum Interrupt { case idle, first, second }
 
-    private let lock = Locked(())
+    private let lock = Lock()
     // Guarded by `lock`.
     private var running = false
     private var lastInterrupt: UInt64?
@@ -172,6 +172,6 @@ final class Execution: @unchecked Sendable {
     }
 
     private func locked<T>(_ body: () -> T) -> T {
-        lock.withLock { _ in body() }
+        lock.withLock { body() }
     }
 }

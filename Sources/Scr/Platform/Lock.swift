@@ -11,7 +11,9 @@ import Darwin
 // - Flags and counters polled on hot paths (the interrupt flag, a session's running task) are atomics.
 // - Everything else shared between threads is behind a lock of this file: as a `Locked<Value>`,
 //   reachable only through `withLock`, or, where one lock guards several fields of an object, a
-//   `Lock` (or the executor's `ConditionLock`) with the fields marked `// Guarded by <lock>.`
+//   `Lock` (or the executor's `ConditionLock`) with the fields marked `// Guarded by <lock>.` — not
+//   a `Locked(())`, whose zero-sized value ThreadSanitizer reported as a Swift access race (two REPL
+//   sessions at once, `REPLTests.concurrentSessionsKeepEveryInput`).
 //
 // One lock type, as SwiftNIO has NIOLock: a pthread mutex, which ThreadSanitizer understands (the
 // toolchain's prebuilt `Synchronization.Mutex` locks unseen by it, so accesses under it were
