@@ -77,7 +77,9 @@ final class Inbox: @unchecked Sendable {
     /// `read(n)`: up to `limit` bytes of what has arrived (at least one character), nil at the end.
     /// A character is never cut in two unless a peer sent bytes that are not UTF-8.
     func read(upTo limit: Int, runtime: Runtime, line: Int) async throws -> String? {
-        try await take(runtime: runtime, line: line) { unread, ended in Inbox.part(of: unread, upTo: limit, ended: ended, as: Inbox.text) }
+        try await take(runtime: runtime, line: line) { unread, ended in
+            Inbox.part(of: unread, upTo: limit, ended: ended, as: Inbox.text)
+        }
     }
 
     /// `readLine()`: the next line without its `\n` (or `\r\n`); the rest at the end; nil after it.
@@ -92,7 +94,9 @@ final class Inbox: @unchecked Sendable {
     }
 
     func readNow(upTo limit: Int) throws -> Immediate {
-        try takeNow { unread, ended in Inbox.part(of: unread, upTo: limit, ended: ended, as: Inbox.text) }
+        try takeNow { unread, ended in
+            Inbox.part(of: unread, upTo: limit, ended: ended, as: Inbox.text)
+        }
     }
 
     func readLineNow() throws -> Immediate {
