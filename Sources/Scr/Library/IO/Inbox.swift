@@ -134,13 +134,14 @@ final class Inbox: @unchecked Sendable {
         return unread.isEmpty ? .end : Taken(value: Inbox.text(unread), consumed: unread.count)
     }
 
-    /// Everything until the end of the input (a child's whole output), as bytes: decoded once, whole.
-    func readAll(runtime: Runtime, line: Int) async throws -> [UInt8] {
+    /// Everything until the end of the input (a child's whole output), as text: its bytes gathered,
+    /// then decoded once, whole.
+    func readAll(runtime: Runtime, line: Int) async throws -> String {
         var all: [UInt8] = []
         while let part = try await take(runtime: runtime, line: line, { unread, ended in
             Inbox.part(of: unread, upTo: Int.max, ended: ended, as: Array.init)
         }) { all += part }
-        return all
+        return String(decoding: all, as: UTF8.self)
     }
 
     struct LineTooLong: Error {}

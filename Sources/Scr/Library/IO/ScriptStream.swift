@@ -121,7 +121,7 @@ final class ScriptStream: NativeObject {
             let text = switch operation {
             case .read: try await inbox.read(upTo: ScriptStream.byteCount(call), runtime: runtime, line: line)
             case .readLine: try await inbox.readLine(runtime: runtime, line: line)
-            default: String(decoding: try await inbox.readAll(runtime: runtime, line: line), as: UTF8.self)
+            default: try await inbox.readAll(runtime: runtime, line: line)
             }
             return text.map { .string($0) } ?? .nil
         } catch {
@@ -181,7 +181,7 @@ final class ScriptStream: NativeObject {
     /// Everything until the end of the input, as text.
     func readAll(runtime: Runtime, line: Int) async throws -> String {
         do {
-            return String(decoding: try await inbox!.readAll(runtime: runtime, line: line), as: UTF8.self)
+            return try await inbox!.readAll(runtime: runtime, line: line)
         } catch {
             throw runtime.ioError(error, "read from '\(name)'", line: line)
         }
