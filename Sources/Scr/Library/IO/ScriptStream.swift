@@ -16,6 +16,9 @@ final class ScriptStream: NativeObject {
     private let writable: Bool
     /// Set by `close()`: the channel closes a moment later, on its event loop.
     private var closed = false
+    /// The buffer a write's text is copied into, used again once NIO has let go of the last one
+    /// (`outgoingBuffer`).
+    private var outgoing: ByteBuffer
 
     /// `writes`: for a stream scripts write to, the runtime's `UnsentWrites`, which the stream joins
     /// until its channel closes; nil for one they only read.
@@ -24,6 +27,7 @@ final class ScriptStream: NativeObject {
         self.name = name
         self.channel = channel
         self.inbox = inbox
+        outgoing = channel.allocator.buffer(capacity: 0)
         writable = writes != nil
         writes?.add(channel, name: name)
         names = (inbox == nil ? [] : ["read", "readLine", "readAll"]) + (writable ? ["write"] : []) + ["close"]
@@ -162,7 +166,7 @@ final class ScriptStream: NativeObject {
         }
         // Over the high-water mark, or closed by the peer: wait, and learn how the write went.
         let written = channel.eventLoop.makePromise(of: Void.self)
-        channel.writeAndFlush(channel.allocator.buffer(string: text), promise: written)
+        channel.pipeline.syncOperations.writeAndFlush(outgoingBuffer(text), promise: written)
         do {
             try await runtime.awaitIO(written.futureResult, line: line)
         } catch {
@@ -174,8 +178,23 @@ final class ScriptStream: NativeObject {
     private func writeNow(_ text: String) -> Bool {
         assert(channel.eventLoop.inEventLoop, "a script's channel lives on its executor's event loop")
         guard !closed, channel.isWritable, channel.isActive else { return false }
-        channel.writeAndFlush(channel.allocator.buffer(string: text), promise: nil)
+        channel.pipeline.syncOperations.writeAndFlush(outgoingBuffer(text), promise: nil)
         return true
+    }
+
+    /// `text` in the stream's outgoing buffer, wrapped for the pipeline. The buffer is this stream's
+    /// again once NIO has written it and let go, as it mostly has by the next write (which goes to the
+    /// system within `writeAndFlush`): a new buffer each write was two allocations and a copy of its
+    /// storage as it grew. One NIO still holds is left to it (`clear()` gives this stream new
+    /// storage), and one grown past 64 KiB is not kept. Wrapped here, where the type is known: the
+    /// pipeline's generic `writeAndFlush` wrapped it with a dynamic cast, 400 instructions an echo
+    /// round trip (docs/internals.md, "Async I/O").
+    private func outgoingBuffer(_ text: String) -> NIOAny {
+        outgoing.clear()
+        outgoing.writeString(text)
+        let buffer = outgoing
+        if outgoing.capacity > 64 * 1024 { outgoing = channel.allocator.buffer(capacity: 0) }
+        return NIOAny(buffer)
     }
 
     /// Everything until the end of the input, as text.
