@@ -268,15 +268,19 @@ extension HTTPResponse {
         var buffer = allocator.buffer(capacity: headSize + (sendsBody ? bodySize : 0))
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: headSize) { memory in
             var head = HeadWriter(memory)
-            head.write("HTTP/")
-            head.writeDecimal(request.version.major)
-            head.write(".")
-            head.writeDecimal(request.version.minor)
-            head.write(" ")
-            head.writeDecimal(Int(status.code))
-            head.write(" ")
-            head.write(string: reason)
-            head.write("\r\n")
+            if request.version == .http1_1 && status.code == 200 {
+                head.write("HTTP/1.1 200 OK\r\n")  // most responses: one piece instead of nine
+            } else {
+                head.write("HTTP/")
+                head.writeDecimal(request.version.major)
+                head.write(".")
+                head.writeDecimal(request.version.minor)
+                head.write(" ")
+                head.writeDecimal(Int(status.code))
+                head.write(" ")
+                head.write(string: reason)
+                head.write("\r\n")
+            }
             for (name, value) in headers where !HTTPResponse.isFraming(name, closes: !keepsAlive) {
                 head.write(string: name)
                 head.write(": ")
