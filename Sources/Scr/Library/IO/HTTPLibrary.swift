@@ -180,10 +180,11 @@ final class RequestMaps {
     private let runtime: Runtime
     private let keys: OrderedMap.KeySet
     private let emptyBody = Value.string("")
-    private var lastMethod: (name: String, value: Value) = ("GET", .string("GET"))
-    private var lastPath: (text: String, value: Value) = ("/", .string("/"))
-    /// The last headers whose names were all different, as they came and as their map has them.
-    private var lastHeaders: [(name: String, value: String)] = []
+    private var lastMethod = Value.string("GET")
+    private var lastPath = Value.string("/")
+    /// The names of the last headers whose names were all different, as they came, and their map's
+    /// keys and values (in the same order).
+    private var lastHeaderNames: [String] = []
     private var lastHeaderKeys: OrderedMap.KeySet?
     private var lastHeaderValues: [Value] = []
 
@@ -209,11 +210,11 @@ final class RequestMaps {
             }
         }
         let method = request.head.method.rawValue
-        if method != lastMethod.name { lastMethod = (method, .string(method)) }
-        if path != lastPath.text { lastPath = (path, .string(path)) }
+        if !RequestMaps.isString(lastMethod, method) { lastMethod = .string(method) }
+        if !RequestMaps.isString(lastPath, path) { lastPath = .string(path) }
         let fields = OrderedMap(keys: keys, values: [
-            lastMethod.value,
-            lastPath.value,
+            lastMethod,
+            lastPath,
             .map(runtime.track(queryMap)),
             headersValue(request.head.headers),
             request.body.isEmpty ? emptyBody : .string(String(decoding: request.body, as: UTF8.self)),
@@ -226,24 +227,30 @@ final class RequestMaps {
     /// change it). Made key by key, a header cost a lower-cased name, two strings and its share of
     /// two arrays.
     private func headersValue(_ headers: HTTPHeaders) -> Value {
-        guard let keys = lastHeaderKeys, headers.count == lastHeaders.count,
-              zip(headers, lastHeaders).allSatisfy({ $0.name == $1.name })
+        guard let keys = lastHeaderKeys, headers.count == lastHeaderNames.count,
+              zip(headers, lastHeaderNames).allSatisfy({ $0.name == $1 })
         else {
             let value = runtime.headersValue(headers)
             guard case .map(let map) = value, map.entries.count == headers.count else {
                 lastHeaderKeys = nil  // a repeated name: its values were joined
                 return value
             }
-            lastHeaders = headers.map { ($0.name, $0.value) }
+            lastHeaderNames = headers.map(\.name)
             lastHeaderKeys = map.entries.keySet
             lastHeaderValues = map.entries.values
             return value
         }
-        for (index, header) in headers.enumerated() where header.value != lastHeaders[index].value {
-            lastHeaders[index].value = header.value
+        // Only a value that changed is written: the array is shared with the last map until then.
+        for (index, header) in headers.enumerated() where !RequestMaps.isString(lastHeaderValues[index], header.value) {
             lastHeaderValues[index] = .string(header.value)
         }
         return .map(runtime.track(MapObject(OrderedMap(keys: keys, values: lastHeaderValues))))
+    }
+
+    /// Whether `value` is the string `text`, which a map can then share.
+    private static func isString(_ value: Value, _ text: String) -> Bool {
+        if case .string(let string) = value { return string.value == text }
+        return false
     }
 }
 
