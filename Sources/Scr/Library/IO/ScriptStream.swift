@@ -17,7 +17,7 @@ final class ScriptStream: NativeObject {
     /// Set by `close()`: the channel closes a moment later, on its event loop.
     private var closed = false
     /// The buffer a write's text is copied into, used again once NIO has let go of the last one
-    /// (`outgoingBuffer`).
+    /// (`write(_:promise:)`).
     private var outgoing: ByteBuffer
 
     /// `writes`: for a stream scripts write to, the runtime's `UnsentWrites`, which the stream joins
@@ -166,7 +166,7 @@ final class ScriptStream: NativeObject {
         }
         // Over the high-water mark, or closed by the peer: wait, and learn how the write went.
         let written = channel.eventLoop.makePromise(of: Void.self)
-        channel.pipeline.syncOperations.writeAndFlush(outgoingBuffer(text), promise: written)
+        write(text, promise: written)
         do {
             try await runtime.awaitIO(written.futureResult, line: line)
         } catch {
@@ -178,23 +178,23 @@ final class ScriptStream: NativeObject {
     private func writeNow(_ text: String) -> Bool {
         assert(channel.eventLoop.inEventLoop, "a script's channel lives on its executor's event loop")
         guard !closed, channel.isWritable, channel.isActive else { return false }
-        channel.pipeline.syncOperations.writeAndFlush(outgoingBuffer(text), promise: nil)
+        write(text, promise: nil)
         return true
     }
 
-    /// `text` in the stream's outgoing buffer, wrapped for the pipeline. The buffer is this stream's
-    /// again once NIO has written it and let go, as it mostly has by the next write (which goes to the
-    /// system within `writeAndFlush`): a new buffer each write was two allocations and a copy of its
-    /// storage as it grew. One NIO still holds is left to it (`clear()` gives this stream new
-    /// storage), and one grown past 64 KiB is not kept. Wrapped here, where the type is known: the
-    /// pipeline's generic `writeAndFlush` wrapped it with a dynamic cast, 400 instructions an echo
+    /// Writes `text`, copied into the stream's outgoing buffer. The buffer is this stream's again once
+    /// NIO has written it and let go, as it mostly has by the next write (which goes to the system
+    /// within `writeAndFlush`): a new buffer each write was two allocations and a copy of its storage
+    /// as it grew. One NIO still holds is left to it (`clear()` gives this stream new storage), and
+    /// one grown past 64 KiB is not kept. Wrapped for the pipeline here, where the type is known:
+    /// `Channel.writeAndFlush`, generic, wrapped it with a dynamic cast, 400 instructions an echo
     /// round trip (docs/internals.md, "Async I/O").
-    private func outgoingBuffer(_ text: String) -> NIOAny {
+    private func write(_ text: String, promise: EventLoopPromise<Void>?) {
         outgoing.clear()
         outgoing.writeString(text)
         let buffer = outgoing
         if outgoing.capacity > 64 * 1024 { outgoing = channel.allocator.buffer(capacity: 0) }
-        return NIOAny(buffer)
+        channel.pipeline.syncOperations.writeAndFlush(NIOAny(buffer), promise: promise)
     }
 
     /// Everything until the end of the input, as text.
